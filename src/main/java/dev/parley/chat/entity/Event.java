@@ -1,0 +1,100 @@
+package dev.parley.chat.entity;
+
+import jakarta.json.bind.annotation.JsonbDateFormat;
+import jakarta.json.bind.annotation.JsonbProperty;
+import jakarta.json.bind.annotation.JsonbSubtype;
+import jakarta.json.bind.annotation.JsonbTypeInfo;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the server sends, one per text frame (protocol v1, "Server to client"). Null fields are left out of the
+ * frame, which is how optional fields ({@code ref}, {@code reason}, {@code for} …) are absent.
+ */
+@JsonbTypeInfo(key = "type", value = {
+        @JsonbSubtype(alias = "welcome", type = Event.Welcome.class),
+        @JsonbSubtype(alias = "joined", type = Event.Joined.class),
+        @JsonbSubtype(alias = "left", type = Event.Left.class),
+        @JsonbSubtype(alias = "presence", type = Event.Presence.class),
+        @JsonbSubtype(alias = "message", type = Event.Message.class),
+        @JsonbSubtype(alias = "whisper", type = Event.Whisper.class),
+        @JsonbSubtype(alias = "typing", type = Event.Typing.class),
+        @JsonbSubtype(alias = "history", type = Event.History.class),
+        @JsonbSubtype(alias = "notice", type = Event.Notice.class),
+        @JsonbSubtype(alias = "error", type = Event.Error.class)
+})
+public sealed interface Event {
+
+    String TIMESTAMP = "yyyy-MM-dd'T'HH:mm:ss.SSSX";
+    int PROTOCOL = 1;
+
+    record Welcome(int protocol, String user, String resume, List<String> rooms) implements Event {
+    }
+
+    record Joined(String room, List<String> members, int count, List<Message> history, long last) implements Event {
+    }
+
+    record Left(String room, String reason, String text) implements Event {
+    }
+
+    record Presence(String room, List<String> joined, List<String> left) implements Event {
+    }
+
+    /** {@code ref} is set only on the copy for the connection that posted it. */
+    record Message(String room, long seq, String from, String text,
+                   @JsonbDateFormat(TIMESTAMP) Instant at, String ref) implements Event {
+
+        public Message withRef(String ref) {
+            return new Message(room, seq, from, text, at, ref);
+        }
+
+        public Message withoutRef() {
+            return ref == null ? this : withRef(null);
+        }
+    }
+
+    record Whisper(String from, String to, String text,
+                   @JsonbDateFormat(TIMESTAMP) Instant at, String ref) implements Event {
+    }
+
+    record Typing(String room, String user) implements Event {
+    }
+
+    record History(String room, List<Message> messages, boolean more) implements Event {
+    }
+
+    record Notice(String text, String room) implements Event {
+    }
+
+    record Error(String code, String message, @JsonbProperty("for") String forType,
+                 String room, String to, String ref) implements Event {
+
+        public static Error of(ErrorCode code, String message) {
+            return new Error(code.wire(), message, null, null, null, null);
+        }
+
+        public Error about(Command command) {
+            return new Error(code, message, command.type(), roomOf(command), toOf(command), refOf(command));
+        }
+
+        private static String roomOf(Command command) {
+            if (command instanceof Command.Join c) return c.room();
+            if (command instanceof Command.Leave c) return c.room();
+            if (command instanceof Command.Say c) return c.room();
+            if (command instanceof Command.Typing c) return c.room();
+            if (command instanceof Command.History c) return c.room();
+            return null;
+        }
+
+        private static String toOf(Command command) {
+            return command instanceof Command.Whisper c ? c.to() : null;
+        }
+
+        private static String refOf(Command command) {
+            if (command instanceof Command.Say c) return c.ref();
+            if (command instanceof Command.Whisper c) return c.ref();
+            return null;
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.parley.settings;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Reads {@code parley.*} settings: a Java system property first, then the environment variable
+ * ({@code parley.rate.say-per-second} is {@code PARLEY_RATE_SAY_PER_SECOND}), then the default the caller gives.
+ * A value that does not parse is a deployment error, not a silent default.
+ */
+public final class Settings {
+
+    private final Function<String, String> source;
+
+    Settings(Function<String, String> source) {
+        this.source = source;
+    }
+
+    public static Settings fromEnvironment() {
+        return new Settings(name -> Optional.ofNullable(System.getProperty(name))
+                .orElseGet(() -> System.getenv(environmentName(name))));
+    }
+
+    public static Settings of(Map<String, String> values) {
+        return new Settings(values::get);
+    }
+
+    static String environmentName(String name) {
+        return name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    public String text(String name, String fallback) {
+        String value = source.apply(name);
+        return value == null || value.isBlank() ? fallback : value.trim();
+    }
+
+    public int integer(String name, int fallback) {
+        return parse(name, fallback, Integer::valueOf);
+    }
+
+    public long number(String name, long fallback) {
+        return parse(name, fallback, Long::valueOf);
+    }
+
+    public boolean flag(String name, boolean fallback) {
+        return parse(name, fallback, value -> switch (value.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw new IllegalArgumentException("not a boolean");
+        });
+    }
+
+    /** A duration in milliseconds. */
+    public Duration millis(String name, Duration fallback) {
+        return parse(name, fallback, value -> Duration.ofMillis(Long.parseLong(value)));
+    }
+
+    private <T> T parse(String name, T fallback, Function<String, T> parser) {
+        String value = text(name, null);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return parser.apply(value);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("setting " + name + " has an invalid value: " + value, e);
+        }
+    }
+}
