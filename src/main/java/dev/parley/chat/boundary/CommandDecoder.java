@@ -1,0 +1,301 @@
+package dev.parley.chat.boundary;
+
+import dev.parley.chat.entity.Command;
+import dev.parley.settings.Settings;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.json.spi.JsonProvider;
+import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParserFactory;
+import jakarta.websocket.Decoder;
+
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static jakarta.json.stream.JsonParser.Event.END_ARRAY;
+import static jakarta.json.stream.JsonParser.Event.END_OBJECT;
+import static jakarta.json.stream.JsonParser.Event.START_ARRAY;
+import static jakarta.json.stream.JsonParser.Event.START_OBJECT;
+import static jakarta.json.stream.JsonParser.Event.VALUE_NULL;
+import static jakarta.json.stream.JsonParser.Event.VALUE_NUMBER;
+import static jakarta.json.stream.JsonParser.Event.VALUE_STRING;
+
+/**
+ * Turns every text frame into a {@link Command}; it never throws and {@link #willDecode} is always true, because
+ * containers disagree on what a refused or failed decode does (WildFly, Payara and Liberty each differ). Bad input
+ * becomes {@link Command.Malformed} or {@link Command.Oversized} for the endpoint to answer.
+ * <p>
+ * JSON-B alone is too lenient for a contract ({@code "room":42} becomes "42", trailing garbage passes), so the frame
+ * is first read with the JSON-P streaming parser and checked: one object, bounded depth and numbers, no duplicate
+ * keys, each known field of its JSON type. Only the known fields then go to JSON-B for mapping. Content rules
+ * (room names, text) are not checked here.
+ */
+public class CommandDecoder implements Decoder.Text<Command> {
+
+    static final int MAX_DEPTH = 16;
+    static final int MAX_NUMBER_LENGTH = 40;
+
+    private static final JsonProvider JSON = JsonProvider.provider();
+    private static final JsonParserFactory PARSERS = JSON.createParserFactory(Map.of());
+    private static final Jsonb JSONB = JsonbBuilder.create();
+
+    private enum Kind { TEXT, SEQ, COUNT }
+
+    private record Field(String name, Kind kind, boolean required) {
+    }
+
+    private record Shape(Class<? extends Command> record, List<Field> fields) {
+    }
+
+    private record Member(JsonParser.Event kind, String text) {
+    }
+
+    private static final Map<String, Shape> SHAPES = Map.of(
+            "join", new Shape(Command.Join.class, List.of(requiredString("room"))),
+            "leave", new Shape(Command.Leave.class, List.of(requiredString("room"))),
+            "say", new Shape(Command.Say.class,
+                    List.of(requiredString("room"), requiredString("text"), optionalString("ref"))),
+            "whisper", new Shape(Command.Whisper.class,
+                    List.of(requiredString("to"), requiredString("text"), optionalString("ref"))),
+            "typing", new Shape(Command.Typing.class, List.of(requiredString("room"))),
+            "history", new Shape(Command.History.class, List.of(requiredString("room"),
+                    new Field("before", Kind.SEQ, false),
+                    new Field("after", Kind.SEQ, false),
+                    new Field("limit", Kind.COUNT, false))));
+
+    private static final Set<String> FIELD_NAMES = Set.of("type", "room", "to", "text", "ref", "before", "after",
+            "limit");
+
+    private final int maxFrameBytes;
+
+    public CommandDecoder() {
+        this(Settings.fromEnvironment().integer("parley.frame.max-bytes", 65536));
+    }
+
+    CommandDecoder(int maxFrameBytes) {
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    @Override
+    public boolean willDecode(String frame) {
+        return true;
+    }
+
+    @Override
+    public Command decode(String frame) {
+        long oversize = oversize(frame);
+        if (oversize > 0) {
+            return new Command.Oversized(oversize);
+        }
+        String type = null;
+        try {
+            Map<String, Member> members = members(frame);
+            type = typeOf(members);
+            Shape shape = SHAPES.get(type);
+            return JSONB.fromJson(knownFields(type, shape, members), shape.record());
+        } catch (Refused refused) {
+            return new Command.Malformed(refused.type, refused.getMessage());
+        } catch (RuntimeException mappingFailed) {
+            return new Command.Malformed(type, "the fields could not be read");
+        }
+    }
+
+    /**
+     * The frame's UTF-8 size when it is over the limit, else 0. The length alone settles most frames; when it
+     * proves the frame too big, the length (a lower bound of its size) is what is returned.
+     */
+    long oversize(String frame) {
+        int length = frame.length();
+        if ((long) length * 3 <= maxFrameBytes) {
+            return 0;
+        }
+        if (length > maxFrameBytes) {
+            return length;
+        }
+        long bytes = utf8Bytes(frame);
+        return bytes > maxFrameBytes ? bytes : 0;
+    }
+
+    static long utf8Bytes(String s) {
+        long bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+
+    /**
+     * The top-level members whose names a command uses; other values are skipped, not kept. A name given twice is
+     * refused at the top level, where it would make the command ambiguous; nested values are never read.
+     */
+    private static Map<String, Member> members(String frame) throws Refused {
+        if (frame.isBlank()) {
+            throw new Refused(null, "the frame is empty");
+        }
+        try (JsonParser parser = PARSERS.createParser(new StringReader(frame))) {
+            if (parser.next() != START_OBJECT) {
+                throw new Refused(null, "the frame is not a JSON object");
+            }
+            Map<String, Member> members = new HashMap<>();
+            Set<String> names = new HashSet<>();
+            for (JsonParser.Event event = parser.next(); event != END_OBJECT; event = parser.next()) {
+                String name = parser.getString();
+                if (!names.add(name)) {
+                    throw new Refused(null, "a field appears twice");
+                }
+                JsonParser.Event value = parser.next();
+                if (value == START_OBJECT || value == START_ARRAY) {
+                    skipNested(parser);
+                }
+                if (FIELD_NAMES.contains(name)) {
+                    boolean hasText = value == VALUE_STRING || value == VALUE_NUMBER;
+                    members.put(name, new Member(value, hasText ? parser.getString() : null));
+                }
+            }
+            if (parser.hasNext()) {
+                throw new Refused(null, "the frame holds more than one JSON value");
+            }
+            return members;
+        } catch (RuntimeException notJson) {
+            // JsonParsingException mostly, but Parsson's own depth limit is a bare RuntimeException
+            throw new Refused(null, "the frame is not valid JSON");
+        }
+    }
+
+    /** Skips the object or array just opened at depth 2 without building it, refusing it when it nests too deep. */
+    private static void skipNested(JsonParser parser) throws Refused {
+        int depth = 2;
+        while (depth > 1) {
+            JsonParser.Event event = parser.next();
+            if (event == START_OBJECT || event == START_ARRAY) {
+                if (++depth > MAX_DEPTH) {
+                    throw new Refused(null, "the frame nests deeper than " + MAX_DEPTH + " levels");
+                }
+            } else if (event == END_OBJECT || event == END_ARRAY) {
+                depth--;
+            }
+        }
+    }
+
+    private static String typeOf(Map<String, Member> members) throws Refused {
+        Member type = members.get("type");
+        if (type == null || type.kind() == VALUE_NULL) {
+            throw new Refused(null, "type is missing");
+        }
+        if (type.kind() != VALUE_STRING) {
+            throw new Refused(null, "type must be a string");
+        }
+        if (!SHAPES.containsKey(type.text())) {
+            throw new Refused(null, "type is not a known command");
+        }
+        return type.text();
+    }
+
+    private static String knownFields(String type, Shape shape, Map<String, Member> members) throws Refused {
+        JsonObjectBuilder fields = JSON.createObjectBuilder();
+        for (Field field : shape.fields()) {
+            Member member = members.get(field.name());
+            if (member == null || member.kind() == VALUE_NULL) {
+                if (field.required()) {
+                    throw new Refused(type, field.name() + (member == null ? " is missing" : " must not be null"));
+                }
+                continue;
+            }
+            switch (field.kind()) {
+                case TEXT -> fields.add(field.name(), text(type, field.name(), member));
+                case SEQ -> fields.add(field.name(), sequenceNumber(type, field.name(), member));
+                case COUNT -> fields.add(field.name(), count(type, field.name(), member));
+            }
+        }
+        if ("history".equals(type) && isPresent(members, "before") == isPresent(members, "after")) {
+            throw new Refused(type, "history needs exactly one of before and after");
+        }
+        return fields.build().toString();
+    }
+
+    private static boolean isPresent(Map<String, Member> members, String name) {
+        Member member = members.get(name);
+        return member != null && member.kind() != VALUE_NULL;
+    }
+
+    private static String text(String type, String name, Member member) throws Refused {
+        if (member.kind() != VALUE_STRING) {
+            throw new Refused(type, name + " must be a string");
+        }
+        return member.text();
+    }
+
+    private static long sequenceNumber(String type, String name, Member member) throws Refused {
+        long value = wholeNumber(type, name, member);
+        if (value < 0) {
+            throw new Refused(type, name + " must not be negative");
+        }
+        return value;
+    }
+
+    private static int count(String type, String name, Member member) throws Refused {
+        long value = wholeNumber(type, name, member);
+        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+            throw new Refused(type, name + " is out of range");
+        }
+        return (int) value;
+    }
+
+    /**
+     * Any JSON number whose value is whole ({@code 5}, {@code 5.0}, {@code 1e3}), as JSON Schema's "integer". The
+     * token's length is bounded first, and {@link BigDecimal} of a short token is cheap even with a huge exponent.
+     */
+    private static long wholeNumber(String type, String name, Member member) throws Refused {
+        if (member.kind() != VALUE_NUMBER) {
+            throw new Refused(type, name + " must be a number");
+        }
+        if (member.text().length() > MAX_NUMBER_LENGTH) {
+            throw new Refused(type, name + " is out of range");
+        }
+        try {
+            BigDecimal value = new BigDecimal(member.text());
+            if (value.signum() != 0 && value.stripTrailingZeros().scale() > 0) {
+                throw new Refused(type, name + " must be a whole number");
+            }
+            return value.longValueExact();
+        } catch (NumberFormatException | ArithmeticException overflow) {
+            throw new Refused(type, name + " is out of range");
+        }
+    }
+
+    private static Field requiredString(String name) {
+        return new Field(name, Kind.TEXT, true);
+    }
+
+    private static Field optionalString(String name) {
+        return new Field(name, Kind.TEXT, false);
+    }
+
+    /** Why a frame is not a command; control flow inside the decoder only, so it carries no stack trace. */
+    private static final class Refused extends Exception {
+
+        final String type;
+
+        Refused(String type, String reason) {
+            super(reason, null, false, false);
+            this.type = type;
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.parley.chat.boundary;
+
+import dev.parley.chat.entity.Handshake;
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
+import jakarta.websocket.server.ServerEndpointConfig;
+
+import java.security.Principal;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Captures who is connecting. Every handshake is accepted here (the origin check passes too): a refusal must
+ * reach the client as an {@code error} event and a close code after the upgrade, because a browser cannot read
+ * the HTTP status of a failed handshake. The user properties are per connection since WebSocket 2.1.
+ */
+public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
+
+    @Override
+    public boolean checkOrigin(String originHeaderValue) {
+        return true;
+    }
+
+    @Override
+    public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
+        Principal principal = request.getUserPrincipal();
+        Map<String, List<String>> parameters = request.getParameterMap();
+        config.getUserProperties().put(Handshake.KEY, new Handshake(
+                principal == null ? null : principal.getName(),
+                first(parameters, "name"),
+                first(parameters, "resume"),
+                header(request, "Origin"),
+                header(request, "Host")));
+    }
+
+    private static String first(Map<String, List<String>> values, String name) {
+        List<String> list = values.get(name);
+        return list == null || list.isEmpty() ? null : list.get(0);
+    }
+
+    /** Header names are case-insensitive, and containers differ in the case of the map's keys. */
+    private static String header(HandshakeRequest request, String name) {
+        return request.getHeaders().entrySet().stream()
+                .filter(entry -> entry.getKey().equalsIgnoreCase(name))
+                .map(entry -> entry.getValue() == null || entry.getValue().isEmpty() ? null : entry.getValue().get(0))
+                .findFirst()
+                .orElse(null);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.parley.chat.control;
+
+import dev.parley.settings.Settings;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Every limit, timeout and switch of chat, read once at startup from {@code parley.*} settings. The README's
+ * settings table lists the same names and defaults.
+ */
+public record ChatLimits(
+        boolean guests,
+        List<String> allowedOrigins,
+        int maxTextCodePoints,
+        int maxFrameBytes,
+        double sayPerSecond,
+        int sayBurst,
+        double commandsPerSecond,
+        int commandsBurst,
+        int roomsPerConnection,
+        int maxRooms,
+        boolean autoCreateRooms,
+        Duration presenceGrace,
+        Duration largeRoomPresenceInterval,
+        Duration typingInterval,
+        int outboxMaxFrames,
+        long outboxMaxBytes) {
+
+    /** Protocol v1 fixes these; they are not settings. */
+    public static final int MEMBERS_LISTED = 100;
+    public static final int ROOMS_LISTED = 200;
+    public static final int JOINED_HISTORY = 50;
+    public static final int HISTORY_DEFAULT = 50;
+    public static final int HISTORY_MAX = 200;
+
+    public static ChatLimits from(Settings settings) {
+        return new ChatLimits(
+                settings.flag("parley.guests", true),
+                Stream.of(settings.text("parley.allowed-origins", "").split(","))
+                        .map(String::trim).filter(origin -> !origin.isEmpty()).toList(),
+                settings.integer("parley.text.max-code-points", 4000),
+                settings.integer("parley.frame.max-bytes", 65536),
+                settings.integer("parley.rate.say-per-second", 10),
+                settings.integer("parley.rate.say-burst", 20),
+                settings.integer("parley.rate.commands-per-second", 30),
+                settings.integer("parley.rate.commands-burst", 60),
+                settings.integer("parley.rooms.per-connection", 50),
+                settings.integer("parley.rooms.max", 10_000),
+                settings.flag("parley.rooms.auto-create", true),
+                settings.millis("parley.presence.grace-ms", Duration.ofSeconds(5)),
+                settings.millis("parley.presence.large-room-interval-ms", Duration.ofSeconds(1)),
+                settings.millis("parley.typing.interval-ms", Duration.ofSeconds(2)),
+                settings.integer("parley.outbox.max-frames", 1000),
+                settings.number("parley.outbox.max-bytes", 1L << 20));
+    }
+
+    public static ChatLimits defaults() {
+        return from(Settings.of(java.util.Map.of()));
+    }
+}

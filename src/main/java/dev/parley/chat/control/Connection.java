@@ -1,0 +1,112 @@
+package dev.parley.chat.control;
+
+import dev.parley.chat.entity.Closing;
+import dev.parley.chat.entity.Command;
+import dev.parley.chat.entity.ErrorCode;
+import dev.parley.chat.entity.Event;
+import dev.parley.chat.entity.Identity;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/** One WebSocket connection of a user: its identity, the rooms it has joined, its limits and its outbox. */
+public final class Connection {
+
+    private final String id;
+    private final Identity identity;
+    private final Outbox outbox;
+    private final Function<Event, String> encoder;
+    private final RateLimiter posts;
+    private final RateLimiter commands;
+    private final Set<String> rooms = ConcurrentHashMap.newKeySet();
+    private volatile String resumeToken;
+
+    public Connection(String id, Identity identity, Outbox outbox, Function<Event, String> encoder,
+                      ChatLimits limits) {
+        this.id = id;
+        this.identity = identity;
+        this.outbox = outbox;
+        this.encoder = encoder;
+        this.posts = new RateLimiter(limits.sayPerSecond(), limits.sayBurst());
+        this.commands = new RateLimiter(limits.commandsPerSecond(), limits.commandsBurst());
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Identity identity() {
+        return identity;
+    }
+
+    public String user() {
+        return identity.name();
+    }
+
+    public String userKey() {
+        return identity.key();
+    }
+
+    public Set<String> rooms() {
+        return rooms;
+    }
+
+    public String resumeToken() {
+        return resumeToken;
+    }
+
+    void resumeToken(String token) {
+        this.resumeToken = token;
+    }
+
+    /** Takes a token from the bucket the command belongs to: {@code say} and {@code whisper}, or the rest. */
+    public boolean withinRate(Command command) {
+        boolean post = command instanceof Command.Say || command instanceof Command.Whisper;
+        return post ? posts.tryAcquire() : commands.tryAcquire();
+    }
+
+    public void send(Event event) {
+        outbox.offer(encoder.apply(event));
+    }
+
+    /** Sends a frame encoded once for many recipients. */
+    public void sendEncoded(String frame) {
+        outbox.offer(frame);
+    }
+
+    public String encode(Event event) {
+        return encoder.apply(event);
+    }
+
+    public void refuse(Command command, ErrorCode code, String message) {
+        send(Event.Error.of(code, message).about(command));
+    }
+
+    /** The refusal sequence of the protocol: one {@code error} event, then the close code. */
+    public void reject(ErrorCode code, String message, Closing closing) {
+        send(Event.Error.of(code, message));
+        outbox.closeAfterFlush(closing.reason(code.wire()));
+    }
+
+    public void close(Closing closing, String phrase) {
+        outbox.closeNow(closing.reason(phrase));
+    }
+
+    public void closeAfterFlush(Closing closing, String phrase) {
+        outbox.closeAfterFlush(closing.reason(phrase));
+    }
+
+    public void closed() {
+        outbox.discard();
+    }
+
+    public boolean isOpen() {
+        return !outbox.isClosed();
+    }
+
+    @Override
+    public String toString() {
+        return identity.name() + "#" + id;
+    }
+}

@@ -1,0 +1,14 @@
+package dev.parley.chat.control;
+
+import jakarta.websocket.CloseReason;
+
+import java.util.function.Consumer;
+
+/** Where a connection's frames go: the WebSocket session in production, a recorder in unit tests. */
+public interface FrameSink {
+
+    /** Starts sending one text frame without blocking; {@code done} gets null on success, else the failure. */
+    void sendText(String frame, Consumer<Throwable> done);
+
+    void close(CloseReason reason);
+}

@@ -1,0 +1,149 @@
+package dev.parley.chat.control;
+
+import dev.parley.chat.entity.Closing;
+import jakarta.websocket.CloseReason;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One connection's outbound queue. Anyone may {@link #offer} a frame without blocking; exactly one writer at a
+ * time sends, one frame in flight, and the next send starts from the completion of the previous one, so a slow
+ * client holds no thread and never delays a room. A queue over its bound closes its client with 4008.
+ *
+ * <p>Sizes are counted in UTF-16 chars, which bounds the bytes held in memory the way the setting intends.
+ */
+public final class Outbox {
+
+    private final FrameSink sink;
+    private final Executor closer;
+    private final int maxFrames;
+    private final long maxChars;
+    private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger frames = new AtomicInteger();
+    private final AtomicLong chars = new AtomicLong();
+    private final AtomicBoolean writing = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    public Outbox(FrameSink sink, Executor closer, int maxFrames, long maxChars) {
+        this.sink = sink;
+        this.closer = closer;
+        this.maxFrames = maxFrames;
+        this.maxChars = maxChars;
+    }
+
+    public void offer(String frame) {
+        if (closed.get()) {
+            return;
+        }
+        int queuedFrames = frames.incrementAndGet();
+        long queuedChars = chars.addAndGet(frame.length());
+        if (queuedFrames > maxFrames || queuedChars > maxChars) {
+            closeNow(Closing.TOO_SLOW.reason("outbound queue overflowed"));
+            return;
+        }
+        queue.add(frame);
+        startWriting();
+    }
+
+    /** Sends what is queued, then closes: how a refusal's error reaches the client before its close code. */
+    public void closeAfterFlush(CloseReason reason) {
+        if (closed.get()) {
+            return;
+        }
+        queue.add(reason);
+        startWriting();
+    }
+
+    /** Drops whatever is queued and closes at once, off the caller's thread (a stuck socket may block a close). */
+    public void closeNow(CloseReason reason) {
+        if (closed.compareAndSet(false, true)) {
+            queue.clear();
+            closer.execute(() -> sink.close(reason));
+        }
+    }
+
+    /** The session is gone: stop writing and let go of what is queued. */
+    public void discard() {
+        closed.set(true);
+        queue.clear();
+    }
+
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    int queuedFrames() {
+        return frames.get();
+    }
+
+    private void startWriting() {
+        if (writing.compareAndSet(false, true)) {
+            writeLoop();
+        }
+    }
+
+    /** Runs only while holding {@code writing}; returns when the queue is empty or a send completes later. */
+    private void writeLoop() {
+        while (true) {
+            Object next = queue.poll();
+            if (next == null) {
+                writing.set(false);
+                if (queue.isEmpty() || !writing.compareAndSet(false, true)) {
+                    return;
+                }
+                continue;
+            }
+            if (closed.get()) {
+                queue.clear();
+                return;
+            }
+            if (next instanceof CloseReason reason) {
+                closeNow(reason);
+                return;
+            }
+            Send send = new Send((String) next);
+            sink.sendText(send.frame, send);
+            if (!send.continueOnThisThread()) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * One send in flight. A container may complete a send inside {@code sendText} or later on another thread;
+     * whichever of the two sides gets there second carries on writing, so the queue never stalls and the stack
+     * never grows with the queue.
+     */
+    private final class Send implements java.util.function.Consumer<Throwable> {
+
+        private static final int PENDING = 0, COMPLETED_INLINE = 1, CALLER_LEFT = 2;
+        private final AtomicInteger state = new AtomicInteger(PENDING);
+        private final String frame;
+
+        Send(String frame) {
+            this.frame = frame;
+        }
+
+        @Override
+        public void accept(Throwable failure) {
+            frames.decrementAndGet();
+            chars.addAndGet(-frame.length());
+            if (failure != null) {
+                discard();
+                return;
+            }
+            if (!state.compareAndSet(PENDING, COMPLETED_INLINE)) {
+                writeLoop();
+            }
+        }
+
+        boolean continueOnThisThread() {
+            return !state.compareAndSet(PENDING, CALLER_LEFT);
+        }
+    }
+}

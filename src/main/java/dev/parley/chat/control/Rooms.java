@@ -1,0 +1,380 @@
+package dev.parley.chat.control;
+
+import dev.parley.chat.boundary.EventEncoder;
+import dev.parley.chat.entity.Command;
+import dev.parley.chat.entity.ErrorCode;
+import dev.parley.chat.entity.Event;
+import dev.parley.chat.entity.Identity;
+import dev.parley.chat.entity.MessagePosted;
+import dev.parley.chat.entity.Receipt;
+import dev.parley.history.boundary.MessageArchive;
+import dev.parley.settings.Settings;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The room registry: who is in which room, posting and fan-out, presence and typing.
+ *
+ * <p>Rooms proceed in parallel; within a room, everything from seq assignment to enqueue holds the room's lock,
+ * so every member sees a room's messages in seq order and a join sees each message either in its history or live,
+ * exactly once. No container transaction: the archive commits in its own before anything is broadcast.
+ */
+@Singleton
+@Startup
+@DependsOn("Schema")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class Rooms {
+
+    private static final Logger LOG = Logger.getLogger(Rooms.class.getName());
+    public static final String GENERAL = "general";
+
+    @Inject
+    jakarta.enterprise.event.Event<MessagePosted> messagePosted;
+    @Inject
+    MessageArchive archive;
+    @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
+    ScheduledExecutorService scheduler;
+    ChatLimits limits;
+    Clock clock = Clock.systemUTC();
+    Function<Event, String> encoder = new EventEncoder()::encode;
+
+    private final Map<String, Room> rooms = new ConcurrentHashMap<>();
+    private final Object creation = new Object();
+
+    @PostConstruct
+    void start() {
+        limits = ChatLimits.from(Settings.fromEnvironment());
+        load();
+    }
+
+    /** Reads the stored rooms and makes sure {@code general} exists. */
+    public void load() {
+        archive.rooms().forEach((name, lastSeq) -> rooms.put(name, new Room(name, lastSeq)));
+        open(GENERAL);
+    }
+
+    /** The rooms a {@code welcome} lists: busiest first, at most 200, {@code general} always. */
+    public List<String> listed() {
+        return rooms.values().stream()
+                .sorted(Comparator.comparing((Room room) -> !GENERAL.equals(room.name))
+                        .thenComparing(room -> -room.members.size())
+                        .thenComparing(room -> room.name))
+                .limit(ChatLimits.ROOMS_LISTED)
+                .map(room -> room.name)
+                .toList();
+    }
+
+    public int roomCount() {
+        return rooms.size();
+    }
+
+    public void join(Connection connection, Command.Join join) {
+        String name = join.room();
+        if (!ProtocolRules.isRoomName(name)) {
+            connection.refuse(join, ErrorCode.ROOM_INVALID, "a room name is 1 to 32 of a-z, 0-9, '_' and '-'");
+            return;
+        }
+        boolean alreadyIn = connection.rooms().contains(name);
+        if (!alreadyIn && connection.rooms().size() >= limits.roomsPerConnection()) {
+            connection.refuse(join, ErrorCode.LIMIT_EXCEEDED,
+                    "a connection may join at most " + limits.roomsPerConnection() + " rooms");
+            return;
+        }
+        Room room = rooms.get(name);
+        if (room == null) {
+            if (!limits.autoCreateRooms()) {
+                connection.refuse(join, ErrorCode.ROOM_INVALID, "there is no room " + name);
+                return;
+            }
+            if (rooms.size() >= limits.maxRooms()) {
+                connection.refuse(join, ErrorCode.LIMIT_EXCEEDED, "no more rooms can be created");
+                return;
+            }
+            room = open(name);
+        }
+        room.lock.lock();
+        try {
+            Room.Member member = room.members.get(connection.userKey());
+            if (member == null) {
+                member = new Room.Member(connection.user());
+                room.members.put(connection.userKey(), member);
+                room.presenceJoined(member.name);
+                publishPresence(room);
+            } else if (member.departure != null) {
+                member.departure.cancel(false);
+                member.departure = null;
+            }
+            member.connections.add(connection);
+            connection.rooms().add(name);
+            if (!room.recentLoaded()) {
+                room.loadRecent(archive.latest(name, ChatLimits.JOINED_HISTORY));
+            }
+            connection.send(new Event.Joined(name, membersListed(room), room.members.size(),
+                    personal(room.recent(), connection), room.lastSeq));
+        } finally {
+            room.lock.unlock();
+        }
+    }
+
+    public void leave(Connection connection, Command.Leave leave) {
+        Room room = rooms.get(leave.room());
+        if (room == null || !connection.rooms().contains(leave.room())) {
+            connection.refuse(leave, ErrorCode.NOT_MEMBER, "you are not in " + leave.room());
+            return;
+        }
+        room.lock.lock();
+        try {
+            connection.rooms().remove(room.name);
+            Room.Member member = room.members.get(connection.userKey());
+            if (member != null) {
+                member.connections.remove(connection);
+                if (member.connections.isEmpty()) {
+                    depart(room, connection.userKey(), member);
+                }
+            }
+            connection.send(new Event.Left(room.name, null, null));
+        } finally {
+            room.lock.unlock();
+        }
+    }
+
+    /** The connection is gone: each of its rooms shows its user as left once the presence grace has passed. */
+    public void disconnected(Connection connection) {
+        for (String name : List.copyOf(connection.rooms())) {
+            Room room = rooms.get(name);
+            if (room == null) {
+                continue;
+            }
+            room.lock.lock();
+            try {
+                Room.Member member = room.members.get(connection.userKey());
+                if (member != null && member.connections.remove(connection) && member.connections.isEmpty()) {
+                    member.departure = scheduler.schedule(() -> departAfterGrace(room, connection.userKey()),
+                            limits.presenceGrace().toMillis(), TimeUnit.MILLISECONDS);
+                }
+            } finally {
+                room.lock.unlock();
+            }
+        }
+        connection.rooms().clear();
+    }
+
+    public void post(Connection connection, Command.Say say) {
+        if (say.ref() != null && !ProtocolRules.isRef(say.ref())) {
+            connection.refuse(say, ErrorCode.BAD_REQUEST, "a ref is 1 to 64 characters");
+            return;
+        }
+        Room room = rooms.get(say.room());
+        if (room == null || !connection.rooms().contains(say.room())) {
+            replayForFormerMember(connection, say);
+            return;
+        }
+        String problem = ProtocolRules.textProblem(say.text(), limits.maxTextCodePoints());
+        if (problem != null) {
+            connection.refuse(say, ErrorCode.TEXT_INVALID, problem);
+            return;
+        }
+        room.lock.lock();
+        try {
+            Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            MessagePosted posted = new MessagePosted(room.name, connection.user(), say.text(), say.ref(), at);
+            messagePosted.fire(posted);
+            Receipt receipt = posted.receipt().getNow(null);
+            if (receipt instanceof Receipt.Stored stored) {
+                broadcast(room, stored.message(), connection);
+            } else if (receipt instanceof Receipt.Repeated repeated) {
+                connection.send(repeated.message());
+            } else if (receipt instanceof Receipt.RefConflict) {
+                connection.refuse(say, ErrorCode.REF_CONFLICT, "this ref was used with another text");
+            } else {
+                LOG.severe("no archive answered for a message in " + room.name);
+                connection.refuse(say, ErrorCode.INTERNAL, "the message was not stored; retry");
+            }
+        } catch (RuntimeException failed) {
+            LOG.log(Level.WARNING, "storing a message in " + room.name + " failed", failed);
+            connection.refuse(say, ErrorCode.INTERNAL, "the message was not stored; retry");
+        } finally {
+            room.lock.unlock();
+        }
+    }
+
+    public void typing(Connection connection, Command.Typing typing) {
+        Room room = rooms.get(typing.room());
+        if (room == null || !connection.rooms().contains(typing.room())) {
+            connection.refuse(typing, ErrorCode.NOT_MEMBER, "you are not in " + typing.room());
+            return;
+        }
+        long now = System.nanoTime();
+        long interval = limits.typingInterval().toNanos();
+        boolean[] forward = {false};
+        room.typingForwardedAt.compute(connection.userKey(), (key, previous) -> {
+            if (previous != null && now - previous < interval) {
+                return previous;
+            }
+            forward[0] = true;
+            return now;
+        });
+        if (!forward[0]) {
+            return;
+        }
+        String frame = connection.encode(new Event.Typing(room.name, connection.user()));
+        room.members.forEach((key, member) -> {
+            if (!key.equals(connection.userKey())) {
+                member.connections.forEach(c -> c.sendEncoded(frame));
+            }
+        });
+    }
+
+    public void history(Connection connection, Command.History query) {
+        if (!connection.rooms().contains(query.room())) {
+            connection.refuse(query, ErrorCode.NOT_MEMBER, "you are not in " + query.room());
+            return;
+        }
+        int limit = query.limit() == null ? ChatLimits.HISTORY_DEFAULT
+                : Math.max(1, Math.min(ChatLimits.HISTORY_MAX, query.limit()));
+        Event.History page = archive.page(query.room(), query.before(), query.after(), limit);
+        connection.send(new Event.History(page.room(), personal(page.messages(), connection), page.more()));
+    }
+
+    private Room open(String name) {
+        synchronized (creation) {
+            return rooms.computeIfAbsent(name, absent -> new Room(name, archive.openRoom(name)));
+        }
+    }
+
+    /** A {@code say} from a connection not in the room: only a retry of something it stored may be answered. */
+    private void replayForFormerMember(Connection connection, Command.Say say) {
+        Optional<Receipt> earlier = say.ref() == null || !ProtocolRules.isRoomName(say.room()) ? Optional.empty()
+                : archive.replay(say.room(), connection.userKey(), say.ref(), say.text());
+        if (earlier.isEmpty()) {
+            connection.refuse(say, ErrorCode.NOT_MEMBER, "you are not in " + say.room());
+        } else if (earlier.get() instanceof Receipt.Repeated repeated) {
+            connection.send(repeated.message());
+        } else {
+            connection.refuse(say, ErrorCode.REF_CONFLICT, "this ref was used with another text");
+        }
+    }
+
+    private void broadcast(Room room, Event.Message message, Connection sender) {
+        room.lastSeq = message.seq();
+        room.remember(message, ChatLimits.JOINED_HISTORY);
+        String frame = encoder.apply(message.withoutRef());
+        for (Room.Member member : room.members.values()) {
+            for (Connection connection : member.connections) {
+                if (connection == sender && message.ref() != null) {
+                    connection.send(message);
+                } else {
+                    connection.sendEncoded(frame);
+                }
+            }
+        }
+    }
+
+    private void departAfterGrace(Room room, String userKey) {
+        room.lock.lock();
+        try {
+            Room.Member member = room.members.get(userKey);
+            if (member != null && member.connections.isEmpty()) {
+                depart(room, userKey, member);
+            }
+        } finally {
+            room.lock.unlock();
+        }
+    }
+
+    private void depart(Room room, String userKey, Room.Member member) {
+        if (member.departure != null) {
+            member.departure.cancel(false);
+            member.departure = null;
+        }
+        room.members.remove(userKey);
+        room.typingForwardedAt.remove(userKey);
+        room.presenceLeft(member.name);
+        publishPresence(room);
+    }
+
+    /** Sends pending presence now in rooms up to 100 members, at most once per interval in larger ones. */
+    private void publishPresence(Room room) {
+        if (room.members.size() <= ChatLimits.MEMBERS_LISTED) {
+            flushPresence(room);
+            return;
+        }
+        if (room.presenceFlush == null) {
+            long due = room.presenceFlushedAt + limits.largeRoomPresenceInterval().toNanos() - System.nanoTime();
+            room.presenceFlush = scheduler.schedule(() -> {
+                room.lock.lock();
+                try {
+                    room.presenceFlush = null;
+                    flushPresence(room);
+                } finally {
+                    room.lock.unlock();
+                }
+            }, Math.max(0, due), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void flushPresence(Room room) {
+        if (!room.presencePending()) {
+            return;
+        }
+        room.presenceFlushedAt = System.nanoTime();
+        Event.Presence presence = room.takePresence();
+        String shared = encoder.apply(presence);
+        room.members.forEach((key, member) -> {
+            String frame = shared;
+            if (presence.joined().contains(member.name) || presence.left().contains(member.name)) {
+                Event.Presence aboutOthers = new Event.Presence(room.name,
+                        without(presence.joined(), member.name), without(presence.left(), member.name));
+                if (aboutOthers.joined().isEmpty() && aboutOthers.left().isEmpty()) {
+                    return;
+                }
+                frame = encoder.apply(aboutOthers);
+            }
+            String toSend = frame;
+            member.connections.forEach(connection -> connection.sendEncoded(toSend));
+        });
+    }
+
+    private static List<String> without(List<String> names, String name) {
+        return names.stream().filter(other -> !other.equals(name)).toList();
+    }
+
+    private static List<String> membersListed(Room room) {
+        return room.members.values().stream()
+                .map(member -> member.name)
+                .sorted(Room.BY_NAME)
+                .limit(ChatLimits.MEMBERS_LISTED)
+                .toList();
+    }
+
+    /** Keeps {@code ref} only on the messages the connection's own user posted. */
+    private static List<Event.Message> personal(List<Event.Message> messages, Connection connection) {
+        return messages.stream()
+                .map(message -> message.ref() != null && Identity.keyOf(message.from()).equals(connection.userKey())
+                        ? message : message.withoutRef())
+                .toList();
+    }
+}

@@ -1,0 +1,219 @@
+package dev.parley.chat.control;
+
+import dev.parley.chat.entity.Closing;
+import dev.parley.chat.entity.Command;
+import dev.parley.chat.entity.ErrorCode;
+import dev.parley.chat.entity.Event;
+import dev.parley.chat.entity.Handshake;
+import dev.parley.chat.entity.Identity;
+import dev.parley.settings.Settings;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Who is online: which connections speak for which user name, guest names and their resume tokens, and whispers,
+ * which go from user to user rather than through a room.
+ */
+@ApplicationScoped
+public class Users {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    ChatLimits limits;
+    Clock clock = Clock.systemUTC();
+    private final ConcurrentHashMap<String, User> online = new ConcurrentHashMap<>();
+
+    @PostConstruct
+    void readSettings() {
+        limits = ChatLimits.from(Settings.fromEnvironment());
+    }
+
+    public ChatLimits limits() {
+        return limits;
+    }
+
+    public sealed interface Admission {
+    }
+
+    public record Admitted(Identity identity) implements Admission {
+    }
+
+    public record Refused(ErrorCode code, Closing closing, String message) implements Admission {
+    }
+
+    /** Judges the handshake alone: origin, then the container's principal, then the guest name. */
+    public Admission identify(Handshake handshake) {
+        if (!originAllowed(handshake.origin(), handshake.host())) {
+            return new Refused(ErrorCode.ORIGIN_REFUSED, Closing.ORIGIN_REFUSED, "this origin may not connect");
+        }
+        if (handshake.principal() != null) {
+            return new Admitted(new Identity(handshake.principal(), true));
+        }
+        if (!limits.guests()) {
+            return new Refused(ErrorCode.UNAUTHORIZED, Closing.UNAUTHORIZED, "log in to chat");
+        }
+        if (!ProtocolRules.isUserName(handshake.name())) {
+            return new Refused(ErrorCode.NAME_INVALID, Closing.NAME_INVALID,
+                    "a name is 1 to 32 letters, digits, '_', '-' or '.'");
+        }
+        return new Admitted(new Identity(handshake.name(), false));
+    }
+
+    /**
+     * Makes the connection the holder of its user name. A guest name is held by one connection: a second guest
+     * takes it over only with the current resume token (the old connection is closed with 4011). A user the
+     * server's realm authenticated may have many connections and always gets its name; a guest holding it is
+     * closed with {@code name_taken}.
+     *
+     * @return null when registered, else why not
+     */
+    public Refused register(Connection connection, String resumeToken) {
+        List<Connection> displaced = new ArrayList<>();
+        AtomicReference<Refused> refusal = new AtomicReference<>();
+        online.compute(connection.userKey(), (key, holder) -> {
+            if (holder == null) {
+                return User.of(connection);
+            }
+            if (connection.identity().authenticated()) {
+                if (holder.authenticated()) {
+                    holder.connections().add(connection);
+                    return holder;
+                }
+                displaced.addAll(holder.connections());
+                return User.of(connection);
+            }
+            if (holder.authenticated() || resumeToken == null || !resumeToken.equals(holder.resumeToken())) {
+                refusal.set(new Refused(ErrorCode.NAME_TAKEN, Closing.NAME_TAKEN,
+                        "the name " + connection.user() + " is in use"));
+                return holder;
+            }
+            displaced.addAll(holder.connections());
+            return User.of(connection);
+        });
+        if (refusal.get() != null) {
+            return refusal.get();
+        }
+        for (Connection old : displaced) {
+            if (connection.identity().authenticated()) {
+                old.reject(ErrorCode.NAME_TAKEN, "a logged-in user has the name " + old.user(), Closing.NAME_TAKEN);
+            } else {
+                old.closeAfterFlush(Closing.REPLACED, "replaced by a newer connection");
+            }
+        }
+        if (!connection.identity().authenticated()) {
+            connection.resumeToken(online.get(connection.userKey()).resumeToken());
+        }
+        return null;
+    }
+
+    public void release(Connection connection) {
+        online.computeIfPresent(connection.userKey(), (key, user) -> {
+            user.connections().remove(connection);
+            return user.connections().isEmpty() ? null : user;
+        });
+    }
+
+    public int connectionCount() {
+        return online.values().stream().mapToInt(user -> user.connections().size()).sum();
+    }
+
+    public int userCount() {
+        return online.size();
+    }
+
+    /** Delivers to every connection of the recipient and echoes to the sender's; nothing is stored (v1). */
+    public void whisper(Connection sender, Command.Whisper whisper) {
+        String problem = ProtocolRules.textProblem(whisper.text(), limits.maxTextCodePoints());
+        if (problem != null) {
+            sender.refuse(whisper, ErrorCode.TEXT_INVALID, problem);
+            return;
+        }
+        if (whisper.ref() != null && !ProtocolRules.isRef(whisper.ref())) {
+            sender.refuse(whisper, ErrorCode.BAD_REQUEST, "a ref is 1 to 64 characters");
+            return;
+        }
+        User recipient = whisper.to() == null ? null : online.get(Identity.keyOf(whisper.to()));
+        if (recipient == null) {
+            sender.refuse(whisper, ErrorCode.USER_UNKNOWN, whisper.to() + " is not online");
+            return;
+        }
+        Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Event.Whisper copy = new Event.Whisper(sender.user(), recipient.name(), whisper.text(), at, null);
+        String frame = sender.encode(copy);
+        Set<Connection> recipients = ConcurrentHashMap.newKeySet();
+        recipients.addAll(recipient.connections());
+        User self = online.get(sender.userKey());
+        if (self != null) {
+            recipients.addAll(self.connections());
+        }
+        recipients.add(sender);
+        for (Connection connection : recipients) {
+            if (connection == sender && whisper.ref() != null) {
+                connection.send(new Event.Whisper(copy.from(), copy.to(), copy.text(), at, whisper.ref()));
+            } else {
+                connection.sendEncoded(frame);
+            }
+        }
+    }
+
+    /** Closes every connection, e.g. with 1001 when the application stops. */
+    public void closeAll(Closing closing, String phrase) {
+        online.values().forEach(user -> user.connections().forEach(c -> c.closeAfterFlush(closing, phrase)));
+    }
+
+    boolean originAllowed(String origin, String host) {
+        if (origin == null) {
+            return true;
+        }
+        String normalised = origin.trim().toLowerCase(Locale.ROOT).replaceAll("/+$", "");
+        if (limits.allowedOrigins().stream().anyMatch(allowed -> allowed.toLowerCase(Locale.ROOT)
+                .replaceAll("/+$", "").equals(normalised))) {
+            return true;
+        }
+        if (host == null) {
+            return false;
+        }
+        try {
+            URI uri = URI.create(normalised);
+            if (uri.getHost() == null || uri.getScheme() == null) {
+                return false;
+            }
+            int defaultPort = "https".equals(uri.getScheme()) ? 443 : 80;
+            int originPort = uri.getPort() == -1 ? defaultPort : uri.getPort();
+            URI target = URI.create("http://" + host.trim().toLowerCase(Locale.ROOT));
+            int hostPort = target.getPort() == -1 ? defaultPort : target.getPort();
+            return uri.getHost().equals(target.getHost()) && originPort == hostPort;
+        } catch (IllegalArgumentException malformed) {
+            return false;
+        }
+    }
+
+    private record User(String name, boolean authenticated, String resumeToken, Set<Connection> connections) {
+
+        static User of(Connection connection) {
+            Set<Connection> connections = ConcurrentHashMap.newKeySet();
+            connections.add(connection);
+            boolean authenticated = connection.identity().authenticated();
+            return new User(connection.user(), authenticated, authenticated ? null : newToken(), connections);
+        }
+
+        private static String newToken() {
+            byte[] bytes = new byte[24];
+            RANDOM.nextBytes(bytes);
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        }
+    }
+}

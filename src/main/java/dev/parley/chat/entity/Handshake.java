@@ -1,0 +1,16 @@
+package dev.parley.chat.entity;
+
+/**
+ * What the HTTP upgrade request said about who is connecting, captured by the handshake configurator and
+ * judged in {@code @OnOpen}, where a refusal can still be told to the client (protocol: upgrade, error, close).
+ *
+ * @param principal the container's authenticated user name, or null
+ * @param name      the {@code name} query parameter, or null
+ * @param resume    the {@code resume} query parameter, or null
+ * @param origin    the {@code Origin} header, or null when absent
+ * @param host      the {@code Host} header the request was sent to
+ */
+public record Handshake(String principal, String name, String resume, String origin, String host) {
+
+    public static final String KEY = Handshake.class.getName();
+}

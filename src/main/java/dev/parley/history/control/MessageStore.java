@@ -1,0 +1,154 @@
+package dev.parley.history.control;
+
+import dev.parley.chat.entity.Event;
+import dev.parley.chat.entity.Identity;
+import dev.parley.chat.entity.MessagePosted;
+import dev.parley.chat.entity.Receipt;
+import dev.parley.history.entity.RoomState;
+import dev.parley.history.entity.StoredMessage;
+import dev.parley.settings.Settings;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Messages in the database. {@link #append} locks the room's counter row, so seq has no gaps even if a
+ * transaction rolls back, and (room, seq) as primary key rules out duplicates.
+ */
+@ApplicationScoped
+public class MessageStore {
+
+    @PersistenceContext(unitName = "parley")
+    EntityManager em;
+    Duration refWindow;
+    Clock clock = Clock.systemUTC();
+
+    @PostConstruct
+    void readSettings() {
+        refWindow = Duration.ofHours(Settings.fromEnvironment().integer("parley.ref.window-hours", 24));
+    }
+
+    /** Stores the message with its room's next seq, unless its ref was stored before; commits on return. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public Receipt append(MessagePosted posted) {
+        RoomState room = em.find(RoomState.class, posted.room(), LockModeType.PESSIMISTIC_WRITE);
+        if (room == null) {
+            throw new IllegalStateException("room " + posted.room() + " is not stored");
+        }
+        String senderKey = Identity.keyOf(posted.sender());
+        if (posted.ref() != null) {
+            Optional<StoredMessage> earlier = byRef(posted.room(), senderKey, posted.ref());
+            if (earlier.isPresent() && withinWindow(earlier.get())) {
+                return answerRetry(earlier.get(), posted.text());
+            }
+            earlier.ifPresent(expired -> {
+                expired.forgetRef();
+                em.flush();
+            });
+        }
+        StoredMessage message = new StoredMessage(posted.room(), room.nextSeq(), posted.sender(), senderKey,
+                posted.text(), posted.at().toEpochMilli(), posted.ref());
+        em.persist(message);
+        em.flush();
+        return new Receipt.Stored(message.toEvent());
+    }
+
+    /** What a retry of a stored ref gets, for a sender who is no longer in the room. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public Optional<Receipt> replay(String room, String senderKey, String ref, String text) {
+        return byRef(room, senderKey, ref).filter(this::withinWindow).map(earlier -> answerRetry(earlier, text));
+    }
+
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public long openRoom(String name) {
+        RoomState room = em.find(RoomState.class, name);
+        if (room == null) {
+            room = new RoomState(name, clock.millis());
+            em.persist(room);
+        }
+        return room.lastSeq();
+    }
+
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public Map<String, Long> rooms() {
+        Map<String, Long> rooms = new LinkedHashMap<>();
+        em.createQuery("SELECT r FROM RoomState r ORDER BY r.name", RoomState.class).getResultStream()
+                .forEach(room -> rooms.put(room.name(), room.lastSeq()));
+        return rooms;
+    }
+
+    /** The newest {@code count} messages, oldest first. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public List<Event.Message> latest(String room, int count) {
+        return newestFirst(room, Long.MAX_VALUE, count).stream().limit(count)
+                .collect(reversedEvents());
+    }
+
+    /** {@code before}: the newest {@code limit} below it; {@code after}: the oldest {@code limit} above it. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public Event.History page(String room, Long before, Long after, int limit) {
+        if (before != null) {
+            List<StoredMessage> found = newestFirst(room, before, limit + 1);
+            boolean more = found.size() > limit;
+            return new Event.History(room, found.stream().limit(limit).collect(reversedEvents()), more);
+        }
+        List<StoredMessage> found = em.createQuery(
+                        "SELECT m FROM StoredMessage m WHERE m.room = :room AND m.seq > :after ORDER BY m.seq",
+                        StoredMessage.class)
+                .setParameter("room", room)
+                .setParameter("after", after)
+                .setMaxResults(limit + 1)
+                .getResultList();
+        boolean more = found.size() > limit;
+        return new Event.History(room, found.stream().limit(limit).map(StoredMessage::toEvent).toList(), more);
+    }
+
+    private List<StoredMessage> newestFirst(String room, long below, int count) {
+        return em.createQuery(
+                        "SELECT m FROM StoredMessage m WHERE m.room = :room AND m.seq < :below ORDER BY m.seq DESC",
+                        StoredMessage.class)
+                .setParameter("room", room)
+                .setParameter("below", below)
+                .setMaxResults(count)
+                .getResultList();
+    }
+
+    private static java.util.stream.Collector<StoredMessage, ?, List<Event.Message>> reversedEvents() {
+        return java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toCollection(ArrayList::new),
+                list -> {
+                    Collections.reverse(list);
+                    return list.stream().map(StoredMessage::toEvent).toList();
+                });
+    }
+
+    private Optional<StoredMessage> byRef(String room, String senderKey, String ref) {
+        return em.createQuery("SELECT m FROM StoredMessage m WHERE m.room = :room AND m.senderKey = :sender "
+                        + "AND m.ref = :ref", StoredMessage.class)
+                .setParameter("room", room)
+                .setParameter("sender", senderKey)
+                .setParameter("ref", ref)
+                .getResultStream()
+                .findFirst();
+    }
+
+    private boolean withinWindow(StoredMessage message) {
+        return message.postedAt() >= clock.millis() - refWindow.toMillis();
+    }
+
+    private static Receipt answerRetry(StoredMessage earlier, String text) {
+        return earlier.body().equals(text) ? new Receipt.Repeated(earlier.toEvent())
+                : new Receipt.RefConflict(earlier.seq());
+    }
+}

@@ -1,0 +1,102 @@
+package dev.parley.history.entity;
+
+import dev.parley.chat.entity.Event;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.IdClass;
+import jakarta.persistence.Table;
+
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A message as stored, keyed by (room, seq). {@code senderKey} is the sender's case-folded name, so a ref is
+ * unique per user and room however the name was typed; refs older than the idempotency window are cleared.
+ */
+@Entity
+@Table(name = "parley_message")
+@IdClass(StoredMessage.Key.class)
+public class StoredMessage {
+
+    @Id
+    @Column(name = "room", length = 32)
+    private String room;
+
+    @Id
+    @Column(name = "seq")
+    private long seq;
+
+    @Column(name = "sender", nullable = false)
+    private String sender;
+
+    @Column(name = "sender_key", nullable = false)
+    private String senderKey;
+
+    @Column(name = "body", nullable = false, length = 8000)
+    private String body;
+
+    @Column(name = "posted_at", nullable = false)
+    private long postedAt;
+
+    @Column(name = "ref", length = 128)
+    private String ref;
+
+    protected StoredMessage() {
+    }
+
+    public StoredMessage(String room, long seq, String sender, String senderKey, String body, long postedAt,
+                         String ref) {
+        this.room = room;
+        this.seq = seq;
+        this.sender = sender;
+        this.senderKey = senderKey;
+        this.body = body;
+        this.postedAt = postedAt;
+        this.ref = ref;
+    }
+
+    public String body() {
+        return body;
+    }
+
+    public long postedAt() {
+        return postedAt;
+    }
+
+    public long seq() {
+        return seq;
+    }
+
+    public void forgetRef() {
+        ref = null;
+    }
+
+    public Event.Message toEvent() {
+        return new Event.Message(room, seq, sender, body, Instant.ofEpochMilli(postedAt), ref);
+    }
+
+    public static class Key implements Serializable {
+        private String room;
+        private long seq;
+
+        public Key() {
+        }
+
+        public Key(String room, long seq) {
+            this.room = room;
+            this.seq = seq;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key key && seq == key.seq && Objects.equals(room, key.room);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(room, seq);
+        }
+    }
+}

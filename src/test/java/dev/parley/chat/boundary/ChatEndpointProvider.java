@@ -1,0 +1,32 @@
+package dev.parley.chat.boundary;
+
+import dev.parley.chat.control.ChatFixture;
+import org.glassfish.tyrus.core.ComponentProvider;
+
+/**
+ * Builds {@link ChatEndpoint} in the embedded Tyrus server the way CDI does on an application server: with its
+ * collaborators set, here from the running test's {@link ChatFixture}.
+ */
+public class ChatEndpointProvider extends ComponentProvider {
+
+    static volatile ChatFixture fixture;
+
+    @Override
+    public boolean isApplicable(Class<?> type) {
+        return type == ChatEndpoint.class;
+    }
+
+    @Override
+    public <T> Object create(Class<T> type) {
+        ChatEndpoint endpoint = new ChatEndpoint();
+        endpoint.rooms = fixture.rooms;
+        endpoint.users = fixture.users;
+        endpoint.executor = fixture.closer;
+        return endpoint;
+    }
+
+    @Override
+    public boolean destroy(Object instance) {
+        return instance instanceof ChatEndpoint;
+    }
+}

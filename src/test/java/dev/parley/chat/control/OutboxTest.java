@@ -1,0 +1,126 @@
+package dev.parley.chat.control;
+
+import dev.parley.chat.entity.Closing;
+import jakarta.websocket.CloseReason;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class OutboxTest {
+
+    /** A session whose sends complete only when the test says so, like a client that reads slowly. */
+    static class HeldSink implements FrameSink {
+        final List<String> started = new ArrayList<>();
+        final List<Consumer<Throwable>> pending = new ArrayList<>();
+        final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
+
+        @Override
+        public synchronized void sendText(String frame, Consumer<Throwable> done) {
+            started.add(frame);
+            pending.add(done);
+        }
+
+        void completeOne() {
+            Consumer<Throwable> done;
+            synchronized (this) {
+                done = pending.remove(0);
+            }
+            done.accept(null);
+        }
+
+        @Override
+        public void close(CloseReason reason) {
+            closed.complete(reason);
+        }
+    }
+
+    HeldSink sink = new HeldSink();
+    Outbox cut = new Outbox(sink, Runnable::run, 3, 1000);
+
+    @Test
+    void sendsOneFrameAtATimeInOrder() {
+        cut.offer("a");
+        cut.offer("b");
+        cut.offer("c");
+        assertEquals(List.of("a"), sink.started);
+
+        sink.completeOne();
+        assertEquals(List.of("a", "b"), sink.started);
+        sink.completeOne();
+        sink.completeOne();
+        assertEquals(List.of("a", "b", "c"), sink.started);
+        assertTrue(sink.pending.isEmpty());
+    }
+
+    @Test
+    void aQueueOverItsFrameBoundClosesWith4008AndTakesNoMore() {
+        cut.offer("a");
+        cut.offer("b");
+        cut.offer("c");
+        cut.offer("d");
+
+        assertEquals(Closing.TOO_SLOW.getCode(), sink.closed.join().getCloseCode().getCode());
+        assertTrue(cut.isClosed());
+        sink.completeOne();
+        assertEquals(List.of("a"), sink.started, "nothing queued is sent after the overflow");
+    }
+
+    @Test
+    void aQueueOverItsSizeBoundClosesWith4008() {
+        Outbox small = new Outbox(sink, Runnable::run, 1000, 10);
+        small.offer("12345");
+        small.offer("123456");
+        assertEquals(4008, sink.closed.join().getCloseCode().getCode());
+    }
+
+    @Test
+    void closeAfterFlushSendsWhatIsQueuedFirst() {
+        cut.offer("error");
+        cut.closeAfterFlush(Closing.NAME_TAKEN.reason("name_taken"));
+        assertFalse(sink.closed.isDone());
+
+        sink.completeOne();
+
+        assertEquals(4003, sink.closed.join().getCloseCode().getCode());
+    }
+
+    @Test
+    void sendsThatCompleteInsideSendTextDoNotGrowTheStack() {
+        List<String> sent = new ArrayList<>();
+        FrameSink immediate = new FrameSink() {
+            public void sendText(String frame, Consumer<Throwable> done) {
+                sent.add(frame);
+                done.accept(null);
+            }
+
+            public void close(CloseReason reason) {
+            }
+        };
+        Outbox outbox = new Outbox(immediate, Runnable::run, 200_000, Long.MAX_VALUE);
+        for (int i = 0; i < 100_000; i++) {
+            outbox.offer("f" + i);
+        }
+        assertEquals(100_000, sent.size());
+        assertEquals(0, outbox.queuedFrames());
+    }
+
+    @Test
+    void aFailedSendStopsTheWriter() {
+        cut.offer("a");
+        cut.offer("b");
+        Consumer<Throwable> first = sink.pending.remove(0);
+        first.accept(new java.io.IOException("broken pipe"));
+
+        assertTrue(cut.isClosed());
+        assertEquals(List.of("a"), sink.started);
+        assertNull(sink.closed.getNow(null));
+    }
+}

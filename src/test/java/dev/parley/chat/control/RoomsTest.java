@@ -1,0 +1,302 @@
+package dev.parley.chat.control;
+
+import dev.parley.chat.entity.Command;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RoomsTest {
+
+    ChatFixture chat = new ChatFixture(Map.of("parley.presence.grace-ms", "200"));
+    Rooms cut = chat.rooms;
+
+    RecordingSink aliceSink = new RecordingSink();
+    RecordingSink bobSink = new RecordingSink();
+    Connection alice = chat.guest("alice", aliceSink);
+    Connection bob = chat.guest("bob", bobSink);
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        chat.close();
+    }
+
+    @Test
+    void generalExistsFromTheStartAndIsListedFirst() {
+        cut.join(alice, new Command.Join("zoo"));
+        assertEquals("general", cut.listed().get(0));
+        assertTrue(cut.listed().contains("zoo"));
+    }
+
+    @Test
+    void joinAnswersMembersCountHistoryAndLast() {
+        cut.join(alice, new Command.Join("lobby"));
+        aliceSink.next("joined");
+        cut.post(alice, new Command.Say("lobby", "one", null));
+        aliceSink.next("message");
+
+        cut.join(bob, new Command.Join("lobby"));
+
+        JsonObject joined = bobSink.next("joined");
+        assertEquals(List.of("alice", "bob"), names(joined, "members"));
+        assertEquals(2, joined.getInt("count"));
+        assertEquals(1, joined.getJsonArray("history").size());
+        assertEquals(1, joined.getInt("last"));
+        JsonObject presence = aliceSink.next("presence");
+        assertEquals(List.of("bob"), names(presence, "joined"));
+        assertEquals(List.of(), names(presence, "left"));
+    }
+
+    @Test
+    void joiningAgainAnswersJoinedWithoutPresence() {
+        cut.join(alice, new Command.Join("lobby"));
+        cut.join(bob, new Command.Join("lobby"));
+        aliceSink.drain();
+        bobSink.drain();
+
+        cut.join(bob, new Command.Join("lobby"));
+
+        bobSink.next("joined");
+        cut.post(bob, new Command.Say("lobby", "marker", null));
+        assertEquals("message", aliceSink.next().getString("type"), "no presence before the marker");
+    }
+
+    @Test
+    void messagesCarryConsecutiveSeqAndTheRefOnlyForTheSender() {
+        cut.join(alice, new Command.Join("lobby"));
+        cut.join(bob, new Command.Join("lobby"));
+        aliceSink.drain();
+        bobSink.drain();
+
+        cut.post(alice, new Command.Say("lobby", "hello", "r1"));
+        cut.post(bob, new Command.Say("lobby", "hi", null));
+
+        JsonObject own = aliceSink.next("message");
+        assertEquals(1, own.getInt("seq"));
+        assertEquals("r1", own.getString("ref"));
+        assertEquals(2, aliceSink.next("message").getInt("seq"));
+        JsonObject seenByBob = bobSink.next("message");
+        assertEquals("alice", seenByBob.getString("from"));
+        assertFalse(seenByBob.containsKey("ref"));
+        assertEquals(2, bobSink.next("message").getInt("seq"));
+    }
+
+    @Test
+    void aRetriedRefIsAnsweredToTheSenderOnlyAndAChangedTextConflicts() {
+        cut.join(alice, new Command.Join("lobby"));
+        cut.join(bob, new Command.Join("lobby"));
+        cut.post(alice, new Command.Say("lobby", "hello", "r1"));
+        aliceSink.drain();
+        bobSink.drain();
+
+        cut.post(alice, new Command.Say("lobby", "hello", "r1"));
+        JsonObject again = aliceSink.next("message");
+        assertEquals(1, again.getInt("seq"));
+        assertEquals("r1", again.getString("ref"));
+
+        cut.post(alice, new Command.Say("lobby", "changed", "r1"));
+        JsonObject conflict = aliceSink.next("error");
+        assertEquals("ref_conflict", conflict.getString("code"));
+        assertEquals("say", conflict.getString("for"));
+        assertEquals("r1", conflict.getString("ref"));
+
+        cut.post(alice, new Command.Say("lobby", "marker", null));
+        assertEquals(2, bobSink.next("message").getInt("seq"), "bob saw no second copy of seq 1");
+    }
+
+    @Test
+    void aRetryAfterLeavingStillGetsTheStoredMessage() {
+        cut.join(alice, new Command.Join("lobby"));
+        cut.post(alice, new Command.Say("lobby", "hello", "r1"));
+        cut.leave(alice, new Command.Leave("lobby"));
+        aliceSink.drain();
+
+        cut.post(alice, new Command.Say("lobby", "hello", "r1"));
+
+        JsonObject again = aliceSink.next("message");
+        assertEquals(1, again.getInt("seq"));
+        cut.post(alice, new Command.Say("lobby", "new", "r2"));
+        assertEquals("not_member", aliceSink.next("error").getString("code"));
+    }
+
+    @Test
+    void postingRequiresMembershipAndValidText() {
+        cut.post(alice, new Command.Say("lobby", "hello", null));
+        assertEquals("not_member", aliceSink.next("error").getString("code"));
+
+        cut.join(alice, new Command.Join("lobby"));
+        aliceSink.next("joined");
+        cut.post(alice, new Command.Say("lobby", "", null));
+        assertEquals("text_invalid", aliceSink.next("error").getString("code"));
+        cut.post(alice, new Command.Say("lobby", "x".repeat(4001), null));
+        assertEquals("text_invalid", aliceSink.next("error").getString("code"));
+        cut.post(alice, new Command.Say("lobby", "ok", "r".repeat(65)));
+        assertEquals("bad_request", aliceSink.next("error").getString("code"));
+    }
+
+    @Test
+    void aFailedStoreBroadcastsNothingAndTellsTheSender() {
+        cut.join(alice, new Command.Join("lobby"));
+        cut.join(bob, new Command.Join("lobby"));
+        aliceSink.drain();
+        bobSink.drain();
+        chat.archive.failing.set(true);
+
+        cut.post(alice, new Command.Say("lobby", "lost?", "r1"));
+
+        JsonObject error = aliceSink.next("error");
+        assertEquals("internal", error.getString("code"));
+        chat.archive.failing.set(false);
+        cut.post(alice, new Command.Say("lobby", "stored", null));
+        JsonObject first = bobSink.next("message");
+        assertEquals("stored", first.getString("text"));
+        assertEquals(1, first.getInt("seq"));
+    }
+
+    @Test
+    void roomNamesAreChecked() {
+        cut.join(alice, new Command.Join("Bad Name"));
+        JsonObject error = aliceSink.next("error");
+        assertEquals("room_invalid", error.getString("code"));
+        assertEquals("join", error.getString("for"));
+        assertEquals("Bad Name", error.getString("room"));
+    }
+
+    @Test
+    void roomsStayClosedToCreationWhenAutoCreateIsOff() throws InterruptedException {
+        try (ChatFixture strict = new ChatFixture(Map.of("parley.rooms.auto-create", "false"))) {
+            RecordingSink sink = new RecordingSink();
+            Connection carol = strict.guest("carol", sink);
+            strict.rooms.join(carol, new Command.Join("newroom"));
+            assertEquals("room_invalid", sink.next("error").getString("code"));
+            strict.rooms.join(carol, new Command.Join("general"));
+            sink.next("joined");
+        }
+    }
+
+    @Test
+    void aConnectionJoinsAtMostTheConfiguredNumberOfRooms() throws InterruptedException {
+        try (ChatFixture small = new ChatFixture(Map.of("parley.rooms.per-connection", "2"))) {
+            RecordingSink sink = new RecordingSink();
+            Connection carol = small.guest("carol", sink);
+            small.rooms.join(carol, new Command.Join("a"));
+            small.rooms.join(carol, new Command.Join("b"));
+            small.rooms.join(carol, new Command.Join("c"));
+            sink.next("joined");
+            sink.next("joined");
+            assertEquals("limit_exceeded", sink.next("error").getString("code"));
+            small.rooms.join(carol, new Command.Join("a"));
+            sink.next("joined");
+        }
+    }
+
+    @Test
+    void leaveAnswersLeftAndTellsTheOthers() {
+        cut.join(alice, new Command.Join("lobby"));
+        cut.join(bob, new Command.Join("lobby"));
+        aliceSink.drain();
+        bobSink.drain();
+
+        cut.leave(bob, new Command.Leave("lobby"));
+
+        assertEquals("lobby", bobSink.next("left").getString("room"));
+        assertEquals(List.of("bob"), names(aliceSink.next("presence"), "left"));
+        cut.leave(bob, new Command.Leave("lobby"));
+        assertEquals("not_member", bobSink.next("error").getString("code"));
+    }
+
+    @Test
+    void aDisconnectShowsAsLeftOnlyAfterTheGrace() {
+        cut.join(alice, new Command.Join("lobby"));
+        cut.join(bob, new Command.Join("lobby"));
+        aliceSink.drain();
+
+        long start = System.nanoTime();
+        chat.users.release(bob);
+        cut.disconnected(bob);
+
+        assertEquals(List.of("bob"), names(aliceSink.next("presence"), "left"));
+        assertTrue(System.nanoTime() - start >= 200_000_000L, "left came before the grace ended");
+    }
+
+    @Test
+    void aReconnectWithinTheGraceShowsNoPresence() throws InterruptedException {
+        try (ChatFixture patient = new ChatFixture(Map.of("parley.presence.grace-ms", "60000"))) {
+            RecordingSink one = new RecordingSink();
+            RecordingSink two = new RecordingSink();
+            RecordingSink three = new RecordingSink();
+            Connection carol = patient.guest("carol", one);
+            Connection dave = patient.guest("dave", two);
+            patient.rooms.join(carol, new Command.Join("lobby"));
+            patient.rooms.join(dave, new Command.Join("lobby"));
+            one.drain();
+
+            patient.users.release(dave);
+            patient.rooms.disconnected(dave);
+            Connection daveAgain = patient.guest("dave", three);
+            patient.rooms.join(daveAgain, new Command.Join("lobby"));
+            assertEquals(List.of("carol", "dave"), names(three.next("joined"), "members"));
+            patient.rooms.post(daveAgain, new Command.Say("lobby", "back", null));
+
+            assertEquals("message", one.next().getString("type"), "carol saw no presence about dave");
+        }
+    }
+
+    @Test
+    void typingGoesToTheOthersAtMostOncePerInterval() {
+        cut.join(alice, new Command.Join("lobby"));
+        cut.join(bob, new Command.Join("lobby"));
+        aliceSink.drain();
+        bobSink.drain();
+
+        cut.typing(alice, new Command.Typing("lobby"));
+        cut.typing(alice, new Command.Typing("lobby"));
+        cut.post(alice, new Command.Say("lobby", "marker", null));
+
+        JsonObject typing = bobSink.next("typing");
+        assertEquals("alice", typing.getString("user"));
+        assertEquals("message", bobSink.next().getString("type"), "the second typing was dropped");
+        assertEquals("message", aliceSink.next().getString("type"), "no typing about oneself");
+    }
+
+    @Test
+    void historyPagesBothWaysAndClampsTheLimit() {
+        cut.join(alice, new Command.Join("lobby"));
+        for (int i = 1; i <= 250; i++) {
+            cut.post(alice, new Command.Say("lobby", "m" + i, "r" + i));
+        }
+        aliceSink.drain();
+
+        cut.history(alice, new Command.History("lobby", null, 0L, 1000));
+        JsonObject page = aliceSink.next("history");
+        assertEquals(200, page.getJsonArray("messages").size());
+        assertTrue(page.getBoolean("more"));
+        assertEquals("r1", page.getJsonArray("messages").getJsonObject(0).getString("ref"));
+
+        cut.history(alice, new Command.History("lobby", 11L, null, null));
+        JsonObject older = aliceSink.next("history");
+        assertEquals(10, older.getJsonArray("messages").size());
+        assertEquals(1, older.getJsonArray("messages").getJsonObject(0).getInt("seq"));
+        assertFalse(older.getBoolean("more"));
+
+        cut.join(bob, new Command.Join("lobby"));
+        JsonObject joined = bobSink.next("joined");
+        assertEquals(50, joined.getJsonArray("history").size());
+        assertEquals(250, joined.getInt("last"));
+        assertFalse(joined.getJsonArray("history").getJsonObject(49).containsKey("ref"), "refs are the poster's");
+        cut.history(bob, new Command.History("lobby", null, 245L, null));
+        JsonObject newer = bobSink.next("history");
+        assertEquals(5, newer.getJsonArray("messages").size());
+    }
+
+    private static List<String> names(JsonObject frame, String field) {
+        return frame.getJsonArray(field).getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
+    }
+}

@@ -1,0 +1,148 @@
+package dev.parley.chat.control;
+
+import dev.parley.chat.entity.Command;
+import dev.parley.chat.entity.ErrorCode;
+import dev.parley.chat.entity.Handshake;
+import dev.parley.chat.entity.Identity;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class UsersTest {
+
+    ChatFixture chat = new ChatFixture(Map.of("parley.allowed-origins", "https://chat.example.org"));
+    Users cut = chat.users;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        chat.close();
+    }
+
+    @Test
+    void aGuestIsWhoTheNameSays() {
+        Users.Admission admission = cut.identify(new Handshake(null, "Alice", null, null, "localhost:8080"));
+        assertEquals(new Identity("Alice", false), ((Users.Admitted) admission).identity());
+    }
+
+    @Test
+    void theContainersPrincipalWinsOverTheName() {
+        Users.Admission admission = cut.identify(new Handshake("carol", "mallory", null, null, "h"));
+        assertEquals(new Identity("carol", true), ((Users.Admitted) admission).identity());
+    }
+
+    @Test
+    void badNamesAreRefusedWith4002() {
+        for (String name : new String[]{null, "", "bad name", "x".repeat(33), "é"}) {
+            Users.Refused refused = (Users.Refused) cut.identify(new Handshake(null, name, null, null, "h"));
+            assertEquals(ErrorCode.NAME_INVALID, refused.code());
+            assertEquals(4002, refused.closing().getCode());
+        }
+    }
+
+    @Test
+    void guestsCanBeTurnedOff() throws InterruptedException {
+        try (ChatFixture closed = new ChatFixture(Map.of("parley.guests", "false"))) {
+            Users.Refused refused = (Users.Refused) closed.users.identify(new Handshake(null, "bob", null, null, "h"));
+            assertEquals(4001, refused.closing().getCode());
+            assertInstanceOf(Users.Admitted.class, closed.users.identify(new Handshake("bob", null, null, null, "h")));
+        }
+    }
+
+    @Test
+    void originsMustBeTheSameOrAllowed() {
+        assertTrue(cut.originAllowed(null, "localhost:8080"), "no Origin: not a browser");
+        assertTrue(cut.originAllowed("http://localhost:8080", "localhost:8080"));
+        assertTrue(cut.originAllowed("https://Chat.Example.org", "127.0.0.1:8080"));
+        assertTrue(cut.originAllowed("https://example.com", "example.com"));
+        assertFalse(cut.originAllowed("http://evil.example", "localhost:8080"));
+        assertFalse(cut.originAllowed("http://localhost:9090", "localhost:8080"));
+        assertFalse(cut.originAllowed("null", "localhost:8080"));
+        Users.Refused refused = (Users.Refused) cut.identify(new Handshake(null, "a", null, "http://evil", "h"));
+        assertEquals(4005, refused.closing().getCode());
+    }
+
+    @Test
+    void aHeldGuestNameIsRefusedWithoutTheResumeToken() {
+        Connection first = chat.guest("alice", new RecordingSink());
+        Connection second = chat.connection(new Identity("ALICE", false), new RecordingSink());
+
+        Users.Refused refused = cut.register(second, "wrong");
+
+        assertEquals(ErrorCode.NAME_TAKEN, refused.code());
+        assertEquals(4003, refused.closing().getCode());
+        assertTrue(first.isOpen());
+    }
+
+    @Test
+    void theResumeTokenTakesTheNameOverAndClosesTheOldConnectionWith4011() {
+        RecordingSink oldSink = new RecordingSink();
+        Connection first = chat.guest("alice", oldSink);
+        Connection second = chat.connection(new Identity("alice", false), new RecordingSink());
+
+        assertNull(cut.register(second, first.resumeToken()));
+
+        assertEquals(4011, oldSink.closeCode());
+        assertNotNull(second.resumeToken());
+        assertNotEquals(first.resumeToken(), second.resumeToken());
+        cut.release(first);
+        assertEquals(1, cut.connectionCount(), "releasing the replaced connection keeps the new one");
+    }
+
+    @Test
+    void anAuthenticatedUserMayHaveManyConnectionsAndDisplacesAGuest() {
+        RecordingSink guestSink = new RecordingSink();
+        chat.guest("carol", guestSink);
+        Connection tab1 = chat.connection(new Identity("carol", true), new RecordingSink());
+        Connection tab2 = chat.connection(new Identity("carol", true), new RecordingSink());
+
+        assertNull(cut.register(tab1, null));
+        assertNull(cut.register(tab2, null));
+
+        assertEquals("name_taken", guestSink.next("error").getString("code"));
+        assertEquals(4003, guestSink.closeCode());
+        assertEquals(1, cut.userCount());
+        Connection guestAgain = chat.connection(new Identity("carol", false), new RecordingSink());
+        assertEquals(ErrorCode.NAME_TAKEN, cut.register(guestAgain, null).code());
+    }
+
+    @Test
+    void aWhisperReachesTheRecipientAndEchoesToTheSender() {
+        RecordingSink aliceSink = new RecordingSink();
+        RecordingSink bobSink = new RecordingSink();
+        Connection alice = chat.guest("alice", aliceSink);
+        chat.guest("bob", bobSink);
+
+        cut.whisper(alice, new Command.Whisper("BOB", "psst", "w1"));
+
+        JsonObject received = bobSink.next("whisper");
+        assertEquals("alice", received.getString("from"));
+        assertEquals("bob", received.getString("to"));
+        assertFalse(received.containsKey("ref"));
+        JsonObject echo = aliceSink.next("whisper");
+        assertEquals("w1", echo.getString("ref"));
+        assertEquals(received.getString("at"), echo.getString("at"));
+    }
+
+    @Test
+    void aWhisperToSomeoneOfflineIsUserUnknown() {
+        RecordingSink aliceSink = new RecordingSink();
+        Connection alice = chat.guest("alice", aliceSink);
+
+        cut.whisper(alice, new Command.Whisper("nobody", "psst", null));
+
+        JsonObject error = aliceSink.next("error");
+        assertEquals("user_unknown", error.getString("code"));
+        assertEquals("whisper", error.getString("for"));
+        assertEquals("nobody", error.getString("to"));
+    }
+}
