@@ -9,6 +9,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One connection's outbound queue. Anyone may {@link #offer} a frame without blocking; exactly one writer at a
@@ -18,6 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Sizes are counted in UTF-16 chars, which bounds the bytes held in memory the way the setting intends.
  */
 public final class Outbox {
+
+    private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
 
     private final FrameSink sink;
     private final Executor closer;
@@ -71,6 +75,15 @@ public final class Outbox {
     public void discard() {
         closed.set(true);
         queue.clear();
+    }
+
+    /**
+     * A send failed: the client is gone or the container refused the frame. Either way nothing more can be
+     * delivered in order, so the connection is closed rather than left open with frames missing.
+     */
+    private void failed(Throwable failure) {
+        LOG.log(Level.FINE, "a send failed; closing the connection", failure);
+        closeNow(Closing.INTERNAL_ERROR.reason("a frame could not be sent"));
     }
 
     public boolean isClosed() {
@@ -134,7 +147,7 @@ public final class Outbox {
             frames.decrementAndGet();
             chars.addAndGet(-frame.length());
             if (failure != null) {
-                discard();
+                failed(failure);
                 return;
             }
             if (!state.compareAndSet(PENDING, COMPLETED_INLINE)) {
