@@ -44,6 +44,9 @@ public final class ChatClient implements AutoCloseable {
     /** A close code for a connection that ended without a close frame. */
     public static final int DROPPED = 1006;
 
+    /** How many {@code say} one connection of {@link #postAll} sends back to back ({@code parley.test.say-budget}). */
+    public static final int SAY_BUDGET = Integer.getInteger("parley.test.say-budget", 15);
+
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -440,9 +443,6 @@ public final class ChatClient implements AutoCloseable {
         }
         return stored;
     }
-
-    /** How many {@code say} one connection of {@link #postAll} sends back to back ({@code parley.test.say-budget}). */
-    public static final int SAY_BUDGET = Integer.getInteger("parley.test.say-budget", 15);
 
     /** The {@code seq} values of the {@code message} frames among these frames, in order. */
     public static List<Long> seqs(List<JsonObject> frames) {
