@@ -296,6 +296,34 @@ class RoomsTest {
         assertEquals(5, newer.getJsonArray("messages").size());
     }
 
+    @Test
+    void inRoomsOverAHundredMembersPresenceIsBatched() throws InterruptedException {
+        try (ChatFixture big = new ChatFixture(Map.of("parley.presence.large-room-interval-ms", "1500"))) {
+            RecordingSink watcherSink = new RecordingSink();
+            Connection watcher = big.guest("watcher", watcherSink);
+            big.rooms.join(watcher, new Command.Join("hall"));
+            for (int i = 0; i < 99; i++) {
+                big.rooms.join(big.guest("early" + i, new RecordingSink()), new Command.Join("hall"));
+            }
+            watcherSink.drain();
+
+            RecordingSink lateSink = new RecordingSink();
+            Connection late = big.guest("late1", lateSink);
+            big.rooms.join(late, new Command.Join("hall"));
+            big.rooms.join(big.guest("late2", new RecordingSink()), new Command.Join("hall"));
+            big.rooms.leave(late, new Command.Leave("hall"));
+            big.rooms.join(big.guest("late3", new RecordingSink()), new Command.Join("hall"));
+
+            JsonObject joined = lateSink.next("joined");
+            assertEquals(100, joined.getJsonArray("members").size(), "the member list is capped");
+            assertEquals(101, joined.getInt("count"));
+            JsonObject batch = watcherSink.next("presence");
+            assertEquals(List.of("late2", "late3"), names(batch, "joined"), "late1 came and went within the batch");
+            assertEquals(List.of(), names(batch, "left"));
+            assertTrue(watcherSink.drain().isEmpty(), "one presence frame for the whole batch");
+        }
+    }
+
     private static List<String> names(JsonObject frame, String field) {
         return frame.getJsonArray(field).getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
     }
