@@ -13,7 +13,9 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import org.junit.platform.launcher.LauncherSession;
@@ -48,6 +50,7 @@ public final class PostgresSession implements LauncherSessionListener {
         }
         directory = Path.of(required("parley.it.build-dir")).resolve("postgres");
         try {
+            stopOrphan(directory.resolve("data").resolve("postmaster.pid"));
             deleteTree(directory);
             Files.createDirectories(directory);
             start();
@@ -100,6 +103,33 @@ public final class PostgresSession implements LauncherSessionListener {
             }
             statement.execute("CREATE ROLE " + USER + " LOGIN PASSWORD '" + PASSWORD + "'");
             statement.execute("CREATE DATABASE parley OWNER " + USER);
+        }
+    }
+
+    /**
+     * A PostgreSQL that an earlier test JVM left running when it was killed (no session end, no shutdown hook):
+     * stopped with a fast shutdown (SIGINT) before its data directory is deleted.
+     */
+    private static void stopOrphan(Path pidFile) throws IOException {
+        if (Files.notExists(pidFile)) {
+            return;
+        }
+        long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+        ProcessHandle postmaster = ProcessHandle.of(pid)
+                .filter(process -> process.info().command().orElse("").endsWith("/postgres"))
+                .orElse(null);
+        if (postmaster == null) {
+            return;
+        }
+        System.out.println("PostgresSession: stopping PostgreSQL pid " + pid + ", left running by an earlier test run");
+        try {
+            new ProcessBuilder("kill", "-INT", Long.toString(pid)).inheritIO().start().waitFor();
+            postmaster.onExit().get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("PostgreSQL pid " + pid + " did not stop", e);
         }
     }
 
