@@ -176,19 +176,24 @@ public final class PostgresSession implements LauncherSessionListener {
             long messages = 0;
             int roomCount = 0;
             List<String> broken = new ArrayList<>();
+            List<String> rows = new ArrayList<>();
             while (rooms.next()) {
                 roomCount++;
                 long counter = rooms.getLong(2);
                 long count = rooms.getLong(3);
                 messages += count;
+                String room = rooms.getString(1) + ": last_seq " + counter + ", " + count + " rows, "
+                        + rooms.getLong(4) + " distinct seqs, max seq " + rooms.getLong(5);
+                rows.add(room);
                 if (count != rooms.getLong(4) || count != rooms.getLong(5) || count != counter) {
-                    broken.add(rooms.getString(1) + " (last_seq " + counter + ", " + count + " rows, "
-                            + rooms.getLong(4) + " distinct seqs, max " + rooms.getLong(5) + ")");
+                    broken.add(room);
                 }
             }
             lines.add("PostgresSession: " + messages + " messages in " + roomCount + " rooms stored on PostgreSQL; "
                     + (broken.isEmpty() ? "every room's seqs are exactly 1..n" : "rooms with gaps or duplicates: " + broken));
-            Files.write(directory.resolve("stored.txt"), lines);
+            List<String> stored = new ArrayList<>(lines);
+            stored.addAll(rows);
+            Files.write(directory.resolve("stored.txt"), stored);
         } catch (SQLException | IOException e) {
             lines.add("PostgresSession: cannot read what is stored: " + e);
         }
