@@ -41,6 +41,9 @@ class DurabilityIT {
                 "-Dparley.rate.commands-per-second=100000", "-Dparley.rate.commands-burst=100000",
                 "-Dparley.rooms.auto-create=true");
         server.start();
+        String database = System.getProperty("parley.it.database", "H2");
+        assertTrue(server.consoleOutput().contains("Parley database: java:comp/env/jdbc/parley is " + database + " "),
+                "the server's startup log does not name " + database + " as Parley's database");
     }
 
     @AfterAll

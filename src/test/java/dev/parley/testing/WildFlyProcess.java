@@ -45,19 +45,24 @@ public final class WildFlyProcess implements AutoCloseable {
     private final Path base;
     private final int portOffset;
     private final List<String> javaOptions;
+    private final String serverConfig;
     private Process process;
 
-    private WildFlyProcess(Path home, Path base, int portOffset, List<String> javaOptions) {
+    private WildFlyProcess(Path home, Path base, int portOffset, List<String> javaOptions, String serverConfig) {
         this.home = home;
         this.base = base;
         this.portOffset = portOffset;
         this.javaOptions = javaOptions;
+        this.serverConfig = serverConfig;
     }
 
     /**
      * A server under {@code <build dir>/<name>/} with a fresh base directory (previous runs' data removed) and the
      * built {@code parley.war} deployed. Its ports are moved by {@code parley.it.port-offset} + 100, clear of the
      * Arquillian server. {@code settings} are extra JVM options, e.g. {@code -Dparley.rate.say-per-second=1000}.
+     * Like the Arquillian server it runs the configuration {@code parley.it.server-config} (default
+     * {@code standalone.xml}) with the JVM options {@code parley.it.server-options}, which {@link PostgresSession}
+     * sets for PostgreSQL.
      */
     public static WildFlyProcess prepare(String name, String... settings) {
         Path home = Path.of(required("jboss.home"));
@@ -66,8 +71,13 @@ public final class WildFlyProcess implements AutoCloseable {
         List<String> options = new ArrayList<>(List.of(
                 "-Xms64m", "-Xmx512m", "-Djava.net.preferIPv4Stack=true",
                 "-Djboss.socket.binding.port-offset=" + offset));
+        String serverOptions = System.getProperty("parley.it.server-options", "").trim();
+        if (!serverOptions.isEmpty()) {
+            options.addAll(List.of(serverOptions.split("\\s+")));
+        }
         options.addAll(List.of(settings));
-        WildFlyProcess server = new WildFlyProcess(home, buildDir.resolve(name).resolve("standalone"), offset, options);
+        WildFlyProcess server = new WildFlyProcess(home, buildDir.resolve(name).resolve("standalone"), offset, options,
+                System.getProperty("parley.it.server-config", "standalone.xml"));
         server.layOut(Deployments.warFile().toPath());
         return server;
     }
@@ -114,6 +124,7 @@ public final class WildFlyProcess implements AutoCloseable {
             StandaloneCommandBuilder command = StandaloneCommandBuilder.of(home)
                     .setJavaHome(System.getProperty("java.home"))
                     .setBaseDirectory(base)
+                    .setServerConfiguration(serverConfig)
                     .addJavaOptions(javaOptions);
             process = Launcher.of(command)
                     .setRedirectErrorStream(true)
@@ -255,6 +266,15 @@ public final class WildFlyProcess implements AutoCloseable {
     /** The server's data directory ({@code jboss.server.data.dir}); it survives {@link #kill()} and {@link #start()}. */
     public Path dataDirectory() {
         return base.resolve("data");
+    }
+
+    /** What the server printed to its console so far, over all its starts. */
+    public String consoleOutput() {
+        try {
+            return Files.readString(consoleLog(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private Path consoleLog() {

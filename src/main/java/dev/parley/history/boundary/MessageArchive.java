@@ -1,6 +1,7 @@
 package dev.parley.history.boundary;
 
 import dev.parley.chat.entity.Event;
+import dev.parley.chat.entity.Identity;
 import dev.parley.chat.entity.MessagePosted;
 import dev.parley.chat.entity.Receipt;
 import dev.parley.history.control.MessageStore;
@@ -16,6 +17,11 @@ import java.util.Optional;
  * Stores what chat posts and answers history. The observer runs synchronously inside the room's critical
  * section; {@link MessageStore#append} commits before it returns, so the receipt is completed only for a
  * committed message and chat broadcasts nothing that is not stored.
+ *
+ * <p>A ref that another transaction stored between the store's look-up and its insert (another instance on the
+ * same database, or any path around the room lock) violates the unique key on (room, sender, ref). That
+ * transaction is rolled back and, on PostgreSQL, unusable, so the stored row is read in a new one and the retry
+ * is answered from it, as if the look-up had found it.
  */
 @ApplicationScoped
 public class MessageArchive {
@@ -25,9 +31,21 @@ public class MessageArchive {
 
     public void onMessagePosted(@Observes MessagePosted posted) {
         try {
-            posted.receipt().complete(store.append(posted));
+            posted.receipt().complete(store(posted));
         } catch (RuntimeException failed) {
             posted.receipt().completeExceptionally(failed);
+        }
+    }
+
+    private Receipt store(MessagePosted posted) {
+        try {
+            return store.append(posted);
+        } catch (RuntimeException failed) {
+            if (posted.ref() == null || !MessageStore.isUniqueViolation(failed)) {
+                throw failed;
+            }
+            return store.replay(posted.room(), Identity.keyOf(posted.sender()), posted.ref(), posted.text())
+                    .orElseThrow(() -> failed);
         }
     }
 

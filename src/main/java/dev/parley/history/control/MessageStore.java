@@ -14,6 +14,7 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +41,11 @@ public class MessageStore {
         refWindow = Duration.ofHours(Settings.fromEnvironment().integer("parley.ref.window-hours", 24));
     }
 
-    /** Stores the message with its room's next seq, unless its ref was stored before; commits on return. */
+    /**
+     * Stores the message with its room's next seq, unless its ref was stored before; commits on return. A ref that a
+     * concurrent transaction stored after the look-up fails the insert with a unique violation
+     * ({@link #isUniqueViolation}) and rolls everything back, the seq included.
+     */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public Receipt append(MessagePosted posted) {
         RoomState room = em.find(RoomState.class, posted.room(), LockModeType.PESSIMISTIC_WRITE);
@@ -141,6 +146,20 @@ public class MessageStore {
                 .setParameter("ref", ref)
                 .getResultStream()
                 .findFirst();
+    }
+
+    /**
+     * A failure caused by a unique key (SQLState 23505 on PostgreSQL and H2), however the JPA provider wrapped it:
+     * Hibernate and EclipseLink both keep the driver's {@link SQLException} in the cause chain.
+     */
+    public static boolean isUniqueViolation(Throwable failure) {
+        Throwable cause = failure;
+        for (int depth = 0; cause != null && depth < 20; depth++, cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean withinWindow(StoredMessage message) {

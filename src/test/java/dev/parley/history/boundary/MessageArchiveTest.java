@@ -1,0 +1,124 @@
+package dev.parley.history.boundary;
+
+import dev.parley.chat.entity.Event;
+import dev.parley.chat.entity.MessagePosted;
+import dev.parley.chat.entity.Receipt;
+import dev.parley.history.control.MessageStore;
+import jakarta.persistence.PersistenceException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * The race on a ref: another transaction stores (room, sender, ref) after this one looked it up, so this insert
+ * violates the unique key. The archive must answer from the stored row, read in a transaction of its own.
+ */
+class MessageArchiveTest {
+
+    static final Instant AT = Instant.parse("2026-11-22T01:00:00.123Z");
+    static final Event.Message STORED_CONCURRENTLY = new Event.Message("general", 7, "Alice", "hello", AT, "r-1");
+
+    MessageArchive cut;
+    StoreDouble store;
+
+    @BeforeEach
+    void wire() {
+        store = new StoreDouble();
+        cut = new MessageArchive();
+        cut.store = store;
+    }
+
+    @Test
+    void aRefStoredConcurrentlyWithTheSameTextIsARepeat() {
+        store.appendFails = uniqueViolation();
+        store.storedRow = Optional.of(STORED_CONCURRENTLY);
+
+        Receipt receipt = post("Alice", "hello", "r-1");
+
+        assertEquals(new Receipt.Repeated(STORED_CONCURRENTLY), receipt);
+        assertEquals(List.of("append", "replay general alice r-1"), store.calls,
+                "the stored row is read by a second call, i.e. in a new transaction");
+    }
+
+    @Test
+    void aRefStoredConcurrentlyWithAnotherTextIsAConflict() {
+        store.appendFails = uniqueViolation();
+        store.storedRow = Optional.of(STORED_CONCURRENTLY);
+
+        assertEquals(new Receipt.RefConflict(7), post("alice", "something else", "r-1"));
+    }
+
+    @Test
+    void aUniqueViolationWithoutAStoredRefIsStillAFailure() {
+        RuntimeException violation = uniqueViolation();
+        store.appendFails = violation;
+
+        CompletionException failed = assertThrows(CompletionException.class, () -> post("alice", "hello", "r-1"));
+        assertSame(violation, failed.getCause());
+    }
+
+    @Test
+    void otherFailuresAreNotAnsweredFromStoredRows() {
+        RuntimeException down = new PersistenceException(new SQLException("connection lost", "08006"));
+        store.appendFails = down;
+        store.storedRow = Optional.of(STORED_CONCURRENTLY);
+
+        CompletionException failed = assertThrows(CompletionException.class, () -> post("alice", "hello", "r-1"));
+        assertSame(down, failed.getCause());
+        assertEquals(List.of("append"), store.calls);
+    }
+
+    @Test
+    void aSayWithoutRefIsNeverReplayed() {
+        store.appendFails = uniqueViolation();
+        store.storedRow = Optional.of(STORED_CONCURRENTLY);
+
+        assertThrows(CompletionException.class, () -> post("alice", "hello", null));
+        assertEquals(List.of("append"), store.calls);
+    }
+
+    private Receipt post(String sender, String text, String ref) {
+        MessagePosted posted = new MessagePosted("general", sender, text, ref, AT);
+        cut.onMessagePosted(posted);
+        return posted.receipt().join();
+    }
+
+    /** What Hibernate throws from the flush of an insert that breaks parley_message_ref on PostgreSQL. */
+    private static RuntimeException uniqueViolation() {
+        SQLException driver = new SQLException("ERROR: duplicate key value violates unique constraint "
+                + "\"parley_message_ref\"", "23505");
+        return new PersistenceException("could not execute statement", driver);
+    }
+
+    static class StoreDouble extends MessageStore {
+        RuntimeException appendFails;
+        Optional<Event.Message> storedRow = Optional.empty();
+        final List<String> calls = new ArrayList<>();
+
+        @Override
+        public Receipt append(MessagePosted posted) {
+            calls.add("append");
+            if (appendFails != null) {
+                throw appendFails;
+            }
+            throw new AssertionError("not used here");
+        }
+
+        @Override
+        public Optional<Receipt> replay(String room, String senderKey, String ref, String text) {
+            calls.add("replay " + room + " " + senderKey + " " + ref);
+            return storedRow.map(row -> row.text().equals(text) ? new Receipt.Repeated(row)
+                    : new Receipt.RefConflict(row.seq()));
+        }
+    }
+}
