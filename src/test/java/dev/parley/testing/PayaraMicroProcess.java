@@ -1,6 +1,7 @@
 package dev.parley.testing;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -11,6 +12,10 @@ import java.util.List;
  * Payara Micro from the payara-micro jar ({@code payara.micro.jar}), launched as the README tells operators to:
  * {@code java -jar payara-micro.jar --deploy parley.war --rootdir DIR --nocluster --port P}. The fixed
  * {@code --rootdir} ({@code <name>/micro-root}) keeps the embedded database across restarts.
+ * <p>
+ * A restart on the same root directory first starts the application remembered there, then deploys
+ * {@code --deploy}'s again (undeploying the first): {@code /} answers before that, and a client connected then is
+ * cut off. The start is complete when Micro logs that it is ready.
  */
 final class PayaraMicroProcess extends ServerProcess {
 
@@ -32,6 +37,25 @@ final class PayaraMicroProcess extends ServerProcess {
     protected void layOut(Path war) throws IOException {
         Files.createDirectories(base.resolve("micro-root"));
         Files.copy(war, base.resolve("parley.war"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private long logStart;
+
+    @Override
+    protected void beforeStart() throws IOException {
+        logStart = Files.exists(consoleLog()) ? Files.size(consoleLog()) : 0;
+    }
+
+    /** Micro's last start line: "Payara Micro ... ready in N (ms)". */
+    @Override
+    protected boolean started() throws IOException {
+        if (!Files.exists(consoleLog())) {
+            return false;
+        }
+        byte[] log = Files.readAllBytes(consoleLog());
+        String thisStart = new String(log, (int) Math.min(logStart, log.length), (int) Math.max(0, log.length - logStart),
+                StandardCharsets.UTF_8);
+        return thisStart.contains(" ready in ");
     }
 
     @Override

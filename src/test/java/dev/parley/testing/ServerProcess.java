@@ -111,6 +111,11 @@ public abstract class ServerProcess implements AutoCloseable {
     protected void beforeStart() throws IOException {
     }
 
+    /** Whether the server says it has finished starting; checked once {@code /} answers 200. */
+    protected boolean started() throws IOException {
+        return true;
+    }
+
     protected int httpPort() {
         return 8080 + portOffset;
     }
@@ -139,14 +144,17 @@ public abstract class ServerProcess implements AutoCloseable {
         }
     }
 
-    /** Waits until {@code GET /} answers 200 (Parley's page): the server is up and parley.war deployed. */
+    /**
+     * Waits until {@code GET /} answers 200 (Parley's page) and the server {@link #started() says it has started}:
+     * the server is up and parley.war deployed.
+     */
     private void awaitParley() throws IOException {
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         HttpRequest request = HttpRequest.newBuilder(httpUri()).timeout(Duration.ofSeconds(10)).build();
         int status = 0;
-        while (status != 200) {
+        while (status != 200 || !started()) {
             checkDeployment();
             if (!process.isAlive()) {
                 throw new IllegalStateException(serverName() + " exited with " + process.exitValue() + " while starting"
@@ -164,7 +172,7 @@ public abstract class ServerProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            if (status != 200) {
+            if (status != 200 || !started()) {
                 pause();
             }
         }
