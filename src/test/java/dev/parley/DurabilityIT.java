@@ -19,12 +19,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.parley.testing.ChatClient;
-import dev.parley.testing.WildFlyProcess;
+import dev.parley.testing.ServerProcess;
 
 /**
  * A message is acknowledged (echoed to its sender with its seq) only after it is committed, so it must survive
  * {@code kill -9} of the server JVM: after a restart on the same data, history holds every acknowledged message
- * exactly once, numbered 1..n without gaps. Not an Arquillian test: it starts and kills its own WildFly.
+ * exactly once, numbered 1..n without gaps. Not an Arquillian test: it starts and kills its own server JVM, on the
+ * server of the build's profile (WildFly, Payara Micro or Open Liberty).
  */
 class DurabilityIT {
 
@@ -32,11 +33,11 @@ class DurabilityIT {
     static final int BURST = 300;
     static final int BURST_ACKS_BEFORE_KILL = 20;
 
-    static WildFlyProcess server;
+    static ServerProcess server;
 
     @BeforeAll
     static void startServer() {
-        server = WildFlyProcess.prepare("durability",
+        server = ServerProcess.prepare("durability",
                 "-Dparley.rate.say-per-second=100000", "-Dparley.rate.say-burst=100000",
                 "-Dparley.rate.commands-per-second=100000", "-Dparley.rate.commands-burst=100000",
                 "-Dparley.rooms.auto-create=true");

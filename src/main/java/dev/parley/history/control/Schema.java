@@ -2,7 +2,6 @@ package dev.parley.history.control;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
-import jakarta.annotation.sql.DataSourceDefinition;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
@@ -13,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
@@ -25,22 +25,19 @@ import java.util.logging.Logger;
  * Creates the tables before anything uses them, from one script valid on H2 and PostgreSQL, because the JPA
  * providers of the three servers would each generate a different schema.
  *
- * <p>The embedded default database is H2 in a file under the server's data directory. {@code WRITE_DELAY=0}
- * keeps committed rows through a killed JVM; {@code DB_CLOSE_ON_EXIT=FALSE} stops H2's own shutdown hook from
- * closing the database under the pool while the server is still stopping.
+ * <p>Parley's database is the resource reference {@code java:comp/env/jdbc/parley}, which each server binds from
+ * its own descriptor, because no one definition is understood by all three: WildFly defines the embedded H2
+ * database in {@code jboss-web.xml} under {@code jboss.server.data.dir}, Payara in {@code glassfish-resources.xml}
+ * under {@code com.sun.aas.instanceRoot}, Open Liberty in its {@code server.xml} under {@code server.output.dir}
+ * (Liberty fails the whole application for a {@code @DataSourceDefinition} whose driver is only in the WAR). Each
+ * H2 URL ends in {@code WRITE_DELAY=0} (committed rows survive a killed JVM) and {@code DB_CLOSE_ON_EXIT=FALSE}
+ * (H2's own shutdown hook does not close the database under the pool while the server is still stopping).
  */
-@DataSourceDefinition(
-        name = Schema.EMBEDDED,
-        className = "org.h2.jdbcx.JdbcDataSource",
-        url = "jdbc:h2:file:${jboss.server.data.dir}/parley/parley;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE",
-        user = "sa",
-        password = "")
 @Singleton
 @Startup
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class Schema {
 
-    static final String EMBEDDED = "java:app/jdbc/parley-embedded";
     static final String REFERENCE = "java:comp/env/jdbc/parley";
     private static final Logger LOG = Logger.getLogger(Schema.class.getName());
 
@@ -54,12 +51,49 @@ public class Schema {
             String described = database.getDatabaseProductName() + " " + database.getDatabaseProductVersion()
                     + " at " + location(database);
             LOG.info(() -> "Parley database: " + REFERENCE + " is " + described);
+            warnIfTemporary(database);
             for (String sql : statements()) {
                 statement.execute(sql);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create Parley's schema", e);
         }
+    }
+
+    /**
+     * A database file under the system temp directory is lost on the next start of, e.g., Payara Micro run without
+     * {@code --rootdir} (a new temp directory each time); say so loudly.
+     */
+    private static void warnIfTemporary(DatabaseMetaData database) throws SQLException {
+        String url = database.getURL();
+        String location = location(database);
+        if (url.startsWith("jdbc:h2:file:") && isTemporary(location)) {
+            LOG.severe(() -> "Parley's database " + location + " is under the system temp directory "
+                    + System.getProperty("java.io.tmpdir") + ": its messages will be lost when the server restarts"
+                    + " (run Payara Micro with --rootdir DIR, or point Parley at a database that is kept)");
+        }
+    }
+
+    static boolean isTemporary(String file) {
+        String tmp = System.getProperty("java.io.tmpdir");
+        if (tmp == null || tmp.isBlank()) {
+            return false;
+        }
+        Path temp = real(Path.of(tmp));
+        return real(Path.of(file).toAbsolutePath()).startsWith(temp);
+    }
+
+    /** The real path of the deepest existing ancestor, plus the rest: /tmp may be a link. */
+    private static Path real(Path path) {
+        Path normal = path.toAbsolutePath().normalize();
+        for (Path existing = normal; existing != null; existing = existing.getParent()) {
+            try {
+                return existing.toRealPath().resolve(existing.relativize(normal));
+            } catch (IOException e) {
+                // not there (yet): try its parent
+            }
+        }
+        return normal;
     }
 
     private static String location(DatabaseMetaData database) throws SQLException {

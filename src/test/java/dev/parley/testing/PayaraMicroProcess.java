@@ -1,0 +1,74 @@
+package dev.parley.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Payara Micro from the payara-micro jar ({@code payara.micro.jar}), launched as the README tells operators to:
+ * {@code java -jar payara-micro.jar --deploy parley.war --rootdir DIR --nocluster --port P}. The fixed
+ * {@code --rootdir} ({@code <name>/micro-root}) keeps the embedded database across restarts.
+ * <p>
+ * A restart on the same root directory first starts the application remembered there, then deploys
+ * {@code --deploy}'s again (undeploying the first): {@code /} answers before that, and a client connected then is
+ * cut off. The start is complete when Micro logs that it is ready.
+ */
+final class PayaraMicroProcess extends ServerProcess {
+
+    private final Path microJar;
+    private final List<String> settings;
+
+    PayaraMicroProcess(Path base, int portOffset, List<String> settings) {
+        super(base, portOffset);
+        this.microJar = Path.of(required("payara.micro.jar"));
+        this.settings = settings;
+    }
+
+    @Override
+    protected String serverName() {
+        return "Payara Micro";
+    }
+
+    @Override
+    protected void layOut(Path war) throws IOException {
+        Files.createDirectories(base.resolve("micro-root"));
+        Files.copy(war, base.resolve("parley.war"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private long logStart;
+
+    @Override
+    protected void beforeStart() throws IOException {
+        logStart = Files.exists(consoleLog()) ? Files.size(consoleLog()) : 0;
+    }
+
+    /** Micro's last start line: "Payara Micro ... ready in N (ms)". */
+    @Override
+    protected boolean started() throws IOException {
+        if (!Files.exists(consoleLog())) {
+            return false;
+        }
+        byte[] log = Files.readAllBytes(consoleLog());
+        String thisStart = new String(log, (int) Math.min(logStart, log.length), (int) Math.max(0, log.length - logStart),
+                StandardCharsets.UTF_8);
+        return thisStart.contains(" ready in ");
+    }
+
+    @Override
+    protected ProcessBuilder command() {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms64m", "-Xmx512m", "-Djava.net.preferIPv4Stack=true"));
+        command.addAll(settings);
+        command.addAll(List.of("-jar", microJar.toString(),
+                "--deploy", base.resolve("parley.war").toString(),
+                "--rootdir", base.resolve("micro-root").toString(),
+                "--nocluster",
+                "--port", Integer.toString(httpPort())));
+        return new ProcessBuilder(command).directory(base.toFile());
+    }
+}
