@@ -326,9 +326,7 @@ const HANDLERS = {
             conv.typing.delete(user);
             conv.count = Math.max(conv.members.size, conv.count - 1);
         }
-        drawMembers();
-        drawSidebar();
-        drawTyping();
+        drawAll();
     },
 
     message(event) {
