@@ -173,6 +173,10 @@ function connect(name) {
             }
         }
     }
+    for (const conv of state.conversations.values()) {
+        conv.joined = false; // until the new connection's joined, a say waits as pending
+        conv.historyQueue = [];
+    }
     state.name = name;
     state.welcomed = false;
     store.saveName(name);
