@@ -1,0 +1,964 @@
+// The chat page: conversations (rooms and direct messages) kept in memory, drawn from that state, and a
+// connection that survives drops without losing or repeating a message (say refs, history after the last seq).
+
+import { Connection, chatUrl } from './connection.js';
+import {
+    avatar, dayKey, daySeparator, element, messageItem, noticeItem, plainWords,
+} from './render.js';
+
+const MAX_CODE_POINTS = 4000;
+const TYPING_SHOWN_MS = 5000;
+const TYPING_SENT_EVERY_MS = 2000;
+const CONTINUED_WITHIN_MS = 5 * 60 * 1000;
+const PAGE = 50;
+const NAME = /^[A-Za-z0-9_.-]{1,32}$/;
+const ROOM = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+// Control characters the protocol refuses (all but tab and newline), after line ends became newlines
+const FORBIDDEN = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+
+const $ = (id) => document.getElementById(id);
+const view = {
+    connection: $('connection'), connectionText: $('connection-text'), reconnectNow: $('reconnect-now'),
+    changeName: $('change-name'), meName: $('me-name'), meAvatar: $('me-avatar'),
+    sidebar: $('sidebar'), showSidebar: $('show-sidebar'),
+    roomList: $('room-list'), browseHeading: $('browse-heading'), browseList: $('browse-list'),
+    joinForm: $('join-form'), roomName: $('room-name'), joinError: $('join-error'),
+    dmList: $('dm-list'), dmForm: $('dm-form'), dmName: $('dm-name'), dmError: $('dm-error'),
+    title: $('conversation-title'), subtitle: $('conversation-subtitle'), leave: $('leave'),
+    showMembers: $('show-members'), scroller: $('scroller'), loadOlder: $('load-older'), empty: $('empty'),
+    messages: $('messages'), typing: $('typing'), banner: $('banner'),
+    composer: $('composer'), text: $('text'), textLabel: $('text-label'), send: $('send'),
+    members: $('members'), memberCount: $('member-count'), memberList: $('member-list'),
+    nameDialog: $('name-dialog'), nameForm: $('name-form'), name: $('name'), nameError: $('name-error'),
+    announcer: $('announcer'),
+};
+
+const state = {
+    me: null,
+    name: null,
+    connection: null,
+    welcomed: false,
+    openRooms: [],
+    conversations: new Map(),
+    active: null,
+    typingSentAt: 0,
+    countdown: null,
+};
+
+// ---- identity and storage ----------------------------------------------------------------------------------------
+
+const store = {
+    name: () => localStorage.getItem('parley.name'),
+    saveName: (name) => localStorage.setItem('parley.name', name),
+    resume: (name) => sessionStorage.getItem(`parley.resume.${name.toLowerCase()}`),
+    saveResume: (name, token) => sessionStorage.setItem(`parley.resume.${name.toLowerCase()}`, token),
+    rooms: () => JSON.parse(sessionStorage.getItem('parley.rooms') ?? '[]'),
+    saveRooms: () => sessionStorage.setItem('parley.rooms', JSON.stringify(roomConversations()
+        .filter((c) => c.wanted).map((c) => c.name))),
+};
+
+function uuid() {
+    if (crypto.randomUUID) {
+        return crypto.randomUUID();
+    }
+    // randomUUID exists only in secure contexts; a plain-http deployment still gets a random v4 UUID
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+// ---- conversations -----------------------------------------------------------------------------------------------
+
+function roomKey(room) {
+    return `#${room}`;
+}
+
+function dmKey(user) {
+    return `@${user.toLowerCase()}`;
+}
+
+function conversation(kind, name) {
+    const key = kind === 'room' ? roomKey(name) : dmKey(name);
+    let found = state.conversations.get(key);
+    if (!found) {
+        found = {
+            key, kind, name,
+            wanted: kind === 'room',
+            joined: false,
+            closed: null,
+            messages: new Map(),
+            pending: new Map(),
+            entries: [],
+            notices: [],
+            lastSeq: 0,
+            moreBefore: false,
+            loadingOlder: false,
+            historyQueue: [],
+            members: new Set(),
+            count: 0,
+            unread: 0,
+            typing: new Map(),
+        };
+        state.conversations.set(key, found);
+    }
+    return found;
+}
+
+function roomConversations() {
+    return [...state.conversations.values()].filter((c) => c.kind === 'room');
+}
+
+function active() {
+    return state.conversations.get(state.active) ?? null;
+}
+
+function send(command) {
+    return state.connection !== null && state.connection.send(command);
+}
+
+function joinRoom(room, { focus = true } = {}) {
+    const conv = conversation('room', room);
+    conv.wanted = true;
+    conv.closed = null;
+    if (state.welcomed && !conv.joined) {
+        send({ type: 'join', room });
+    }
+    store.saveRooms();
+    if (focus) {
+        activate(conv.key);
+    }
+    drawSidebar();
+}
+
+function openDirect(user) {
+    const existing = [...state.conversations.values()].find((c) => c.kind === 'dm' && c.key === dmKey(user));
+    activate((existing ?? conversation('dm', user)).key);
+}
+
+function activate(key) {
+    state.active = key;
+    const conv = active();
+    if (conv) {
+        conv.unread = 0;
+        if (conv.kind === 'room') {
+            history.replaceState(null, '', `${location.pathname}${location.search}#${conv.name}`);
+        }
+    }
+    closeDrawers();
+    drawAll({ stick: true });
+    view.text.focus({ preventScroll: true });
+}
+
+function addNotice(conv, text, kind = 'notice') {
+    conv.notices.push({ afterSeq: conv.lastSeq, afterEntry: conv.entries.length, text, kind });
+}
+
+// ---- the connection ----------------------------------------------------------------------------------------------
+
+function connect(name) {
+    if (state.connection !== null) {
+        state.connection.stop();
+    }
+    if (state.name !== null && state.name.toLowerCase() !== name.toLowerCase()) {
+        for (const conv of [...state.conversations.values()]) {
+            if (conv.kind === 'dm') {
+                state.conversations.delete(conv.key);
+            } else {
+                conv.messages.clear();
+                conv.pending.clear();
+                conv.notices = [];
+                conv.lastSeq = 0;
+            }
+        }
+    }
+    for (const conv of state.conversations.values()) {
+        conv.joined = false; // until the new connection's joined, a say waits as pending
+        conv.historyQueue = [];
+    }
+    state.name = name;
+    state.welcomed = false;
+    store.saveName(name);
+    view.name.value = name;
+    state.connection = new Connection({
+        url: () => chatUrl(location, state.name, store.resume(state.name)),
+        onEvent: received,
+        onState: connectionChanged,
+    });
+    state.connection.open();
+}
+
+function connectionChanged(change) {
+    clearInterval(state.countdown);
+    state.countdown = null;
+    view.reconnectNow.hidden = true;
+    if (change.state !== 'connecting') {
+        state.welcomed = false;
+        for (const conv of state.conversations.values()) {
+            conv.joined = false;
+            conv.historyQueue = [];
+            conv.loadingOlder = false;
+            conv.typing.clear();
+        }
+    }
+    if (change.state === 'connecting') {
+        showConnection('connecting', change.attempt > 0 ? 'Reconnecting…' : 'Connecting…');
+    } else if (change.state === 'waiting') {
+        const tick = () => {
+            const seconds = Math.max(1, Math.ceil((change.until - Date.now()) / 1000));
+            showConnection('waiting', `Connection lost. Reconnecting in ${seconds} s`);
+        };
+        tick();
+        state.countdown = setInterval(tick, 1000);
+        view.reconnectNow.hidden = false;
+    } else if (change.state === 'stopped') {
+        showConnection('stopped', change.reason);
+        if (change.code === 4002 || change.code === 4003) {
+            askName(change.reason);
+        }
+    }
+    failUndeliveredWhispers('Not delivered: the connection was lost.');
+    drawAll();
+}
+
+function showConnection(kind, text) {
+    view.connection.dataset.state = kind;
+    view.connectionText.textContent = text;
+}
+
+function received(event) {
+    const handler = HANDLERS[event.type];
+    if (handler) {
+        handler(event);
+    }
+}
+
+const HANDLERS = {
+    welcome(event) {
+        state.me = event.user;
+        state.welcomed = true;
+        if (event.resume) {
+            store.saveResume(event.user, event.resume);
+        }
+        state.openRooms = event.rooms ?? [];
+        view.meName.textContent = event.user;
+        view.meAvatar.textContent = event.user.slice(0, 1).toUpperCase();
+        view.changeName.hidden = false;
+        showConnection('open', `Connected as ${event.user}`);
+        hideNameDialog();
+        let rooms = roomConversations().filter((c) => c.wanted);
+        if (rooms.length === 0) {
+            const first = fromHash() ?? 'general';
+            for (const room of new Set([...store.rooms(), first])) {
+                conversation('room', room);
+            }
+            activate(roomKey(first));
+            rooms = roomConversations().filter((c) => c.wanted);
+        }
+        for (const conv of rooms) {
+            send({ type: 'join', room: conv.name });
+        }
+        drawAll();
+    },
+
+    joined(event) {
+        const conv = conversation('room', event.room);
+        const missedFrom = conv.lastSeq;
+        conv.joined = true;
+        conv.wanted = true;
+        conv.members = new Set(event.members);
+        conv.count = event.count;
+        const history = event.history ?? [];
+        if (missedFrom === 0) {
+            conv.moreBefore = history.length > 0 && history[0].seq > 1;
+        }
+        history.forEach((message) => remember(conv, message));
+        if (missedFrom > 0 && event.last > missedFrom) {
+            // reconnected: fetch everything after the last message seen, page by page (seq dedupes the overlap)
+            requestHistory(conv, 'after', missedFrom);
+        }
+        for (const [ref, pending] of conv.pending) {
+            if (pending.state === 'pending') {
+                send({ type: 'say', room: conv.name, text: pending.text, ref });
+            }
+        }
+        if (!state.openRooms.includes(event.room)) {
+            state.openRooms.push(event.room);
+        }
+        view.joinError.textContent = '';
+        store.saveRooms();
+        drawAll({ stick: conv.key === state.active });
+    },
+
+    left(event) {
+        const conv = state.conversations.get(roomKey(event.room));
+        if (!conv) {
+            return;
+        }
+        conv.joined = false;
+        conv.members.clear();
+        if (event.reason === 'kicked' || event.reason === 'room_closed') {
+            conv.closed = event.reason;
+            conv.wanted = false;
+            const why = event.reason === 'kicked' ? 'You were removed from this room.' : 'This room was closed.';
+            addNotice(conv, event.text ? `${why} ${event.text}` : why, 'warning');
+        } else if (!conv.wanted) {
+            state.conversations.delete(conv.key);
+            if (state.active === conv.key) {
+                const next = roomConversations().find((c) => c.wanted) ?? null;
+                state.active = next?.key ?? null;
+            }
+        }
+        store.saveRooms();
+        drawAll();
+    },
+
+    presence(event) {
+        const conv = state.conversations.get(roomKey(event.room));
+        if (!conv) {
+            return;
+        }
+        for (const user of event.joined ?? []) {
+            if (!conv.members.has(user)) {
+                conv.members.add(user);
+                conv.count += 1;
+            }
+        }
+        for (const user of event.left ?? []) {
+            conv.members.delete(user);
+            conv.typing.delete(user);
+            conv.count = Math.max(conv.members.size, conv.count - 1);
+        }
+        drawAll();
+    },
+
+    message(event) {
+        const conv = state.conversations.get(roomKey(event.room));
+        if (!conv) {
+            return;
+        }
+        const fresh = remember(conv, event);
+        conv.typing.delete(event.from);
+        if (fresh && event.from !== state.me) {
+            if (conv.key !== state.active || document.hidden) {
+                conv.unread += 1;
+            }
+            announce(`${event.from} in ${event.room}: ${event.text}`);
+        }
+        drawAll();
+    },
+
+    history(event) {
+        const conv = state.conversations.get(roomKey(event.room));
+        if (!conv) {
+            return;
+        }
+        const direction = conv.historyQueue.shift();
+        event.messages.forEach((message) => remember(conv, message));
+        if (direction === 'before') {
+            conv.moreBefore = event.more;
+            conv.loadingOlder = false;
+            drawAll({ keepFromBottom: true });
+        } else {
+            if (event.more && event.messages.length > 0) {
+                requestHistory(conv, 'after', event.messages[event.messages.length - 1].seq);
+            }
+            drawAll();
+        }
+    },
+
+    whisper(event) {
+        const other = event.from === state.me ? event.to : event.from;
+        const conv = conversation('dm', other);
+        const mine = event.ref ? conv.entries.find((entry) => entry.ref === event.ref) : undefined;
+        if (mine) {
+            mine.state = 'sent';
+            mine.at = new Date(event.at);
+        } else {
+            conv.entries.push({ from: event.from, text: event.text, at: new Date(event.at), state: 'sent' });
+            if (event.from !== state.me) {
+                if (conv.key !== state.active || document.hidden) {
+                    conv.unread += 1;
+                }
+                announce(`${event.from}, directly: ${event.text}`);
+            }
+        }
+        drawAll();
+    },
+
+    typing(event) {
+        const conv = state.conversations.get(roomKey(event.room));
+        if (!conv || event.user === state.me) {
+            return;
+        }
+        const expires = Date.now() + TYPING_SHOWN_MS;
+        conv.typing.set(event.user, expires);
+        setTimeout(() => {
+            if (conv.typing.get(event.user) === expires) {
+                conv.typing.delete(event.user);
+                drawTyping();
+            }
+        }, TYPING_SHOWN_MS);
+        drawTyping();
+    },
+
+    notice(event) {
+        const targets = event.room ? [state.conversations.get(roomKey(event.room))].filter(Boolean)
+            : roomConversations();
+        targets.forEach((conv) => addNotice(conv, `Announcement: ${event.text}`, 'announcement'));
+        drawAll();
+    },
+
+    error(event) {
+        const words = plainWords(event);
+        if (['name_invalid', 'name_taken', 'banned', 'origin_refused', 'unauthorized'].includes(event.code)) {
+            return; // the close code that follows says it (connectionChanged)
+        }
+        if (event.ref && failPending(event.ref, words)) {
+            drawAll();
+            return;
+        }
+        if (event.for === 'join') {
+            const conv = state.conversations.get(roomKey(event.room ?? ''));
+            if (conv && !conv.joined && conv.lastSeq === 0 && conv.messages.size === 0) {
+                state.conversations.delete(conv.key);
+                if (state.active === conv.key) {
+                    state.active = roomConversations().find((c) => c.joined)?.key ?? null;
+                }
+                store.saveRooms();
+            }
+            view.joinError.textContent = words;
+            drawAll();
+            return;
+        }
+        const conv = event.room ? state.conversations.get(roomKey(event.room))
+            : event.to ? state.conversations.get(dmKey(event.to)) : active();
+        if (conv) {
+            addNotice(conv, words, 'error');
+            drawAll();
+        } else {
+            showBanner(words);
+        }
+    },
+};
+
+/** Stores a room message once per seq; its ref settles the pending copy. Returns whether it was new. */
+function remember(conv, message) {
+    if (message.ref) {
+        conv.pending.delete(message.ref);
+    }
+    if (conv.messages.has(message.seq)) {
+        return false;
+    }
+    conv.messages.set(message.seq, { ...message, at: new Date(message.at) });
+    conv.lastSeq = Math.max(conv.lastSeq, message.seq);
+    return true;
+}
+
+function requestHistory(conv, direction, seq) {
+    if (send({ type: 'history', room: conv.name, [direction]: seq, limit: direction === 'after' ? 200 : PAGE })) {
+        conv.historyQueue.push(direction);
+        return true;
+    }
+    return false;
+}
+
+function loadOlder() {
+    const conv = active();
+    if (!conv || conv.kind !== 'room' || !conv.joined || !conv.moreBefore || conv.loadingOlder) {
+        return;
+    }
+    const oldest = Math.min(...conv.messages.keys());
+    conv.loadingOlder = requestHistory(conv, 'before', oldest);
+}
+
+function failPending(ref, words) {
+    for (const conv of state.conversations.values()) {
+        const pending = conv.pending.get(ref);
+        if (pending) {
+            pending.state = 'failed';
+            pending.note = words;
+            return true;
+        }
+        const entry = conv.entries.find((e) => e.ref === ref && e.state !== 'sent');
+        if (entry) {
+            entry.state = 'failed';
+            entry.note = words;
+            return true;
+        }
+    }
+    return false;
+}
+
+function failUndeliveredWhispers(words) {
+    for (const conv of state.conversations.values()) {
+        conv.entries.filter((e) => e.state === 'pending').forEach((e) => {
+            e.state = 'failed';
+            e.note = words;
+        });
+    }
+}
+
+// ---- sending -----------------------------------------------------------------------------------------------------
+
+/** What the server accepts: newline line ends (it refuses \r) and no other control characters. */
+function normalised(text) {
+    return text.replace(/\r\n?/g, '\n').replace(FORBIDDEN, '').replace(/^\n+|\s+$/g, '');
+}
+
+function submit() {
+    const conv = active();
+    if (!conv || conv.closed) {
+        return;
+    }
+    const text = normalised(view.text.value);
+    if (text.trim() === '') {
+        return;
+    }
+    const length = [...text].length;
+    if (length > MAX_CODE_POINTS) {
+        showBanner(`That message is ${length.toLocaleString()} characters long; the limit is ${MAX_CODE_POINTS.toLocaleString()}.`);
+        return;
+    }
+    hideBanner();
+    const ref = uuid();
+    if (conv.kind === 'room') {
+        conv.pending.set(ref, { text, at: new Date(), state: 'pending' });
+        if (conv.joined) {
+            send({ type: 'say', room: conv.name, text, ref }); // else sent once the room is joined again
+        }
+    } else {
+        const entry = { from: state.me ?? state.name, text, at: new Date(), ref, state: 'pending' };
+        conv.entries.push(entry);
+        if (!state.welcomed || !send({ type: 'whisper', to: conv.name, text, ref })) {
+            entry.state = 'failed';
+            entry.note = 'Not sent: you are offline. Direct messages are delivered live only.';
+        }
+    }
+    view.text.value = '';
+    fitComposer();
+    drawAll({ stick: true });
+}
+
+function retry(ref) {
+    const conv = active();
+    const pending = conv?.pending.get(ref);
+    if (pending) {
+        pending.state = 'pending';
+        if (conv.joined) {
+            send({ type: 'say', room: conv.name, text: pending.text, ref });
+        }
+    }
+    const entry = conv?.entries.find((e) => e.ref === ref);
+    if (entry) {
+        entry.state = 'pending';
+        if (!send({ type: 'whisper', to: conv.name, text: entry.text, ref })) {
+            entry.state = 'failed';
+            entry.note = 'Not sent: you are offline.';
+        }
+    }
+    drawAll({ stick: true });
+}
+
+function typed() {
+    fitComposer();
+    const conv = active();
+    const now = Date.now();
+    if (conv?.kind === 'room' && conv.joined && view.text.value !== '' && now - state.typingSentAt > TYPING_SENT_EVERY_MS) {
+        state.typingSentAt = now;
+        send({ type: 'typing', room: conv.name });
+    }
+}
+
+function fitComposer() {
+    view.text.rows = Math.min(8, Math.max(1, view.text.value.split('\n').length));
+}
+
+// ---- drawing -----------------------------------------------------------------------------------------------------
+
+function drawAll(scroll = {}) {
+    drawSidebar();
+    drawConversation(scroll);
+    drawMembers();
+    drawTyping();
+    const unread = [...state.conversations.values()].reduce((sum, c) => sum + c.unread, 0);
+    document.title = unread > 0 ? `(${unread}) Parley` : 'Parley';
+}
+
+function conversationLink(conv) {
+    const item = element('li');
+    const button = element('button', 'conversation-link');
+    button.type = 'button';
+    button.dataset.key = conv.key;
+    if (conv.kind === 'room') {
+        button.dataset.room = conv.name;
+        button.append(element('span', 'sigil', '#'), element('span', 'label', conv.name));
+    } else {
+        button.dataset.user = conv.name;
+        button.append(avatar(conv.name), element('span', 'label', conv.name));
+    }
+    if (conv.key === state.active) {
+        button.setAttribute('aria-current', 'page');
+    }
+    if (conv.closed) {
+        button.classList.add('closed');
+    }
+    if (conv.unread > 0) {
+        const badge = element('span', 'unread', String(conv.unread));
+        badge.setAttribute('aria-label', `${conv.unread} unread`);
+        button.append(badge);
+    }
+    item.append(button);
+    return item;
+}
+
+function drawSidebar() {
+    const rooms = roomConversations();
+    view.roomList.replaceChildren(...rooms.map(conversationLink));
+    view.dmList.replaceChildren(...[...state.conversations.values()].filter((c) => c.kind === 'dm')
+        .map(conversationLink));
+    const open = state.openRooms.filter((room) => !state.conversations.has(roomKey(room))).sort();
+    view.browseHeading.hidden = open.length === 0;
+    view.browseList.replaceChildren(...open.slice(0, 50).map((room) => {
+        const item = element('li');
+        const button = element('button', 'browse-link', `# ${room}`);
+        button.type = 'button';
+        button.dataset.join = room;
+        button.setAttribute('aria-label', `Join ${room}`);
+        item.append(button);
+        return item;
+    }));
+}
+
+function drawConversation({ stick = false, keepFromBottom = false } = {}) {
+    const conv = active();
+    const scroller = view.scroller;
+    const atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 48;
+    const fromBottom = scroller.scrollHeight - scroller.scrollTop;
+
+    view.composer.hidden = conv === null;
+    view.text.disabled = conv === null || conv.closed !== null;
+    view.send.disabled = view.text.disabled;
+    view.leave.hidden = conv === null;
+    view.showMembers.hidden = conv === null || conv.kind !== 'room';
+    view.empty.hidden = conv !== null;
+    if (conv === null) {
+        view.title.textContent = 'Welcome';
+        view.subtitle.textContent = '';
+        view.messages.replaceChildren();
+        view.loadOlder.hidden = true;
+        return;
+    }
+    if (conv.kind === 'room') {
+        view.title.textContent = `# ${conv.name}`;
+        view.subtitle.textContent = conv.closed ? 'You are no longer in this room'
+            : conv.joined ? `${conv.count} ${conv.count === 1 ? 'member' : 'members'}` : 'Joining…';
+        view.leave.textContent = 'Leave';
+        view.text.placeholder = `Message #${conv.name}`;
+        view.textLabel.textContent = `Message to room ${conv.name}`;
+    } else {
+        view.title.textContent = conv.name;
+        view.subtitle.textContent = 'Direct messages, delivered live while you are both online';
+        view.leave.textContent = 'Close';
+        view.text.placeholder = `Message ${conv.name}`;
+        view.textLabel.textContent = `Direct message to ${conv.name}`;
+    }
+    view.loadOlder.hidden = !(conv.kind === 'room' && conv.moreBefore);
+    view.loadOlder.disabled = conv.loadingOlder;
+    view.loadOlder.textContent = conv.loadingOlder ? 'Loading…' : 'Load older messages';
+
+    view.messages.replaceChildren(...conversationItems(conv));
+    if (stick || atBottom) {
+        scroller.scrollTop = scroller.scrollHeight;
+    } else if (keepFromBottom) {
+        scroller.scrollTop = scroller.scrollHeight - fromBottom;
+    }
+}
+
+function conversationItems(conv) {
+    const items = [];
+    let previous = null;
+    const push = (message, extra) => {
+        const date = message.at;
+        if (previous === null || dayKey(previous.at) !== dayKey(date)) {
+            items.push(daySeparator(date));
+            previous = null;
+        }
+        const continued = previous !== null && previous.from === message.from
+            && date - previous.at < CONTINUED_WITHIN_MS;
+        items.push(messageItem({
+            from: message.from, text: message.text, at: date, seq: message.seq, ref: message.ref,
+            own: message.from === state.me, continued, state: extra.state ?? 'sent', note: extra.note,
+        }));
+        previous = message;
+    };
+    const noticesAfter = (test) => conv.notices.filter(test).forEach((n) => {
+        items.push(noticeItem(n.text, n.kind));
+        previous = null;
+    });
+    if (conv.kind === 'room') {
+        const notices = [...conv.notices].sort((x, y) => x.afterSeq - y.afterSeq);
+        const noticesBefore = (seq) => {
+            while (notices.length > 0 && notices[0].afterSeq < seq) {
+                const notice = notices.shift();
+                items.push(noticeItem(notice.text, notice.kind));
+                previous = null;
+            }
+        };
+        for (const seq of [...conv.messages.keys()].sort((x, y) => x - y)) {
+            noticesBefore(seq);
+            push(conv.messages.get(seq), {});
+        }
+        noticesBefore(Infinity);
+        for (const [ref, pending] of conv.pending) {
+            push({ from: state.me ?? state.name, text: pending.text, at: pending.at, ref }, pending);
+            if (pending.state === 'failed') {
+                items[items.length - 1].append(retryButton(ref));
+            }
+        }
+    } else {
+        conv.entries.forEach((entry, index) => {
+            noticesAfter((n) => n.afterEntry === index);
+            push(entry, entry);
+            if (entry.state === 'failed') {
+                items[items.length - 1].append(retryButton(entry.ref));
+            }
+        });
+        noticesAfter((n) => n.afterEntry === conv.entries.length);
+    }
+    return items;
+}
+
+function retryButton(ref) {
+    const button = element('button', 'link-button retry', 'Retry');
+    button.type = 'button';
+    button.dataset.retry = ref;
+    return button;
+}
+
+function drawMembers() {
+    const conv = active();
+    const show = conv !== null && conv.kind === 'room' && conv.joined;
+    view.members.hidden = !show;
+    if (!show) {
+        view.memberList.replaceChildren();
+        return;
+    }
+    view.memberCount.textContent = String(conv.count);
+    const names = [...conv.members].sort((a, b) => a.localeCompare(b, undefined, { sensitivity: 'base' }));
+    const items = names.map((name) => {
+        const item = element('li', 'member');
+        const button = element('button', 'member-button');
+        button.type = 'button';
+        button.dataset.user = name;
+        button.append(avatar(name), element('span', 'presence'), element('span', 'label', name));
+        if (name === state.me) {
+            button.append(element('span', 'you', 'you'));
+            button.disabled = true;
+        } else {
+            button.setAttribute('aria-label', `${name}, online: send a direct message`);
+        }
+        item.append(button);
+        return item;
+    });
+    if (conv.count > names.length) {
+        items.push(element('li', 'more-members', `and ${conv.count - names.length} more`));
+    }
+    view.memberList.replaceChildren(...items);
+}
+
+function drawTyping() {
+    const conv = active();
+    const now = Date.now();
+    const who = conv ? [...conv.typing].filter(([, until]) => until > now).map(([user]) => user) : [];
+    view.typing.textContent = who.length === 0 ? ''
+        : who.length === 1 ? `${who[0]} is typing…`
+            : who.length === 2 ? `${who[0]} and ${who[1]} are typing…` : 'Several people are typing…';
+}
+
+function announce(text) {
+    const line = element('p', null, text.length > 200 ? `${text.slice(0, 200)}…` : text);
+    view.announcer.append(line);
+    while (view.announcer.childElementCount > 5) {
+        view.announcer.firstElementChild.remove();
+    }
+}
+
+function showBanner(text) {
+    view.banner.textContent = text;
+    view.banner.hidden = false;
+}
+
+function hideBanner() {
+    view.banner.hidden = true;
+    view.banner.textContent = '';
+}
+
+function askName(problem = '') {
+    view.nameError.textContent = problem;
+    view.nameDialog.hidden = false;
+    view.name.focus();
+    view.name.select();
+}
+
+function hideNameDialog() {
+    view.nameDialog.hidden = true;
+    view.nameError.textContent = '';
+}
+
+function closeDrawers() {
+    view.sidebar.classList.remove('open');
+    view.members.classList.remove('open');
+    view.showSidebar.setAttribute('aria-expanded', 'false');
+    view.showMembers.setAttribute('aria-expanded', 'false');
+}
+
+function fromHash() {
+    const room = decodeURIComponent(location.hash.slice(1)).toLowerCase();
+    return ROOM.test(room) ? room : null;
+}
+
+// ---- wiring ------------------------------------------------------------------------------------------------------
+
+view.nameForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const name = view.name.value.trim();
+    if (!NAME.test(name)) {
+        view.nameError.textContent = 'Use 1 to 32 letters, digits, _ - or . (no spaces).';
+        return;
+    }
+    hideNameDialog();
+    connect(name);
+});
+
+view.changeName.addEventListener('click', () => askName());
+view.nameDialog.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && state.name !== null && state.welcomed) {
+        hideNameDialog();
+    }
+});
+
+view.reconnectNow.addEventListener('click', () => state.connection?.retryNow());
+window.addEventListener('online', () => state.connection?.retryNow());
+
+view.joinForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const room = view.roomName.value.trim().toLowerCase().replace(/^#/, '');
+    if (!ROOM.test(room)) {
+        view.joinError.textContent = plainWords({ code: 'room_invalid' });
+        return;
+    }
+    view.joinError.textContent = '';
+    view.roomName.value = '';
+    joinRoom(room);
+});
+
+view.dmForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const user = view.dmName.value.trim();
+    if (!NAME.test(user)) {
+        view.dmError.textContent = 'Names are 1 to 32 letters, digits, _ - or .';
+        return;
+    }
+    if (state.me !== null && user.toLowerCase() === state.me.toLowerCase()) {
+        view.dmError.textContent = 'That is you.';
+        return;
+    }
+    view.dmError.textContent = '';
+    view.dmName.value = '';
+    openDirect(user);
+});
+
+document.addEventListener('click', (event) => {
+    const target = event.target.closest('button');
+    if (!target) {
+        return;
+    }
+    if (target.dataset.key) {
+        activate(target.dataset.key);
+    } else if (target.dataset.join) {
+        joinRoom(target.dataset.join);
+    } else if (target.dataset.retry) {
+        retry(target.dataset.retry);
+    } else if (target.classList.contains('member-button') && target.dataset.user) {
+        openDirect(target.dataset.user);
+    }
+});
+
+view.leave.addEventListener('click', () => {
+    const conv = active();
+    if (!conv) {
+        return;
+    }
+    if (conv.kind === 'room' && conv.joined) {
+        conv.wanted = false;
+        send({ type: 'leave', room: conv.name });
+        return;
+    }
+    state.conversations.delete(conv.key);
+    state.active = roomConversations().find((c) => c.wanted)?.key ?? null;
+    store.saveRooms();
+    drawAll({ stick: true });
+});
+
+view.composer.addEventListener('submit', (event) => {
+    event.preventDefault();
+    submit();
+});
+
+view.text.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        submit();
+    }
+});
+view.text.addEventListener('input', typed);
+
+view.loadOlder.addEventListener('click', loadOlder);
+view.scroller.addEventListener('scroll', () => {
+    if (view.scroller.scrollTop < 80) {
+        loadOlder();
+    }
+});
+
+view.showSidebar.addEventListener('click', () => {
+    const open = view.sidebar.classList.toggle('open');
+    view.showSidebar.setAttribute('aria-expanded', String(open));
+});
+view.showMembers.addEventListener('click', () => {
+    const open = view.members.classList.toggle('open');
+    view.showMembers.setAttribute('aria-expanded', String(open));
+});
+document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') {
+        closeDrawers();
+    }
+});
+
+document.addEventListener('visibilitychange', () => {
+    if (!document.hidden && active()) {
+        active().unread = 0;
+        drawSidebar();
+    }
+});
+
+window.addEventListener('hashchange', () => {
+    const room = fromHash();
+    if (room !== null && state.active !== roomKey(room)) {
+        joinRoom(room);
+    }
+});
+
+// ---- start -------------------------------------------------------------------------------------------------------
+
+const linked = new URLSearchParams(location.search).get('name');
+const initial = linked !== null && NAME.test(linked) ? linked : store.name();
+drawAll();
+if (initial !== null && NAME.test(initial)) {
+    view.name.value = initial;
+    connect(initial);
+} else {
+    showConnection('idle', 'Not connected');
+    askName();
+}

@@ -1,0 +1,162 @@
+// DOM builders. Message text only ever becomes text nodes (never markup); links are anchors built here, and only
+// for http and https.
+
+const LINK = /\bhttps?:\/\/[^\s<>"]+/gi;
+const TRAILING_PUNCTUATION = /[.,;:!?'")\]]+$/;
+
+const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const fullTimestamp = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'medium' });
+const calendarDay = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+
+const ERROR_WORDS = {
+    bad_request: 'The server did not understand that request.',
+    not_member: 'You are not in that room (any more).',
+    room_invalid: 'Room names are 1 to 32 lower-case letters, digits, _ and -, starting with a letter or digit.',
+    room_closed: 'That room has been closed.',
+    text_invalid: 'That message cannot be sent: it is empty, too long or has characters that are not allowed.',
+    ref_conflict: 'That message clashed with another one; please send it again.',
+    user_unknown: 'Not delivered: that person is not online.',
+    rate_limited: 'Slow down: you are sending too fast. Try again in a moment.',
+    limit_exceeded: 'You have reached a limit (too many rooms or connections).',
+    muted: 'You are muted in this room.',
+    banned: 'You are banned from this server.',
+    name_invalid: 'That name is not allowed. Use letters, digits, _ - and . (up to 32).',
+    name_taken: 'That name is taken right now. Pick another one.',
+    origin_refused: 'This page may not connect to this server.',
+    unauthorized: 'This server needs you to log in first.',
+    internal: 'The server had a problem; please try again.',
+};
+
+export function plainWords(error) {
+    return ERROR_WORDS[error.code] ?? error.message ?? 'Something went wrong.';
+}
+
+export function element(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) {
+        node.className = className;
+    }
+    if (text !== undefined) {
+        node.textContent = text;
+    }
+    return node;
+}
+
+/** A stable hue per name, so people are recognisable at a glance; the CSS holds the palette. */
+export function hueClass(name) {
+    let hash = 0;
+    for (const char of name.toLowerCase()) {
+        hash = (hash * 31 + char.codePointAt(0)) >>> 0;
+    }
+    return `hue-${hash % 8}`;
+}
+
+export function avatar(name) {
+    const node = element('span', `avatar ${hueClass(name)}`, name.slice(0, 1).toUpperCase());
+    node.setAttribute('aria-hidden', 'true');
+    return node;
+}
+
+export function safeLink(candidate) {
+    try {
+        const url = new URL(candidate);
+        return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
+    } catch {
+        return null;
+    }
+}
+
+/** Text with its http(s) links as anchors, as a fragment of text nodes and anchors only. */
+export function linkified(text) {
+    const fragment = document.createDocumentFragment();
+    let from = 0;
+    for (const match of text.matchAll(LINK)) {
+        const candidate = match[0].replace(TRAILING_PUNCTUATION, '');
+        const url = safeLink(candidate);
+        if (url === null) {
+            continue;
+        }
+        fragment.append(document.createTextNode(text.slice(from, match.index)));
+        const anchor = element('a', 'link', candidate);
+        anchor.href = url.href;
+        anchor.target = '_blank';
+        anchor.rel = 'noopener noreferrer';
+        fragment.append(anchor);
+        from = match.index + candidate.length;
+    }
+    fragment.append(document.createTextNode(text.slice(from)));
+    return fragment;
+}
+
+export function dayKey(date) {
+    return `${date.getFullYear()}-${date.getMonth()}-${date.getDate()}`;
+}
+
+export function dayLabel(date, now = new Date()) {
+    const yesterday = new Date(now);
+    yesterday.setDate(now.getDate() - 1);
+    if (dayKey(date) === dayKey(now)) {
+        return 'Today';
+    }
+    if (dayKey(date) === dayKey(yesterday)) {
+        return 'Yesterday';
+    }
+    return calendarDay.format(date);
+}
+
+export function daySeparator(date) {
+    const item = element('li', 'day');
+    item.setAttribute('role', 'separator');
+    item.append(element('span', null, dayLabel(date)));
+    return item;
+}
+
+export function timeElement(date) {
+    const node = element('time', 'at', timeOfDay.format(date));
+    node.dateTime = date.toISOString();
+    node.title = fullTimestamp.format(date);
+    return node;
+}
+
+/**
+ * One message. {@code continued}: the same sender as the one above within a few minutes, shown without the name.
+ * {@code state}: 'sent', 'pending' or 'failed' (with the reason in {@code note}).
+ */
+export function messageItem({ from, text, at, seq, ref, own, continued, state, note }) {
+    const item = element('li', 'msg');
+    item.classList.toggle('own', own);
+    item.classList.toggle('continued', continued);
+    item.classList.add(state);
+    if (seq !== undefined) {
+        item.dataset.seq = String(seq);
+    }
+    if (ref) {
+        item.dataset.ref = ref;
+    }
+    item.append(avatar(from));
+    const body = element('div', 'body');
+    const meta = element('div', 'meta');
+    meta.append(element('span', `from ${hueClass(from)}`, from));
+    if (own) {
+        meta.append(element('span', 'you', 'you'));
+    }
+    meta.append(timeElement(at));
+    body.append(meta);
+    const textNode = element('div', 'text');
+    textNode.append(linkified(text));
+    body.append(textNode);
+    if (state === 'pending') {
+        body.append(element('div', 'status', 'Sending…'));
+    } else if (state === 'failed') {
+        const status = element('div', 'status', note ?? 'Not sent.');
+        body.append(status);
+    }
+    item.append(body);
+    return item;
+}
+
+export function noticeItem(text, kind = 'notice') {
+    const item = element('li', `system ${kind}`);
+    item.append(element('span', null, text));
+    return item;
+}

@@ -1,0 +1,280 @@
+package dev.parley;
+
+import dev.parley.testing.ChatClient;
+import dev.parley.testing.ChatPage;
+import dev.parley.testing.ChatPage.Shown;
+import dev.parley.testing.Deployments;
+import dev.parley.testing.TcpProxy;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.WebElement;
+
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+
+import static dev.parley.testing.ChatClient.unique;
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The chat page in real headless Chromium browsers against the deployed WAR: what a person sees and does. At most
+ * two browsers run at once; each test quits its own.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class BrowserIT {
+
+    static final String HOSTILE = "<img src=x onerror=alert(1)>";
+
+    @ArquillianResource
+    URL base;
+
+    private final List<ChatPage> pages = new ArrayList<>();
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.parley();
+    }
+
+    @AfterEach
+    void quitBrowsers() {
+        pages.forEach(ChatPage::close);
+    }
+
+    @Test
+    void thePageComesWithSecurityHeaders() throws Exception {
+        HttpResponse<String> page = get("/");
+        HttpResponse<String> script = get("/js/app.js");
+
+        String policy = page.headers().firstValue("Content-Security-Policy").orElse("");
+        assertAll(
+                () -> assertEquals(200, page.statusCode()),
+                () -> assertTrue(page.body().contains("js/app.js"), page::body),
+                () -> assertTrue(policy.contains("script-src 'self'"), policy),
+                () -> assertTrue(policy.contains("style-src 'self'"), policy),
+                () -> assertTrue(policy.contains("frame-ancestors 'none'"), policy),
+                () -> assertFalse(policy.contains("unsafe"), policy),
+                () -> assertEquals("DENY", page.headers().firstValue("X-Frame-Options").orElse("")),
+                () -> assertEquals("no-referrer", page.headers().firstValue("Referrer-Policy").orElse("")),
+                () -> assertEquals("nosniff", page.headers().firstValue("X-Content-Type-Options").orElse("")),
+                () -> assertEquals(200, script.statusCode()),
+                () -> assertTrue(script.headers().firstValue("Content-Type").orElse("").contains("javascript"),
+                        script.headers()::toString));
+    }
+
+    @Test
+    void twoPeopleChatInRoomsAndDirectly() throws Exception {
+        String room = unique("lobby");
+        String alice = unique("alice");
+        String bob = unique("bob");
+        ChatPage alicePage = browser().load(page("#" + room)).enterName(alice).waitConnectedAs(alice).waitInRoom(room);
+        ChatPage bobPage = browser().load(page("")).enterName(bob).waitConnectedAs(bob).waitInRoom("general")
+                .joinWithForm(room);
+
+        alicePage.say("Hi bob! The notes are at https://example.org/notes.");
+        Shown hello = bobPage.waitMessage("Hi bob! The notes are at https://example.org/notes.");
+        bobPage.say("Thanks alice\nreading them now");
+        alicePage.waitMessage("Thanks alice\nreading them now");
+        alicePage.say(HOSTILE);
+        bobPage.waitMessage(HOSTILE);
+
+        WebElement link = bobPage.find("#messages a.link").get(0);
+        List<Shown> alicesView = alicePage.messages();
+        assertAll(
+                () -> assertEquals(alice, hello.from()),
+                () -> assertFalse(hello.own(), "someone else's message is not marked own"),
+                () -> assertTrue(alicesView.stream().filter(shown -> shown.from().equals(alice)).allMatch(Shown::own),
+                        alicesView::toString),
+                () -> assertEquals("https://example.org/notes", link.getDomProperty("href")),
+                () -> assertEquals("noopener noreferrer", link.getDomAttribute("rel")),
+                () -> assertEquals("https://example.org/notes", link.getText(), "the full stop is not part of it"),
+                () -> assertTrue(bobPage.find("#messages img").isEmpty(), "the hostile text became an element"),
+                () -> assertFalse(bobPage.alertOpen(), "the hostile text ran script"),
+                () -> assertFalse(alicePage.alertOpen(), "the hostile text ran script"));
+
+        bobPage.openRoom("general");
+        alicePage.say("Are you still there?");
+        bobPage.waitUnread("room", room, "1").openRoom(room).waitMessage("Are you still there?");
+        assertEquals("", bobPage.unread("room", room), "opening the room reads it");
+
+        bobPage.openDirectFromMembers(alice).say("psst, just between us");
+        alicePage.waitUnread("user", bob, "1").openDirect(bob).waitMessage("psst, just between us");
+        alicePage.say("sure");
+        bobPage.waitMessage("sure");
+        bobPage.openRoom(room);
+        alicePage.openRoom(room);
+        saveSideBySide("two-browser-chat.png", alicePage, bobPage);
+
+        String nobody = unique("nobody");
+        bobPage.openDirectWithForm(nobody).say("anyone there?");
+        Shown undelivered = bobPage.waitFailed("anyone there?");
+        assertEquals("Not delivered: that person is not online.", undelivered.status());
+
+        bobPage.openRoom(room).leave(room);
+        alicePage.waitFor("bob gone from the members", page -> page.find(".member-button[data-user='" + bob + "']")
+                .isEmpty() ? page : null);
+        assertEquals("1 member", alicePage.subtitle());
+    }
+
+    @Test
+    void typingShowsAndExpires() {
+        String room = unique("typing");
+        String alice = unique("alice");
+        String bob = unique("bob");
+        ChatPage alicePage = browser().load(page("#" + room)).enterName(alice).waitConnectedAs(alice).waitInRoom(room);
+        ChatPage bobPage = browser().load(page("#" + room)).enterName(bob).waitConnectedAs(bob).waitInRoom(room);
+
+        bobPage.type("I am thinking", false);
+        alicePage.waitTyping(line -> line.equals(bob + " is typing…"), bob + " is typing");
+        long shown = System.nanoTime();
+        alicePage.waitTyping(String::isEmpty, "the typing line expired");
+        long seconds = Duration.ofNanos(System.nanoTime() - shown).toSeconds();
+
+        assertTrue(seconds >= 3, "the typing line went after " + seconds + " s, before its 5 s");
+        assertEquals("", bobPage.typing(), "nobody is shown typing to themselves");
+    }
+
+    @Test
+    void aCutConnectionComesBackWithNothingLostOrRepeated() {
+        String room = unique("flaky");
+        String alice = unique("alice");
+        String bob = unique("bob");
+        // more than a joined's 50 messages of history are missed, so only `history after` can bring them all back
+        List<String> missed = IntStream.rangeClosed(1, 60).mapToObj(i -> "missed " + i).toList();
+        try (TcpProxy proxy = TcpProxy.start(base.getHost(), base.getPort())) {
+            URI throughProxy = URI.create("http://127.0.0.1:" + proxy.port() + "/#" + room);
+            ChatPage alicePage = browser().load(throughProxy).enterName(alice).waitConnectedAs(alice).waitInRoom(room);
+            ChatPage bobPage = browser().load(page("#" + room)).enterName(bob).waitConnectedAs(bob).waitInRoom(room);
+            bobPage.say("before the cut");
+            alicePage.waitMessage("before the cut");
+
+            proxy.cut();
+            alicePage.waitDisconnected();
+            bobPage.say("while you were away").waitMessage("while you were away");
+            ChatClient.postAll(base, room, missed);
+            alicePage.say("written offline");
+            alicePage.waitPending("written offline");
+            proxy.restore();
+
+            alicePage.waitConnectedAs(alice).waitMessage("written offline");
+            alicePage.waitMessage("missed 60");
+            bobPage.waitMessage("written offline");
+
+            List<String> expected = new ArrayList<>(List.of("before the cut", "while you were away"));
+            expected.addAll(missed);
+            expected.add("written offline");
+            List<String> seqs = LongStream.rangeClosed(1, expected.size()).mapToObj(Long::toString).toList();
+            List<Shown> alicesView = alicePage.messages();
+            List<Shown> bobsView = bobPage.messages();
+            assertAll(
+                    () -> assertEquals(expected, texts(alicesView), alicesView::toString),
+                    () -> assertEquals(seqs, alicesView.stream().map(Shown::seq).toList(), alicesView::toString),
+                    () -> assertTrue(alicesView.stream().allMatch(Shown::delivered), alicesView::toString),
+                    () -> assertEquals(expected, texts(bobsView), bobsView::toString));
+        }
+    }
+
+    @Test
+    void aDeepLinkOpensTheRoomAsTheNamedUserAndScrollingUpLoadsOlderMessages() throws IOException {
+        String room = unique("deep");
+        String carol = unique("carol");
+        List<String> earlier = IntStream.rangeClosed(1, 70).mapToObj(i -> "earlier " + i).toList();
+        ChatClient.postAll(base, room, earlier);
+        ChatPage carolPage = browser().load(page("?name=" + carol + "#" + room));
+
+        carolPage.waitConnectedAs(carol).waitInRoom(room);
+        carolPage.waitMessage("earlier 70");
+        int firstPage = carolPage.messages().size();
+        carolPage.script("document.getElementById('scroller').scrollTop = 0;");
+        carolPage.waitMessage("earlier 1");
+
+        List<Shown> shown = carolPage.messages();
+        assertAll(
+                () -> assertEquals(50, firstPage, "a join brings the last 50"),
+                () -> assertEquals(earlier, texts(shown), shown::toString),
+                () -> assertTrue(carolPage.find("#name-dialog").get(0).getDomAttribute("hidden") != null,
+                        "no name prompt with a name in the link"),
+                () -> assertEquals(carol, carolPage.find("#name").get(0).getDomProperty("value"),
+                        "the name is still there to edit"),
+                () -> assertEquals("page", carolPage.sidebarLink("room", room).getDomAttribute("aria-current")));
+        save("phone-dark.png", carolPage.asDarkPhone().screenshot());
+
+        ChatPage impostor = browser().load(page("?name=" + carol + "#" + room));
+        impostor.waitFor("the name prompt saying the name is taken", page -> page.nameProblem()
+                .equals("That name is taken right now. Pick another one.") ? page : null);
+        assertEquals("stopped", impostor.connectionState(), "no reconnecting to a taken name");
+        String dave = unique("dave");
+        impostor.enterName(dave).waitConnectedAs(dave).waitInRoom(room).waitMessage("earlier 70");
+    }
+
+    private ChatPage browser() {
+        if (pages.size() == 2) {
+            throw new IllegalStateException("at most two browsers at once on this machine");
+        }
+        ChatPage page = ChatPage.start();
+        pages.add(page);
+        return page;
+    }
+
+    private URI page(String suffix) {
+        return URI.create(base.toString().replaceAll("/$", "") + "/" + suffix);
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(base.toURI().resolve(path)).timeout(Duration.ofSeconds(10)).build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static List<String> texts(List<Shown> shown) {
+        return shown.stream().map(Shown::text).collect(Collectors.toList());
+    }
+
+    /** Both browsers side by side in one PNG under the build directory, for a person to look at. */
+    private static void saveSideBySide(String name, ChatPage left, ChatPage right) throws IOException {
+        BufferedImage one = ImageIO.read(new ByteArrayInputStream(left.screenshot()));
+        BufferedImage two = ImageIO.read(new ByteArrayInputStream(right.screenshot()));
+        int gap = 16;
+        BufferedImage both = new BufferedImage(one.getWidth() + gap + two.getWidth(),
+                Math.max(one.getHeight(), two.getHeight()), BufferedImage.TYPE_INT_RGB);
+        Graphics2D graphics = both.createGraphics();
+        graphics.setColor(new Color(0x2a2f45));
+        graphics.fillRect(0, 0, both.getWidth(), both.getHeight());
+        graphics.drawImage(one, 0, 0, null);
+        graphics.drawImage(two, one.getWidth() + gap, 0, null);
+        graphics.dispose();
+        ImageIO.write(both, "png", screenshots().resolve(name).toFile());
+    }
+
+    private static void save(String name, byte[] png) throws IOException {
+        Files.write(screenshots().resolve(name), png);
+    }
+
+    private static Path screenshots() throws IOException {
+        return Files.createDirectories(Path.of(System.getProperty("parley.it.build-dir", "target"), "screenshots"));
+    }
+}
