@@ -108,6 +108,18 @@ class ChatWebSocketTest {
         }
     }
 
+    /** Found by {@link FuzzWebSocketTest}: an error that echoed a lone surrogate could not be sent as UTF-8. */
+    @Test
+    void anErrorEchoingALoneSurrogateStillReachesTheClient() {
+        try (ChatClient alice = ChatClient.open(base, "alice")) {
+            alice.send("{\"type\":\"typing\",\"room\":\"\\udc00q\"}");
+            JsonObject error = alice.await("error");
+            assertEquals("typing", error.getString("for"));
+            assertEquals("\udc00q", error.getString("room"));
+            alice.join("general");
+        }
+    }
+
     @Test
     void aFrameOverTheLimitClosesWith1009AndSparesTheNeighbours() {
         try (ChatClient alice = ChatClient.open(base, "alice"); ChatClient bob = ChatClient.open(base, "bob")) {
