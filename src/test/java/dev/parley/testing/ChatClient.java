@@ -4,6 +4,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParsingException;
@@ -444,6 +445,13 @@ public final class ChatClient implements AutoCloseable {
         return stored;
     }
 
+    /** One frame's JSON object. */
+    public static JsonObject parse(String frame) {
+        try (JsonReader reader = Json.createReader(new StringReader(frame))) {
+            return reader.readObject();
+        }
+    }
+
     /** The {@code seq} values of the {@code message} frames among these frames, in order. */
     public static List<Long> seqs(List<JsonObject> frames) {
         return frames.stream().filter(f -> "message".equals(f.getString("type", null)))
@@ -521,7 +529,7 @@ public final class ChatClient implements AutoCloseable {
                 String text = partial.toString();
                 partial.setLength(0);
                 try {
-                    inbox.offerLast(Json.createReader(new StringReader(text)).readObject());
+                    inbox.offerLast(parse(text));
                 } catch (JsonParsingException | ClassCastException | IllegalStateException e) {
                     inbox.offerLast(new Ended("the server sent a frame that is not one JSON object: " + text));
                 }
