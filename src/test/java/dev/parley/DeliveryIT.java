@@ -3,7 +3,7 @@ package dev.parley;
 import dev.parley.testing.ChatClient;
 import dev.parley.testing.Deployments;
 import dev.parley.testing.RawWebSocket;
-import dev.parley.testing.ServerThreads;
+import dev.parley.testing.ServerJvm;
 import jakarta.json.JsonObject;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -298,7 +298,7 @@ class DeliveryIT {
                 elsewhere.join(other);
                 assertEquals("still served", elsewhere.post(other, "still served").getString("text"));
             }
-            ServerThreads.ofHttpPort(base.getPort()).ifPresent(threads -> assertEquals(List.of(),
+            ServerJvm.ofHttpPort(base.getPort()).ifPresent(threads -> assertEquals(List.of(),
                     threads.parkedIn("dev.parley."), "server threads parked in Parley's code while the stuck"
                             + " socket is open"));
 

@@ -11,28 +11,34 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A thread dump of the server JVM listening on a local port ({@code ss -ltnp} finds it, {@code jcmd Thread.print}
- * dumps it): lets a test show that no server thread is stuck somewhere, e.g. on a client that stopped reading.
+ * A look inside a server JVM with {@code jcmd}: a thread dump, to show that no server thread is stuck somewhere
+ * (e.g. on a client that stopped reading), and the heap in use after a full GC, to show memory stays bounded. The
+ * JVM is named by pid, or found as the one listening on a local port ({@code ss -ltnp}).
  */
-public final class ServerThreads {
+public final class ServerJvm {
 
     private static final Pattern PID = Pattern.compile("pid=(\\d+)");
+    private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
 
     private final long pid;
 
-    private ServerThreads(long pid) {
+    private ServerJvm(long pid) {
         this.pid = pid;
     }
 
+    public static ServerJvm of(long pid) {
+        return new ServerJvm(pid);
+    }
+
     /** The JVM listening on that port, when {@code ss} can name it (same user) and it is a JVM. */
-    public static Optional<ServerThreads> ofHttpPort(int port) {
+    public static Optional<ServerJvm> ofHttpPort(int port) {
         String listening = run("ss", "-Hltnp", "sport = :" + port);
         Matcher pid = PID.matcher(listening);
         if (!pid.find()) {
-            System.out.println("ServerThreads: no process found listening on " + port + ": " + listening);
+            System.out.println("ServerJvm: no process found listening on " + port + ": " + listening);
             return Optional.empty();
         }
-        return Optional.of(new ServerThreads(Long.parseLong(pid.group(1))));
+        return Optional.of(new ServerJvm(Long.parseLong(pid.group(1))));
     }
 
     public long pid() {
@@ -55,6 +61,17 @@ public final class ServerThreads {
             }
         }
         return parked;
+    }
+
+    /** Bytes of heap in use right after a full GC ({@code GC.run}, then {@code GC.heap_info}). */
+    public long usedHeapAfterGc() {
+        run("jcmd", Long.toString(pid), "GC.run");
+        String info = run("jcmd", Long.toString(pid), "GC.heap_info");
+        Matcher used = HEAP_USED.matcher(info);
+        if (!used.find()) {
+            throw new IllegalStateException("no heap use in: " + info);
+        }
+        return Long.parseLong(used.group(1)) * 1024;
     }
 
     private static String run(String... command) {
