@@ -87,6 +87,14 @@ public abstract class ServerProcess implements AutoCloseable {
     /** The server JVM's command line and environment; the JVM itself, not a script that forks one. */
     protected abstract ProcessBuilder command() throws IOException;
 
+    /**
+     * Adds a user to the server's own application realm the way its operator does (before {@link #start()}), in
+     * the given groups.
+     */
+    public void addApplicationUser(String user, String password, String... groups) {
+        throw new UnsupportedOperationException(serverName() + ": adding a realm user is not scripted here");
+    }
+
     /** Starts {@link #command()} with its output appended to {@link #consoleLog()}. */
     protected Process launch() throws IOException {
         return command()

@@ -51,6 +51,7 @@ public class ChatEndpoint {
     private final EventEncoder encoder = new EventEncoder();
     private Connection connection;
     private boolean admitted;
+    private String loginSession;
 
     @OnOpen
     public void open(Session session) {
@@ -71,6 +72,12 @@ public class ChatEndpoint {
             return;
         }
         admitted = true;
+        if (identity.authenticated()) {
+            loginSession = (String) session.getUserProperties().get(HandshakeConfigurator.LOGIN_SESSION);
+            if (loginSession != null) {
+                users.bindLoginSession(loginSession, connection);
+            }
+        }
         LOG.fine(() -> "connected " + connection);
         connection.send(new Event.Welcome(Event.PROTOCOL, connection.user(), connection.resumeToken(),
                 rooms.listed()));
@@ -123,6 +130,9 @@ public class ChatEndpoint {
         connection.closed();
         if (admitted) {
             users.release(connection);
+            if (loginSession != null) {
+                users.unbindLoginSession(loginSession, connection);
+            }
             rooms.disconnected(connection);
             LOG.fine(() -> "disconnected " + connection + " with " + reason.getCloseCode().getCode());
         }
