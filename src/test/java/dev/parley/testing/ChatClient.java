@@ -415,6 +415,14 @@ public final class ChatClient implements AutoCloseable {
         }
     }
 
+    /** Drops the TCP connection without a close frame, as a network failure would. */
+    public void abort() {
+        WebSocket ws = socket;
+        if (ws != null) {
+            ws.abort();
+        }
+    }
+
     @Override
     public String toString() {
         return "ChatClient[" + label + "]";
@@ -547,15 +555,16 @@ public final class ChatClient implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-            inbox.offerLast(new Ended("the connection was closed with " + statusCode + " " + reason));
+            // completed first, so that whoever reads the end from the inbox sees isClosed()
             closed.complete(statusCode);
+            inbox.offerLast(new Ended("the connection was closed with " + statusCode + " " + reason));
             return null;
         }
 
         @Override
         public void onError(WebSocket ws, Throwable error) {
-            inbox.offerLast(new Ended("the connection failed: " + error));
             closed.completeExceptionally(error);
+            inbox.offerLast(new Ended("the connection failed: " + error));
         }
     }
 }
