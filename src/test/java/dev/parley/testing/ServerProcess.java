@@ -33,7 +33,8 @@ import java.util.concurrent.TimeoutException;
  */
 public abstract class ServerProcess implements AutoCloseable {
 
-    static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+    /** Generous: on a machine shared by several builds a WildFly boot has taken over three minutes. */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(Long.getLong("parley.it.start-timeout-s", 360));
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
     /** The server's directory: configuration, deployment, data and {@code console.log}. */
