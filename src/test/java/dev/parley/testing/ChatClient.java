@@ -61,8 +61,11 @@ public final class ChatClient implements AutoCloseable {
     private volatile WebSocket socket;
     private JsonObject welcome;
 
-    private ChatClient(String label) {
+    private final Duration timeout;
+
+    private ChatClient(String label, Duration timeout) {
         this.label = label;
+        this.timeout = timeout;
     }
 
     public static ChatClient connect(URI uri) {
@@ -71,17 +74,25 @@ public final class ChatClient implements AutoCloseable {
 
     /** Completes the WebSocket handshake or throws {@link AssertionError}; does not wait for {@code welcome}. */
     public static ChatClient connect(URI uri, Map<String, String> headers) {
-        ChatClient client = new ChatClient(uri.getRawQuery() == null ? uri.toString() : uri.getRawQuery());
-        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT);
+        return connect(uri, headers, TIMEOUT);
+    }
+
+    /**
+     * Like {@link #connect(URI, Map)}, with a longer timeout than {@link #TIMEOUT} for the handshake and every
+     * later wait of this client: for load tests, whose clients may wait long on a busy machine.
+     */
+    public static ChatClient connect(URI uri, Map<String, String> headers, Duration timeout) {
+        ChatClient client = new ChatClient(uri.getRawQuery() == null ? uri.toString() : uri.getRawQuery(), timeout);
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(timeout);
         headers.forEach(builder::header);
         try {
             client.socket = builder.buildAsync(uri, client.new Receiver())
-                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return client;
         } catch (ExecutionException e) {
             throw new AssertionError("handshake with " + uri + " failed: " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
-            throw new AssertionError("handshake with " + uri + " took longer than " + TIMEOUT, e);
+            throw new AssertionError("handshake with " + uri + " took longer than " + timeout, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
@@ -98,12 +109,23 @@ public final class ChatClient implements AutoCloseable {
 
     /** Connects as the guest {@code name} and reads the {@code welcome} that must come first. */
     public static ChatClient open(URL base, String name) {
-        return welcomed(connect(chatUri(base, "name=" + encode(name))));
+        return open(base, name, TIMEOUT);
+    }
+
+    /** {@link #open(URL, String)} with the timeout of {@link #connect(URI, Map, Duration)}. */
+    public static ChatClient open(URL base, String name, Duration timeout) {
+        return welcomed(connect(chatUri(base, "name=" + encode(name)), Map.of(), timeout));
     }
 
     /** Connects as the guest {@code name}, taking the name over with a {@code resume} token. */
     public static ChatClient resume(URL base, String name, String token) {
-        return welcomed(connect(chatUri(base, "name=" + encode(name) + "&resume=" + encode(token))));
+        return resume(base, name, token, TIMEOUT);
+    }
+
+    /** {@link #resume(URL, String, String)} with the timeout of {@link #connect(URI, Map, Duration)}. */
+    public static ChatClient resume(URL base, String name, String token, Duration timeout) {
+        return welcomed(connect(chatUri(base, "name=" + encode(name) + "&resume=" + encode(token)), Map.of(),
+                timeout));
     }
 
     private static ChatClient welcomed(ChatClient client) {
@@ -168,11 +190,11 @@ public final class ChatClient implements AutoCloseable {
     public void send(String json) {
         synchronized (sendLock) {
             try {
-                socket.sendText(json, true).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                socket.sendText(json, true).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
                 throw new AssertionError(label + ": sending failed: " + e.getCause(), e.getCause());
             } catch (TimeoutException e) {
-                throw new AssertionError(label + ": sending took longer than " + TIMEOUT, e);
+                throw new AssertionError(label + ": sending took longer than " + timeout, e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted", e);
@@ -272,7 +294,7 @@ public final class ChatClient implements AutoCloseable {
                 throw new AssertionError("interrupted", e);
             }
             if (item == null) {
-                throw new AssertionError(label + ": the connection did not end within " + TIMEOUT + " after "
+                throw new AssertionError(label + ": the connection did not end within " + timeout + " after "
                         + frames.size() + " frames");
             }
             if (!(item instanceof JsonObject frame)) {
@@ -362,12 +384,12 @@ public final class ChatClient implements AutoCloseable {
     public int awaitClose() {
         resumeReading();
         try {
-            return closed.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new AssertionError(label + ": the connection failed instead of closing: " + e.getCause(),
                     e.getCause());
         } catch (TimeoutException e) {
-            throw new AssertionError(label + ": no close within " + TIMEOUT + "; unread " + drain(), e);
+            throw new AssertionError(label + ": no close within " + timeout + "; unread " + drain(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
@@ -378,11 +400,11 @@ public final class ChatClient implements AutoCloseable {
     public int awaitEnd() {
         resumeReading();
         try {
-            return closed.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             return DROPPED;
         } catch (TimeoutException e) {
-            throw new AssertionError(label + ": the connection did not end within " + TIMEOUT, e);
+            throw new AssertionError(label + ": the connection did not end within " + timeout, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
@@ -403,8 +425,8 @@ public final class ChatClient implements AutoCloseable {
         resumeReading();
         try {
             if (!ws.isOutputClosed() && !closed.isDone()) {
-                ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                closed.get(Math.min(TIMEOUT.toMillis(), 5_000), TimeUnit.MILLISECONDS);
+                ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                closed.get(Math.min(timeout.toMillis(), 5_000), TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -480,8 +502,8 @@ public final class ChatClient implements AutoCloseable {
                 && room.equals(frame.getString("room", room));
     }
 
-    private static long deadline() {
-        return System.nanoTime() + TIMEOUT.toNanos();
+    private long deadline() {
+        return System.nanoTime() + timeout.toNanos();
     }
 
     private JsonObject next(long deadline) {
@@ -493,7 +515,7 @@ public final class ChatClient implements AutoCloseable {
             throw new AssertionError("interrupted", e);
         }
         if (item == null) {
-            throw new AssertionError(label + ": no frame within " + TIMEOUT);
+            throw new AssertionError(label + ": no frame within " + timeout);
         }
         if (item instanceof JsonObject frame) {
             return frame;
