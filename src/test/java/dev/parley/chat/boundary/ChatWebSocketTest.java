@@ -1,9 +1,7 @@
 package dev.parley.chat.boundary;
 
-import dev.parley.chat.control.ChatFixture;
 import dev.parley.testing.ChatClient;
 import jakarta.json.JsonObject;
-import org.glassfish.tyrus.server.Server;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,23 +16,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The real endpoint, handshake configurator and codecs in an embedded Tyrus server, with real clients. */
 class ChatWebSocketTest {
 
-    Server server;
+    EmbeddedChat chat;
     URL base;
 
     @BeforeEach
     void start() throws Exception {
-        ChatEndpointProvider.fixture = new ChatFixture(Map.of(
+        chat = new EmbeddedChat(Map.of(
                 "parley.rate.commands-burst", "5",
                 "parley.rate.commands-per-second", "1"));
-        server = new Server("localhost", 0, "/", Map.of(), ChatEndpoint.class);
-        server.start();
-        base = new URL("http://localhost:" + server.getPort() + "/");
+        base = chat.base;
     }
 
     @AfterEach
     void stop() throws InterruptedException {
-        server.stop();
-        ChatEndpointProvider.fixture.close();
+        chat.close();
     }
 
     @Test

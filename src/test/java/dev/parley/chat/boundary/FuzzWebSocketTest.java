@@ -1,10 +1,8 @@
 package dev.parley.chat.boundary;
 
-import dev.parley.chat.control.ChatFixture;
 import dev.parley.chat.entity.Command;
 import dev.parley.testing.EndpointFuzz;
 import dev.parley.testing.FrameMutator;
-import org.glassfish.tyrus.server.Server;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,26 +17,23 @@ import java.util.Map;
  */
 public class FuzzWebSocketTest {
 
-    static final int FRAMES = Integer.getInteger("parley.fuzz.endpoint-frames", 1_000);
+    static final int FRAMES = Integer.getInteger("parley.fuzz.endpoint-frames", 400);
 
-    Server server;
+    EmbeddedChat chat;
     URL base;
 
     @BeforeEach
     void start() throws Exception {
-        ChatEndpointProvider.fixture = new ChatFixture(Map.of(
+        chat = new EmbeddedChat(Map.of(
                 "parley.rate.commands-burst", "100000", "parley.rate.commands-per-second", "100000",
                 "parley.rate.say-burst", "100000", "parley.rate.say-per-second", "100000",
                 "parley.presence.grace-ms", "0"));
-        server = new Server("localhost", 0, "/", Map.of(), ChatEndpoint.class);
-        server.start();
-        base = new URL("http://localhost:" + server.getPort() + "/");
+        base = chat.base;
     }
 
     @AfterEach
     void stop() throws InterruptedException {
-        server.stop();
-        ChatEndpointProvider.fixture.close();
+        chat.close();
     }
 
     @Test
