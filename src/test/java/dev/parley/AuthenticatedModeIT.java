@@ -1,11 +1,14 @@
 package dev.parley;
 
 import dev.parley.testing.ChatClient;
+import dev.parley.testing.ChatPage;
 import dev.parley.testing.ServerProcess;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
 
 import java.net.CookieManager;
 import java.net.HttpCookie;
@@ -30,7 +33,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * application realm as an operator does ({@code bin/add-user.sh -a}): without a login the WebSocket gets
  * {@code unauthorized} and 4001; after the container's FORM login (j_security_check, the session cookie kept) it is
  * welcomed under the principal's name, whatever name it asks for; logging out (POST /logout) closes that
- * WebSocket with 4001. WildFly only: the realm user is scripted for WildFly here.
+ * WebSocket with 4001. The page does the same in a browser. WildFly only: the realm user is scripted for WildFly
+ * here.
  */
 class AuthenticatedModeIT {
 
@@ -104,6 +108,32 @@ class AuthenticatedModeIT {
             assertError(again.next(), "unauthorized", null);
             assertEquals(4001, again.awaitClose(), "the old session cookie still logs in");
         }
+    }
+
+    /**
+     * The page in headless Chromium: a visitor's guest connection is refused (4001) and the page offers Log in; the
+     * container's form logs alice in and the page comes back connected as alice; Log out ends it, and the page,
+     * back as the visitor, offers Log in again.
+     */
+    @Test
+    void thePageOffersLogInAndLogOut() {
+        try (ChatPage page = ChatPage.start()) {
+            page.load(server.httpUri());
+            page.enterName("visitor");
+            visible(page, "#log-in", "the Log in link after 4001").click();
+            visible(page, "#j_username", "the server's login form").sendKeys(USER);
+            visible(page, "#j_password", "the password field").sendKeys(PASSWORD, Keys.ENTER);
+            page.waitConnectedAs(USER);
+            assertTrue(page.find("#log-in").stream().noneMatch(WebElement::isDisplayed), "Log in shown while in");
+
+            visible(page, "#log-out button", "the Log out button").click();
+            visible(page, "#log-in", "the Log in link after logging out");
+            assertTrue(page.find("#log-out").stream().noneMatch(WebElement::isDisplayed), "Log out shown while out");
+        }
+    }
+
+    private static WebElement visible(ChatPage page, String css, String what) {
+        return page.waitFor(what, p -> p.find(css).stream().filter(WebElement::isDisplayed).findFirst().orElse(null));
     }
 
     /** A browser's FORM login: the protected /login, the container's form, j_security_check, back to the page. */
