@@ -36,10 +36,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Administration on the managed WildFly, black-box: who may use the REST API, and every operator action observed by
- * real WebSocket clients, through REST and through JMX as JConsole calls it; each action leaves an audit row. The
- * users come from WildFly's own add-user.sh ({@link RealmUsers}); other servers' smoke test is
- * {@code AdminAuthIT}.
+ * Administration on the managed server, black-box: who may use the REST API, and every operator action observed by
+ * real WebSocket clients, through REST and through JMX as JConsole calls it (WildFly only); each action leaves an
+ * audit row. The users are the realm's own: WildFly's add-user.sh ({@link RealmUsers}), Liberty's basicRegistry
+ * (src/test/liberty/server.xml).
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -57,9 +57,7 @@ class AdminIT {
     }
 
     @BeforeEach
-    void onWildFly() {
-        assumeTrue("wildfly".equals(System.getProperty("parley.it.server", "wildfly")),
-                "the admin suite runs on WildFly; AdminAuthIT is the smoke test elsewhere");
+    void logIn() {
         admin = AdminApi.admin(base);
     }
 
@@ -318,6 +316,8 @@ class AdminIT {
 
     @Test
     void theMxBeanShowsCountsAndItsOperationsActOnTheWire() throws Exception {
+        assumeTrue("wildfly".equals(System.getProperty("parley.it.server", "wildfly")),
+                "JMX remote as WildFly's jconsole.sh does it");
         int offset = Integer.parseInt(System.getProperty("parley.it.port-offset", "0"));
         String room = unique("jmx");
         try (JmxConsole jmx = JmxConsole.wildFly(offset, RealmUsers.JMX, RealmUsers.JMX_PASSWORD);
