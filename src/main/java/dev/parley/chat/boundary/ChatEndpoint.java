@@ -11,6 +11,7 @@ import dev.parley.chat.entity.ErrorCode;
 import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.Handshake;
 import dev.parley.chat.entity.Identity;
+import dev.parley.ops.control.Metrics;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -45,6 +46,8 @@ public class ChatEndpoint {
     Rooms rooms;
     @Inject
     Users users;
+    @Inject
+    Metrics metrics;
     @Resource(lookup = "java:comp/DefaultManagedExecutorService")
     Executor executor;
 
@@ -61,7 +64,7 @@ public class ChatEndpoint {
         Identity identity = admission instanceof Users.Admitted admitted ? admitted.identity()
                 : new Identity(String.valueOf(handshake.name()), false);
         Outbox outbox = new Outbox(new SessionSink(session), executor, limits.outboxMaxFrames(),
-                limits.outboxMaxBytes());
+                limits.outboxMaxBytes(), metrics::closed);
         connection = new Connection(session.getId(), identity, outbox, encoder::encode, limits);
         Users.Refused refusal = admission instanceof Users.Refused refused ? refused
                 : users.register(connection, handshake.resume());
@@ -71,6 +74,7 @@ public class ChatEndpoint {
             return;
         }
         admitted = true;
+        metrics.connectionOpened();
         LOG.fine(() -> "connected " + connection);
         connection.send(new Event.Welcome(Event.PROTOCOL, connection.user(), connection.resumeToken(),
                 rooms.listed()));

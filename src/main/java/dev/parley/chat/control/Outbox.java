@@ -9,6 +9,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -32,12 +33,19 @@ public final class Outbox {
     private final AtomicLong chars = new AtomicLong();
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final IntConsumer closedWith;
 
     public Outbox(FrameSink sink, Executor closer, int maxFrames, long maxChars) {
+        this(sink, closer, maxFrames, maxChars, code -> { });
+    }
+
+    /** @param closedWith told the close code once, when the server closes this connection (for the metrics) */
+    public Outbox(FrameSink sink, Executor closer, int maxFrames, long maxChars, IntConsumer closedWith) {
         this.sink = sink;
         this.closer = closer;
         this.maxFrames = maxFrames;
         this.maxChars = maxChars;
+        this.closedWith = closedWith;
     }
 
     public void offer(String frame) {
@@ -67,6 +75,7 @@ public final class Outbox {
     public void closeNow(CloseReason reason) {
         if (closed.compareAndSet(false, true)) {
             queue.clear();
+            closedWith.accept(reason.getCloseCode().getCode());
             closer.execute(() -> sink.close(reason));
         }
     }

@@ -8,6 +8,7 @@ import dev.parley.chat.entity.Identity;
 import dev.parley.chat.entity.MessagePosted;
 import dev.parley.chat.entity.Receipt;
 import dev.parley.history.boundary.MessageArchive;
+import dev.parley.ops.control.Metrics;
 import dev.parley.settings.Settings;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
@@ -55,6 +56,8 @@ public class Rooms {
     jakarta.enterprise.event.Event<MessagePosted> messagePosted;
     @Inject
     MessageArchive archive;
+    @Inject
+    Metrics metrics;
     @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
     ScheduledExecutorService scheduler;
     ChatLimits limits;
@@ -281,7 +284,9 @@ public class Rooms {
     private void broadcast(Room room, Event.Message message, Connection sender) {
         room.lastSeq = message.seq();
         room.remember(message, ChatLimits.JOINED_HISTORY);
+        long start = System.nanoTime();
         String frame = encoder.apply(message.withoutRef());
+        int recipients = 0;
         for (Room.Member member : room.members.values()) {
             for (Connection connection : member.connections) {
                 if (connection == sender && message.ref() != null) {
@@ -289,8 +294,10 @@ public class Rooms {
                 } else {
                     connection.sendEncoded(frame);
                 }
+                recipients++;
             }
         }
+        metrics.fannedOut(recipients, System.nanoTime() - start);
     }
 
     private void departAfterGrace(Room room, String userKey) {

@@ -22,6 +22,7 @@ public class ChatEndpointProvider extends ComponentProvider {
         endpoint.rooms = fixture.rooms;
         endpoint.users = fixture.users;
         endpoint.executor = fixture.closer;
+        endpoint.metrics = fixture.metrics;
         return endpoint;
     }
 

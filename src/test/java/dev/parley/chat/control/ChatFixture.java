@@ -2,6 +2,7 @@ package dev.parley.chat.control;
 
 import dev.parley.chat.entity.Identity;
 import dev.parley.chat.entity.MessagePosted;
+import dev.parley.ops.control.Metrics;
 import dev.parley.settings.Settings;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.NotificationOptions;
@@ -24,6 +25,7 @@ public class ChatFixture implements AutoCloseable {
     public final ArchiveDouble archive = new ArchiveDouble();
     public final Users users = new Users();
     public final Rooms rooms = new Rooms();
+    public final Metrics metrics = new Metrics();
     public final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     public final ExecutorService closer = Executors.newSingleThreadExecutor();
     private final AtomicInteger ids = new AtomicInteger();
@@ -33,6 +35,7 @@ public class ChatFixture implements AutoCloseable {
         users.limits = limits;
         rooms.limits = limits;
         rooms.archive = archive;
+        rooms.metrics = metrics;
         rooms.scheduler = scheduler;
         rooms.messagePosted = new Firing(archive);
         rooms.load();
