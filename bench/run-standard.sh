@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# Parley's standard benchmark: for each server, start it with parley.war and the raw reference raw.war, run the
+# standard scenarios against both, stop it, and write bench/target/results/RESULTS.md (a markdown table) beside one
+# JSON file per run. One command, bounded time; see bench/README.md.
+#
+#   bench/run-standard.sh                       # WildFly and Open Liberty (and Payara Micro with BENCH_PAYARA=1)
+#   bench/run-standard.sh wildfly               # one server
+#   BENCH_SET=smoke bench/run-standard.sh wildfly   # a ~30 s check that the generator works (CI)
+#
+# Environment: BENCH_SET=standard|quick|smoke, BENCH_PORT_OFFSET (default 0: HTTP on 8080+offset),
+# BENCH_BUILD_DIR (root build directory, default target-bench), BENCH_SERVER_HEAP (default 1g),
+# BENCH_POSTGRES=1 adds the persistence run on PostgreSQL (WildFly only), BENCH_SKIP_BUILD=1 reuses the builds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+SET=${BENCH_SET:-standard}
+OFFSET=${BENCH_PORT_OFFSET:-0}
+BUILD=${BENCH_BUILD_DIR:-target-bench}
+HEAP=${BENCH_SERVER_HEAP:-1g}
+PORT=$((8080 + OFFSET))
+WORK=$ROOT/bench/target/run
+OUT=${BENCH_OUT:-$ROOT/bench/target/results}
+M2=${MAVEN_REPO:-$HOME/.m2/repository}
+WILDFLY_VERSION=39.0.1.Final
+LIBERTY_VERSION=26.0.0.3
+PAYARA_VERSION=6.2025.10
+H2_VERSION=2.3.232
+JAR=$ROOT/bench/generator/target/parley-bench.jar
+# the settings every server gets: the per-address and total connection limits and the handshake rate must not
+# refuse the generator's clients, which all come from 127.0.0.1 (see bench/README.md)
+SETTINGS=${BENCH_SETTINGS:-}
+SERVERS=("$@")
+if [[ ${#SERVERS[@]} -eq 0 ]]; then
+    SERVERS=(wildfly liberty)
+    [[ ${BENCH_PAYARA:-0} == 1 ]] && SERVERS+=(payara)
+fi
+ulimit -n "$(ulimit -Hn)" || true
+
+log() { echo "[bench $(date -u +%H:%M:%S)] $*" >&2; }
+
+build() {
+    if [[ ${BENCH_SKIP_BUILD:-0} == 1 && -f $ROOT/$BUILD/parley.war && -f $JAR ]]; then
+        return
+    fi
+    log "building parley.war ($BUILD) and the generator"
+    mvn -B -q -Dbuild.dir="$BUILD" -DskipTests package
+    mvn -B -q -f bench/pom.xml package
+}
+
+artifact() { # group artifact version type
+    local file="$M2/${1//.//}/$2/$3/$2-$3.$4"
+    if [[ ! -f $file ]]; then
+        mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:get -Dartifact="$1:$2:$3:$4" >&2
+    fi
+    echo "$file"
+}
+
+wait_http() { # url seconds
+    local deadline=$((SECONDS + $2))
+    until curl -fsS -o /dev/null "$1" 2>/dev/null; do
+        if ((SECONDS > deadline)); then
+            log "no answer from $1 after $2 s"
+            return 1
+        fi
+        sleep 1
+    done
+}
+
+SERVER_PID=
+SERVER_LABEL=
+
+start_wildfly() {
+    local home=$ROOT/$BUILD/wildfly-$WILDFLY_VERSION base=$WORK/wildfly
+    [[ -d $home ]] || { mkdir -p "$WORK/servers"; home=$WORK/servers/wildfly-$WILDFLY_VERSION;
+        [[ -d $home ]] || unzip -q "$(artifact org.wildfly wildfly-dist $WILDFLY_VERSION zip)" -d "$WORK/servers"; }
+    rm -rf "$base" && cp -r "$home/standalone" "$base"
+    cp "$ROOT/$BUILD/parley.war" "$ROOT/bench/raw/target/raw.war" "$base/deployments/"
+    JAVA_OPTS="-Xms256m -Xmx$HEAP -Djava.net.preferIPv4Stack=true $SETTINGS" \
+        "$home/bin/standalone.sh" -Djboss.server.base.dir="$base" -Djboss.socket.binding.port-offset="$OFFSET" \
+        > "$WORK/wildfly.log" 2>&1 &
+    wait_http "http://localhost:$PORT/api/health" 120 && wait_http "http://localhost:$PORT/raw/" 60
+    SERVER_PID=$(ss -ltnpH "sport = :$PORT" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+    SERVER_LABEL="WildFly $WILDFLY_VERSION"
+}
+
+start_liberty() {
+    local home=$WORK/servers/wlp usr=$WORK/liberty-usr
+    if [[ ! -d $home ]]; then
+        mkdir -p "$WORK/servers"
+        unzip -q "$(artifact io.openliberty openliberty-runtime $LIBERTY_VERSION zip)" -d "$WORK/servers"
+    fi
+    local server=$usr/servers/bench
+    rm -rf "$usr" && mkdir -p "$server/apps" "$server/lib"
+    cp "$ROOT"/server-config/liberty/* "$server/"
+    sed -i 's|</server>|    <webApplication id="raw" name="raw" location="raw.war" contextRoot="/raw"/>\n</server>|' \
+        "$server/server.xml"
+    cp "$ROOT/$BUILD/parley.war" "$ROOT/bench/raw/target/raw.war" "$server/apps/"
+    cp "$(artifact com.h2database h2 $H2_VERSION jar)" "$server/lib/"
+    printf 'parley.http.port=%s\nparley.https.port=%s\n' "$PORT" $((8443 + OFFSET)) > "$server/bootstrap.properties"
+    grep -v '^-Xm[sx]' "$ROOT/server-config/liberty/jvm.options" > "$server/jvm.options"
+    printf -- '-Xms256m\n-Xmx%s\n' "$HEAP" >> "$server/jvm.options"
+    for setting in $SETTINGS; do echo "$setting" >> "$server/jvm.options"; done
+    WLP_USER_DIR=$usr "$home/bin/server" run bench > "$WORK/liberty.log" 2>&1 &
+    wait_http "http://localhost:$PORT/api/health" 180 && wait_http "http://localhost:$PORT/raw/" 60
+    SERVER_PID=$(ss -ltnpH "sport = :$PORT" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+    SERVER_LABEL="Open Liberty $LIBERTY_VERSION"
+}
+
+start_payara() {
+    local jar root=$WORK/payara
+    jar=$(artifact fish.payara.extras payara-micro $PAYARA_VERSION jar)
+    rm -rf "$root" && mkdir -p "$root"
+    cp "$ROOT/$BUILD/parley.war" "$root/ROOT.war"
+    java -Xms256m -Xmx"$HEAP" $SETTINGS -jar "$jar" --nocluster --rootdir "$root/instance" --port "$PORT" \
+        --sslport $((8181 + OFFSET)) --deploy "$root/ROOT.war" --deploy "$ROOT/bench/raw/target/raw.war" \
+        > "$WORK/payara.log" 2>&1 &
+    wait_http "http://localhost:$PORT/api/health" 240 && wait_http "http://localhost:$PORT/raw/" 60
+    SERVER_PID=$(ss -ltnpH "sport = :$PORT" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+    SERVER_LABEL="Payara Micro $PAYARA_VERSION"
+}
+
+stop_server() {
+    if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill "$SERVER_PID"
+        for _ in $(seq 60); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 1; done
+        kill -9 "$SERVER_PID" 2>/dev/null || true
+    fi
+    SERVER_PID=
+}
+trap stop_server EXIT
+
+bench() { # server scenario target out-name [options...]
+    local server=$1 scenario=$2 target=$3 name=$4
+    shift 4
+    local url="ws://localhost:$PORT/chat"
+    [[ $target == raw ]] && url="ws://localhost:$PORT/raw/broadcast"
+    log "$server $name $target (load $(cut -d' ' -f1-3 /proc/loadavg))"
+    java -Xms512m -Xmx3g -jar "$JAR" "$scenario" --target "$target" --url "$url" --server-pid "$SERVER_PID" \
+        --server-label "$SERVER_LABEL" --out "$OUT/$server/$name-$target.json" "$@" \
+        2> >(sed "s/^/    /" >&2) | tee -a "$OUT/summary.txt" || log "$server $name $target FAILED"
+}
+
+standard_set() { # server
+    local s=$1
+    case $SET in
+    smoke)
+        bench "$s" fanout parley fanout --rooms 2 --members 20 --rate 20 --warmup 2 --duration 5 --drain 10
+        ;;
+    quick)
+        for t in parley raw; do bench "$s" fanout $t fanout --rooms 1 --members 1000 --rate 20 --warmup 3 --duration 10; done
+        for t in parley raw; do bench "$s" fanout $t persistence --rooms 200 --members 5 --rate 2000 --warmup 3 --duration 10; done
+        for t in parley raw; do bench "$s" capacity $t capacity --step 2000 --max 10000 --samples 50; done
+        for t in parley raw; do bench "$s" idle $t idle --connections 5000 --rooms 100 --quiet 5; done
+        for t in parley raw; do bench "$s" handshake $t handshake --duration 5; done
+        ;;
+    *)
+        for t in parley raw; do bench "$s" fanout $t fanout --rooms 1 --members 1000 --rate 20 --warmup 5 --duration 30; done
+        for t in parley raw; do bench "$s" fanout $t persistence --rooms 200 --members 5 --rate 2000 --warmup 5 --duration 20; done
+        for t in parley raw; do bench "$s" capacity $t capacity --step 1000 --max 19000 --samples 100; done
+        for t in parley raw; do bench "$s" idle $t idle --connections 10000 --rooms 100 --quiet 10; done
+        for t in parley raw; do bench "$s" handshake $t handshake --duration 10; done
+        ;;
+    esac
+}
+
+build
+mkdir -p "$OUT" "$WORK"
+START=$SECONDS
+{ echo "# $(date -u +%FT%TZ) set=$SET servers=${SERVERS[*]} cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"; } >> "$OUT/summary.txt"
+for server in "${SERVERS[@]}"; do
+    log "starting $server"
+    if ! "start_$server"; then
+        log "$server did not start; see $WORK/$server.log"
+        stop_server
+        continue
+    fi
+    standard_set "$server"
+    stop_server
+done
+python3 "$ROOT/bench/table.py" "$OUT" > "$OUT/RESULTS.md"
+log "done in $((SECONDS - START)) s: $OUT/RESULTS.md"
+cat "$OUT/RESULTS.md"
