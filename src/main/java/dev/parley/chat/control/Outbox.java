@@ -6,6 +6,7 @@ import jakarta.websocket.CloseReason;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,15 +35,23 @@ public final class Outbox {
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final IntConsumer closedWith;
+    private final Executor writer;
 
+    /** An outbox whose first send runs on the offering thread. */
     public Outbox(FrameSink sink, Executor closer, int maxFrames, long maxChars) {
-        this(sink, closer, maxFrames, maxChars, code -> { });
+        this(sink, closer, Runnable::run, maxFrames, maxChars, code -> { });
     }
 
-    /** @param closedWith told the close code once, when the server closes this connection (for the metrics) */
-    public Outbox(FrameSink sink, Executor closer, int maxFrames, long maxChars, IntConsumer closedWith) {
+    /**
+     * @param writer       where a writer that {@link #offer} wakes up runs: a pool, so that a broadcast only
+     *                     enqueues while it holds its room's lock, and the sends run beside the next post
+     * @param closedWith   told the close code once, when the server closes this connection (for the metrics)
+     */
+    public Outbox(FrameSink sink, Executor closer, Executor writer, int maxFrames, long maxChars,
+                  IntConsumer closedWith) {
         this.sink = sink;
         this.closer = closer;
+        this.writer = writer;
         this.maxFrames = maxFrames;
         this.maxChars = maxChars;
         this.closedWith = closedWith;
@@ -105,7 +114,11 @@ public final class Outbox {
 
     private void startWriting() {
         if (writing.compareAndSet(false, true)) {
-            writeLoop();
+            try {
+                writer.execute(this::writeLoop);
+            } catch (RejectedExecutionException stopping) {
+                writeLoop();  // the pool is shutting down with the application: write on this thread
+            }
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.parley.chat.boundary;
 
+import dev.parley.chat.control.FrameWriters;
+
 import dev.parley.chat.control.ChatFixture;
 import org.glassfish.tyrus.core.ComponentProvider;
 
@@ -23,6 +25,12 @@ public class ChatEndpointProvider extends ComponentProvider {
         endpoint.users = fixture.users;
         endpoint.executor = fixture.closer;
         endpoint.metrics = fixture.metrics;
+        endpoint.writers = new FrameWriters() {
+            @Override
+            public void execute(Runnable command) {
+                fixture.closer.execute(command);
+            }
+        };
         return endpoint;
     }
 

@@ -60,6 +60,28 @@ class OutboxTest {
     }
 
     @Test
+    void withAWriterPoolTheOfferingThreadOnlyEnqueuesAndTheCountersAreTold() {
+        List<Runnable> writerTasks = new ArrayList<>();
+        List<Integer> closes = new ArrayList<>();
+        Outbox pooled = new Outbox(sink, Runnable::run, writerTasks::add, 3, 1000, closes::add);
+
+        pooled.offer("a");
+        pooled.offer("b");
+        assertEquals(List.of(), sink.started, "no send on the offering thread");
+        assertEquals(1, writerTasks.size(), "one writer woken for the queue, not one per frame");
+
+        writerTasks.remove(0).run();
+        assertEquals(List.of("a"), sink.started);
+        sink.completeOne();
+        assertEquals(List.of("a", "b"), sink.started, "the writer carries on from the completion");
+
+        pooled.offer("c");
+        pooled.offer("d");
+        pooled.offer("e");
+        assertEquals(List.of(Closing.TOO_SLOW.getCode()), closes);
+    }
+
+    @Test
     void aQueueOverItsFrameBoundClosesWith4008AndTakesNoMore() {
         cut.offer("a");
         cut.offer("b");
