@@ -7,9 +7,10 @@
 #   bench/run-standard.sh wildfly               # one server
 #   BENCH_SET=smoke bench/run-standard.sh wildfly   # a ~30 s check that the generator works (CI)
 #
-# Environment: BENCH_SET=standard|quick|smoke, BENCH_PORT_OFFSET (default 0: HTTP on 8080+offset),
+# Environment: BENCH_SET=standard|quick|fanout|smoke, BENCH_PORT_OFFSET (default 0: HTTP on 8080+offset),
 # BENCH_BUILD_DIR (root build directory, default target-bench), BENCH_SERVER_HEAP (default 1g),
-# BENCH_POSTGRES=1 adds the persistence run on PostgreSQL (WildFly only), BENCH_SKIP_BUILD=1 reuses the builds.
+# BENCH_POSTGRES=1 adds the persistence run on PostgreSQL (WildFly only), BENCH_SKIP_BUILD=1 reuses parley.war
+# and the generator where they exist. Exits 1 if any run failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -39,12 +40,14 @@ ulimit -n "$(ulimit -Hn)" || true
 log() { echo "[bench $(date -u +%H:%M:%S)] $*" >&2; }
 
 build() {
-    if [[ ${BENCH_SKIP_BUILD:-0} == 1 && -f $ROOT/$BUILD/parley.war && -f $JAR ]]; then
-        return
+    if [[ ${BENCH_SKIP_BUILD:-0} != 1 || ! -f $ROOT/$BUILD/parley.war ]]; then
+        log "building parley.war in $BUILD"
+        mvn -B -q -Dbuild.dir="$BUILD" -DskipTests package
     fi
-    log "building parley.war ($BUILD) and the generator"
-    mvn -B -q -Dbuild.dir="$BUILD" -DskipTests package
-    mvn -B -q -f bench/pom.xml package
+    if [[ ${BENCH_SKIP_BUILD:-0} != 1 || ! -f $JAR || ! -f $ROOT/bench/raw/target/raw.war ]]; then
+        log "building the generator and raw.war"
+        mvn -B -q -f bench/pom.xml package
+    fi
 }
 
 artifact() { # group artifact version type
@@ -68,14 +71,15 @@ wait_http() { # url seconds
 
 SERVER_PID=
 SERVER_LABEL=
+FAILURES=0
 
-start_wildfly() {
-    local home=$ROOT/$BUILD/wildfly-$WILDFLY_VERSION base=$WORK/wildfly
+start_wildfly() { # [home] [extra JVM options]
+    local home=${1:-$ROOT/$BUILD/wildfly-$WILDFLY_VERSION} base=$WORK/wildfly extra=${2:-}
     [[ -d $home ]] || { mkdir -p "$WORK/servers"; home=$WORK/servers/wildfly-$WILDFLY_VERSION;
         [[ -d $home ]] || unzip -q "$(artifact org.wildfly wildfly-dist $WILDFLY_VERSION zip)" -d "$WORK/servers"; }
     rm -rf "$base" && cp -r "$home/standalone" "$base"
     cp "$ROOT/$BUILD/parley.war" "$ROOT/bench/raw/target/raw.war" "$base/deployments/"
-    JAVA_OPTS="-Xms256m -Xmx$HEAP -Djava.net.preferIPv4Stack=true $SETTINGS" \
+    JAVA_OPTS="-Xms256m -Xmx$HEAP -Djava.net.preferIPv4Stack=true $SETTINGS $extra" \
         "$home/bin/standalone.sh" -Djboss.server.base.dir="$base" -Djboss.socket.binding.port-offset="$OFFSET" \
         > "$WORK/wildfly.log" 2>&1 &
     wait_http "http://localhost:$PORT/api/health" 120 && wait_http "http://localhost:$PORT/raw/" 60
@@ -135,16 +139,26 @@ bench() { # server scenario target out-name [options...]
     local url="ws://localhost:$PORT/chat"
     [[ $target == raw ]] && url="ws://localhost:$PORT/raw/broadcast"
     log "$server $name $target (load $(cut -d' ' -f1-3 /proc/loadavg))"
+    local status=0
     java -Xms512m -Xmx3g -jar "$JAR" "$scenario" --target "$target" --url "$url" --server-pid "$SERVER_PID" \
         --server-label "$SERVER_LABEL" --out "$OUT/$server/$name-$target.json" "$@" \
-        2> >(sed "s/^/    /" >&2) | tee -a "$OUT/summary.txt" || log "$server $name $target FAILED"
+        2> >(sed "s/^/    /" >&2) | tee -a "$OUT/summary.txt" || status=$?
+    if ((status != 0)); then
+        log "$server $name $target FAILED (exit $status)"
+        FAILURES=$((FAILURES + 1))
+    fi
 }
 
 standard_set() { # server
     local s=$1
     case $SET in
     smoke)
-        bench "$s" fanout parley fanout --rooms 2 --members 20 --rate 20 --warmup 2 --duration 5 --drain 10
+        bench "$s" fanout parley fanout --rooms 2 --members 20 --rate 20 --warmup 2 --duration 5 --drain 10 \
+            --require-exact
+        ;;
+    fanout)
+        for t in parley raw; do bench "$s" fanout $t fanout --rooms 1 --members 1000 --rate 20 --warmup 5 --duration 20; done
+        for t in parley raw; do bench "$s" fanout $t persistence --rooms 200 --members 5 --rate 2000 --warmup 5 --duration 15; done
         ;;
     quick)
         for t in parley raw; do bench "$s" fanout $t fanout --rooms 1 --members 1000 --rate 20 --warmup 3 --duration 10; done
@@ -163,6 +177,36 @@ standard_set() { # server
     esac
 }
 
+# the persistence run on PostgreSQL 14 (fsync on) from the generator jar, WildFly configured by the shipped
+# server-config/wildfly/postgresql.cli on a copy of the server, as an operator would
+postgres_set() {
+    local home=$WORK/servers/wildfly-postgresql pg_dir=$WORK/postgres
+    coproc PG { exec java -jar "$JAR" postgres --dir "$pg_dir"; }
+    local ready url user password
+    read -r ready url user password <&"${PG[0]}" || true
+    if [[ $ready != READY ]]; then
+        log "PostgreSQL did not start; see $pg_dir/postgres.log"
+        FAILURES=$((FAILURES + 1))
+        return
+    fi
+    log "PostgreSQL at $url"
+    rm -rf "$home" && cp -r "$ROOT/$BUILD/wildfly-$WILDFLY_VERSION" "$home"
+    JAVA_HOME=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")} "$home/bin/jboss-cli.sh" \
+        --file="$ROOT/server-config/wildfly/postgresql.cli" \
+        -Dpostgresql.jar="$(artifact org.postgresql postgresql 42.7.8 jar)" > "$WORK/jboss-cli.log" 2>&1
+    if start_wildfly "$home" "-Dparley.db.url=$url -Dparley.db.user=$user -Dparley.db.password=$password"; then
+        SERVER_LABEL="$SERVER_LABEL + PostgreSQL 14"
+        bench wildfly fanout parley persistence-postgres --rooms 200 --members 5 --rate 2000 --warmup 5 \
+            --duration "$([[ $SET == quick ]] && echo 10 || echo 20)"
+    else
+        log "WildFly on PostgreSQL did not start; see $WORK/wildfly.log"
+        FAILURES=$((FAILURES + 1))
+    fi
+    stop_server
+    eval "exec ${PG[1]}>&-"
+    wait "$PG_PID" || true
+}
+
 build
 mkdir -p "$OUT" "$WORK"
 START=$SECONDS
@@ -176,7 +220,11 @@ for server in "${SERVERS[@]}"; do
     fi
     standard_set "$server"
     stop_server
+    if [[ $server == wildfly && ${BENCH_POSTGRES:-0} == 1 ]]; then
+        postgres_set
+    fi
 done
 python3 "$ROOT/bench/table.py" "$OUT" > "$OUT/RESULTS.md"
-log "done in $((SECONDS - START)) s: $OUT/RESULTS.md"
+log "done in $((SECONDS - START)) s, $FAILURES failed: $OUT/RESULTS.md"
 cat "$OUT/RESULTS.md"
+exit $((FAILURES > 0))

@@ -3,7 +3,8 @@ package dev.parley.bench;
 /**
  * The command line: {@code java -jar parley-bench.jar SCENARIO --url ws://HOST:PORT/chat [--option value …]}.
  * Scenarios: {@code fanout} (also the persistence run, with many small rooms), {@code capacity}, {@code idle},
- * {@code handshake}; {@code hold} is the child process {@code idle} starts. See bench/README.md.
+ * {@code handshake}; {@code hold} is the child process {@code idle} starts; {@code postgres} runs a PostgreSQL
+ * for the persistence run. See bench/README.md.
  */
 public final class Bench {
 
@@ -28,6 +29,7 @@ public final class Bench {
             case "idle" -> new Idle().run(options, target);
             case "handshake" -> new Handshakes().run(options, target);
             case "hold" -> Idle.holdChild(options, target);
+            case "postgres" -> Postgres.run(options);
             default -> {
                 System.err.println("unknown scenario " + options.scenario);
                 System.exit(2);

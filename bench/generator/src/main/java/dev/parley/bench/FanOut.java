@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.LongAdder;
  * gets each message once and in order (per sender; on Parley also seq without gaps). The sender's own copy is the
  * echo: post-to-echo latency, which is what the persistence scenario reports.
  *
- * <p>Options: {@code --rooms 1 --members 1000 --rate 20 --duration 30 --warmup 5 --drain 30 --refs true}.
+ * <p>Options: {@code --rooms 1 --members 1000 --rate 20 --duration 30 --warmup 5 --drain 30 --refs true}; with
+ * {@code --require-exact} the process fails (exit 1) unless every delivery arrived once and in order.
  */
 final class FanOut implements Client.Handler {
 
@@ -160,6 +161,7 @@ final class FanOut implements Client.Handler {
         Map<String, Object> f = results.figures;
         f.put("connections", clients.size());
         f.put("connect_seconds", connectSeconds);
+        f.put("connect_retries", fleet.retries());
         f.put("posts", posted.get());
         f.put("posts_per_second_measured", posted.get() / ((double) (warmup + duration)));
         f.put("delivered", delivered.get());
@@ -190,5 +192,8 @@ final class FanOut implements Client.Handler {
                 deliveredInWindow / cpu, stored / window, rss / (1024 * 1024));
         clients.forEach(Client::abort);
         results.finish(options, summary);
+        if (options.flag("require-exact") && !exact) {
+            throw new IllegalStateException("deliveries were not exact: " + summary);
+        }
     }
 }

@@ -10,13 +10,16 @@ import java.util.function.IntFunction;
 /**
  * Opens many connections with a bounded number of handshakes in flight and brings each into its room: Parley
  * connections send {@code join} after {@code welcome} and are ready at {@code joined}; raw ones are ready when open.
- * Frames after that go to the scenario's handler.
+ * Frames after that go to the scenario's handler. A connection that fails before it is ready is tried again, up
+ * to three times in all; the retries are reported.
  */
 final class Fleet {
 
     private final Target target;
     private final String prefix;
     private final int concurrency;
+    private static final int ATTEMPTS = 3;
+    private final java.util.concurrent.atomic.LongAdder retries = new java.util.concurrent.atomic.LongAdder();
 
     Fleet(Target target, String prefix, int concurrency) {
         this.target = target;
@@ -35,15 +38,7 @@ final class Fleet {
             if (!inFlight.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 throw new IllegalStateException("connecting took over " + timeoutSeconds + " s at client " + i);
             }
-            String name = prefix + i;
-            String room = roomOf.apply(i);
-            CompletableFuture<Client> one = Client.connect(target.uri(name, room), i, name, room, joining)
-                    .thenCompose(client -> {
-                        if (target.raw()) {
-                            client.ready.complete(client);
-                        }
-                        return client.ready;
-                    });
+            CompletableFuture<Client> one = attempt(i, roomOf.apply(i), joining, ATTEMPTS);
             one.whenComplete((client, failure) -> inFlight.release());
             ready.add(one);
         }
@@ -56,6 +51,34 @@ final class Fleet {
             }
         }
         return clients;
+    }
+
+    /** Connects, retrying a connection that failed before it was ready (a busy server may drop a handshake). */
+    private CompletableFuture<Client> attempt(int index, String room, Client.Handler joining, int attemptsLeft) {
+        // a retry takes a fresh name: the server may still hold the first one until it notices the drop
+        String name = prefix + index + (attemptsLeft < ATTEMPTS ? "r" + attemptsLeft : "");
+        return Client.connect(target.uri(name, room), index, name, room, joining)
+                .thenCompose(client -> {
+                    if (target.raw()) {
+                        client.ready.complete(client);
+                    }
+                    return client.ready;
+                })
+                .handle((client, failure) -> {
+                    if (failure == null) {
+                        return CompletableFuture.completedFuture(client);
+                    }
+                    if (attemptsLeft <= 1) {
+                        return CompletableFuture.<Client>failedFuture(failure);
+                    }
+                    retries.increment();
+                    return attempt(index, room, joining, attemptsLeft - 1);
+                })
+                .thenCompose(next -> next);
+    }
+
+    long retries() {
+        return retries.sum();
     }
 
     private static final class Joining implements Client.Handler {

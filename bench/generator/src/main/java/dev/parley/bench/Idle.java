@@ -38,6 +38,7 @@ final class Idle implements Client.Handler {
         String run = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
         ServerProbe server = ServerProbe.of(options, target);
         Results results = new Results(options, target, server);
+        settle(server, options.integer("settle", 6));
         long heapBefore = server.heapAfterGc();
         long rssBefore = server.rssBytes();
 
@@ -95,6 +96,18 @@ final class Idle implements Client.Handler {
             child.destroy();
         }
         results.finish(options, summary);
+    }
+
+    /**
+     * Waits until the server holds no chat connection of an earlier run (a dropped client is released when the
+     * server notices), then past the presence grace that keeps a departed member: the baseline is an idle server.
+     */
+    private static void settle(ServerProbe server, int graceSeconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (server.metrics().getOrDefault("parley_connections", 0.0) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+        }
+        Thread.sleep(TimeUnit.SECONDS.toMillis(graceSeconds));
     }
 
     private static Process hold(Options options, Target target, String run, int from, int count, int rooms)
