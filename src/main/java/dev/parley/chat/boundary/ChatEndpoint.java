@@ -2,7 +2,6 @@ package dev.parley.chat.boundary;
 
 import dev.parley.chat.control.ChatLimits;
 import dev.parley.chat.control.Connection;
-import dev.parley.chat.control.FrameWriters;
 import dev.parley.chat.control.Outbox;
 import dev.parley.chat.control.Rooms;
 import dev.parley.chat.control.Users;
@@ -49,8 +48,6 @@ public class ChatEndpoint {
     Users users;
     @Inject
     Metrics metrics;
-    @Inject
-    FrameWriters writers;
     @Resource(lookup = "java:comp/DefaultManagedExecutorService")
     Executor executor;
 
@@ -66,7 +63,7 @@ public class ChatEndpoint {
         Users.Admission admission = users.identify(handshake);
         Identity identity = admission instanceof Users.Admitted admitted ? admitted.identity()
                 : new Identity(String.valueOf(handshake.name()), false);
-        Outbox outbox = new Outbox(new SessionSink(session), executor, writers, limits.outboxMaxFrames(),
+        Outbox outbox = new Outbox(new SessionSink(session), executor, limits.outboxMaxFrames(),
                 limits.outboxMaxBytes(), metrics::closed);
         connection = new Connection(session.getId(), identity, outbox, encoder::encode, limits);
         Users.Refused refusal = admission instanceof Users.Refused refused ? refused

@@ -6,7 +6,6 @@ import jakarta.websocket.CloseReason;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,39 +34,49 @@ public final class Outbox {
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final IntConsumer closedWith;
-    private final Executor writer;
 
-    /** An outbox whose first send runs on the offering thread. */
     public Outbox(FrameSink sink, Executor closer, int maxFrames, long maxChars) {
-        this(sink, closer, Runnable::run, maxFrames, maxChars, code -> { });
+        this(sink, closer, maxFrames, maxChars, code -> { });
     }
 
-    /**
-     * @param writer       where a writer that {@link #offer} wakes up runs: a pool, so that a broadcast only
-     *                     enqueues while it holds its room's lock, and the sends run beside the next post
-     * @param closedWith   told the close code once, when the server closes this connection (for the metrics)
-     */
-    public Outbox(FrameSink sink, Executor closer, Executor writer, int maxFrames, long maxChars,
-                  IntConsumer closedWith) {
+    /** @param closedWith told the close code once, when the server closes this connection (for the metrics) */
+    public Outbox(FrameSink sink, Executor closer, int maxFrames, long maxChars, IntConsumer closedWith) {
         this.sink = sink;
         this.closer = closer;
-        this.writer = writer;
         this.maxFrames = maxFrames;
         this.maxChars = maxChars;
         this.closedWith = closedWith;
     }
 
+    /** Queues the frame and, if no send is in flight, sends it on this thread. */
     public void offer(String frame) {
+        if (enqueue(frame)) {
+            startWriting();
+        }
+    }
+
+    /**
+     * Queues the frame without starting a send: a broadcast queues to every member while it holds its room's lock
+     * and leaves the sending to {@link #flush} on a writer thread.
+     *
+     * @return false when the outbox is closed or the frame overflowed it
+     */
+    public boolean enqueue(String frame) {
         if (closed.get()) {
-            return;
+            return false;
         }
         int queuedFrames = frames.incrementAndGet();
         long queuedChars = chars.addAndGet(frame.length());
         if (queuedFrames > maxFrames || queuedChars > maxChars) {
             closeNow(Closing.TOO_SLOW.reason("outbound queue overflowed"));
-            return;
+            return false;
         }
         queue.add(frame);
+        return true;
+    }
+
+    /** Starts sending what is queued, unless a send is already in flight (its completion carries on). */
+    public void flush() {
         startWriting();
     }
 
@@ -114,11 +123,7 @@ public final class Outbox {
 
     private void startWriting() {
         if (writing.compareAndSet(false, true)) {
-            try {
-                writer.execute(this::writeLoop);
-            } catch (RejectedExecutionException stopping) {
-                writeLoop();  // the pool is shutting down with the application: write on this thread
-            }
+            writeLoop();
         }
     }
 

@@ -24,6 +24,7 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +59,8 @@ public class Rooms {
     MessageArchive archive;
     @Inject
     Metrics metrics;
+    @Inject
+    FrameWriters writers;
     @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
     ScheduledExecutorService scheduler;
     ChatLimits limits;
@@ -286,18 +289,19 @@ public class Rooms {
         room.remember(message, ChatLimits.JOINED_HISTORY);
         long start = System.nanoTime();
         String frame = encoder.apply(message.withoutRef());
-        int recipients = 0;
+        List<Connection> recipients = new ArrayList<>(room.members.size() + 1);
         for (Room.Member member : room.members.values()) {
             for (Connection connection : member.connections) {
                 if (connection == sender && message.ref() != null) {
                     connection.send(message);
                 } else {
-                    connection.sendEncoded(frame);
+                    connection.enqueueEncoded(frame);
+                    recipients.add(connection);
                 }
-                recipients++;
             }
         }
-        metrics.fannedOut(recipients, System.nanoTime() - start);
+        writers.flush(recipients);
+        metrics.fannedOut(recipients.size() + (message.ref() != null ? 1 : 0), System.nanoTime() - start);
     }
 
     private void departAfterGrace(Room room, String userKey) {

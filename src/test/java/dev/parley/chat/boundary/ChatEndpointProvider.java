@@ -1,7 +1,5 @@
 package dev.parley.chat.boundary;
 
-import dev.parley.chat.control.FrameWriters;
-
 import dev.parley.chat.control.ChatFixture;
 import org.glassfish.tyrus.core.ComponentProvider;
 
@@ -25,12 +23,7 @@ public class ChatEndpointProvider extends ComponentProvider {
         endpoint.users = fixture.users;
         endpoint.executor = fixture.closer;
         endpoint.metrics = fixture.metrics;
-        endpoint.writers = new FrameWriters() {
-            @Override
-            public void execute(Runnable command) {
-                fixture.closer.execute(command);
-            }
-        };
+
         return endpoint;
     }
 

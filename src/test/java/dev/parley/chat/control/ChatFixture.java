@@ -18,7 +18,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Users and Rooms wired as the container wires them, with the archive double and plain executors. */
+/**
+ * Users and Rooms wired as the container wires them, with the archive double and plain executors; broadcasts start
+ * their sends on the posting thread, so a test sees every frame once the call returns.
+ */
 public class ChatFixture implements AutoCloseable {
 
     public final ChatLimits limits;
@@ -36,6 +39,7 @@ public class ChatFixture implements AutoCloseable {
         rooms.limits = limits;
         rooms.archive = archive;
         rooms.metrics = metrics;
+        rooms.writers = new FrameWriters(Runnable::run, 1);
         rooms.scheduler = scheduler;
         rooms.messagePosted = new Firing(archive);
         rooms.load();

@@ -60,24 +60,23 @@ class OutboxTest {
     }
 
     @Test
-    void withAWriterPoolTheOfferingThreadOnlyEnqueuesAndTheCountersAreTold() {
-        List<Runnable> writerTasks = new ArrayList<>();
+    void enqueueSendsNothingUntilFlushAndTheCloseCodeIsTold() {
         List<Integer> closes = new ArrayList<>();
-        Outbox pooled = new Outbox(sink, Runnable::run, writerTasks::add, 3, 1000, closes::add);
+        Outbox counted = new Outbox(sink, Runnable::run, 3, 1000, closes::add);
 
-        pooled.offer("a");
-        pooled.offer("b");
-        assertEquals(List.of(), sink.started, "no send on the offering thread");
-        assertEquals(1, writerTasks.size(), "one writer woken for the queue, not one per frame");
+        assertTrue(counted.enqueue("a"));
+        assertTrue(counted.enqueue("b"));
+        assertEquals(List.of(), sink.started, "a broadcast's thread only queues");
 
-        writerTasks.remove(0).run();
-        assertEquals(List.of("a"), sink.started);
+        counted.flush();
+        counted.flush();
+        assertEquals(List.of("a"), sink.started, "one send in flight however often flushed");
         sink.completeOne();
-        assertEquals(List.of("a", "b"), sink.started, "the writer carries on from the completion");
+        assertEquals(List.of("a", "b"), sink.started, "the completion carries on");
 
-        pooled.offer("c");
-        pooled.offer("d");
-        pooled.offer("e");
+        assertTrue(counted.enqueue("c"));
+        assertTrue(counted.enqueue("d"));
+        assertFalse(counted.enqueue("e"), "over the bound of 3 unsent frames");
         assertEquals(List.of(Closing.TOO_SLOW.getCode()), closes);
     }
 

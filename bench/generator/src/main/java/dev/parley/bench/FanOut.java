@@ -35,6 +35,8 @@ final class FanOut implements Client.Handler {
     private final LongAdder seqGaps = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private final LongAdder closed = new LongAdder();
+    private final Map<String, LongAdder> errorCodes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integer, LongAdder> closeCodes = new java.util.concurrent.ConcurrentHashMap<>();
     private final long[] lastSeq;
     private final Map<Integer, Integer>[] lastBySender;
     private volatile long windowStart = Long.MAX_VALUE;
@@ -62,6 +64,7 @@ final class FanOut implements Client.Handler {
         String type = Json.type(frame);
         if ("error".equals(type)) {
             errors.increment();
+            errorCodes.computeIfAbsent(String.valueOf(Json.string(frame, "code")), code -> new LongAdder()).increment();
             return;
         }
         if (!"message".equals(type) && !"say".equals(type)) {
@@ -97,6 +100,7 @@ final class FanOut implements Client.Handler {
     @Override
     public void onClose(Client client, int code, String reason) {
         closed.increment();
+        closeCodes.computeIfAbsent(code, c -> new LongAdder()).increment();
     }
 
     void run(Options options, Target target) throws Exception {
@@ -170,6 +174,12 @@ final class FanOut implements Client.Handler {
         f.put("seq_gaps", seqGaps.sum());
         f.put("errors", errors.sum());
         f.put("closed_by_server", closed.sum());
+        Map<String, Object> byCode = new java.util.TreeMap<>();
+        errorCodes.forEach((code, count) -> byCode.put(code, count.sum()));
+        f.put("errors_by_code", byCode);
+        Map<String, Object> closesByCode = new java.util.TreeMap<>();
+        closeCodes.forEach((code, count) -> closesByCode.put(code.toString(), count.sum()));
+        f.put("closes_by_code", closesByCode);
         f.put("window_seconds", window);
         f.put("deliveries_per_second", deliveredInWindow / window);
         f.put("server_cpu_seconds", cpu);
@@ -187,7 +197,7 @@ final class FanOut implements Client.Handler {
                         + "deliveries/s=%.0f cpu=%.1fs deliveries/cpu-s=%.0f stored/s=%.0f rss=%dMB",
                 options.scenario, target.kind(), options.string("server-label", "?"), rooms, members, rate,
                 delivered.get(), expected, exact ? "exact" : "NOT-EXACT(order/dup=" + outOfOrder.sum() + ",gaps="
-                        + seqGaps.sum() + ",errors=" + errors.sum() + ")",
+                        + seqGaps.sum() + ",errors=" + errorCodes + ",closed=" + closeCodes + ")",
                 Results.brief(deliveryHistogram), Results.brief(echoHistogram), deliveredInWindow / window, cpu,
                 deliveredInWindow / cpu, stored / window, rss / (1024 * 1024));
         clients.forEach(Client::abort);
