@@ -7,7 +7,7 @@
 #   bench/run-standard.sh wildfly               # one server
 #   BENCH_SET=smoke bench/run-standard.sh wildfly   # a ~30 s check that the generator works (CI)
 #
-# Environment: BENCH_SET=standard|quick|fanout|smoke, BENCH_PORT_OFFSET (default 0: HTTP on 8080+offset),
+# Environment: BENCH_SET=standard|quick|fanout|persistence|smoke (the last three: parts, for checks), BENCH_PORT_OFFSET (default 0: HTTP on 8080+offset),
 # BENCH_BUILD_DIR (root build directory, default target-bench), BENCH_SERVER_HEAP (default 1g),
 # BENCH_POSTGRES=1 adds the persistence run on PostgreSQL (WildFly only), BENCH_SKIP_BUILD=1 reuses parley.war
 # and the generator where they exist. Exits 1 if any run failed.
@@ -79,7 +79,7 @@ start_wildfly() { # [home] [extra JVM options]
         [[ -d $home ]] || unzip -q "$(artifact org.wildfly wildfly-dist $WILDFLY_VERSION zip)" -d "$WORK/servers"; }
     rm -rf "$base" && cp -r "$home/standalone" "$base"
     cp "$ROOT/$BUILD/parley.war" "$ROOT/bench/raw/target/raw.war" "$base/deployments/"
-    JAVA_OPTS="-Xms256m -Xmx$HEAP -Djava.net.preferIPv4Stack=true $SETTINGS $extra" \
+    JAVA_OPTS="-Xms$HEAP -Xmx$HEAP -Djava.net.preferIPv4Stack=true $SETTINGS $extra" \
         "$home/bin/standalone.sh" -Djboss.server.base.dir="$base" -Djboss.socket.binding.port-offset="$OFFSET" \
         > "$WORK/wildfly.log" 2>&1 &
     wait_http "http://localhost:$PORT/api/health" 120 && wait_http "http://localhost:$PORT/raw/" 60
@@ -102,7 +102,7 @@ start_liberty() {
     cp "$(artifact com.h2database h2 $H2_VERSION jar)" "$server/lib/"
     printf 'parley.http.port=%s\nparley.https.port=%s\n' "$PORT" $((8443 + OFFSET)) > "$server/bootstrap.properties"
     grep -v '^-Xm[sx]' "$ROOT/server-config/liberty/jvm.options" > "$server/jvm.options"
-    printf -- '-Xms256m\n-Xmx%s\n' "$HEAP" >> "$server/jvm.options"
+    printf -- '-Xms%s\n-Xmx%s\n' "$HEAP" "$HEAP" >> "$server/jvm.options"
     for setting in $SETTINGS; do echo "$setting" >> "$server/jvm.options"; done
     WLP_USER_DIR=$usr "$home/bin/server" run bench > "$WORK/liberty.log" 2>&1 &
     wait_http "http://localhost:$PORT/api/health" 180 && wait_http "http://localhost:$PORT/raw/" 60
@@ -115,7 +115,7 @@ start_payara() {
     jar=$(artifact fish.payara.extras payara-micro $PAYARA_VERSION jar)
     rm -rf "$root" && mkdir -p "$root"
     cp "$ROOT/$BUILD/parley.war" "$root/ROOT.war"
-    java -Xms256m -Xmx"$HEAP" $SETTINGS -jar "$jar" --nocluster --rootdir "$root/instance" --port "$PORT" \
+    java -Xms"$HEAP" -Xmx"$HEAP" $SETTINGS -jar "$jar" --nocluster --rootdir "$root/instance" --port "$PORT" \
         --sslport $((8181 + OFFSET)) --deploy "$root/ROOT.war" --deploy "$ROOT/bench/raw/target/raw.war" \
         > "$WORK/payara.log" 2>&1 &
     wait_http "http://localhost:$PORT/api/health" 240 && wait_http "http://localhost:$PORT/raw/" 60
@@ -156,6 +156,10 @@ standard_set() { # server
         bench "$s" fanout parley fanout --rooms 2 --members 20 --rate 20 --warmup 2 --duration 5 --drain 10 \
             --require-exact
         ;;
+    persistence)
+        for t in parley raw; do bench "$s" fanout $t persistence --rooms 200 --members 5 --rate 2000 --warmup 5 --duration 20; done
+        bench "$s" fanout parley persistence-500 --rooms 200 --members 5 --rate 500 --warmup 5 --duration 20
+        ;;
     fanout)
         for t in parley raw; do bench "$s" fanout $t fanout --rooms 1 --members 1000 --rate 20 --warmup 5 --duration 20; done
         for t in parley raw; do bench "$s" fanout $t persistence --rooms 200 --members 5 --rate 2000 --warmup 5 --duration 15; done
@@ -170,6 +174,7 @@ standard_set() { # server
     *)
         for t in parley raw; do bench "$s" fanout $t fanout --rooms 1 --members 1000 --rate 20 --warmup 5 --duration 30; done
         for t in parley raw; do bench "$s" fanout $t persistence --rooms 200 --members 5 --rate 2000 --warmup 5 --duration 20; done
+        bench "$s" fanout parley persistence-500 --rooms 200 --members 5 --rate 500 --warmup 5 --duration 20
         for t in parley raw; do bench "$s" capacity $t capacity --step 1000 --max 19000 --samples 100; done
         for t in parley raw; do bench "$s" idle $t idle --connections 10000 --rooms 100 --quiet 10; done
         for t in parley raw; do bench "$s" handshake $t handshake --duration 10; done
@@ -190,6 +195,7 @@ postgres_set() {
         return
     fi
     log "PostgreSQL at $url"
+    mkdir -p "$WORK/servers"
     rm -rf "$home" && cp -r "$ROOT/$BUILD/wildfly-$WILDFLY_VERSION" "$home"
     JAVA_HOME=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")} "$home/bin/jboss-cli.sh" \
         --file="$ROOT/server-config/wildfly/postgresql.cli" \
@@ -197,6 +203,8 @@ postgres_set() {
     if start_wildfly "$home" "-Dparley.db.url=$url -Dparley.db.user=$user -Dparley.db.password=$password"; then
         SERVER_LABEL="$SERVER_LABEL + PostgreSQL 14"
         bench wildfly fanout parley persistence-postgres --rooms 200 --members 5 --rate 2000 --warmup 5 \
+            --duration "$([[ $SET == quick ]] && echo 10 || echo 20)"
+        bench wildfly fanout parley persistence-postgres-500 --rooms 200 --members 5 --rate 500 --warmup 5 \
             --duration "$([[ $SET == quick ]] && echo 10 || echo 20)"
     else
         log "WildFly on PostgreSQL did not start; see $WORK/wildfly.log"

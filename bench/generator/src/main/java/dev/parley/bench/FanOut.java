@@ -41,6 +41,7 @@ final class FanOut implements Client.Handler {
     private final Map<Integer, Integer>[] lastBySender;
     private volatile long windowStart = Long.MAX_VALUE;
     private volatile long windowEnd = Long.MAX_VALUE;
+    private volatile boolean finished;
 
     @SuppressWarnings("unchecked")
     FanOut(Options options) {
@@ -99,6 +100,9 @@ final class FanOut implements Client.Handler {
 
     @Override
     public void onClose(Client client, int code, String reason) {
+        if (finished) {
+            return;  // our own abort at the end
+        }
         closed.increment();
         closeCodes.computeIfAbsent(code, c -> new LongAdder()).increment();
     }
@@ -140,17 +144,19 @@ final class FanOut implements Client.Handler {
         Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
         delivery.reset();
         echo.reset();
+        Map<String, Double> metricsStart = server.metrics();  // first: a busy server may take seconds to answer
+        long metricsStartAt = System.nanoTime();
         long deliveredAtStart = delivered.get();
         double cpuStart = server.cpuSeconds();
-        Map<String, Double> metricsStart = server.metrics();
         windowStart = System.nanoTime();
         Thread.sleep(TimeUnit.SECONDS.toMillis(duration));
         windowEnd = System.nanoTime();
         long deliveredInWindow = delivered.get() - deliveredAtStart;
         double cpu = server.cpuSeconds() - cpuStart;
-        Map<String, Double> metricsEnd = server.metrics();
         long rss = server.rssBytes();
+        Map<String, Double> metricsEnd = server.metrics();
         double window = (windowEnd - windowStart) / 1e9;
+        double metricsWindow = (System.nanoTime() - metricsStartAt) / 1e9;
         ticker.shutdown();
         ticker.awaitTermination(10, TimeUnit.SECONDS);
         long expected = posted.get() * members;
@@ -159,6 +165,7 @@ final class FanOut implements Client.Handler {
             Thread.sleep(50);
         }
         Thread.sleep(200);  // anything beyond the expected count (a duplicate) has a moment to show
+        finished = true;
         Histogram deliveryHistogram = delivery.getIntervalHistogram();
         Histogram echoHistogram = echo.getIntervalHistogram();
 
@@ -189,7 +196,8 @@ final class FanOut implements Client.Handler {
         f.put("echo_latency", Results.latency(echoHistogram));
         double stored = metricsEnd.getOrDefault("parley_messages_stored_total", Double.NaN)
                 - metricsStart.getOrDefault("parley_messages_stored_total", Double.NaN);
-        f.put("stored_per_second", stored / window);
+        f.put("stored_per_second", stored / metricsWindow);
+        f.put("echoes_per_second", echoHistogram.getTotalCount() / window);
         boolean exact = delivered.get() == expected && outOfOrder.sum() == 0 && seqGaps.sum() == 0;
         f.put("exact", exact);
         String summary = String.format(Locale.ROOT,
@@ -199,7 +207,7 @@ final class FanOut implements Client.Handler {
                 delivered.get(), expected, exact ? "exact" : "NOT-EXACT(order/dup=" + outOfOrder.sum() + ",gaps="
                         + seqGaps.sum() + ",errors=" + errorCodes + ",closed=" + closeCodes + ")",
                 Results.brief(deliveryHistogram), Results.brief(echoHistogram), deliveredInWindow / window, cpu,
-                deliveredInWindow / cpu, stored / window, rss / (1024 * 1024));
+                deliveredInWindow / cpu, stored / metricsWindow, rss / (1024 * 1024));
         clients.forEach(Client::abort);
         results.finish(options, summary);
         if (options.flag("require-exact") && !exact) {

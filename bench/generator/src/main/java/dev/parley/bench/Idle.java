@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.LongAdder;
 final class Idle implements Client.Handler {
 
     private final LongAdder closed = new LongAdder();
+    private final java.util.Map<String, LongAdder> closeCodes = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile boolean finished;
 
     @Override
     public void onFrame(Client client, String frame) {
@@ -27,7 +29,10 @@ final class Idle implements Client.Handler {
 
     @Override
     public void onClose(Client client, int code, String reason) {
-        closed.increment();
+        if (!finished) {
+            closed.increment();
+            closeCodes.computeIfAbsent(code + " " + reason, c -> new LongAdder()).increment();
+        }
     }
 
     void run(Options options, Target target) throws Exception {
@@ -83,12 +88,17 @@ final class Idle implements Client.Handler {
         f.put("rss_after_bytes", rssAfter);
         f.put("rss_per_connection_bytes", (rssAfter - rssBefore) / (double) connections);
         f.put("closed_by_server", closed.sum());
+        java.util.Map<String, Object> codes = new java.util.TreeMap<>();
+        closeCodes.forEach((code, count) -> codes.put(code, count.sum()));
+        f.put("closes_by_code", codes);
         String summary = String.format(Locale.ROOT,
                 "idle %s %s: %d connections in %d rooms: heap/conn=%.1f KB (after GC: %d -> %d MB) rss/conn=%.1f KB "
-                        + "(%d -> %d MB) closed=%d",
+                        + "(%d -> %d MB) closed=%d %s",
                 target.kind(), options.string("server-label", "?"), connections, rooms,
                 (heapAfter - heapBefore) / 1024.0 / connections, heapBefore >> 20, heapAfter >> 20,
-                (rssAfter - rssBefore) / 1024.0 / connections, rssBefore >> 20, rssAfter >> 20, closed.sum());
+                (rssAfter - rssBefore) / 1024.0 / connections, rssBefore >> 20, rssAfter >> 20, closed.sum(),
+                closeCodes.isEmpty() ? "" : codes);
+        finished = true;
         mine.forEach(Client::abort);
         for (Process child : children) {
             child.getOutputStream().close();
