@@ -82,7 +82,7 @@ start_wildfly() { # [home] [extra JVM options]
     JAVA_OPTS="-Xms$HEAP -Xmx$HEAP -Djava.net.preferIPv4Stack=true $SETTINGS $extra" \
         "$home/bin/standalone.sh" -Djboss.server.base.dir="$base" -Djboss.socket.binding.port-offset="$OFFSET" \
         > "$WORK/wildfly.log" 2>&1 &
-    wait_http "http://localhost:$PORT/api/health" 120 && wait_http "http://localhost:$PORT/raw/" 60
+    wait_http "http://localhost:$PORT/api/health" 400 && wait_http "http://localhost:$PORT/raw/" 120 || return 1
     SERVER_PID=$(ss -ltnpH "sport = :$PORT" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
     SERVER_LABEL="WildFly $WILDFLY_VERSION"
 }
@@ -105,7 +105,7 @@ start_liberty() {
     printf -- '-Xms%s\n-Xmx%s\n' "$HEAP" "$HEAP" >> "$server/jvm.options"
     for setting in $SETTINGS; do echo "$setting" >> "$server/jvm.options"; done
     WLP_USER_DIR=$usr "$home/bin/server" run bench > "$WORK/liberty.log" 2>&1 &
-    wait_http "http://localhost:$PORT/api/health" 180 && wait_http "http://localhost:$PORT/raw/" 60
+    wait_http "http://localhost:$PORT/api/health" 400 && wait_http "http://localhost:$PORT/raw/" 120 || return 1
     SERVER_PID=$(ss -ltnpH "sport = :$PORT" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
     SERVER_LABEL="Open Liberty $LIBERTY_VERSION"
 }
@@ -118,12 +118,14 @@ start_payara() {
     java -Xms"$HEAP" -Xmx"$HEAP" $SETTINGS -jar "$jar" --nocluster --rootdir "$root/instance" --port "$PORT" \
         --sslport $((8181 + OFFSET)) --deploy "$root/ROOT.war" --deploy "$ROOT/bench/raw/target/raw.war" \
         > "$WORK/payara.log" 2>&1 &
-    wait_http "http://localhost:$PORT/api/health" 240 && wait_http "http://localhost:$PORT/raw/" 60
+    wait_http "http://localhost:$PORT/api/health" 400 && wait_http "http://localhost:$PORT/raw/" 120 || return 1
     SERVER_PID=$(ss -ltnpH "sport = :$PORT" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
     SERVER_LABEL="Payara Micro $PAYARA_VERSION"
 }
 
 stop_server() {
+    # a server that did not answer in time may still have started: the process on our port is ours
+    [[ -n $SERVER_PID ]] || SERVER_PID=$(ss -ltnpH "sport = :$PORT" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
     if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
         kill "$SERVER_PID"
         for _ in $(seq 60); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 1; done
@@ -133,9 +135,26 @@ stop_server() {
 }
 trap stop_server EXIT
 
+# waits (at most 3 min) until the server has let go of the last run: no chat connection left and nothing stored
+# for 2 s; an overloaded run leaves a backlog of posts that would otherwise land in the next run
+settle() {
+    local deadline=$((SECONDS + 180)) last=-1 now
+    while ((SECONDS < deadline)); do
+        now=$(curl -fsS -m 30 "http://localhost:$PORT/api/metrics" 2>/dev/null \
+            | awk '$1 == "parley_connections" { c = $2 } $1 == "parley_messages_stored_total" { s = $2 } END { print c "/" s }')
+        if [[ $now == 0/* && $now == "$last" ]]; then
+            return
+        fi
+        last=$now
+        sleep 2
+    done
+    log "the server did not settle in 180 s (connections/stored: $last)"
+}
+
 bench() { # server scenario target out-name [options...]
     local server=$1 scenario=$2 target=$3 name=$4
     shift 4
+    settle
     local url="ws://localhost:$PORT/chat"
     [[ $target == raw ]] && url="ws://localhost:$PORT/raw/broadcast"
     log "$server $name $target (load $(cut -d' ' -f1-3 /proc/loadavg))"
