@@ -125,7 +125,7 @@ start_payara() {
 
 stop_server() {
     # a server that did not answer in time may still have started: the process on our port is ours
-    [[ -n $SERVER_PID ]] || SERVER_PID=$(ss -ltnpH "sport = :$PORT" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+    [[ -n $SERVER_PID ]] || SERVER_PID=$(ss -ltnpH "sport = :$PORT" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
     if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
         kill "$SERVER_PID"
         for _ in $(seq 60); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 1; done
