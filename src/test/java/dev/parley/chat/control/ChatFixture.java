@@ -29,6 +29,7 @@ public class ChatFixture implements AutoCloseable {
     public final Users users = new Users();
     public final Rooms rooms = new Rooms();
     public final Metrics metrics = new Metrics();
+    public final Moderation moderation = new Moderation();
     public final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     public final ExecutorService closer = Executors.newSingleThreadExecutor();
     private final AtomicInteger ids = new AtomicInteger();
@@ -40,6 +41,7 @@ public class ChatFixture implements AutoCloseable {
         rooms.archive = archive;
         rooms.metrics = metrics;
         rooms.writers = new FrameWriters(Runnable::run, 1);
+        rooms.moderation = moderation;
         rooms.scheduler = scheduler;
         rooms.messagePosted = new Firing(archive);
         rooms.load();
