@@ -3,10 +3,6 @@ package dev.parley.chat.boundary;
 import dev.parley.chat.control.ChatFixture;
 import org.glassfish.tyrus.server.Server;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URL;
 import java.util.Map;
 
@@ -21,19 +17,10 @@ final class EmbeddedChat implements AutoCloseable {
 
     EmbeddedChat(Map<String, String> settings) throws Exception {
         ChatEndpointProvider.fixture = new ChatFixture(settings);
-        int port = freePort();
-        server = new Server("localhost", port, "/", Map.of(), ChatEndpoint.class);
+        // -1: a free port (Tyrus reads 0 as its fixed default 8025)
+        server = new Server("localhost", -1, "/", Map.of(), ChatEndpoint.class);
         server.start();
-        base = new URL("http://localhost:" + port + "/");
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("localhost", 0));
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        base = new URL("http://localhost:" + server.getPort() + "/");
     }
 
     @Override
