@@ -20,6 +20,7 @@ const $ = (id) => document.getElementById(id);
 const view = {
     connection: $('connection'), connectionText: $('connection-text'), reconnectNow: $('reconnect-now'),
     changeName: $('change-name'), meName: $('me-name'), meAvatar: $('me-avatar'),
+    logIn: $('log-in'), logOut: $('log-out'),
     sidebar: $('sidebar'), showSidebar: $('show-sidebar'),
     roomList: $('room-list'), browseHeading: $('browse-heading'), browseList: $('browse-list'),
     joinForm: $('join-form'), roomName: $('room-name'), joinError: $('join-error'),
@@ -193,6 +194,8 @@ function connectionChanged(change) {
     clearInterval(state.countdown);
     state.countdown = null;
     view.reconnectNow.hidden = true;
+    // 4001: this server admits only logged-in users (parley.guests=false)
+    view.logIn.hidden = !(change.state === 'stopped' && change.code === 4001);
     if (change.state !== 'connecting') {
         state.welcomed = false;
         for (const conv of state.conversations.values()) {
@@ -240,7 +243,12 @@ const HANDLERS = {
         state.welcomed = true;
         if (event.resume) {
             store.saveResume(event.user, event.resume);
+        } else {
+            // no resume token: the server's realm logged this user in, and its name is the principal's
+            state.name = event.user;
         }
+        view.logOut.hidden = Boolean(event.resume);
+        view.logIn.hidden = true;
         state.openRooms = event.rooms ?? [];
         view.meName.textContent = event.user;
         view.meAvatar.textContent = event.user.slice(0, 1).toUpperCase();
@@ -970,7 +978,10 @@ window.addEventListener('hashchange', () => {
 const linked = new URLSearchParams(location.search).get('name');
 const initial = linked !== null && NAME.test(linked) ? linked : store.name();
 drawAll();
-if (initial !== null && NAME.test(initial)) {
+if (new URLSearchParams(location.search).has('login')) {
+    // back from the server's login page: the principal names this user, whatever name is sent
+    connect(initial !== null && NAME.test(initial) ? initial : '');
+} else if (initial !== null && NAME.test(initial)) {
     view.name.value = initial;
     connect(initial);
 } else {

@@ -2,6 +2,8 @@ package dev.parley;
 
 import dev.parley.testing.ChatClient;
 import dev.parley.testing.Deployments;
+import dev.parley.testing.RawWebSocket;
+import dev.parley.testing.ServerJvm;
 import jakarta.json.JsonObject;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -32,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Delivery under pressure: rate limits, concurrent posters to one room (one gapless order that every member
- * sees) and a member that stops reading (closed with 4008 while the others get everything).
+ * sees) and a member that stops reading on a raw socket (disconnected while the others get everything).
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -41,6 +43,11 @@ class DeliveryIT {
     static final int PER_THREAD = 100;
     /** Gives up on the slow-consumer test after this many 16 KB messages (about 32 MB through the stuck socket). */
     static final int SLOW_CONSUMER_CAP = 2000;
+    static final int HEALTHY_MEMBERS = 20;
+    /** More than the default say burst (20) plus what 10 per second refill while they are sent, even when slow. */
+    static final int BURST_SAYS = 100;
+    static final int DEFAULT_SAY_BURST = 20;
+    static final double DEFAULT_SAY_PER_SECOND = 10;
 
     @ArquillianResource
     URL base;
@@ -56,14 +63,15 @@ class DeliveryIT {
         try (ChatClient client = ChatClient.open(base, unique("eve"))) {
             client.join(room);
             Set<String> refs = new HashSet<>();
-            for (int i = 0; i < 40; i++) {
+            long started = System.nanoTime();
+            for (int i = 0; i < BURST_SAYS; i++) {
                 String ref = ChatClient.ref();
                 refs.add(ref);
                 client.say(room, "burst " + i, ref);
             }
             List<JsonObject> stored = new ArrayList<>();
             List<JsonObject> limited = new ArrayList<>();
-            for (int i = 0; i < 40; i++) {
+            for (int i = 0; i < BURST_SAYS; i++) {
                 JsonObject reply = client.next();
                 if ("message".equals(reply.getString("type"))) {
                     assertTrue(refs.contains(reply.getString("ref", null)), reply::toString);
@@ -73,7 +81,12 @@ class DeliveryIT {
                     limited.add(reply);
                 }
             }
-            assertTrue(limited.size() >= 1, "40 says back to back were all accepted");
+            // the bucket refills while the burst is sent, slowly on a loaded machine: judge against what it allows
+            double seconds = (System.nanoTime() - started) / 1e9;
+            long allowed = DEFAULT_SAY_BURST + (long) Math.ceil(DEFAULT_SAY_PER_SECOND * seconds);
+            assertTrue(stored.size() <= allowed, stored.size() + " of " + BURST_SAYS + " says accepted in "
+                    + seconds + " s; the rate allows " + allowed);
+            assertTrue(limited.size() >= 1, BURST_SAYS + " says back to back were all accepted");
             assertTrue(stored.size() >= 1, "nothing of the burst was accepted");
             assertEquals(LongStream.rangeClosed(1, stored.size()).boxed().toList(), ChatClient.seqs(stored),
                     "refused says took no seq");
@@ -236,22 +249,30 @@ class DeliveryIT {
     }
 
     /**
-     * One member stops reading; posters keep the room busy (each within the posting rate) until the server drops
-     * the stuck member, which the others see as its presence {@code left}. The healthy member gets everything in
-     * order; the stuck one, once it reads again, finds a gapless prefix and then close 4008 (or a dropped socket).
+     * A member on a raw TCP socket with a small receive buffer joins and never reads again; posters (fresh
+     * connections, each within the posting rate) push 16 KB messages until the server drops it, which the others
+     * see as its presence {@code left}. While the stuck socket is still open, 20 healthy members have every message
+     * in order, another room still answers, and no server thread is parked in Parley's code (a thread dump of the
+     * server JVM): nothing waits on the stuck socket. Then the stuck socket, read at last, reaches EOF or a reset:
+     * the server closed the TCP connection, not only sent a close frame.
      */
     @Test
-    void aMemberThatStopsReadingIsClosedWith4008WhileTheOthersGetEverything() {
+    void aMemberThatStopsReadingIsDisconnectedWhileTwentyOthersGetEverything() throws Exception {
         String room = unique("slow");
         String emoji = new String(Character.toChars(0x1F600));
         String bulk = emoji.repeat(3990);
-        try (ChatClient healthy = ChatClient.open(base, unique("healthy"));
-             ChatClient stuck = ChatClient.open(base, unique("stuck"))) {
-            healthy.join(room);
-            stuck.join(room);
-            stuck.pauseReading();
+        String stuckName = unique("stuck");
+        List<ChatClient> healthy = new ArrayList<>();
+        try (RawWebSocket stuck = RawWebSocket.connect(base, "name=" + stuckName, 4096)) {
+            for (int i = 0; i < HEALTHY_MEMBERS; i++) {
+                open(healthy, "healthy").join(room);
+            }
+            stuck.readUntil("\"welcome\"");
+            stuck.sendText(ChatClient.json("type", "join", "room", room));
+            stuck.readUntil("\"joined\"");
 
-            List<JsonObject> healthySaw = new ArrayList<>();
+            List<List<JsonObject>> seen = new ArrayList<>();
+            healthy.forEach(member -> seen.add(new ArrayList<>()));
             List<JsonObject> posted = new ArrayList<>();
             boolean dropped = false;
             while (!dropped) {
@@ -264,25 +285,42 @@ class DeliveryIT {
                     texts.add("#" + (posted.size() + i + 1) + " " + bulk);
                 }
                 posted.addAll(ChatClient.postAll(base, room, texts));
-                for (JsonObject frame : healthy.drain()) {
-                    healthySaw.add(frame);
-                    dropped |= PresenceIT.presenceAbout("left", stuck.user()).test(frame);
+                for (int i = 0; i < healthy.size(); i++) {
+                    List<JsonObject> frames = healthy.get(i).drain();
+                    seen.get(i).addAll(frames);
+                    dropped |= frames.stream().anyMatch(PresenceIT.presenceAbout("left", stuckName));
                 }
             }
+            System.out.printf("DeliveryIT: the stuck member (receive buffer %d bytes) was dropped after %d messages"
+                    + " of 16 KB%n", stuck.receiveBufferSize(), posted.size());
 
-            List<JsonObject> healthyMessages = healthySaw.stream()
-                    .filter(frame -> "message".equals(frame.getString("type"))).collect(Collectors.toList());
-            healthyMessages.addAll(messages(healthy, posted.size() - healthyMessages.size()));
-            assertEquals(ChatClient.seqs(posted), ChatClient.seqs(healthyMessages), "the healthy member's seqs");
             assertEquals(LongStream.rangeClosed(1, posted.size()).boxed().toList(), ChatClient.seqs(posted));
+            for (int i = 0; i < healthy.size(); i++) {
+                List<JsonObject> messages = seen.get(i).stream()
+                        .filter(frame -> "message".equals(frame.getString("type"))).collect(Collectors.toList());
+                messages.addAll(messages(healthy.get(i), posted.size() - messages.size()));
+                assertEquals(ChatClient.seqs(posted), ChatClient.seqs(messages), "healthy member " + i + "'s seqs");
+                assertEquals(posted.stream().map(DeliveryIT::identity).toList(),
+                        messages.stream().map(DeliveryIT::identity).toList(), "healthy member " + i + "'s messages");
+            }
+            try (ChatClient elsewhere = ChatClient.open(base, unique("elsewhere"))) {
+                String other = unique("other");
+                elsewhere.join(other);
+                assertEquals("still served", elsewhere.post(other, "still served").getString("text"));
+            }
+            ServerJvm.ofHttpPort(base.getPort()).ifPresent(threads -> assertEquals(List.of(),
+                    threads.parkedIn("dev.parley."), "server threads parked in Parley's code while the stuck"
+                            + " socket is open"));
 
-            List<JsonObject> stuckSaw = stuck.readToEnd();
-            int code = stuck.awaitEnd();
-            assertTrue(code == 4008 || code == ChatClient.DROPPED, "the stuck member ended with " + code);
-            List<Long> stuckSeqs = ChatClient.seqs(stuckSaw);
+            RawWebSocket.Ending ending = stuck.readToEnd();
+            System.out.println("DeliveryIT: the stuck socket " + ending);
+            assertTrue(ending.endedByServer(), "the server did not close the stuck TCP connection: " + ending);
+            List<Long> stuckSeqs = ChatClient.seqs(ending.texts().stream().map(ChatClient::parse).toList());
             assertEquals(LongStream.rangeClosed(1, stuckSeqs.size()).boxed().toList(), stuckSeqs,
                     "the stuck member got a gapless prefix");
             assertTrue(stuckSeqs.size() < posted.size(), "the stuck member got everything, yet was dropped");
+        } finally {
+            healthy.forEach(ChatClient::close);
         }
     }
 

@@ -10,6 +10,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
 import jakarta.json.JsonObject;
@@ -29,8 +35,9 @@ import dev.parley.testing.ServerProcess;
  */
 class DurabilityIT {
 
-    static final int BEFORE_BURST = 200;
-    static final int BURST = 300;
+    static final int POSTERS = 4;
+    static final int BEFORE_BURST = 50;
+    static final int BURST = 100;
     static final int BURST_ACKS_BEFORE_KILL = 20;
 
     static ServerProcess server;
@@ -54,95 +61,182 @@ class DurabilityIT {
         }
     }
 
+    /**
+     * {@value #POSTERS} clients post to one room at once, so their commits contend for the room's counter row while
+     * the JVM is killed. Each posts {@value #BEFORE_BURST} acknowledged messages, then a burst of {@value #BURST}
+     * from its own thread; the server is killed once {@value #BURST_ACKS_BEFORE_KILL} burst messages have echoes.
+     */
     @Test
-    void everyAcknowledgedMessageSurvivesSigkillExactlyOnce() throws Exception {
+    void everyAcknowledgedMessageOfSeveralPostersSurvivesSigkillExactlyOnce() throws Exception {
         URL base = server.httpUri().toURL();
-        String user = ChatClient.unique("durable");
         String room = ChatClient.unique("crash");
-        Map<String, String> sent = new LinkedHashMap<>();
-        Map<String, Long> acknowledged = new LinkedHashMap<>();
-
-        try (ChatClient client = ChatClient.open(base, user)) {
-            client.join(room);
-            for (int i = 0; i < BEFORE_BURST; i++) {
-                String ref = ChatClient.ref();
-                String text = "before the crash " + i;
-                sent.put(ref, text);
-                client.say(room, text, ref);
-            }
-            while (acknowledged.size() < BEFORE_BURST) {
-                acknowledge(client.next(), room, sent, acknowledged);
-            }
-
-            for (int i = 0; i < BURST; i++) {
-                String ref = ChatClient.ref();
-                String text = "in flight " + i;
-                sent.put(ref, text);
-                client.say(room, text, ref);
-            }
-            while (acknowledged.size() < BEFORE_BURST + BURST_ACKS_BEFORE_KILL) {
-                acknowledge(client.next(), room, sent, acknowledged);
-            }
-            server.kill();
-            client.awaitEnd();
-            for (JsonObject frame : client.drain()) {
-                acknowledge(frame, room, sent, acknowledged);
-            }
+        List<Poster> posters = new ArrayList<>();
+        for (int i = 0; i < POSTERS; i++) {
+            posters.add(new Poster(ChatClient.unique("durable" + i)));
         }
-        System.out.printf("DurabilityIT: %d sent, %d acknowledged before SIGKILL%n", sent.size(), acknowledged.size());
+        CountDownLatch burstAcks = new CountDownLatch(BURST_ACKS_BEFORE_KILL);
+        ExecutorService threads = Executors.newFixedThreadPool(POSTERS);
+        try {
+            for (Poster poster : posters) {
+                poster.client = ChatClient.open(base, poster.user);
+                poster.client.join(room);
+            }
+            for (Poster poster : posters) {
+                for (int i = 0; i < BEFORE_BURST; i++) {
+                    poster.say(room, "before the crash " + i);
+                }
+            }
+            for (Poster poster : posters) {
+                while (poster.acknowledged.size() < BEFORE_BURST) {
+                    poster.acknowledge(poster.client.next(), room, null);
+                }
+            }
+
+            List<Future<?>> bursts = new ArrayList<>();
+            for (Poster poster : posters) {
+                bursts.add(threads.submit(() -> {
+                    for (int i = 0; i < BURST; i++) {
+                        poster.say(room, "in flight " + i);
+                    }
+                    poster.readUntilTheEnd(room, burstAcks);
+                    return null;
+                }));
+            }
+            assertTrue(burstAcks.await(ChatClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+                    "no " + BURST_ACKS_BEFORE_KILL + " echoes of the burst");
+            server.kill();
+            for (Future<?> burst : bursts) {
+                burst.get(ChatClient.TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+            }
+        } finally {
+            threads.shutdownNow();
+            posters.forEach(Poster::close);
+        }
+        int sent = posters.stream().mapToInt(p -> p.sent.size()).sum();
+        int acknowledged = posters.stream().mapToInt(p -> p.acknowledged.size()).sum();
+        System.out.printf("DurabilityIT: %d posters, %d sent, %d acknowledged before SIGKILL%n", POSTERS, sent,
+                acknowledged);
 
         server.start();
 
-        try (ChatClient client = ChatClient.open(base, user)) {
-            client.join(room);
-            List<JsonObject> stored = history(client, room);
+        // each poster reads history as itself: a message carries its ref only for its sender
+        for (Poster poster : posters) {
+            try (ChatClient client = ChatClient.open(base, poster.user)) {
+                client.join(room);
+                assertStoredExactlyOnce(history(client, room), poster, posters, false);
 
-            assertStoredExactlyOnce(stored, sent, acknowledged);
-
-            // a client that lost its connection sends again what it has no echo for; refs make that safe
-            Map<String, Long> resent = new LinkedHashMap<>();
-            sent.forEach((ref, text) -> client.say(room, text, ref));
-            while (resent.size() < sent.size()) {
-                acknowledge(client.next(), room, sent, resent);
+                // a client that lost its connection sends again what it has no echo for; refs make that safe
+                Map<String, Long> resent = new LinkedHashMap<>();
+                poster.sent.forEach((ref, text) -> client.say(room, text, ref));
+                while (resent.size() < poster.sent.size()) {
+                    poster.acknowledge(client.next(), room, resent);
+                }
+                poster.acknowledged.forEach((ref, seq) -> assertEquals(seq, resent.get(ref),
+                        poster.user + ": the seq of ref " + ref + " resent"));
+                poster.acknowledged.putAll(resent);
+                List<JsonObject> all = history(client, room);
+                assertStoredExactlyOnce(all, poster, posters, true);
+                if (poster == posters.get(posters.size() - 1)) {
+                    assertEquals(sent, all.size(), "every message sent, stored once");
+                }
             }
-            acknowledged.forEach((ref, seq) -> assertEquals(seq, resent.get(ref), "the seq of ref " + ref + " resent"));
-
-            List<JsonObject> all = history(client, room);
-            assertStoredExactlyOnce(all, sent, resent);
-            assertEquals(sent.size(), all.size(), "every message sent, stored once");
         }
     }
 
-    private static void assertStoredExactlyOnce(List<JsonObject> stored, Map<String, String> sent,
-            Map<String, Long> acknowledged) {
-        assertSeqsAreOneToN(stored);
-        Map<String, List<Long>> seqsByRef = seqsByRef(stored);
-        for (Map.Entry<String, Long> ack : acknowledged.entrySet()) {
-            assertEquals(List.of(ack.getValue()), seqsByRef.get(ack.getKey()),
-                    "the seqs stored for the acknowledged ref " + ack.getKey() + " (acknowledged with seq "
-                            + ack.getValue() + ")");
-        }
-        for (JsonObject message : stored) {
-            String ref = message.getString("ref", null);
-            assertTrue(sent.containsKey(ref), "a stored message this test did not send: " + message);
-            assertEquals(sent.get(ref), message.getString("text"), message::toString);
-            assertEquals(1, seqsByRef.get(ref).size(), "ref " + ref + " stored more than once: " + seqsByRef.get(ref));
-        }
-    }
+    /** One posting client: what it sent and which of those it has an echo (its own copy, with the seq) for. */
+    private static final class Poster implements AutoCloseable {
 
-    private static void acknowledge(JsonObject frame, String room, Map<String, String> sent,
-            Map<String, Long> acknowledged) {
-        String type = frame.getString("type", null);
-        if ("message".equals(type) && room.equals(frame.getString("room", null))) {
+        final String user;
+        final Map<String, String> sent = new ConcurrentHashMap<>();
+        final Map<String, Long> acknowledged = new ConcurrentHashMap<>();
+        ChatClient client;
+
+        Poster(String user) {
+            this.user = user;
+        }
+
+        void say(String room, String text) {
+            String ref = ChatClient.ref();
+            sent.put(ref, text);
+            client.say(room, text, ref);
+        }
+
+        /** Acknowledges every echo as it comes, until the connection ends (the server was killed). */
+        void readUntilTheEnd(String room, CountDownLatch burstAcks) {
+            while (true) {
+                JsonObject frame;
+                try {
+                    frame = client.next();
+                } catch (AssertionError noFrame) {
+                    if (client.isClosed()) {
+                        return;
+                    }
+                    throw noFrame;
+                }
+                if (acknowledge(frame, room, null)) {
+                    burstAcks.countDown();
+                }
+            }
+        }
+
+        /** Records this poster's echo (into {@code into}, else {@link #acknowledged}); true if the frame was one. */
+        boolean acknowledge(JsonObject frame, String room, Map<String, Long> into) {
+            Map<String, Long> target = into != null ? into : acknowledged;
+            String type = frame.getString("type", null);
+            if ("error".equals(type)) {
+                fail(user + ": the server refused a command: " + frame);
+            }
             String ref = frame.getString("ref", null);
-            assertTrue(sent.containsKey(ref), "an echo for a ref this test did not send: " + frame);
-            assertEquals(sent.get(ref), frame.getString("text"), frame::toString);
-            Long earlier = acknowledged.put(ref, frame.getJsonNumber("seq").longValue());
-            if (earlier != null) {
-                fail("ref " + ref + " acknowledged twice: seq " + earlier + " and " + frame);
+            if (!"message".equals(type) || !room.equals(frame.getString("room", null)) || ref == null) {
+                return false;
             }
-        } else if ("error".equals(type)) {
-            fail("the server refused a command: " + frame);
+            assertEquals(user, frame.getString("from"), frame::toString);
+            assertTrue(sent.containsKey(ref), user + ": an echo for a ref it did not send: " + frame);
+            assertEquals(sent.get(ref), frame.getString("text"), frame::toString);
+            Long earlier = target.put(ref, frame.getJsonNumber("seq").longValue());
+            if (earlier != null) {
+                fail(user + ": ref " + ref + " acknowledged twice: seq " + earlier + " and " + frame);
+            }
+            return true;
+        }
+
+        @Override
+        public void close() {
+            if (client != null) {
+                client.close();
+            }
+        }
+    }
+
+    /**
+     * History is numbered 1..n and holds only the posters' messages; the poster's own (which carry their refs) are
+     * what it sent, each ref once, every acknowledged one with the seq its echo carried, and, when
+     * {@code complete}, all it sent.
+     */
+    private static void assertStoredExactlyOnce(List<JsonObject> stored, Poster poster, List<Poster> posters,
+            boolean complete) {
+        assertSeqsAreOneToN(stored);
+        List<String> users = posters.stream().map(p -> p.user).toList();
+        Map<String, List<Long>> seqsByRef = new HashMap<>();
+        for (JsonObject message : stored) {
+            assertTrue(users.contains(message.getString("from")), "a stored message no poster sent: " + message);
+            if (!poster.user.equals(message.getString("from"))) {
+                continue;
+            }
+            String ref = message.getString("ref", null);
+            assertTrue(poster.sent.containsKey(ref), poster.user + ": a stored message it did not send: " + message);
+            assertEquals(poster.sent.get(ref), message.getString("text"), message::toString);
+            seqsByRef.computeIfAbsent(ref, r -> new ArrayList<>()).add(message.getJsonNumber("seq").longValue());
+        }
+        seqsByRef.forEach((ref, seqs) -> assertEquals(1, seqs.size(), poster.user + ": ref " + ref
+                + " stored more than once: " + seqs));
+        for (Map.Entry<String, Long> ack : poster.acknowledged.entrySet()) {
+            assertEquals(List.of(ack.getValue()), seqsByRef.get(ack.getKey()),
+                    poster.user + ": the seqs stored for the acknowledged ref " + ack.getKey()
+                            + " (acknowledged with seq " + ack.getValue() + ")");
+        }
+        if (complete) {
+            assertEquals(poster.sent.keySet(), seqsByRef.keySet(), poster.user + ": stored");
         }
     }
 
@@ -171,14 +265,5 @@ class DurabilityIT {
         List<Long> seqs = stored.stream().map(m -> m.getJsonNumber("seq").longValue()).toList();
         List<Long> oneToN = LongStream.rangeClosed(1, seqs.size()).boxed().toList();
         assertEquals(oneToN, seqs, "the stored seqs are not 1.." + seqs.size() + " in order");
-    }
-
-    private static Map<String, List<Long>> seqsByRef(List<JsonObject> stored) {
-        Map<String, List<Long>> seqs = new HashMap<>();
-        for (JsonObject message : stored) {
-            seqs.computeIfAbsent(message.getString("ref", null), ref -> new ArrayList<>())
-                    .add(message.getJsonNumber("seq").longValue());
-        }
-        return seqs;
     }
 }

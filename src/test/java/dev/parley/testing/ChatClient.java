@@ -4,6 +4,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParsingException;
@@ -60,8 +61,11 @@ public final class ChatClient implements AutoCloseable {
     private volatile WebSocket socket;
     private JsonObject welcome;
 
-    private ChatClient(String label) {
+    private final Duration timeout;
+
+    private ChatClient(String label, Duration timeout) {
         this.label = label;
+        this.timeout = timeout;
     }
 
     public static ChatClient connect(URI uri) {
@@ -70,17 +74,25 @@ public final class ChatClient implements AutoCloseable {
 
     /** Completes the WebSocket handshake or throws {@link AssertionError}; does not wait for {@code welcome}. */
     public static ChatClient connect(URI uri, Map<String, String> headers) {
-        ChatClient client = new ChatClient(uri.getRawQuery() == null ? uri.toString() : uri.getRawQuery());
-        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT);
+        return connect(uri, headers, TIMEOUT);
+    }
+
+    /**
+     * Like {@link #connect(URI, Map)}, with a longer timeout than {@link #TIMEOUT} for the handshake and every
+     * later wait of this client: for load tests, whose clients may wait long on a busy machine.
+     */
+    public static ChatClient connect(URI uri, Map<String, String> headers, Duration timeout) {
+        ChatClient client = new ChatClient(uri.getRawQuery() == null ? uri.toString() : uri.getRawQuery(), timeout);
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(timeout);
         headers.forEach(builder::header);
         try {
             client.socket = builder.buildAsync(uri, client.new Receiver())
-                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return client;
         } catch (ExecutionException e) {
             throw new AssertionError("handshake with " + uri + " failed: " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
-            throw new AssertionError("handshake with " + uri + " took longer than " + TIMEOUT, e);
+            throw new AssertionError("handshake with " + uri + " took longer than " + timeout, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
@@ -97,12 +109,23 @@ public final class ChatClient implements AutoCloseable {
 
     /** Connects as the guest {@code name} and reads the {@code welcome} that must come first. */
     public static ChatClient open(URL base, String name) {
-        return welcomed(connect(chatUri(base, "name=" + encode(name))));
+        return open(base, name, TIMEOUT);
+    }
+
+    /** {@link #open(URL, String)} with the timeout of {@link #connect(URI, Map, Duration)}. */
+    public static ChatClient open(URL base, String name, Duration timeout) {
+        return welcomed(connect(chatUri(base, "name=" + encode(name)), Map.of(), timeout));
     }
 
     /** Connects as the guest {@code name}, taking the name over with a {@code resume} token. */
     public static ChatClient resume(URL base, String name, String token) {
-        return welcomed(connect(chatUri(base, "name=" + encode(name) + "&resume=" + encode(token))));
+        return resume(base, name, token, TIMEOUT);
+    }
+
+    /** {@link #resume(URL, String, String)} with the timeout of {@link #connect(URI, Map, Duration)}. */
+    public static ChatClient resume(URL base, String name, String token, Duration timeout) {
+        return welcomed(connect(chatUri(base, "name=" + encode(name) + "&resume=" + encode(token)), Map.of(),
+                timeout));
     }
 
     private static ChatClient welcomed(ChatClient client) {
@@ -167,11 +190,11 @@ public final class ChatClient implements AutoCloseable {
     public void send(String json) {
         synchronized (sendLock) {
             try {
-                socket.sendText(json, true).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                socket.sendText(json, true).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
                 throw new AssertionError(label + ": sending failed: " + e.getCause(), e.getCause());
             } catch (TimeoutException e) {
-                throw new AssertionError(label + ": sending took longer than " + TIMEOUT, e);
+                throw new AssertionError(label + ": sending took longer than " + timeout, e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted", e);
@@ -271,7 +294,7 @@ public final class ChatClient implements AutoCloseable {
                 throw new AssertionError("interrupted", e);
             }
             if (item == null) {
-                throw new AssertionError(label + ": the connection did not end within " + TIMEOUT + " after "
+                throw new AssertionError(label + ": the connection did not end within " + timeout + " after "
                         + frames.size() + " frames");
             }
             if (!(item instanceof JsonObject frame)) {
@@ -361,12 +384,12 @@ public final class ChatClient implements AutoCloseable {
     public int awaitClose() {
         resumeReading();
         try {
-            return closed.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new AssertionError(label + ": the connection failed instead of closing: " + e.getCause(),
                     e.getCause());
         } catch (TimeoutException e) {
-            throw new AssertionError(label + ": no close within " + TIMEOUT + "; unread " + drain(), e);
+            throw new AssertionError(label + ": no close within " + timeout + "; unread " + drain(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
@@ -377,11 +400,11 @@ public final class ChatClient implements AutoCloseable {
     public int awaitEnd() {
         resumeReading();
         try {
-            return closed.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             return DROPPED;
         } catch (TimeoutException e) {
-            throw new AssertionError(label + ": the connection did not end within " + TIMEOUT, e);
+            throw new AssertionError(label + ": the connection did not end within " + timeout, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
@@ -402,14 +425,22 @@ public final class ChatClient implements AutoCloseable {
         resumeReading();
         try {
             if (!ws.isOutputClosed() && !closed.isDone()) {
-                ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                closed.get(Math.min(TIMEOUT.toMillis(), 5_000), TimeUnit.MILLISECONDS);
+                ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                closed.get(Math.min(timeout.toMillis(), 5_000), TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             // the connection is going away either way
         } finally {
+            ws.abort();
+        }
+    }
+
+    /** Drops the TCP connection without a close frame, as a network failure would. */
+    public void abort() {
+        WebSocket ws = socket;
+        if (ws != null) {
             ws.abort();
         }
     }
@@ -444,6 +475,13 @@ public final class ChatClient implements AutoCloseable {
         return stored;
     }
 
+    /** One frame's JSON object. */
+    public static JsonObject parse(String frame) {
+        try (JsonReader reader = Json.createReader(new StringReader(frame))) {
+            return reader.readObject();
+        }
+    }
+
     /** The {@code seq} values of the {@code message} frames among these frames, in order. */
     public static List<Long> seqs(List<JsonObject> frames) {
         return frames.stream().filter(f -> "message".equals(f.getString("type", null)))
@@ -464,8 +502,8 @@ public final class ChatClient implements AutoCloseable {
                 && room.equals(frame.getString("room", room));
     }
 
-    private static long deadline() {
-        return System.nanoTime() + TIMEOUT.toNanos();
+    private long deadline() {
+        return System.nanoTime() + timeout.toNanos();
     }
 
     private JsonObject next(long deadline) {
@@ -477,7 +515,7 @@ public final class ChatClient implements AutoCloseable {
             throw new AssertionError("interrupted", e);
         }
         if (item == null) {
-            throw new AssertionError(label + ": no frame within " + TIMEOUT);
+            throw new AssertionError(label + ": no frame within " + timeout);
         }
         if (item instanceof JsonObject frame) {
             return frame;
@@ -521,7 +559,7 @@ public final class ChatClient implements AutoCloseable {
                 String text = partial.toString();
                 partial.setLength(0);
                 try {
-                    inbox.offerLast(Json.createReader(new StringReader(text)).readObject());
+                    inbox.offerLast(parse(text));
                 } catch (JsonParsingException | ClassCastException | IllegalStateException e) {
                     inbox.offerLast(new Ended("the server sent a frame that is not one JSON object: " + text));
                 }
@@ -539,15 +577,16 @@ public final class ChatClient implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-            inbox.offerLast(new Ended("the connection was closed with " + statusCode + " " + reason));
+            // completed first, so that whoever reads the end from the inbox sees isClosed()
             closed.complete(statusCode);
+            inbox.offerLast(new Ended("the connection was closed with " + statusCode + " " + reason));
             return null;
         }
 
         @Override
         public void onError(WebSocket ws, Throwable error) {
-            inbox.offerLast(new Ended("the connection failed: " + error));
             closed.completeExceptionally(error);
+            inbox.offerLast(new Ended("the connection failed: " + error));
         }
     }
 }

@@ -33,7 +33,8 @@ import java.util.concurrent.TimeoutException;
  */
 public abstract class ServerProcess implements AutoCloseable {
 
-    static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+    /** Generous: on a machine shared by several builds a WildFly boot has taken over three minutes. */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(Long.getLong("parley.it.start-timeout-s", 360));
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
     /** The server's directory: configuration, deployment, data and {@code console.log}. */
@@ -86,6 +87,14 @@ public abstract class ServerProcess implements AutoCloseable {
 
     /** The server JVM's command line and environment; the JVM itself, not a script that forks one. */
     protected abstract ProcessBuilder command() throws IOException;
+
+    /**
+     * Adds a user to the server's own application realm the way its operator does (before {@link #start()}), in
+     * the given groups.
+     */
+    public void addApplicationUser(String user, String password, String... groups) {
+        throw new UnsupportedOperationException(serverName() + ": adding a realm user is not scripted here");
+    }
 
     /** Starts {@link #command()} with its output appended to {@link #consoleLog()}. */
     protected Process launch() throws IOException {

@@ -65,6 +65,31 @@ final class WildFlyProcess extends ServerProcess {
         }
     }
 
+    /** {@code bin/add-user.sh -a} on this server's configuration directory (application-users.properties). */
+    @Override
+    public void addApplicationUser(String user, String password, String... groups) {
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin").resolve("add-user.sh").toString(),
+                "-a", "-s", "-u", user, "-p", password, "-sc", serverBase.resolve("configuration").toString()));
+        if (groups.length > 0) {
+            command.addAll(List.of("-g", String.join(",", groups)));
+        }
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        try {
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)
+                    || process.exitValue() != 0) {
+                throw new IllegalStateException("add-user.sh failed: " + output);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     protected List<Integer> ports() {
         return List.of(httpPort(), 9990 + portOffset);

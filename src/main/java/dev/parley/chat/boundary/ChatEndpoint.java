@@ -57,6 +57,7 @@ public class ChatEndpoint {
     private final EventEncoder encoder = new EventEncoder();
     private Connection connection;
     private boolean admitted;
+    private String loginSession;
 
     @OnOpen
     public void open(Session session) {
@@ -81,6 +82,12 @@ public class ChatEndpoint {
             return;
         }
         admitted = true;
+        if (identity.authenticated()) {
+            loginSession = (String) session.getUserProperties().get(HandshakeConfigurator.LOGIN_SESSION);
+            if (loginSession != null) {
+                users.bindLoginSession(loginSession, connection);
+            }
+        }
         metrics.connectionOpened();
         LOG.fine(() -> "connected " + connection);
         connection.send(new Event.Welcome(Event.PROTOCOL, connection.user(), connection.resumeToken(),
@@ -134,6 +141,9 @@ public class ChatEndpoint {
         connection.closed();
         if (admitted) {
             users.release(connection);
+            if (loginSession != null) {
+                users.unbindLoginSession(loginSession, connection);
+            }
             rooms.disconnected(connection);
             LOG.fine(() -> "disconnected " + connection + " with " + reason.getCloseCode().getCode());
         }

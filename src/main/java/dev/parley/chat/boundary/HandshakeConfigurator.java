@@ -1,6 +1,7 @@
 package dev.parley.chat.boundary;
 
 import dev.parley.chat.entity.Handshake;
+import jakarta.servlet.http.HttpSession;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -16,6 +17,9 @@ import java.util.Map;
  */
 public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
 
+    /** User property: the id of the HTTP session an authenticated user's login lives in (see {@link LoginSessions}). */
+    static final String LOGIN_SESSION = "dev.parley.login-session";
+
     @Override
     public boolean checkOrigin(String originHeaderValue) {
         return true;
@@ -24,6 +28,9 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
     @Override
     public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
         Principal principal = request.getUserPrincipal();
+        if (principal != null && request.getHttpSession() instanceof HttpSession login) {
+            config.getUserProperties().put(LOGIN_SESSION, login.getId());
+        }
         Map<String, List<String>> parameters = request.getParameterMap();
         config.getUserProperties().put(Handshake.KEY, new Handshake(
                 principal == null ? null : principal.getName(),

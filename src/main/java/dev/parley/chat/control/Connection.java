@@ -7,6 +7,7 @@ import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.Identity;
 
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -16,6 +17,7 @@ public final class Connection {
     private final String id;
     private final Identity identity;
     private final Outbox outbox;
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private final Function<Event, String> encoder;
     private final RateLimiter posts;
     private final RateLimiter commands;
@@ -116,8 +118,15 @@ public final class Connection {
         outbox.closeAfterFlush(closing.reason(phrase));
     }
 
+    /** The session is gone (the container's {@code @OnClose}). */
     public void closed() {
         outbox.discard();
+        ended.complete(null);
+    }
+
+    /** Completes once the session is gone, e.g. after a close frame this side sent was answered. */
+    public CompletableFuture<Void> ended() {
+        return ended;
     }
 
     public boolean isOpen() {

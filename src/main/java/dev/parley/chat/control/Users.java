@@ -20,6 +20,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -35,6 +36,8 @@ public class Users {
     ChatLimits limits;
     Clock clock = Clock.systemUTC();
     private final ConcurrentHashMap<String, User> online = new ConcurrentHashMap<>();
+    /** Connections of logged-in users by the id of the HTTP session their login lives in. */
+    private final ConcurrentHashMap<String, Set<Connection>> byLoginSession = new ConcurrentHashMap<>();
 
     @PostConstruct
     void readSettings() {
@@ -124,6 +127,36 @@ public class Users {
             user.connections().remove(connection);
             return user.connections().isEmpty() ? null : user;
         });
+    }
+
+    /**
+     * Ties an authenticated connection to the HTTP session of its login, so that the end of that session (logout,
+     * expiry) ends the connection too; see {@link #loginEnded}.
+     */
+    public void bindLoginSession(String loginSession, Connection connection) {
+        byLoginSession.computeIfAbsent(loginSession, id -> ConcurrentHashMap.newKeySet()).add(connection);
+    }
+
+    public void unbindLoginSession(String loginSession, Connection connection) {
+        byLoginSession.computeIfPresent(loginSession, (id, connections) -> {
+            connections.remove(connection);
+            return connections.isEmpty() ? null : connections;
+        });
+    }
+
+    /**
+     * The HTTP session of a login ends: its connections get {@code unauthorized} and close 4001.
+     *
+     * @return completes when those connections are gone
+     */
+    public CompletableFuture<Void> loginEnded(String loginSession) {
+        Set<Connection> connections = byLoginSession.remove(loginSession);
+        if (connections == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        connections.forEach(connection -> connection.reject(ErrorCode.UNAUTHORIZED,
+                "your login ended; log in again", Closing.UNAUTHORIZED));
+        return CompletableFuture.allOf(connections.stream().map(Connection::ended).toArray(CompletableFuture[]::new));
     }
 
     public int connectionCount() {

@@ -1,9 +1,7 @@
 package dev.parley.chat.boundary;
 
-import dev.parley.chat.control.ChatFixture;
 import dev.parley.testing.ChatClient;
 import jakarta.json.JsonObject;
-import org.glassfish.tyrus.server.Server;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,24 +16,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The real endpoint, handshake configurator and codecs in an embedded Tyrus server, with real clients. */
 class ChatWebSocketTest {
 
-    Server server;
+    EmbeddedChat chat;
     URL base;
 
     @BeforeEach
     void start() throws Exception {
-        ChatEndpointProvider.fixture = new ChatFixture(Map.of(
+        chat = new EmbeddedChat(Map.of(
                 "parley.rate.commands-burst", "5",
                 "parley.rate.commands-per-second", "1"));
-        // -1: a free port (Tyrus reads 0 as its fixed default 8025, which parallel builds on one machine share)
-        server = new Server("localhost", -1, "/", Map.of(), ChatEndpoint.class);
-        server.start();
-        base = new URL("http://localhost:" + server.getPort() + "/");
+        base = chat.base;
     }
 
     @AfterEach
     void stop() throws InterruptedException {
-        server.stop();
-        ChatEndpointProvider.fixture.close();
+        chat.close();
     }
 
     @Test
@@ -105,6 +99,18 @@ class ChatWebSocketTest {
             alice.send("{\"type\":\"join\",\"room\":42}");
             JsonObject illTyped = alice.awaitError("bad_request");
             assertEquals("join", illTyped.getString("for"));
+            alice.join("general");
+        }
+    }
+
+    /** Found by {@link FuzzWebSocketTest}: an error that echoed a lone surrogate could not be sent as UTF-8. */
+    @Test
+    void anErrorEchoingALoneSurrogateStillReachesTheClient() {
+        try (ChatClient alice = ChatClient.open(base, "alice")) {
+            alice.send("{\"type\":\"typing\",\"room\":\"\\udc00q\"}");
+            JsonObject error = alice.await("error");
+            assertEquals("typing", error.getString("for"));
+            assertEquals("\udc00q", error.getString("room"));
             alice.join("general");
         }
     }

@@ -59,6 +59,15 @@ class EventEncoderTest {
     }
 
     @Test
+    void loneSurrogatesAreEscapedAndPairsKept() {
+        String json = cut.encode(new Event.Left("\udc00a\ud83d\ude00b\ud800", null, null));
+        assertTrue(json.chars().noneMatch(c -> Character.isSurrogate((char) c) && c != 0xd83d && c != 0xde00),
+                json);
+        assertTrue(json.contains("\\udc00a\ud83d\ude00b\\ud800"), json);
+        assertEquals("\udc00a\ud83d\ude00b\ud800", parse(json).getString("room"));
+    }
+
+    @Test
     void welcome() {
         JsonObject json = parse(cut.encode(new Event.Welcome(Event.PROTOCOL, "alice", "r3sum3",
                 List.of("general", "random"))));

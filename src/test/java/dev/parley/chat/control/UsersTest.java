@@ -99,6 +99,30 @@ class UsersTest {
     }
 
     @Test
+    void theEndOfALoginSessionClosesItsConnectionsWith4001AndNoOthers() {
+        RecordingSink loggedOutSink = new RecordingSink();
+        RecordingSink otherSink = new RecordingSink();
+        Connection loggedOut = chat.connection(new Identity("carol", true), loggedOutSink);
+        Connection other = chat.connection(new Identity("carol", true), otherSink);
+        assertNull(cut.register(loggedOut, null));
+        assertNull(cut.register(other, null));
+        cut.bindLoginSession("session-1", loggedOut);
+        cut.bindLoginSession("session-2", other);
+
+        java.util.concurrent.CompletableFuture<Void> ended = cut.loginEnded("session-1");
+
+        assertEquals("unauthorized", loggedOutSink.next("error").getString("code"));
+        assertEquals(4001, loggedOutSink.closeCode());
+        assertFalse(ended.isDone(), "ended before the container said the session is gone");
+        loggedOut.closed();
+        assertTrue(ended.isDone());
+        assertTrue(other.isOpen());
+        cut.unbindLoginSession("session-2", other);
+        cut.loginEnded("session-2");
+        assertTrue(other.isOpen(), "an unbound connection is not closed by its former session's end");
+    }
+
+    @Test
     void anAuthenticatedUserMayHaveManyConnectionsAndDisplacesAGuest() {
         RecordingSink guestSink = new RecordingSink();
         chat.guest("carol", guestSink);

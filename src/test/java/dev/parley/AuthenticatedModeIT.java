@@ -1,0 +1,176 @@
+package dev.parley;
+
+import dev.parley.testing.ChatClient;
+import dev.parley.testing.ChatPage;
+import dev.parley.testing.ServerProcess;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+
+import java.net.CookieManager;
+import java.net.HttpCookie;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static dev.parley.ProtocolIT.assertError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Authenticated mode ({@code parley.guests=false}) on a server of its own, with a user added to the server's
+ * application realm as an operator does ({@code bin/add-user.sh -a}): without a login the WebSocket gets
+ * {@code unauthorized} and 4001; after the container's FORM login (j_security_check, the session cookie kept) it is
+ * welcomed under the principal's name, whatever name it asks for; logging out (POST /logout) closes that
+ * WebSocket with 4001. The page does the same in a browser. WildFly only: the realm user is scripted for WildFly
+ * here.
+ */
+class AuthenticatedModeIT {
+
+    static final String USER = "alice";
+    static final String PASSWORD = "s3cret-Pass";
+
+    static ServerProcess server;
+    static URL base;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        assumeTrue("wildfly".equals(System.getProperty("parley.it.server", "wildfly")),
+                "the realm user is added with WildFly's add-user.sh");
+        server = ServerProcess.prepare("auth", "-Dparley.guests=false");
+        server.addApplicationUser(USER, PASSWORD);
+        server.start();
+        base = server.httpUri().toURL();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    @Test
+    void withoutALoginTheConnectionIsRefusedWith4001() {
+        try (ChatClient client = ChatClient.connect(ChatClient.chatUri(base, "name=guest"))) {
+            assertError(client.next(), "unauthorized", null);
+            assertEquals(4001, client.awaitClose());
+        }
+    }
+
+    @Test
+    void aWrongPasswordLogsNoOneIn() throws Exception {
+        Login login = Login.as(USER, "wrong");
+        assertFalse(login.succeeded, "the login with a wrong password succeeded");
+        try (ChatClient client = ChatClient.connect(ChatClient.chatUri(base, "name=" + USER),
+                Map.of("Cookie", login.cookies()))) {
+            assertError(client.next(), "unauthorized", null);
+            assertEquals(4001, client.awaitClose());
+        }
+    }
+
+    @Test
+    void afterTheFormLoginTheUserIsThePrincipalAndLogoutCloses4001() throws Exception {
+        Login login = Login.as(USER, PASSWORD);
+        assertTrue(login.succeeded, "the FORM login did not bring the browser back to the page");
+        try (ChatClient chat = ChatClient.connect(ChatClient.chatUri(base, "name=mallory"),
+                Map.of("Cookie", login.cookies()));
+             ChatClient otherTab = ChatClient.connect(ChatClient.chatUri(base, ""),
+                     Map.of("Cookie", login.cookies()))) {
+            JsonObject welcome = chat.next();
+            assertEquals("welcome", welcome.getString("type"), welcome::toString);
+            assertEquals(USER, welcome.getString("user"), "the principal's name, not the name asked for");
+            assertFalse(welcome.containsKey("resume"), "a logged-in user has no guest resume token");
+            assertEquals(USER, otherTab.next().getString("user"));
+            chat.command("join", "room", "general");
+            chat.await("joined");
+
+            HttpResponse<Void> logout = login.http.send(HttpRequest.newBuilder(base.toURI().resolve("logout"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+            assertEquals(302, logout.statusCode(), "POST /logout");
+
+            assertError(chat.awaitError("unauthorized"), "unauthorized", null);
+            assertEquals(4001, chat.awaitClose());
+            assertEquals(4001, otherTab.awaitClose());
+        }
+        try (ChatClient again = ChatClient.connect(ChatClient.chatUri(base, ""), Map.of("Cookie", login.cookies()))) {
+            assertError(again.next(), "unauthorized", null);
+            assertEquals(4001, again.awaitClose(), "the old session cookie still logs in");
+        }
+    }
+
+    /**
+     * The page in headless Chromium: a visitor's guest connection is refused (4001) and the page offers Log in; the
+     * container's form logs alice in and the page comes back connected as alice; Log out ends it, and the page,
+     * back as the visitor, offers Log in again.
+     */
+    @Test
+    void thePageOffersLogInAndLogOut() {
+        try (ChatPage page = ChatPage.start()) {
+            page.load(server.httpUri());
+            page.enterName("visitor");
+            visible(page, "#log-in", "the Log in link after 4001").click();
+            visible(page, "#j_username", "the server's login form").sendKeys(USER);
+            visible(page, "#j_password", "the password field").sendKeys(PASSWORD, Keys.ENTER);
+            page.waitConnectedAs(USER);
+            assertTrue(page.find("#log-in").stream().noneMatch(WebElement::isDisplayed), "Log in shown while in");
+
+            visible(page, "#log-out button", "the Log out button").click();
+            visible(page, "#log-in", "the Log in link after logging out");
+            assertTrue(page.find("#log-out").stream().noneMatch(WebElement::isDisplayed), "Log out shown while out");
+        }
+    }
+
+    private static WebElement visible(ChatPage page, String css, String what) {
+        return page.waitFor(what, p -> p.find(css).stream().filter(WebElement::isDisplayed).findFirst().orElse(null));
+    }
+
+    /** A browser's FORM login: the protected /login, the container's form, j_security_check, back to the page. */
+    private static final class Login {
+
+        final CookieManager cookies = new CookieManager();
+        final HttpClient http = HttpClient.newBuilder().cookieHandler(cookies)
+                .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
+        boolean succeeded;
+
+        static Login as(String user, String password) throws Exception {
+            Login login = new Login();
+            URI root = base.toURI();
+            HttpResponse<String> form = login.http.send(HttpRequest.newBuilder(root.resolve("login?next=/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, form.statusCode(), "GET /login shows the login form");
+            assertTrue(form.body().contains("j_security_check"), form::body);
+            String body = "j_username=" + URLEncoder.encode(user, StandardCharsets.UTF_8)
+                    + "&j_password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
+            HttpResponse<String> posted = login.http.send(HttpRequest.newBuilder(root.resolve("j_security_check"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            // success: back to the page that asked (/login?next=/), which sends the browser on to /
+            URI next = root;
+            HttpResponse<String> response = posted;
+            for (int hop = 0; hop < 3 && response.statusCode() / 100 == 3; hop++) {
+                next = next.resolve(response.headers().firstValue("Location").orElseThrow());
+                response = login.http.send(HttpRequest.newBuilder(next).build(), HttpResponse.BodyHandlers.ofString());
+            }
+            login.succeeded = response.statusCode() == 200 && next.getPath().equals("/")
+                    && response.body().contains("id=\"composer\"");
+            return login;
+        }
+
+        String cookies() {
+            return cookies.getCookieStore().getCookies().stream().map(HttpCookie::toString)
+                    .collect(Collectors.joining("; "));
+        }
+    }
+}
