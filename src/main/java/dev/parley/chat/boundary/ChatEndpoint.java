@@ -2,6 +2,9 @@ package dev.parley.chat.boundary;
 
 import dev.parley.chat.control.ChatLimits;
 import dev.parley.chat.control.Connection;
+import dev.parley.chat.control.ConnectionGate;
+import dev.parley.chat.control.ConnectionLog;
+import dev.parley.chat.control.Liveness;
 import dev.parley.chat.control.Outbox;
 import dev.parley.chat.control.Rooms;
 import dev.parley.chat.control.Users;
@@ -19,6 +22,7 @@ import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 
@@ -45,19 +49,30 @@ public class ChatEndpoint {
     Rooms rooms;
     @Inject
     Users users;
+    @Inject
+    ConnectionGate gate;
+    @Inject
+    Liveness liveness;
     @Resource(lookup = "java:comp/DefaultManagedExecutorService")
     Executor executor;
 
     private final EventEncoder encoder = new EventEncoder();
     private Connection connection;
     private boolean admitted;
+    private ConnectionGate.Ticket ticket;
+    private String address;
 
     @OnOpen
     public void open(Session session) {
         Handshake handshake = (Handshake) session.getUserProperties().get(Handshake.KEY);
         ChatLimits limits = users.limits();
         session.setMaxTextMessageBufferSize(limits.maxFrameBytes());
-        Users.Admission admission = users.identify(handshake);
+        address = gate.clientAddress(handshake);
+        ticket = gate.enter(address);
+        Users.Admission admission = ticket.admitted() ? users.identify(handshake)
+                : gate.accepting() ? new Users.Refused(ErrorCode.LIMIT_EXCEEDED, Closing.LIMIT_EXCEEDED,
+                        ticket.refusal())
+                : new Users.Refused(ErrorCode.INTERNAL, Closing.GOING_AWAY, ticket.refusal());
         Identity identity = admission instanceof Users.Admitted admitted ? admitted.identity()
                 : new Identity(String.valueOf(handshake.name()), false);
         Outbox outbox = new Outbox(new SessionSink(session), executor, limits.outboxMaxFrames(),
@@ -66,14 +81,25 @@ public class ChatEndpoint {
         Users.Refused refusal = admission instanceof Users.Refused refused ? refused
                 : users.register(connection, handshake.resume());
         if (refusal != null) {
-            LOG.info(() -> "refused connection " + session.getId() + ": " + refusal.code().wire());
+            ticket.release();
+            ConnectionLog.refused(session.getId(), identity.name(), address, refusal.code().wire(),
+                    refusal.closing().getCode());
             connection.reject(refusal.code(), refusal.message(), refusal.closing());
             return;
         }
         admitted = true;
-        LOG.fine(() -> "connected " + connection);
+        liveness.watch(connection);
+        ConnectionLog.connected(connection, address);
         connection.send(new Event.Welcome(Event.PROTOCOL, connection.user(), connection.resumeToken(),
                 rooms.listed()));
+    }
+
+    /** A pong answers the liveness ping; any frame at all shows the client is there. */
+    @OnMessage
+    public void onPong(PongMessage pong) {
+        if (connection != null) {
+            connection.pulse().heard(liveness.now());
+        }
     }
 
     @OnMessage
@@ -81,6 +107,7 @@ public class ChatEndpoint {
         if (!admitted) {
             return;
         }
+        connection.pulse().heard(liveness.now());
         if (command instanceof Command.Oversized oversized) {
             connection.close(Closing.TOO_BIG, "frame over " + users.limits().maxFrameBytes() + " bytes");
             return;
@@ -117,14 +144,18 @@ public class ChatEndpoint {
 
     @OnClose
     public void close(Session session, CloseReason reason) {
+        if (ticket != null) {
+            ticket.release();
+        }
         if (connection == null) {
             return;
         }
         connection.closed();
         if (admitted) {
+            liveness.forget(connection);
             users.release(connection);
             rooms.disconnected(connection);
-            LOG.fine(() -> "disconnected " + connection + " with " + reason.getCloseCode().getCode());
+            ConnectionLog.disconnected(connection, address, reason.getCloseCode().getCode());
         }
     }
 

@@ -22,6 +22,7 @@ import java.util.logging.Logger;
 public final class Outbox {
 
     private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
+    private static final Object PING = new Object();
 
     private final FrameSink sink;
     private final Executor closer;
@@ -51,6 +52,15 @@ public final class Outbox {
             return;
         }
         queue.add(frame);
+        startWriting();
+    }
+
+    /** Queues a ping behind the frames already queued; the single writer sends it. */
+    public void ping() {
+        if (closed.get()) {
+            return;
+        }
+        queue.add(PING);
         startWriting();
     }
 
@@ -118,6 +128,15 @@ public final class Outbox {
             if (next instanceof CloseReason reason) {
                 closeNow(reason);
                 return;
+            }
+            if (next == PING) {
+                try {
+                    sink.ping();
+                } catch (java.io.IOException | RuntimeException failure) {
+                    failed(failure);
+                    return;
+                }
+                continue;
             }
             Send send = new Send((String) next);
             sink.sendText(send.frame, send);
