@@ -50,7 +50,7 @@ public class Liveness {
     }
 
     @PreDestroy
-    void stop() {
+    public void stop() {
         if (sweeping != null) {
             sweeping.cancel(false);
         }
