@@ -77,7 +77,12 @@ public final class Outbox {
     public void closeNow(CloseReason reason) {
         if (closed.compareAndSet(false, true)) {
             queue.clear();
-            closer.execute(() -> sink.close(reason));
+            try {
+                closer.execute(() -> sink.close(reason));
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // the container's executor is stopping (shutdown): close on this thread instead
+                sink.close(reason);
+            }
         }
     }
 
