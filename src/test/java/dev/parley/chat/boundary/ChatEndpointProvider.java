@@ -22,6 +22,8 @@ public class ChatEndpointProvider extends ComponentProvider {
         endpoint.rooms = fixture.rooms;
         endpoint.users = fixture.users;
         endpoint.executor = fixture.closer;
+        endpoint.gate = fixture.gate;
+        endpoint.liveness = fixture.liveness;
         return endpoint;
     }
 
