@@ -57,6 +57,8 @@ public class ChatEndpoint {
     Executor executor;
 
     private final EventEncoder encoder = new EventEncoder();
+    private CommandDecoder decoder;
+    private FrameAssembler frames;
     private Connection connection;
     private boolean admitted;
     private ConnectionGate.Ticket ticket;
@@ -67,6 +69,8 @@ public class ChatEndpoint {
         Handshake handshake = (Handshake) session.getUserProperties().get(Handshake.KEY);
         ChatLimits limits = users.limits();
         session.setMaxTextMessageBufferSize(limits.maxFrameBytes());
+        decoder = new CommandDecoder(limits.maxFrameBytes());
+        frames = new FrameAssembler(limits.maxFrameBytes());
         address = gate.clientAddress(handshake);
         ticket = gate.enter(address);
         Users.Admission admission = ticket.admitted() ? users.identify(handshake)
@@ -102,12 +106,27 @@ public class ChatEndpoint {
         }
     }
 
+    /**
+     * Text frames arrive in parts (a partial handler) so that a frame over {@code parley.frame.max-bytes} is closed
+     * with 1009 as soon as its running total passes the limit, instead of after the container has buffered all of
+     * it (WildFly and Open Liberty enforce no limit themselves). A container applies no {@code Decoder} to a
+     * partial handler, so the complete frame goes through the endpoint's {@link CommandDecoder} here.
+     */
     @OnMessage
-    public void onCommand(Command command) {
+    public void onText(String part, boolean last) {
         if (!admitted) {
             return;
         }
         connection.pulse().heard(liveness.now());
+        switch (frames.add(part, last)) {
+            case COMPLETE -> onCommand(decoder.decode(frames.take()));
+            case TOO_BIG -> onCommand(new Command.Oversized(users.limits().maxFrameBytes() + 1L));
+            case INCOMPLETE, DISCARDED -> {
+            }
+        }
+    }
+
+    void onCommand(Command command) {
         if (command instanceof Command.Oversized oversized) {
             connection.close(Closing.TOO_BIG, "frame over " + users.limits().maxFrameBytes() + " bytes");
             return;
