@@ -5,6 +5,7 @@ import dev.parley.chat.control.Connection;
 import dev.parley.chat.control.ConnectionGate;
 import dev.parley.chat.control.ConnectionLog;
 import dev.parley.chat.control.Liveness;
+import dev.parley.chat.control.Moderation;
 import dev.parley.chat.control.Outbox;
 import dev.parley.chat.control.Rooms;
 import dev.parley.chat.control.Users;
@@ -53,6 +54,8 @@ public class ChatEndpoint {
     ConnectionGate gate;
     @Inject
     Liveness liveness;
+    @Inject
+    Moderation moderation;
     @Resource(lookup = "java:comp/DefaultManagedExecutorService")
     Executor executor;
 
@@ -82,6 +85,10 @@ public class ChatEndpoint {
         Outbox outbox = new Outbox(new SessionSink(session), executor, limits.outboxMaxFrames(),
                 limits.outboxMaxBytes());
         connection = new Connection(session.getId(), identity, outbox, encoder::encode, limits);
+        connection.address(ConnectionGate.UNKNOWN.equals(address) ? null : address);
+        if (admission instanceof Users.Admitted && moderation.banned(identity.key(), connection.address())) {
+            admission = new Users.Refused(ErrorCode.BANNED, Closing.BANNED, "you are banned");
+        }
         Users.Refused refusal = admission instanceof Users.Refused refused ? refused
                 : users.register(connection, handshake.resume());
         if (refusal != null) {
