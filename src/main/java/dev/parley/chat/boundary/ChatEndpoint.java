@@ -15,6 +15,7 @@ import dev.parley.chat.entity.ErrorCode;
 import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.Handshake;
 import dev.parley.chat.entity.Identity;
+import dev.parley.ops.control.Metrics;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -55,6 +56,8 @@ public class ChatEndpoint {
     @Inject
     Liveness liveness;
     @Inject
+    Metrics metrics;
+    @Inject
     Moderation moderation;
     @Resource(lookup = "java:comp/DefaultManagedExecutorService")
     Executor executor;
@@ -83,7 +86,7 @@ public class ChatEndpoint {
         Identity identity = admission instanceof Users.Admitted admitted ? admitted.identity()
                 : new Identity(String.valueOf(handshake.name()), false);
         Outbox outbox = new Outbox(new SessionSink(session), executor, limits.outboxMaxFrames(),
-                limits.outboxMaxBytes());
+                limits.outboxMaxBytes(), metrics::closed);
         connection = new Connection(session.getId(), identity, outbox, encoder::encode, limits);
         connection.address(ConnectionGate.UNKNOWN.equals(address) ? null : address);
         if (admission instanceof Users.Admitted && moderation.banned(identity.key(), connection.address())) {
@@ -101,6 +104,7 @@ public class ChatEndpoint {
         admitted = true;
         liveness.watch(connection);
         ConnectionLog.connected(connection, address);
+        metrics.connectionOpened();
         connection.send(new Event.Welcome(Event.PROTOCOL, connection.user(), connection.resumeToken(),
                 rooms.listed()));
     }

@@ -25,6 +25,8 @@ public class ChatEndpointProvider extends ComponentProvider {
         endpoint.executor = fixture.closer;
         endpoint.gate = fixture.gate;
         endpoint.liveness = fixture.liveness;
+        endpoint.metrics = fixture.metrics;
+
         return endpoint;
     }
 
