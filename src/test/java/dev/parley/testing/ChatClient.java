@@ -128,7 +128,8 @@ public final class ChatClient implements AutoCloseable {
                 timeout));
     }
 
-    private static ChatClient welcomed(ChatClient client) {
+    /** Reads the {@code welcome} that must come first on a connection made with {@link #connect}. */
+    public static ChatClient welcomed(ChatClient client) {
         JsonObject first = client.next();
         if (!"welcome".equals(first.getString("type", null))) {
             client.close();

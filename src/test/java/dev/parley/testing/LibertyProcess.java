@@ -62,6 +62,26 @@ final class LibertyProcess extends ServerProcess {
                 StandardCharsets.UTF_8);
     }
 
+    /**
+     * Liberty serves the page before the application has finished starting (CDI, the chat endpoint) when the machine
+     * is busy: started means its log says the application started, since this start.
+     */
+    @Override
+    protected boolean started() throws IOException {
+        Path messages = serverDir().resolve("logs").resolve("messages.log");
+        return Files.exists(messages) && Files.readString(messages, StandardCharsets.UTF_8)
+                .contains("CWWKZ0001I: Application parley started");
+    }
+
+    /** The messages.log of an earlier start would say started at once: it is kept under another name. */
+    @Override
+    protected void beforeStart() throws IOException {
+        Path messages = serverDir().resolve("logs").resolve("messages.log");
+        if (Files.exists(messages)) {
+            Files.move(messages, messages.resolveSibling("messages-before-" + System.nanoTime() + ".log"));
+        }
+    }
+
     /** Liberty's console shows AUDIT and above; INFO lines such as Parley's database line go to messages.log. */
     @Override
     public String consoleOutput() {

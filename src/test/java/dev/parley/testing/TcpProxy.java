@@ -20,19 +20,29 @@ public final class TcpProxy implements AutoCloseable {
 
     private final ServerSocket listener;
     private final InetSocketAddress target;
+    private final InetAddress source;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
 
-    private TcpProxy(ServerSocket listener, InetSocketAddress target) {
+    private TcpProxy(ServerSocket listener, InetSocketAddress target, InetAddress source) {
         this.listener = listener;
         this.target = target;
+        this.source = source;
     }
 
     /** Listens on a free port of 127.0.0.1 and forwards to {@code targetHost:targetPort}. */
     public static TcpProxy start(String targetHost, int targetPort) {
+        return start(targetHost, targetPort, null);
+    }
+
+    /**
+     * Like {@link #start(String, int)}, with the forwarded connections opened from {@code source} (e.g. 127.0.0.2),
+     * so the server sees the proxy as a peer of its own.
+     */
+    public static TcpProxy start(String targetHost, int targetPort, InetAddress source) {
         try {
             ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            TcpProxy proxy = new TcpProxy(listener, new InetSocketAddress(targetHost, targetPort));
+            TcpProxy proxy = new TcpProxy(listener, new InetSocketAddress(targetHost, targetPort), source);
             daemon("proxy-accept", proxy::acceptLoop).start();
             return proxy;
         } catch (IOException e) {
@@ -74,6 +84,9 @@ public final class TcpProxy implements AutoCloseable {
             }
             try {
                 Socket server = new Socket();
+                if (source != null) {
+                    server.bind(new InetSocketAddress(source, 0));
+                }
                 server.connect(target, 5_000);
                 open.add(client);
                 open.add(server);

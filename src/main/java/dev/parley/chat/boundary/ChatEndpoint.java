@@ -2,6 +2,9 @@ package dev.parley.chat.boundary;
 
 import dev.parley.chat.control.ChatLimits;
 import dev.parley.chat.control.Connection;
+import dev.parley.chat.control.ConnectionGate;
+import dev.parley.chat.control.ConnectionLog;
+import dev.parley.chat.control.Liveness;
 import dev.parley.chat.control.Moderation;
 import dev.parley.chat.control.Outbox;
 import dev.parley.chat.control.Rooms;
@@ -21,6 +24,7 @@ import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 
@@ -48,6 +52,10 @@ public class ChatEndpoint {
     @Inject
     Users users;
     @Inject
+    ConnectionGate gate;
+    @Inject
+    Liveness liveness;
+    @Inject
     Metrics metrics;
     @Inject
     Moderation moderation;
@@ -55,29 +63,42 @@ public class ChatEndpoint {
     Executor executor;
 
     private final EventEncoder encoder = new EventEncoder();
+    private CommandDecoder decoder;
+    private FrameAssembler frames;
     private Connection connection;
     private boolean admitted;
     private String loginSession;
+    private ConnectionGate.Ticket ticket;
+    private String address;
 
     @OnOpen
     public void open(Session session) {
         Handshake handshake = (Handshake) session.getUserProperties().get(Handshake.KEY);
         ChatLimits limits = users.limits();
         session.setMaxTextMessageBufferSize(limits.maxFrameBytes());
-        Users.Admission admission = users.identify(handshake);
+        decoder = new CommandDecoder(limits.maxFrameBytes());
+        frames = new FrameAssembler(limits.maxFrameBytes());
+        address = gate.clientAddress(handshake);
+        ticket = gate.enter(address);
+        Users.Admission admission = ticket.admitted() ? users.identify(handshake)
+                : gate.accepting() ? new Users.Refused(ErrorCode.LIMIT_EXCEEDED, Closing.LIMIT_EXCEEDED,
+                        ticket.refusal())
+                : new Users.Refused(ErrorCode.INTERNAL, Closing.GOING_AWAY, ticket.refusal());
         Identity identity = admission instanceof Users.Admitted admitted ? admitted.identity()
                 : new Identity(String.valueOf(handshake.name()), false);
         Outbox outbox = new Outbox(new SessionSink(session), executor, limits.outboxMaxFrames(),
                 limits.outboxMaxBytes(), metrics::closed);
         connection = new Connection(session.getId(), identity, outbox, encoder::encode, limits);
-        connection.address((String) session.getUserProperties().get(RemoteAddress.KEY));
+        connection.address(ConnectionGate.UNKNOWN.equals(address) ? null : address);
         if (admission instanceof Users.Admitted && moderation.banned(identity.key(), connection.address())) {
             admission = new Users.Refused(ErrorCode.BANNED, Closing.BANNED, "you are banned");
         }
         Users.Refused refusal = admission instanceof Users.Refused refused ? refused
                 : users.register(connection, handshake.resume());
         if (refusal != null) {
-            LOG.info(() -> "refused connection " + session.getId() + ": " + refusal.code().wire());
+            ticket.release();
+            ConnectionLog.refused(session.getId(), identity.name(), address, refusal.code().wire(),
+                    refusal.closing().getCode());
             connection.reject(refusal.code(), refusal.message(), refusal.closing());
             return;
         }
@@ -88,17 +109,42 @@ public class ChatEndpoint {
                 users.bindLoginSession(loginSession, connection);
             }
         }
+        liveness.watch(connection);
+        ConnectionLog.connected(connection, address);
         metrics.connectionOpened();
-        LOG.fine(() -> "connected " + connection);
         connection.send(new Event.Welcome(Event.PROTOCOL, connection.user(), connection.resumeToken(),
                 rooms.listed()));
     }
 
+    /** A pong answers the liveness ping; any frame at all shows the client is there. */
     @OnMessage
-    public void onCommand(Command command) {
+    public void onPong(PongMessage pong) {
+        if (connection != null) {
+            connection.pulse().heard(liveness.now());
+        }
+    }
+
+    /**
+     * Text frames arrive in parts (a partial handler) so that a frame over {@code parley.frame.max-bytes} is closed
+     * with 1009 as soon as its running total passes the limit, instead of after the container has buffered all of
+     * it (WildFly and Open Liberty enforce no limit themselves). A container applies no {@code Decoder} to a
+     * partial handler, so the complete frame goes through the endpoint's {@link CommandDecoder} here.
+     */
+    @OnMessage
+    public void onText(String part, boolean last) {
         if (!admitted) {
             return;
         }
+        connection.pulse().heard(liveness.now());
+        switch (frames.add(part, last)) {
+            case COMPLETE -> onCommand(decoder.decode(frames.take()));
+            case TOO_BIG -> onCommand(new Command.Oversized(users.limits().maxFrameBytes() + 1L));
+            case INCOMPLETE, DISCARDED -> {
+            }
+        }
+    }
+
+    void onCommand(Command command) {
         if (command instanceof Command.Oversized oversized) {
             connection.close(Closing.TOO_BIG, "frame over " + users.limits().maxFrameBytes() + " bytes");
             return;
@@ -135,17 +181,21 @@ public class ChatEndpoint {
 
     @OnClose
     public void close(Session session, CloseReason reason) {
+        if (ticket != null) {
+            ticket.release();
+        }
         if (connection == null) {
             return;
         }
         connection.closed();
         if (admitted) {
+            liveness.forget(connection);
             users.release(connection);
             if (loginSession != null) {
                 users.unbindLoginSession(loginSession, connection);
             }
             rooms.disconnected(connection);
-            LOG.fine(() -> "disconnected " + connection + " with " + reason.getCloseCode().getCode());
+            ConnectionLog.disconnected(connection, address, reason.getCloseCode().getCode());
         }
     }
 

@@ -37,13 +37,23 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
                 first(parameters, "name"),
                 first(parameters, "resume"),
                 header(request, "Origin"),
-                header(request, "Host")));
-        config.getUserProperties().put(RemoteAddress.KEY, RemoteAddress.of(request));
+                header(request, "Host"),
+                ClientAddressFilter.peer(),
+                allValues(request, "X-Forwarded-For")));
     }
 
     private static String first(Map<String, List<String>> values, String name) {
         List<String> list = values.get(name);
         return list == null || list.isEmpty() ? null : list.get(0);
+    }
+
+    /** Every value of a header that may repeat, joined with commas as one list, or null when absent. */
+    private static String allValues(HandshakeRequest request, String name) {
+        List<String> values = request.getHeaders().entrySet().stream()
+                .filter(entry -> entry.getKey().equalsIgnoreCase(name) && entry.getValue() != null)
+                .flatMap(entry -> entry.getValue().stream())
+                .toList();
+        return values.isEmpty() ? null : String.join(",", values);
     }
 
     /** Header names are case-insensitive, and containers differ in the case of the map's keys. */

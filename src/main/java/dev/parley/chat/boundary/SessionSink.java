@@ -5,6 +5,7 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -26,6 +27,11 @@ final class SessionSink implements FrameSink {
         } catch (RuntimeException closed) {
             done.accept(closed);
         }
+    }
+
+    @Override
+    public void ping() throws IOException {
+        session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
     }
 
     @Override

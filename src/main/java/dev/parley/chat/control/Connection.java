@@ -23,6 +23,7 @@ public final class Connection {
     private final RateLimiter commands;
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
     private volatile String resumeToken;
+    private final Pulse pulse = new Pulse(System.nanoTime());
     private volatile String address;
 
     public Connection(String id, Identity identity, Outbox outbox, Function<Event, String> encoder,
@@ -98,6 +99,16 @@ public final class Connection {
 
     public String encode(Event event) {
         return encoder.apply(event);
+    }
+
+    /** When this connection was last heard from; see {@link Liveness}. */
+    public Pulse pulse() {
+        return pulse;
+    }
+
+    /** Asks the client for a pong, in turn with the frames queued before. */
+    public void ping() {
+        outbox.ping();
     }
 
     public void refuse(Command command, ErrorCode code, String message) {

@@ -11,4 +11,11 @@ public interface FrameSink {
     void sendText(String frame, Consumer<Throwable> done);
 
     void close(CloseReason reason);
+
+    /**
+     * Sends a ping, which a live client answers with a pong. Sinks without a transport (test recorders) have no
+     * pings to send.
+     */
+    default void ping() throws java.io.IOException {
+    }
 }

@@ -23,6 +23,7 @@ import java.util.logging.Logger;
 public final class Outbox {
 
     private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
+    private static final Object PING = new Object();
 
     private final FrameSink sink;
     private final Executor closer;
@@ -80,6 +81,15 @@ public final class Outbox {
         startWriting();
     }
 
+    /** Queues a ping behind the frames already queued; the single writer sends it. */
+    public void ping() {
+        if (closed.get()) {
+            return;
+        }
+        queue.add(PING);
+        startWriting();
+    }
+
     /** Sends what is queued, then closes: how a refusal's error reaches the client before its close code. */
     public void closeAfterFlush(CloseReason reason) {
         if (closed.get()) {
@@ -94,7 +104,12 @@ public final class Outbox {
         if (closed.compareAndSet(false, true)) {
             queue.clear();
             closedWith.accept(reason.getCloseCode().getCode());
-            closer.execute(() -> sink.close(reason));
+            try {
+                closer.execute(() -> sink.close(reason));
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // the container's executor is stopping (shutdown): close on this thread instead
+                sink.close(reason);
+            }
         }
     }
 
@@ -145,6 +160,15 @@ public final class Outbox {
             if (next instanceof CloseReason reason) {
                 closeNow(reason);
                 return;
+            }
+            if (next == PING) {
+                try {
+                    sink.ping();
+                } catch (java.io.IOException | RuntimeException failure) {
+                    failed(failure);
+                    return;
+                }
+                continue;
             }
             Send send = new Send((String) next);
             sink.sendText(send.frame, send);

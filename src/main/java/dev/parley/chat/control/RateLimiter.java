@@ -25,6 +25,11 @@ public final class RateLimiter {
         this(perSecond, burst, System::nanoTime);
     }
 
+    /** Whether the bucket has refilled to its burst: it has not been used for a while. */
+    public synchronized boolean isFull() {
+        return tokens + (nanoClock.getAsLong() - refilledAt) * perNano >= burst;
+    }
+
     public synchronized boolean tryAcquire() {
         long now = nanoClock.getAsLong();
         tokens = Math.min(burst, tokens + (now - refilledAt) * perNano);

@@ -71,6 +71,7 @@ public class Rooms {
 
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     private final Object creation = new Object();
+    private volatile boolean stopped;
 
     @PostConstruct
     void start() {
@@ -216,6 +217,10 @@ public class Rooms {
         }
         room.lock.lock();
         try {
+            if (stopped) {
+                connection.refuse(say, ErrorCode.INTERNAL, "the server is shutting down; retry");
+                return;
+            }
             Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
             MessagePosted posted = new MessagePosted(room.name, connection.user(), say.text(), say.ref(), at);
             messagePosted.fire(posted);
@@ -234,6 +239,18 @@ public class Rooms {
             LOG.log(Level.WARNING, "storing a message in " + room.name + " failed", failed);
             connection.refuse(say, ErrorCode.INTERNAL, "the message was not stored; retry");
         } finally {
+            room.lock.unlock();
+        }
+    }
+
+    /**
+     * Stops storing messages (shutdown): every later {@code say} is refused with {@code internal}, and each post
+     * in flight has been stored and queued to its room's members when this returns.
+     */
+    public void stopPosting() {
+        stopped = true;
+        for (Room room : rooms.values()) {
+            room.lock.lock();
             room.lock.unlock();
         }
     }

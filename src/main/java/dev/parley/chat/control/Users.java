@@ -242,6 +242,11 @@ public class Users {
         online.values().forEach(user -> user.connections().forEach(c -> c.closeAfterFlush(closing, phrase)));
     }
 
+    /** Closes every connection at once, dropping what is queued (the JVM is exiting: no time to flush). */
+    public void closeAllNow(Closing closing, String phrase) {
+        online.values().forEach(user -> user.connections().forEach(c -> c.close(closing, phrase)));
+    }
+
     boolean originAllowed(String origin, String host) {
         if (origin == null) {
             return true;

@@ -9,8 +9,15 @@ package dev.parley.chat.entity;
  * @param resume    the {@code resume} query parameter, or null
  * @param origin    the {@code Origin} header, or null when absent
  * @param host      the {@code Host} header the request was sent to
+ * @param peer         the TCP peer's address, or null when the container did not tell
+ * @param forwardedFor the {@code X-Forwarded-For} header, or null (believed only from a trusted proxy)
  */
-public record Handshake(String principal, String name, String resume, String origin, String host) {
+public record Handshake(String principal, String name, String resume, String origin, String host, String peer,
+                        String forwardedFor) {
 
     public static final String KEY = Handshake.class.getName();
+
+    public Handshake(String principal, String name, String resume, String origin, String host) {
+        this(principal, name, resume, origin, host, null, null);
+    }
 }

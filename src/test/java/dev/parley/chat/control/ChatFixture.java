@@ -32,6 +32,8 @@ public class ChatFixture implements AutoCloseable {
     public final Moderation moderation = new Moderation();
     public final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     public final ExecutorService closer = Executors.newSingleThreadExecutor();
+    public final ConnectionGate gate = new ConnectionGate();
+    public final Liveness liveness = new Liveness();
     private final AtomicInteger ids = new AtomicInteger();
 
     public ChatFixture(Map<String, String> settings) {
@@ -45,6 +47,10 @@ public class ChatFixture implements AutoCloseable {
         rooms.scheduler = scheduler;
         rooms.messagePosted = new Firing(archive);
         rooms.load();
+        gate.limits = ConnectionLimits.from(Settings.of(settings));
+        liveness.limits = gate.limits;
+        liveness.scheduler = scheduler;
+        liveness.executor = closer;
     }
 
     public ChatFixture() {

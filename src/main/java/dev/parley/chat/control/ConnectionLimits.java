@@ -1,0 +1,53 @@
+package dev.parley.chat.control;
+
+import dev.parley.settings.Settings;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The limits on connections themselves, read once from {@code parley.*} settings: how many may be open, in total
+ * and per client address, how fast one address may open them, which proxies' {@code X-Forwarded-For} to believe,
+ * how idle connections are pinged, and how long a shutdown waits for connections to close. The README's settings
+ * table lists the same names and defaults.
+ *
+ * @param maxConnections       open connections in total
+ * @param perAddress           open connections per client address
+ * @param handshakesPerSecond  new connections per client address and second (sustained)
+ * @param handshakeBurst       new connections one address may open at once before the rate applies
+ * @param trustedProxies       peer addresses whose {@code X-Forwarded-For} names the client
+ * @param pingInterval         a connection silent this long is pinged; zero turns pings off
+ * @param pingTimeout          a pinged connection that stays silent this long is closed with 4010
+ * @param shutdownDrain        how long a shutdown waits for in-flight messages to reach their clients
+ */
+public record ConnectionLimits(
+        int maxConnections,
+        int perAddress,
+        double handshakesPerSecond,
+        int handshakeBurst,
+        Set<String> trustedProxies,
+        Duration pingInterval,
+        Duration pingTimeout,
+        Duration shutdownDrain) {
+
+    public static ConnectionLimits from(Settings settings) {
+        return new ConnectionLimits(
+                settings.integer("parley.connections.max", 10_000),
+                settings.integer("parley.connections.per-address", 100),
+                settings.integer("parley.handshakes.per-address-per-second", 10),
+                settings.integer("parley.handshakes.per-address-burst", 30),
+                Stream.of(settings.text("parley.trusted-proxies", "").split(","))
+                        .map(String::trim).filter(address -> !address.isEmpty())
+                        .collect(Collectors.toUnmodifiableSet()),
+                settings.millis("parley.ping.interval-ms", Duration.ofSeconds(30)),
+                settings.millis("parley.ping.timeout-ms", Duration.ofSeconds(10)),
+                settings.millis("parley.shutdown.drain-ms", Duration.ofSeconds(5)));
+    }
+
+    public static ConnectionLimits defaults() {
+        return from(Settings.of(Map.of()));
+    }
+}

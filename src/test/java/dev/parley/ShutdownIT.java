@@ -1,0 +1,138 @@
+package dev.parley;
+
+import dev.parley.testing.ChatClient;
+import dev.parley.testing.ServerProcess;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.LongStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A clean shutdown (SIGTERM) in the middle of a burst of posts: every client is closed with 1001 (not dropped),
+ * and after a restart history holds every message whose echo reached its sender, exactly once, seqs 1..n.
+ * Not an Arquillian test: it stops and restarts its own server.
+ */
+class ShutdownIT {
+
+    static final int CLIENTS = 5;
+    static final int BURST = 150;
+    static final int ACKS_BEFORE_STOP = 40;
+
+    static ServerProcess server;
+
+    @BeforeAll
+    static void startServer() {
+        server = ServerProcess.prepare("shutdown",
+                "-Dparley.rate.say-per-second=100000", "-Dparley.rate.say-burst=100000",
+                "-Dparley.rate.commands-per-second=100000", "-Dparley.rate.commands-burst=100000");
+        server.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    @Test
+    void sigtermClosesEveryClientWith1001AndLosesNothingAcknowledged() throws Exception {
+        URL base = server.httpUri().toURL();
+        String room = ChatClient.unique("closing");
+        Map<String, String> sent = new LinkedHashMap<>();
+        Map<String, Long> acknowledged = new LinkedHashMap<>();
+        List<ChatClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < CLIENTS; i++) {
+                ChatClient client = ChatClient.open(base, ChatClient.unique("leaving"));
+                client.join(room);
+                clients.add(client);
+            }
+            for (int n = 0; n < BURST; n++) {
+                for (ChatClient client : clients) {
+                    String ref = ChatClient.ref();
+                    String text = client.user() + " says " + n;
+                    sent.put(ref, text);
+                    client.say(room, text, ref);
+                }
+            }
+            ChatClient first = clients.get(0);
+            while (acknowledged.size() < ACKS_BEFORE_STOP) {
+                acknowledge(first.next(), first.user(), room, sent, acknowledged);
+            }
+            CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::stop);
+            for (ChatClient client : clients) {
+                int code = client.awaitEnd();
+                for (JsonObject frame : client.drain()) {
+                    acknowledge(frame, client.user(), room, sent, acknowledged);
+                }
+                assertEquals(1001, code, client.user() + " was not closed with 1001 (1006: dropped)");
+            }
+            stopping.join();
+        } finally {
+            clients.forEach(ChatClient::close);
+        }
+        System.out.printf("ShutdownIT: %d sent, %d acknowledged before the server stopped%n", sent.size(),
+                acknowledged.size());
+
+        server.start();
+        try (ChatClient reader = ChatClient.open(base, ChatClient.unique("reader"))) {
+            reader.join(room);
+            List<JsonObject> stored = history(reader, room);
+            List<Long> seqs = stored.stream().map(m -> m.getJsonNumber("seq").longValue()).toList();
+            assertEquals(LongStream.rangeClosed(1, seqs.size()).boxed().toList(), seqs, "seqs are not 1..n");
+            Map<String, List<Long>> seqsByText = new HashMap<>();
+            stored.forEach(m -> seqsByText.computeIfAbsent(m.getString("text"), t -> new ArrayList<>())
+                    .add(m.getJsonNumber("seq").longValue()));
+            acknowledged.forEach((ref, seq) -> assertEquals(List.of(seq), seqsByText.get(sent.get(ref)),
+                    "the acknowledged message " + sent.get(ref)));
+            seqsByText.forEach((text, found) -> assertEquals(1, found.size(), text + " stored " + found));
+        }
+    }
+
+    /** Echoes (own copies with a ref) acknowledge; a say refused while stopping is allowed, any other error not. */
+    private static void acknowledge(JsonObject frame, String user, String room, Map<String, String> sent,
+            Map<String, Long> acknowledged) {
+        String type = frame.getString("type", null);
+        String ref = frame.getString("ref", null);
+        if ("message".equals(type) && ref != null && room.equals(frame.getString("room", null))) {
+            assertEquals(sent.get(ref), frame.getString("text"), frame::toString);
+            assertEquals(user, frame.getString("from"));
+            if (acknowledged.put(ref, frame.getJsonNumber("seq").longValue()) != null) {
+                fail("acknowledged twice: " + frame);
+            }
+        } else if ("error".equals(type) && !"internal".equals(frame.getString("code", null))) {
+            fail("the server refused a command: " + frame);
+        }
+    }
+
+    private static List<JsonObject> history(ChatClient client, String room) {
+        List<JsonObject> messages = new ArrayList<>();
+        long after = 0;
+        boolean more = true;
+        while (more) {
+            client.command("history", "room", room, "after", after, "limit", 200);
+            JsonObject reply = client.await("history");
+            List<JsonObject> items = reply.getJsonArray("messages").getValuesAs(JsonObject.class);
+            messages.addAll(items);
+            more = reply.getBoolean("more") && !items.isEmpty();
+            if (!items.isEmpty()) {
+                after = items.get(items.size() - 1).getJsonNumber("seq").longValue();
+            }
+        }
+        return messages;
+    }
+}

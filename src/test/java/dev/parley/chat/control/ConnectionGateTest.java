@@ -1,0 +1,100 @@
+package dev.parley.chat.control;
+
+import dev.parley.chat.entity.Handshake;
+import dev.parley.settings.Settings;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConnectionGateTest {
+
+    ConnectionGate cut;
+    AtomicLong now = new AtomicLong(1_000_000_000L);
+
+    @BeforeEach
+    void setUp() {
+        cut = gate(Map.of("parley.connections.max", "5", "parley.connections.per-address", "2",
+                "parley.handshakes.per-address-per-second", "1", "parley.handshakes.per-address-burst", "4",
+                "parley.trusted-proxies", "10.0.0.1, 10.0.0.2"));
+    }
+
+    private ConnectionGate gate(Map<String, String> settings) {
+        ConnectionGate gate = new ConnectionGate();
+        gate.limits = ConnectionLimits.from(Settings.of(settings));
+        gate.nanoClock = now::get;
+        return gate;
+    }
+
+    private static Handshake from(String peer, String forwardedFor) {
+        return new Handshake(null, "alice", null, null, "h", peer, forwardedFor);
+    }
+
+    @Test
+    void theAddressIsThePeerUnlessThePeerIsATrustedProxy() {
+        assertEquals("192.0.2.9", cut.clientAddress(from("192.0.2.9", "203.0.113.5")));
+        assertEquals("203.0.113.5", cut.clientAddress(from("10.0.0.1", "203.0.113.5")));
+        assertEquals("203.0.113.5", cut.clientAddress(from("10.0.0.1", "198.51.100.1, 203.0.113.5, 10.0.0.2")),
+                "the last hop that is not a trusted proxy; what the client wrote before it is ignored");
+        assertEquals("10.0.0.1", cut.clientAddress(from("10.0.0.1", null)));
+        assertEquals(ConnectionGate.UNKNOWN, cut.clientAddress(from(null, "203.0.113.5")));
+    }
+
+    @Test
+    void perAddressAndTotalLimitsHoldAndReleaseGivesSlotsBackOnce() {
+        ConnectionGate.Ticket a1 = cut.enter("a");
+        ConnectionGate.Ticket a2 = cut.enter("a");
+        ConnectionGate.Ticket a3 = cut.enter("a");
+        assertTrue(a1.admitted() && a2.admitted());
+        assertFalse(a3.admitted());
+        a3.release();
+        assertEquals(2, cut.openConnections("a"), "releasing a refusal gives nothing back");
+        a1.release();
+        a1.release();
+        assertEquals(1, cut.openConnections("a"), "a second release counts nothing");
+        assertEquals(1, cut.openConnections());
+        assertTrue(cut.enter("b").admitted());
+        assertTrue(cut.enter("b").admitted());
+        assertTrue(cut.enter("c").admitted());
+        assertTrue(cut.enter("c").admitted());
+        ConnectionGate.Ticket overTotal = cut.enter("d");
+        assertFalse(overTotal.admitted(), "5 open: the total is reached");
+        assertEquals(0, cut.openConnections("d"));
+        a2.release();
+        assertEquals(0, cut.openConnections("a"));
+        assertTrue(cut.enter("d").admitted());
+    }
+
+    @Test
+    void oneAddressOpensItsBurstAtOnceThenOneASecond() {
+        for (int i = 0; i < 4; i++) {
+            cut.enter("hasty").release();
+        }
+        assertFalse(cut.enter("hasty").admitted());
+        assertTrue(cut.enter("calm").admitted(), "other addresses are not slowed");
+        now.addAndGet(1_000_000_000L);
+        cut.enter("hasty").release();
+        assertFalse(cut.enter("hasty").admitted());
+    }
+
+    @Test
+    void anUnknownAddressIsHeldOnlyToTheTotal() {
+        for (int i = 0; i < 5; i++) {
+            assertTrue(cut.enter(ConnectionGate.UNKNOWN).admitted());
+        }
+        assertFalse(cut.enter(ConnectionGate.UNKNOWN).admitted());
+    }
+
+    @Test
+    void nothingIsAdmittedOnceStopped() {
+        cut.stopAccepting();
+        ConnectionGate.Ticket ticket = cut.enter("a");
+        assertFalse(ticket.admitted());
+        assertEquals(0, cut.openConnections());
+    }
+}
