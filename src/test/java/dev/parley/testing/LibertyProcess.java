@@ -62,6 +62,31 @@ final class LibertyProcess extends ServerProcess {
                 StandardCharsets.UTF_8);
     }
 
+    private long logStart;
+
+    @Override
+    protected void beforeStart() throws IOException {
+        Path messages = serverDir().resolve("logs").resolve("messages.log");
+        logStart = Files.exists(messages) ? Files.size(messages) : 0;
+    }
+
+    /**
+     * Liberty serves the WAR's static {@code /} before the application has finished starting (seen on a loaded
+     * machine: {@code /chat} still answered 404 then), so the start is complete only when this start's log says
+     * the application started.
+     */
+    @Override
+    protected boolean started() throws IOException {
+        Path messages = serverDir().resolve("logs").resolve("messages.log");
+        if (!Files.exists(messages)) {
+            return false;
+        }
+        byte[] log = Files.readAllBytes(messages);
+        int from = (int) Math.min(logStart, log.length);
+        return new String(log, from, log.length - from, StandardCharsets.UTF_8)
+                .contains("CWWKZ0001I: Application parley started");
+    }
+
     /** Liberty's console shows AUDIT and above; INFO lines such as Parley's database line go to messages.log. */
     @Override
     public String consoleOutput() {
