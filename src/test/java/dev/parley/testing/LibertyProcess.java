@@ -66,22 +66,20 @@ final class LibertyProcess extends ServerProcess {
 
     @Override
     protected void beforeStart() throws IOException {
-        Path messages = serverDir().resolve("logs").resolve("messages.log");
-        logStart = Files.exists(messages) ? Files.size(messages) : 0;
+        logStart = Files.exists(consoleLog()) ? Files.size(consoleLog()) : 0;
     }
 
     /**
      * Liberty serves the WAR's static {@code /} before the application has finished starting (seen on a loaded
-     * machine: {@code /chat} still answered 404 then), so the start is complete only when this start's log says
-     * the application started.
+     * machine: {@code /chat} still answered 404 then), so the start is complete only when this start's console
+     * output (appended per start; messages.log is rotated at each start) says the application started.
      */
     @Override
     protected boolean started() throws IOException {
-        Path messages = serverDir().resolve("logs").resolve("messages.log");
-        if (!Files.exists(messages)) {
+        if (!Files.exists(consoleLog())) {
             return false;
         }
-        byte[] log = Files.readAllBytes(messages);
+        byte[] log = Files.readAllBytes(consoleLog());
         int from = (int) Math.min(logStart, log.length);
         return new String(log, from, log.length - from, StandardCharsets.UTF_8)
                 .contains("CWWKZ0001I: Application parley started");
