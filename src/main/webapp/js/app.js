@@ -403,6 +403,17 @@ const HANDLERS = {
         drawTyping();
     },
 
+    // an operator deleted a message (Parley's extension of protocol v1): keep its place, drop its text
+    deleted(event) {
+        const conv = state.conversations.get(roomKey(event.room));
+        const message = conv?.messages.get(event.seq);
+        if (message) {
+            message.text = '';
+            message.deleted = true;
+            drawAll();
+        }
+    },
+
     notice(event) {
         const targets = event.room ? [state.conversations.get(roomKey(event.room))].filter(Boolean)
             : roomConversations();
@@ -449,6 +460,9 @@ function remember(conv, message) {
         conv.pending.delete(message.ref);
     }
     if (conv.messages.has(message.seq)) {
+        if (message.deleted) {
+            Object.assign(conv.messages.get(message.seq), { text: '', deleted: true });
+        }
         return false;
     }
     conv.messages.set(message.seq, { ...message, at: new Date(message.at) });
@@ -689,6 +703,7 @@ function conversationItems(conv) {
             && date - previous.at < CONTINUED_WITHIN_MS;
         items.push(messageItem({
             from: message.from, text: message.text, at: date, seq: message.seq, ref: message.ref,
+            deleted: message.deleted === true,
             own: message.from === state.me, continued, state: extra.state ?? 'sent', note: extra.note,
         }));
         previous = message;

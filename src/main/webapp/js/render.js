@@ -122,7 +122,7 @@ export function timeElement(date) {
  * One message. {@code continued}: the same sender as the one above within a few minutes, shown without the name.
  * {@code state}: 'sent', 'pending' or 'failed' (with the reason in {@code note}).
  */
-export function messageItem({ from, text, at, seq, ref, own, continued, state, note }) {
+export function messageItem({ from, text, at, seq, ref, own, continued, state, note, deleted = false }) {
     const item = element('li', 'msg');
     item.classList.toggle('own', own);
     item.classList.toggle('continued', continued);
@@ -143,7 +143,12 @@ export function messageItem({ from, text, at, seq, ref, own, continued, state, n
     meta.append(timeElement(at));
     body.append(meta);
     const textNode = element('div', 'text');
-    textNode.append(linkified(text));
+    if (deleted) {
+        textNode.classList.add('deleted');
+        textNode.textContent = 'This message was deleted by an operator.';
+    } else {
+        textNode.append(linkified(text));
+    }
     body.append(textNode);
     if (state === 'pending') {
         body.append(element('div', 'status', 'Sending…'));

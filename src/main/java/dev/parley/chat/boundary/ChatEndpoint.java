@@ -2,6 +2,7 @@ package dev.parley.chat.boundary;
 
 import dev.parley.chat.control.ChatLimits;
 import dev.parley.chat.control.Connection;
+import dev.parley.chat.control.Moderation;
 import dev.parley.chat.control.Outbox;
 import dev.parley.chat.control.Rooms;
 import dev.parley.chat.control.Users;
@@ -45,6 +46,8 @@ public class ChatEndpoint {
     Rooms rooms;
     @Inject
     Users users;
+    @Inject
+    Moderation moderation;
     @Resource(lookup = "java:comp/DefaultManagedExecutorService")
     Executor executor;
 
@@ -63,6 +66,10 @@ public class ChatEndpoint {
         Outbox outbox = new Outbox(new SessionSink(session), executor, limits.outboxMaxFrames(),
                 limits.outboxMaxBytes());
         connection = new Connection(session.getId(), identity, outbox, encoder::encode, limits);
+        connection.address((String) session.getUserProperties().get(RemoteAddress.KEY));
+        if (admission instanceof Users.Admitted && moderation.banned(identity.key(), connection.address())) {
+            admission = new Users.Refused(ErrorCode.BANNED, Closing.BANNED, "you are banned");
+        }
         Users.Refused refusal = admission instanceof Users.Refused refused ? refused
                 : users.register(connection, handshake.resume());
         if (refusal != null) {

@@ -31,6 +31,7 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
                 first(parameters, "resume"),
                 header(request, "Origin"),
                 header(request, "Host")));
+        config.getUserProperties().put(RemoteAddress.KEY, RemoteAddress.of(request));
     }
 
     private static String first(Map<String, List<String>> values, String name) {

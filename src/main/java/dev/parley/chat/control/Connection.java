@@ -21,6 +21,7 @@ public final class Connection {
     private final RateLimiter commands;
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
     private volatile String resumeToken;
+    private volatile String address;
 
     public Connection(String id, Identity identity, Outbox outbox, Function<Event, String> encoder,
                       ChatLimits limits) {
@@ -50,6 +51,15 @@ public final class Connection {
 
     public Set<String> rooms() {
         return rooms;
+    }
+
+    /** The client's IP address as the server saw it at the handshake, or null where it could not be captured. */
+    public String address() {
+        return address;
+    }
+
+    public void address(String address) {
+        this.address = address;
     }
 
     public String resumeToken() {

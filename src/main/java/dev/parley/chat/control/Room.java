@@ -65,6 +65,15 @@ final class Room {
         }
     }
 
+    /** An operator deleted message {@code seq}: the copy kept for {@code joined} loses its text too. */
+    void redact(long seq) {
+        if (recent != null) {
+            Deque<Event.Message> redacted = new ArrayDeque<>(recent.size());
+            recent.forEach(message -> redacted.addLast(message.seq() == seq ? message.redacted() : message));
+            recent = redacted;
+        }
+    }
+
     List<Event.Message> recent() {
         return List.copyOf(recent);
     }

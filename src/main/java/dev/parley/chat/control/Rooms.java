@@ -55,6 +55,8 @@ public class Rooms {
     jakarta.enterprise.event.Event<MessagePosted> messagePosted;
     @Inject
     MessageArchive archive;
+    @Inject
+    Moderation moderation;
     @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
     ScheduledExecutorService scheduler;
     ChatLimits limits;
@@ -79,6 +81,7 @@ public class Rooms {
     /** The rooms a {@code welcome} lists: busiest first, at most 200, {@code general} always. */
     public List<String> listed() {
         return rooms.values().stream()
+                .filter(room -> !moderation.closed(room.name))
                 .sorted(Comparator.comparing((Room room) -> !GENERAL.equals(room.name))
                         .thenComparing(room -> -room.members.size())
                         .thenComparing(room -> room.name))
@@ -117,6 +120,10 @@ public class Rooms {
         }
         room.lock.lock();
         try {
+            if (moderation.closed(name)) {
+                connection.refuse(join, ErrorCode.ROOM_CLOSED, "the room " + name + " is closed");
+                return;
+            }
             Room.Member member = room.members.get(connection.userKey());
             if (member == null) {
                 member = new Room.Member(connection.user());
@@ -192,6 +199,10 @@ public class Rooms {
             replayForFormerMember(connection, say);
             return;
         }
+        if (moderation.muted(room.name, connection.userKey())) {
+            connection.refuse(say, ErrorCode.MUTED, "you are muted in " + room.name);
+            return;
+        }
         String problem = ProtocolRules.textProblem(say.text(), limits.maxTextCodePoints());
         if (problem != null) {
             connection.refuse(say, ErrorCode.TEXT_INVALID, problem);
@@ -257,6 +268,125 @@ public class Rooms {
                 : Math.max(1, Math.min(ChatLimits.HISTORY_MAX, query.limit()));
         Event.History page = archive.page(query.room(), query.before(), query.after(), limit);
         connection.send(new Event.History(page.room(), personal(page.messages(), connection), page.more()));
+    }
+
+    // ---- administration (dev.parley.admin): what operators see, and their actions' effects on the wire ----
+
+    /** A room as an operator sees it. */
+    public record Overview(String name, int members, long lastSeq, boolean closed) {
+    }
+
+    public List<Overview> overview() {
+        return rooms.values().stream()
+                .sorted(Comparator.comparing((Room room) -> room.name))
+                .map(room -> new Overview(room.name, room.members.size(), room.lastSeq, moderation.closed(room.name)))
+                .toList();
+    }
+
+    public boolean exists(String name) {
+        return rooms.containsKey(name);
+    }
+
+    /** Every member's name, sorted; empty if there is no such room. */
+    public Optional<List<String>> members(String name) {
+        Room room = rooms.get(name);
+        return room == null ? Optional.empty()
+                : Optional.of(room.members.values().stream().map(member -> member.name).sorted(Room.BY_NAME).toList());
+    }
+
+    /** Creates (and stores) a room whatever the auto-create setting says. */
+    public void create(String name) {
+        open(name);
+    }
+
+    /** Every message posted so far: seq is gap-free per room, so the sum of the rooms' latest seqs. */
+    public long messagesStored() {
+        return rooms.values().stream().mapToLong(room -> room.lastSeq).sum();
+    }
+
+    /**
+     * Removes the user from the room at once (no presence grace): each of its connections there gets {@code left}
+     * with reason {@code kicked}, the others {@code presence left}. The user may join again.
+     *
+     * @return whether the user was in the room
+     */
+    public boolean kick(String name, String userKey, String text) {
+        Room room = rooms.get(name);
+        if (room == null) {
+            return false;
+        }
+        room.lock.lock();
+        try {
+            Room.Member member = room.members.get(userKey);
+            if (member == null) {
+                return false;
+            }
+            for (Connection connection : member.connections) {
+                connection.rooms().remove(name);
+                connection.send(new Event.Left(name, "kicked", text));
+            }
+            member.connections.clear();
+            depart(room, userKey, member);
+            return true;
+        } finally {
+            room.lock.unlock();
+        }
+    }
+
+    /**
+     * Empties a room {@link Moderation#close closed} before: every member gets {@code left} with reason
+     * {@code room_closed}; joins are refused from the moment it was marked closed (checked under the same lock).
+     */
+    public void evict(String name, String text) {
+        Room room = rooms.get(name);
+        if (room == null) {
+            return;
+        }
+        room.lock.lock();
+        try {
+            for (Map.Entry<String, Room.Member> entry : room.members.entrySet()) {
+                Room.Member member = entry.getValue();
+                if (member.departure != null) {
+                    member.departure.cancel(false);
+                }
+                for (Connection connection : member.connections) {
+                    connection.rooms().remove(name);
+                    connection.send(new Event.Left(name, "room_closed", text));
+                }
+            }
+            room.members.clear();
+            room.typingForwardedAt.clear();
+            room.takePresence();
+        } finally {
+            room.lock.unlock();
+        }
+    }
+
+    /** The stored message is redacted: so is the room's recent list, and every member gets {@code deleted}. */
+    public void redacted(Event.Message message) {
+        Room room = rooms.get(message.room());
+        if (room == null) {
+            return;
+        }
+        room.lock.lock();
+        try {
+            room.redact(message.seq());
+            String frame = encoder.apply(new Event.Deleted(room.name, message.seq()));
+            room.connections().forEach(connection -> connection.sendEncoded(frame));
+        } finally {
+            room.lock.unlock();
+        }
+    }
+
+    /** A {@code notice} with {@code room} to the room's members. */
+    public boolean announce(String name, String text) {
+        Room room = rooms.get(name);
+        if (room == null) {
+            return false;
+        }
+        String frame = encoder.apply(new Event.Notice(text, name));
+        room.connections().forEach(connection -> connection.sendEncoded(frame));
+        return true;
     }
 
     private Room open(String name) {

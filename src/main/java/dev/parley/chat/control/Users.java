@@ -169,6 +169,41 @@ public class Users {
         }
     }
 
+    // ---- administration (dev.parley.admin) ----
+
+    /**
+     * A ban's effect: every connection of the user, or from the address, gets {@code error banned} and is closed
+     * with 4004.
+     *
+     * @return how many connections were closed
+     */
+    public int expel(String userKey, String address, String message) {
+        int expelled = 0;
+        for (User user : online.values()) {
+            for (Connection connection : user.connections()) {
+                boolean byName = userKey != null && userKey.equals(connection.userKey());
+                boolean byAddress = address != null && address.equals(connection.address());
+                if (byName || byAddress) {
+                    connection.reject(ErrorCode.BANNED, message, Closing.BANNED);
+                    expelled++;
+                }
+            }
+        }
+        return expelled;
+    }
+
+    /** A {@code notice} without room, to every connection. */
+    public void announce(String text) {
+        Event.Notice notice = new Event.Notice(text, null);
+        String[] frame = new String[1];
+        online.values().forEach(user -> user.connections().forEach(connection -> {
+            if (frame[0] == null) {
+                frame[0] = connection.encode(notice);
+            }
+            connection.sendEncoded(frame[0]);
+        }));
+    }
+
     /** Closes every connection, e.g. with 1001 when the application stops. */
     public void closeAll(Closing closing, String phrase) {
         online.values().forEach(user -> user.connections().forEach(c -> c.closeAfterFlush(closing, phrase)));

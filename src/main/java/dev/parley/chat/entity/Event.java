@@ -22,6 +22,7 @@ import java.util.List;
         @JsonbSubtype(alias = "typing", type = Event.Typing.class),
         @JsonbSubtype(alias = "history", type = Event.History.class),
         @JsonbSubtype(alias = "notice", type = Event.Notice.class),
+        @JsonbSubtype(alias = "deleted", type = Event.Deleted.class),
         @JsonbSubtype(alias = "error", type = Event.Error.class)
 })
 public sealed interface Event {
@@ -41,12 +42,24 @@ public sealed interface Event {
     record Presence(String room, List<String> joined, List<String> left) implements Event {
     }
 
-    /** {@code ref} is set only on the copy for the connection that posted it. */
+    /**
+     * {@code ref} is set only on the copy for the connection that posted it. An operator's deletion leaves the
+     * message in place with an empty text and {@code deleted} true (otherwise absent), so seq stays gap-free.
+     */
     record Message(String room, long seq, String from, String text,
-                   @JsonbDateFormat(TIMESTAMP) Instant at, String ref) implements Event {
+                   @JsonbDateFormat(TIMESTAMP) Instant at, String ref, Boolean deleted) implements Event {
+
+        public Message(String room, long seq, String from, String text, Instant at, String ref) {
+            this(room, seq, from, text, at, ref, null);
+        }
 
         public Message withRef(String ref) {
-            return new Message(room, seq, from, text, at, ref);
+            return new Message(room, seq, from, text, at, ref, deleted);
+        }
+
+        /** What is left of a message an operator deleted. */
+        public Message redacted() {
+            return new Message(room, seq, from, "", at, ref, Boolean.TRUE);
         }
 
         public Message withoutRef() {
@@ -65,6 +78,10 @@ public sealed interface Event {
     }
 
     record Notice(String text, String room) implements Event {
+    }
+
+    /** An operator deleted message {@code seq} of {@code room} (an extension of protocol v1). */
+    record Deleted(String room, long seq) implements Event {
     }
 
     record Error(String code, String message, @JsonbProperty("for") String forType,

@@ -63,6 +63,11 @@ public class MessageArchive {
         return store.rooms();
     }
 
+    /** An operator's deletion: the stored message keeps its seq, loses its text. */
+    public Optional<Event.Message> redact(String room, long seq) {
+        return store.redact(room, seq);
+    }
+
     public List<Event.Message> latest(String room, int count) {
         return store.latest(room, count);
     }

@@ -86,6 +86,24 @@ public class MessageStore {
         return room.lastSeq();
     }
 
+    /**
+     * Empties the text of message {@code seq} of {@code room} and marks it deleted.
+     *
+     * @return the redacted message, or empty if there is no such message
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public Optional<Event.Message> redact(String room, long seq) {
+        StoredMessage message = em.find(StoredMessage.class, new StoredMessage.Key(room, seq),
+                LockModeType.PESSIMISTIC_WRITE);
+        if (message == null) {
+            return Optional.empty();
+        }
+        if (!message.deleted()) {
+            message.redact(clock.millis());
+        }
+        return Optional.of(message.toEvent().withoutRef());
+    }
+
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public Map<String, Long> rooms() {
         Map<String, Long> rooms = new LinkedHashMap<>();
@@ -167,7 +185,8 @@ public class MessageStore {
     }
 
     private static Receipt answerRetry(StoredMessage earlier, String text) {
-        return earlier.body().equals(text) ? new Receipt.Repeated(earlier.toEvent())
+        // a retry of a message an operator deleted gets the redacted message, not a conflict: it was stored
+        return earlier.deleted() || earlier.body().equals(text) ? new Receipt.Repeated(earlier.toEvent())
                 : new Receipt.RefConflict(earlier.seq());
     }
 }

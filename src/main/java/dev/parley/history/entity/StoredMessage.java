@@ -43,6 +43,10 @@ public class StoredMessage {
     @Column(name = "ref", length = 128)
     private String ref;
 
+    /** When an operator deleted it (epoch millis), else null; the body is then empty. */
+    @Column(name = "deleted_at")
+    private Long deletedAt;
+
     protected StoredMessage() {
     }
 
@@ -73,8 +77,19 @@ public class StoredMessage {
         ref = null;
     }
 
+    public boolean deleted() {
+        return deletedAt != null;
+    }
+
+    /** Removes the text for good; the row, its seq and its ref stay, so history has no gap and retries no echo. */
+    public void redact(long at) {
+        body = "";
+        deletedAt = at;
+    }
+
     public Event.Message toEvent() {
-        return new Event.Message(room, seq, sender, body, Instant.ofEpochMilli(postedAt), ref);
+        Event.Message message = new Event.Message(room, seq, sender, body, Instant.ofEpochMilli(postedAt), ref);
+        return deleted() ? message.redacted() : message;
     }
 
     public static class Key implements Serializable {

@@ -21,6 +21,7 @@ public class ChatEndpointProvider extends ComponentProvider {
         ChatEndpoint endpoint = new ChatEndpoint();
         endpoint.rooms = fixture.rooms;
         endpoint.users = fixture.users;
+        endpoint.moderation = fixture.moderation;
         endpoint.executor = fixture.closer;
         return endpoint;
     }

@@ -24,6 +24,7 @@ public class ChatFixture implements AutoCloseable {
     public final ArchiveDouble archive = new ArchiveDouble();
     public final Users users = new Users();
     public final Rooms rooms = new Rooms();
+    public final Moderation moderation = new Moderation();
     public final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     public final ExecutorService closer = Executors.newSingleThreadExecutor();
     private final AtomicInteger ids = new AtomicInteger();
@@ -33,6 +34,7 @@ public class ChatFixture implements AutoCloseable {
         users.limits = limits;
         rooms.limits = limits;
         rooms.archive = archive;
+        rooms.moderation = moderation;
         rooms.scheduler = scheduler;
         rooms.messagePosted = new Firing(archive);
         rooms.load();

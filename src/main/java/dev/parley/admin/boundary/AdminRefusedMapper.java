@@ -1,0 +1,20 @@
+package dev.parley.admin.boundary;
+
+import dev.parley.admin.control.AdminRefused;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+
+/** A refused admin request: 404 when there is nothing to act on, else 400; the reason as {@code {"error": …}}. */
+@Provider
+public class AdminRefusedMapper implements ExceptionMapper<AdminRefused> {
+
+    @Override
+    public Response toResponse(AdminRefused refused) {
+        Response.Status status = refused.why() == AdminRefused.Why.NOT_FOUND
+                ? Response.Status.NOT_FOUND : Response.Status.BAD_REQUEST;
+        return Response.status(status).type(MediaType.APPLICATION_JSON)
+                .entity(AdminResource.error(refused.getMessage())).build();
+    }
+}

@@ -1,0 +1,180 @@
+package dev.parley.admin.boundary;
+
+import dev.parley.admin.control.AdminRefused;
+import dev.parley.admin.control.Administration;
+import dev.parley.chat.control.Rooms;
+
+import java.util.function.Supplier;
+
+/**
+ * The MXBean's implementation: every call goes to {@link Administration}, an EJB proxy, because JMX threads have no
+ * EE context of their own. The actor in the audit trail is {@code jmx}: the JMX connector's user is not visible to
+ * the application. Only JDK exceptions leave here, so a console without Parley's classes can show them.
+ */
+public class ChatAdmin implements ChatAdminMXBean {
+
+    static final String ACTOR = "jmx";
+
+    private final Administration administration;
+
+    public ChatAdmin(Administration administration) {
+        this.administration = administration;
+    }
+
+    @Override
+    public int getConnections() {
+        return call(() -> administration.stats().connections());
+    }
+
+    @Override
+    public int getRooms() {
+        return call(() -> administration.stats().rooms());
+    }
+
+    @Override
+    public long getMessagesStored() {
+        return call(() -> administration.stats().messagesStored());
+    }
+
+    @Override
+    public double getMessagesPerSecond() {
+        return call(() -> administration.stats().messagesPerSecond());
+    }
+
+    @Override
+    public long getUptime() {
+        return call(() -> administration.stats().uptimeSeconds());
+    }
+
+    @Override
+    public RoomInfo[] listRooms() {
+        return call(() -> administration.rooms().stream().map(ChatAdmin::info).toArray(RoomInfo[]::new));
+    }
+
+    @Override
+    public String[] listMembers(String room) {
+        return call(() -> administration.members(room).toArray(String[]::new));
+    }
+
+    @Override
+    public String kick(String room, String user, String reason) {
+        return call(() -> {
+            administration.kick(ACTOR, room, user, reason);
+            return "kicked " + user + " from " + room;
+        });
+    }
+
+    @Override
+    public String ban(String user, long seconds, String reason) {
+        return call(() -> {
+            administration.ban(ACTOR, user, seconds, reason);
+            return "banned " + user + for_(seconds);
+        });
+    }
+
+    @Override
+    public String banAddress(String address, long seconds, String reason) {
+        return call(() -> {
+            administration.banAddress(ACTOR, address, seconds, reason);
+            return "banned address " + address + for_(seconds);
+        });
+    }
+
+    @Override
+    public String unban(String user) {
+        return call(() -> {
+            administration.unban(ACTOR, user);
+            return "unbanned " + user;
+        });
+    }
+
+    @Override
+    public String unbanAddress(String address) {
+        return call(() -> {
+            administration.unbanAddress(ACTOR, address);
+            return "unbanned address " + address;
+        });
+    }
+
+    @Override
+    public String mute(String room, String user, long seconds) {
+        return call(() -> {
+            administration.mute(ACTOR, room, user, seconds);
+            return "muted " + user + " in " + room + for_(seconds);
+        });
+    }
+
+    @Override
+    public String unmute(String room, String user) {
+        return call(() -> {
+            administration.unmute(ACTOR, room, user);
+            return "unmuted " + user + " in " + room;
+        });
+    }
+
+    @Override
+    public String createRoom(String room) {
+        return call(() -> {
+            administration.createRoom(ACTOR, room);
+            return "room " + room + " is open";
+        });
+    }
+
+    @Override
+    public String closeRoom(String room, String reason) {
+        return call(() -> {
+            administration.closeRoom(ACTOR, room, reason);
+            return "closed " + room;
+        });
+    }
+
+    @Override
+    public String reopenRoom(String room) {
+        return call(() -> {
+            administration.reopenRoom(ACTOR, room);
+            return "reopened " + room;
+        });
+    }
+
+    @Override
+    public String deleteMessage(String room, long seq, String reason) {
+        return call(() -> {
+            administration.deleteMessage(ACTOR, room, seq, reason);
+            return "deleted message " + seq + " of " + room;
+        });
+    }
+
+    @Override
+    public String announce(String text) {
+        return call(() -> {
+            administration.announce(ACTOR, text);
+            return "announced to everyone";
+        });
+    }
+
+    @Override
+    public String announce(String room, String text) {
+        return call(() -> {
+            administration.announce(ACTOR, room, text);
+            return "announced in " + room;
+        });
+    }
+
+    private static String for_(long seconds) {
+        return seconds == 0 ? " permanently" : " for " + seconds + " s";
+    }
+
+    private static RoomInfo info(Rooms.Overview room) {
+        return new RoomInfo(room.name(), room.members(), room.lastSeq(), room.closed());
+    }
+
+    private static <T> T call(Supplier<T> operation) {
+        try {
+            return operation.get();
+        } catch (AdminRefused refused) {
+            throw new IllegalArgumentException(refused.getMessage());
+        } catch (RuntimeException failed) {
+            throw new IllegalStateException("Parley failed: " + failed, null);
+        }
+    }
+}

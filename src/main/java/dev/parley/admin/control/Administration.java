@@ -1,0 +1,371 @@
+package dev.parley.admin.control;
+
+import dev.parley.admin.entity.AuditView;
+import dev.parley.admin.entity.Ban;
+import dev.parley.admin.entity.BanView;
+import dev.parley.admin.entity.ClosedRoom;
+import dev.parley.admin.entity.Mute;
+import dev.parley.admin.entity.MuteView;
+import dev.parley.admin.entity.Stats;
+import dev.parley.chat.control.Moderation;
+import dev.parley.chat.control.ProtocolRules;
+import dev.parley.chat.control.Rooms;
+import dev.parley.chat.control.Users;
+import dev.parley.chat.entity.Event;
+import dev.parley.chat.entity.Identity;
+import dev.parley.history.boundary.MessageArchive;
+import dev.parley.settings.Settings;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.Timer;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+
+import java.io.Serializable;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/**
+ * Every operator action, for the REST API and the MXBean alike: check the input, store the restriction, make chat
+ * enforce it and show it on the wire, arm its timer, write the audit row. An EJB, so a call from a JMX thread (which
+ * has no EE context) gets the container's context like any other.
+ *
+ * <p>Timed bans and mutes end with non-persistent timers (Liberty's EJB Lite ignores persistent ones), re-armed at
+ * startup from the stored restrictions; chat compares the end time at every check, so a restriction never outlives
+ * its time even if its timer is late.
+ */
+@Singleton
+@Startup
+@DependsOn("Rooms")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class Administration {
+
+    private static final Logger LOG = Logger.getLogger(Administration.class.getName());
+    private static final Pattern ADDRESS = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+    static final int MAX_REASON = 1000;
+
+    @Inject
+    Rooms rooms;
+    @Inject
+    Users users;
+    @Inject
+    Moderation moderation;
+    @Inject
+    MessageArchive archive;
+    @Inject
+    ModerationStore store;
+    @Inject
+    AuditTrail audit;
+    @Resource
+    TimerService timers;
+    @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
+    ScheduledExecutorService scheduler;
+
+    Clock clock = Clock.systemUTC();
+    AdminSettings settings;
+    private long startedAt;
+    private final Deque<long[]> samples = new ArrayDeque<>();
+    private ScheduledFuture<?> sampling;
+
+    /** What a timer ends: a ban ({@code user}/{@code address}) or a mute, if it still ends at {@code until}. */
+    record Expiry(String kind, String subject, String room, long until) implements Serializable {
+    }
+
+    @PostConstruct
+    void start() {
+        settings = AdminSettings.from(Settings.fromEnvironment());
+        startedAt = clock.millis();
+        for (Ban ban : store.bans()) {
+            if (Ban.USER.equals(ban.kind())) {
+                moderation.banUser(ban.subject(), ban.until());
+            } else {
+                moderation.banAddress(ban.subject(), ban.until());
+            }
+            arm(new Expiry(ban.kind(), ban.subject(), null, ban.until()));
+        }
+        for (Mute mute : store.mutes()) {
+            moderation.mute(mute.room(), mute.userKey(), mute.until());
+            arm(new Expiry("mute", mute.userKey(), mute.room(), mute.until()));
+        }
+        store.closedRooms().forEach(moderation::close);
+        sampling = scheduler.scheduleAtFixedRate(this::sample, 0, 1, TimeUnit.SECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        if (sampling != null) {
+            sampling.cancel(false);
+        }
+    }
+
+    // ---- what an operator sees ----
+
+    public Stats stats() {
+        return new Stats(users.connectionCount(), rooms.roomCount(), rooms.messagesStored(), messagesPerSecond(),
+                (clock.millis() - startedAt) / 1000);
+    }
+
+    public List<Rooms.Overview> rooms() {
+        return rooms.overview();
+    }
+
+    public List<String> members(String room) {
+        return rooms.members(room).orElseThrow(() -> AdminRefused.notFound("there is no room " + room));
+    }
+
+    public List<BanView> bans() {
+        return store.bans().stream().map(Ban::view).toList();
+    }
+
+    public List<MuteView> mutes() {
+        return store.mutes().stream().map(Mute::view).toList();
+    }
+
+    public List<AuditView> audit(int limit) {
+        return audit.latest(Math.max(1, Math.min(limit, settings.auditShown())));
+    }
+
+    // ---- actions; actor is the principal's name, or "jmx" ----
+
+    public void kick(String actor, String room, String user, String reason) {
+        existingRoom(room);
+        userName(user);
+        if (!rooms.kick(room, Identity.keyOf(user), reason(reason))) {
+            throw AdminRefused.notFound(user + " is not in " + room);
+        }
+        audit.record(actor, "kick", room + "/" + user, reason(reason));
+    }
+
+    /** Bans a user name (a guest is its name) for {@code seconds}, 0 = permanently. */
+    public void ban(String actor, String user, long seconds, String reason) {
+        userName(user);
+        banSubject(actor, Ban.USER, Identity.keyOf(user), seconds, reason);
+    }
+
+    public void banAddress(String actor, String address, long seconds, String reason) {
+        if (address == null || !ADDRESS.matcher(address).matches()) {
+            throw AdminRefused.invalid("an address is an IPv4 or IPv6 literal, e.g. 10.0.0.7");
+        }
+        banSubject(actor, Ban.ADDRESS, address, seconds, reason);
+    }
+
+    public void unban(String actor, String user) {
+        userName(user);
+        liftBan(actor, Ban.USER, Identity.keyOf(user));
+    }
+
+    public void unbanAddress(String actor, String address) {
+        liftBan(actor, Ban.ADDRESS, address);
+    }
+
+    public void mute(String actor, String room, String user, long seconds) {
+        existingRoom(room);
+        userName(user);
+        long until = until(seconds);
+        String key = Identity.keyOf(user);
+        store.mute(new Mute(room, key, until, clock.millis(), actor));
+        moderation.mute(room, key, until);
+        arm(new Expiry("mute", key, room, until));
+        audit.record(actor, "mute", room + "/" + user, seconds == 0 ? "permanent" : seconds + " s");
+    }
+
+    public void unmute(String actor, String room, String user) {
+        userName(user);
+        String key = Identity.keyOf(user);
+        if (store.unmute(room, key, null).isEmpty()) {
+            throw AdminRefused.notFound(user + " is not muted in " + room);
+        }
+        moderation.unmute(room, key, null);
+        audit.record(actor, "unmute", room + "/" + user, null);
+    }
+
+    /** Creates the room (whatever auto-create says), or reopens it if it was closed. */
+    public void createRoom(String actor, String room) {
+        if (!ProtocolRules.isRoomName(room)) {
+            throw AdminRefused.invalid("a room name is 1 to 32 of a-z, 0-9, '_' and '-'");
+        }
+        rooms.create(room);
+        if (store.reopen(room)) {
+            moderation.reopen(room);
+        }
+        audit.record(actor, "create-room", room, null);
+    }
+
+    public void closeRoom(String actor, String room, String reason) {
+        existingRoom(room);
+        store.close(new ClosedRoom(room, reason(reason), clock.millis(), actor));
+        moderation.close(room);
+        rooms.evict(room, reason(reason));
+        audit.record(actor, "close-room", room, reason(reason));
+    }
+
+    public void reopenRoom(String actor, String room) {
+        existingRoom(room);
+        if (!store.reopen(room)) {
+            throw AdminRefused.notFound("the room " + room + " is not closed");
+        }
+        moderation.reopen(room);
+        audit.record(actor, "reopen-room", room, null);
+    }
+
+    public void deleteMessage(String actor, String room, long seq, String reason) {
+        existingRoom(room);
+        Event.Message redacted = archive.redact(room, seq)
+                .orElseThrow(() -> AdminRefused.notFound("there is no message " + seq + " in " + room));
+        rooms.redacted(redacted);
+        audit.record(actor, "delete-message", room + "#" + seq, reason(reason));
+    }
+
+    /** A {@code notice} to everyone connected. */
+    public void announce(String actor, String text) {
+        announcement(text);
+        users.announce(text);
+        audit.record(actor, "announce", null, text);
+    }
+
+    /** A {@code notice} to the members of one room. */
+    public void announce(String actor, String room, String text) {
+        existingRoom(room);
+        announcement(text);
+        rooms.announce(room, text);
+        audit.record(actor, "announce", room, text);
+    }
+
+    // ---- timers ----
+
+    @Timeout
+    void expire(Timer timer) {
+        if (!(timer.getInfo() instanceof Expiry expiry)) {
+            return;
+        }
+        boolean ended;
+        String target;
+        if ("mute".equals(expiry.kind())) {
+            ended = store.unmute(expiry.room(), expiry.subject(), expiry.until()).isPresent();
+            moderation.unmute(expiry.room(), expiry.subject(), expiry.until());
+            target = expiry.room() + "/" + expiry.subject();
+        } else {
+            ended = store.unban(expiry.kind(), expiry.subject(), expiry.until()).isPresent();
+            if (Ban.USER.equals(expiry.kind())) {
+                moderation.unbanUser(expiry.subject(), expiry.until());
+            } else {
+                moderation.unbanAddress(expiry.subject(), expiry.until());
+            }
+            target = Ban.idOf(expiry.kind(), expiry.subject());
+        }
+        if (ended) {
+            audit.record("expiry", "mute".equals(expiry.kind()) ? "mute-ended" : "ban-ended", target, null);
+        }
+    }
+
+    /** A non-persistent timer at the restriction's end (at once if that has passed); none for a permanent one. */
+    private void arm(Expiry expiry) {
+        if (expiry.until() == Moderation.PERMANENT) {
+            return;
+        }
+        long delay = Math.max(0, expiry.until() - clock.millis());
+        timers.createSingleActionTimer(delay, new TimerConfig(expiry, false));
+    }
+
+    private void banSubject(String actor, String kind, String subject, long seconds, String reason) {
+        long until = until(seconds);
+        String why = reason(reason);
+        store.ban(new Ban(kind, subject, until, why, clock.millis(), actor));
+        if (Ban.USER.equals(kind)) {
+            moderation.banUser(subject, until);
+        } else {
+            moderation.banAddress(subject, until);
+        }
+        int expelled = users.expel(Ban.USER.equals(kind) ? subject : null, Ban.ADDRESS.equals(kind) ? subject : null,
+                why == null ? "you are banned" : "you are banned: " + why);
+        arm(new Expiry(kind, subject, null, until));
+        LOG.fine(() -> "ban of " + kind + " " + subject + " closed " + expelled + " connections");
+        audit.record(actor, "ban", Ban.idOf(kind, subject),
+                (seconds == 0 ? "permanent" : seconds + " s") + (why == null ? "" : ": " + why));
+    }
+
+    private void liftBan(String actor, String kind, String subject) {
+        if (store.unban(kind, subject, null).isEmpty()) {
+            throw AdminRefused.notFound(Ban.idOf(kind, subject) + " is not banned");
+        }
+        if (Ban.USER.equals(kind)) {
+            moderation.unbanUser(subject, null);
+        } else {
+            moderation.unbanAddress(subject, null);
+        }
+        audit.record(actor, "unban", Ban.idOf(kind, subject), null);
+    }
+
+    private long until(long seconds) {
+        if (seconds < 0) {
+            throw AdminRefused.invalid("seconds must be 0 (permanent) or more");
+        }
+        return seconds == 0 ? Moderation.PERMANENT : clock.millis() + seconds * 1000;
+    }
+
+    private void existingRoom(String room) {
+        if (room == null || !rooms.exists(room)) {
+            throw AdminRefused.notFound("there is no room " + room);
+        }
+    }
+
+    private static void userName(String user) {
+        if (!ProtocolRules.isUserName(user)) {
+            throw AdminRefused.invalid("a user name is 1 to 32 letters, digits, '_', '-' or '.'");
+        }
+    }
+
+    private static String reason(String reason) {
+        if (reason == null || reason.isBlank()) {
+            return null;
+        }
+        if (reason.length() > MAX_REASON) {
+            throw AdminRefused.invalid("a reason is at most " + MAX_REASON + " characters");
+        }
+        return reason.strip();
+    }
+
+    private static void announcement(String text) {
+        String problem = ProtocolRules.textProblem(text, 4000);
+        if (problem != null) {
+            throw AdminRefused.invalid("announcement: " + problem);
+        }
+    }
+
+    private synchronized void sample() {
+        long now = System.nanoTime();
+        samples.addLast(new long[] {now, rooms.messagesStored()});
+        long window = settings.rateWindow().toNanos();
+        while (samples.size() > 2 && now - samples.peekFirst()[0] > window) {
+            samples.removeFirst();
+        }
+    }
+
+    private synchronized double messagesPerSecond() {
+        if (samples.size() < 2) {
+            return 0;
+        }
+        long[] first = samples.peekFirst();
+        long[] last = samples.peekLast();
+        double seconds = (last[0] - first[0]) / 1e9;
+        return seconds <= 0 ? 0 : Math.round((last[1] - first[1]) / seconds * 10) / 10.0;
+    }
+}
