@@ -12,6 +12,7 @@ import dev.parley.chat.entity.ErrorCode;
 import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.Handshake;
 import dev.parley.chat.entity.Identity;
+import dev.parley.ops.control.Metrics;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -47,6 +48,8 @@ public class ChatEndpoint {
     @Inject
     Users users;
     @Inject
+    Metrics metrics;
+    @Inject
     Moderation moderation;
     @Resource(lookup = "java:comp/DefaultManagedExecutorService")
     Executor executor;
@@ -64,7 +67,7 @@ public class ChatEndpoint {
         Identity identity = admission instanceof Users.Admitted admitted ? admitted.identity()
                 : new Identity(String.valueOf(handshake.name()), false);
         Outbox outbox = new Outbox(new SessionSink(session), executor, limits.outboxMaxFrames(),
-                limits.outboxMaxBytes());
+                limits.outboxMaxBytes(), metrics::closed);
         connection = new Connection(session.getId(), identity, outbox, encoder::encode, limits);
         connection.address((String) session.getUserProperties().get(RemoteAddress.KEY));
         if (admission instanceof Users.Admitted && moderation.banned(identity.key(), connection.address())) {
@@ -78,6 +81,7 @@ public class ChatEndpoint {
             return;
         }
         admitted = true;
+        metrics.connectionOpened();
         LOG.fine(() -> "connected " + connection);
         connection.send(new Event.Welcome(Event.PROTOCOL, connection.user(), connection.resumeToken(),
                 rooms.listed()));

@@ -26,7 +26,8 @@ public record ChatLimits(
         Duration largeRoomPresenceInterval,
         Duration typingInterval,
         int outboxMaxFrames,
-        long outboxMaxBytes) {
+        long outboxMaxBytes,
+        int outboxWriterThreads) {
 
     /** Protocol v1 fixes these; they are not settings. */
     public static final int MEMBERS_LISTED = 100;
@@ -53,7 +54,8 @@ public record ChatLimits(
                 settings.millis("parley.presence.large-room-interval-ms", Duration.ofSeconds(1)),
                 settings.millis("parley.typing.interval-ms", Duration.ofSeconds(2)),
                 settings.integer("parley.outbox.max-frames", 1000),
-                settings.number("parley.outbox.max-bytes", 1L << 20));
+                settings.number("parley.outbox.max-bytes", 1L << 20),
+                settings.integer("parley.outbox.writer-threads", Runtime.getRuntime().availableProcessors()));
     }
 
     public static ChatLimits defaults() {

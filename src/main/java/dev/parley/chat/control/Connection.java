@@ -85,6 +85,15 @@ public final class Connection {
         outbox.offer(frame);
     }
 
+    /** Queues a frame encoded once for many recipients; {@link #flush} sends it. */
+    public void enqueueEncoded(String frame) {
+        outbox.enqueue(frame);
+    }
+
+    public void flush() {
+        outbox.flush();
+    }
+
     public String encode(Event event) {
         return encoder.apply(event);
     }

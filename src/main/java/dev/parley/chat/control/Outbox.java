@@ -9,6 +9,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -32,25 +33,50 @@ public final class Outbox {
     private final AtomicLong chars = new AtomicLong();
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final IntConsumer closedWith;
 
     public Outbox(FrameSink sink, Executor closer, int maxFrames, long maxChars) {
+        this(sink, closer, maxFrames, maxChars, code -> { });
+    }
+
+    /** @param closedWith told the close code once, when the server closes this connection (for the metrics) */
+    public Outbox(FrameSink sink, Executor closer, int maxFrames, long maxChars, IntConsumer closedWith) {
         this.sink = sink;
         this.closer = closer;
         this.maxFrames = maxFrames;
         this.maxChars = maxChars;
+        this.closedWith = closedWith;
     }
 
+    /** Queues the frame and, if no send is in flight, sends it on this thread. */
     public void offer(String frame) {
+        if (enqueue(frame)) {
+            startWriting();
+        }
+    }
+
+    /**
+     * Queues the frame without starting a send: a broadcast queues to every member while it holds its room's lock
+     * and leaves the sending to {@link #flush} on a writer thread.
+     *
+     * @return false when the outbox is closed or the frame overflowed it
+     */
+    public boolean enqueue(String frame) {
         if (closed.get()) {
-            return;
+            return false;
         }
         int queuedFrames = frames.incrementAndGet();
         long queuedChars = chars.addAndGet(frame.length());
         if (queuedFrames > maxFrames || queuedChars > maxChars) {
             closeNow(Closing.TOO_SLOW.reason("outbound queue overflowed"));
-            return;
+            return false;
         }
         queue.add(frame);
+        return true;
+    }
+
+    /** Starts sending what is queued, unless a send is already in flight (its completion carries on). */
+    public void flush() {
         startWriting();
     }
 
@@ -67,6 +93,7 @@ public final class Outbox {
     public void closeNow(CloseReason reason) {
         if (closed.compareAndSet(false, true)) {
             queue.clear();
+            closedWith.accept(reason.getCloseCode().getCode());
             closer.execute(() -> sink.close(reason));
         }
     }

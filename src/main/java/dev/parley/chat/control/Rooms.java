@@ -8,6 +8,7 @@ import dev.parley.chat.entity.Identity;
 import dev.parley.chat.entity.MessagePosted;
 import dev.parley.chat.entity.Receipt;
 import dev.parley.history.boundary.MessageArchive;
+import dev.parley.ops.control.Metrics;
 import dev.parley.settings.Settings;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
@@ -23,6 +24,7 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +57,10 @@ public class Rooms {
     jakarta.enterprise.event.Event<MessagePosted> messagePosted;
     @Inject
     MessageArchive archive;
+    @Inject
+    Metrics metrics;
+    @Inject
+    FrameWriters writers;
     @Inject
     Moderation moderation;
     @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
@@ -411,16 +417,21 @@ public class Rooms {
     private void broadcast(Room room, Event.Message message, Connection sender) {
         room.lastSeq = message.seq();
         room.remember(message, ChatLimits.JOINED_HISTORY);
+        long start = System.nanoTime();
         String frame = encoder.apply(message.withoutRef());
+        List<Connection> recipients = new ArrayList<>(room.members.size() + 1);
         for (Room.Member member : room.members.values()) {
             for (Connection connection : member.connections) {
                 if (connection == sender && message.ref() != null) {
                     connection.send(message);
                 } else {
-                    connection.sendEncoded(frame);
+                    connection.enqueueEncoded(frame);
+                    recipients.add(connection);
                 }
             }
         }
+        writers.flush(recipients);
+        metrics.fannedOut(recipients.size() + (message.ref() != null ? 1 : 0), System.nanoTime() - start);
     }
 
     private void departAfterGrace(Room room, String userKey) {

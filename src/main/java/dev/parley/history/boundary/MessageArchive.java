@@ -5,6 +5,7 @@ import dev.parley.chat.entity.Identity;
 import dev.parley.chat.entity.MessagePosted;
 import dev.parley.chat.entity.Receipt;
 import dev.parley.history.control.MessageStore;
+import dev.parley.ops.control.Metrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -28,10 +29,17 @@ public class MessageArchive {
 
     @Inject
     MessageStore store;
+    @Inject
+    Metrics metrics;
 
     public void onMessagePosted(@Observes MessagePosted posted) {
         try {
-            posted.receipt().complete(store(posted));
+            long start = System.nanoTime();
+            Receipt receipt = store(posted);
+            if (receipt instanceof Receipt.Stored) {
+                metrics.stored(System.nanoTime() - start);
+            }
+            posted.receipt().complete(receipt);
         } catch (RuntimeException failed) {
             posted.receipt().completeExceptionally(failed);
         }

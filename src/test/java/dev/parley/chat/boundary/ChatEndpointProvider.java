@@ -23,6 +23,8 @@ public class ChatEndpointProvider extends ComponentProvider {
         endpoint.users = fixture.users;
         endpoint.moderation = fixture.moderation;
         endpoint.executor = fixture.closer;
+        endpoint.metrics = fixture.metrics;
+
         return endpoint;
     }
 

@@ -26,7 +26,8 @@ class ChatWebSocketTest {
         ChatEndpointProvider.fixture = new ChatFixture(Map.of(
                 "parley.rate.commands-burst", "5",
                 "parley.rate.commands-per-second", "1"));
-        server = new Server("localhost", 0, "/", Map.of(), ChatEndpoint.class);
+        // -1: a free port (Tyrus reads 0 as its fixed default 8025, which parallel builds on one machine share)
+        server = new Server("localhost", -1, "/", Map.of(), ChatEndpoint.class);
         server.start();
         base = new URL("http://localhost:" + server.getPort() + "/");
     }

@@ -2,6 +2,7 @@ package dev.parley.chat.control;
 
 import dev.parley.chat.entity.Identity;
 import dev.parley.chat.entity.MessagePosted;
+import dev.parley.ops.control.Metrics;
 import dev.parley.settings.Settings;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.NotificationOptions;
@@ -17,13 +18,17 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Users and Rooms wired as the container wires them, with the archive double and plain executors. */
+/**
+ * Users and Rooms wired as the container wires them, with the archive double and plain executors; broadcasts start
+ * their sends on the posting thread, so a test sees every frame once the call returns.
+ */
 public class ChatFixture implements AutoCloseable {
 
     public final ChatLimits limits;
     public final ArchiveDouble archive = new ArchiveDouble();
     public final Users users = new Users();
     public final Rooms rooms = new Rooms();
+    public final Metrics metrics = new Metrics();
     public final Moderation moderation = new Moderation();
     public final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     public final ExecutorService closer = Executors.newSingleThreadExecutor();
@@ -34,6 +39,8 @@ public class ChatFixture implements AutoCloseable {
         users.limits = limits;
         rooms.limits = limits;
         rooms.archive = archive;
+        rooms.metrics = metrics;
+        rooms.writers = new FrameWriters(Runnable::run, 1);
         rooms.moderation = moderation;
         rooms.scheduler = scheduler;
         rooms.messagePosted = new Firing(archive);

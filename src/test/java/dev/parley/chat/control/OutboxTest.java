@@ -60,6 +60,27 @@ class OutboxTest {
     }
 
     @Test
+    void enqueueSendsNothingUntilFlushAndTheCloseCodeIsTold() {
+        List<Integer> closes = new ArrayList<>();
+        Outbox counted = new Outbox(sink, Runnable::run, 3, 1000, closes::add);
+
+        assertTrue(counted.enqueue("a"));
+        assertTrue(counted.enqueue("b"));
+        assertEquals(List.of(), sink.started, "a broadcast's thread only queues");
+
+        counted.flush();
+        counted.flush();
+        assertEquals(List.of("a"), sink.started, "one send in flight however often flushed");
+        sink.completeOne();
+        assertEquals(List.of("a", "b"), sink.started, "the completion carries on");
+
+        assertTrue(counted.enqueue("c"));
+        assertTrue(counted.enqueue("d"));
+        assertFalse(counted.enqueue("e"), "over the bound of 3 unsent frames");
+        assertEquals(List.of(Closing.TOO_SLOW.getCode()), closes);
+    }
+
+    @Test
     void aQueueOverItsFrameBoundClosesWith4008AndTakesNoMore() {
         cut.offer("a");
         cut.offer("b");

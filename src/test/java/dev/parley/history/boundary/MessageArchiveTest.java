@@ -4,6 +4,7 @@ import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.MessagePosted;
 import dev.parley.chat.entity.Receipt;
 import dev.parley.history.control.MessageStore;
+import dev.parley.ops.control.Metrics;
 import jakarta.persistence.PersistenceException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,7 @@ class MessageArchiveTest {
         store = new StoreDouble();
         cut = new MessageArchive();
         cut.store = store;
+        cut.metrics = new Metrics();
     }
 
     @Test

@@ -1,0 +1,143 @@
+package dev.parley.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One WebSocket connection on the JDK client. Frames are reassembled and handed to the scenario's
+ * {@link Handler} on the client's callback thread, one at a time per connection. Sends are chained, because the JDK
+ * allows one outstanding send per socket. The connections share a few {@link HttpClient}s (each one selector thread)
+ * and a small callback pool: thousands of connections per thread.
+ */
+final class Client implements WebSocket.Listener {
+
+    interface Handler {
+        void onFrame(Client client, String frame);
+
+        default void onClose(Client client, int code, String reason) {
+        }
+    }
+
+    private static final int SELECTORS = Integer.getInteger("bench.selectors", 4);
+    private static final ExecutorService CALLBACKS = Executors.newFixedThreadPool(
+            Integer.getInteger("bench.callback-threads", Math.max(2, Runtime.getRuntime().availableProcessors())),
+            daemon("bench-callback"));
+    private static final HttpClient[] HTTP = new HttpClient[SELECTORS];
+    private static final AtomicInteger NEXT = new AtomicInteger();
+
+    static {
+        for (int i = 0; i < SELECTORS; i++) {
+            HTTP[i] = HttpClient.newBuilder().executor(CALLBACKS).connectTimeout(Duration.ofSeconds(30)).build();
+        }
+    }
+
+    final int index;
+    final String name;
+    final String room;
+    private final Handler handler;
+    private final StringBuilder partial = new StringBuilder();
+    private volatile WebSocket socket;
+    private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
+    /** Completes when the connection can take part: joined its room (Parley) or open (raw). */
+    final CompletableFuture<Client> ready = new CompletableFuture<>();
+
+    private Client(int index, String name, String room, Handler handler) {
+        this.index = index;
+        this.name = name;
+        this.room = room;
+        this.handler = handler;
+    }
+
+    static CompletableFuture<Client> connect(URI uri, int index, String name, String room, Handler handler) {
+        Client client = new Client(index, name, room, handler);
+        HttpClient http = HTTP[Math.floorMod(NEXT.getAndIncrement(), SELECTORS)];
+        return http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30)).buildAsync(uri, client)
+                .thenApply(ws -> client);
+    }
+
+    static ThreadFactory daemon(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    static Executor callbacks() {
+        return CALLBACKS;
+    }
+
+    void send(String frame) {
+        synchronized (this) {
+            WebSocket ws = socket;
+            sending = sending.thenCompose(done -> ws.sendText(frame, true));
+        }
+    }
+
+    void close() {
+        WebSocket ws = socket;
+        if (ws != null) {
+            synchronized (this) {
+                sending = sending.thenCompose(done -> ws.sendClose(WebSocket.NORMAL_CLOSURE, ""))
+                        .exceptionally(failed -> null);
+            }
+        }
+    }
+
+    void abort() {
+        WebSocket ws = socket;
+        if (ws != null) {
+            ws.abort();
+        }
+    }
+
+    @Override
+    public void onOpen(WebSocket webSocket) {
+        socket = webSocket;
+        webSocket.request(1);
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        if (!last) {
+            partial.append(data);
+        } else if (partial.length() > 0) {
+            partial.append(data);
+            String frame = partial.toString();
+            partial.setLength(0);
+            handler.onFrame(this, frame);
+        } else {
+            handler.onFrame(this, data.toString());
+        }
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        handler.onClose(this, statusCode, reason);
+        return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+        handler.onClose(this, 1006, String.valueOf(error));
+    }
+}

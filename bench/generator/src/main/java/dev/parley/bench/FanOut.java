@@ -1,0 +1,217 @@
+package dev.parley.bench;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * R rooms of M members; posts at a total rate, each from the next member in turn (so no connection nears Parley's
+ * posting limit); every receiver records the delay from the send time carried in the text, and checks that it
+ * gets each message once and in order (per sender; on Parley also seq without gaps). The sender's own copy is the
+ * echo: post-to-echo latency, which is what the persistence scenario reports.
+ *
+ * <p>Options: {@code --rooms 1 --members 1000 --rate 20 --duration 30 --warmup 5 --drain 30 --refs true}; with
+ * {@code --require-exact} the process fails (exit 1) unless every delivery arrived once and in order.
+ */
+final class FanOut implements Client.Handler {
+
+    private final int rooms;
+    private final int members;
+    private final double rate;
+    private final boolean refs;
+    private final Recorder delivery = new Recorder(3);
+    private final Recorder echo = new Recorder(3);
+    private final AtomicLong delivered = new AtomicLong();
+    private final LongAdder outOfOrder = new LongAdder();
+    private final LongAdder seqGaps = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+    private final LongAdder closed = new LongAdder();
+    private final Map<String, LongAdder> errorCodes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integer, LongAdder> closeCodes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final long[] lastSeq;
+    private final Map<Integer, Integer>[] lastBySender;
+    private volatile long windowStart = Long.MAX_VALUE;
+    private volatile long windowEnd = Long.MAX_VALUE;
+    private volatile boolean finished;
+
+    @SuppressWarnings("unchecked")
+    FanOut(Options options) {
+        rooms = options.integer("rooms", 1);
+        members = options.integer("members", 1000);
+        rate = options.decimal("rate", 20);
+        refs = Boolean.parseBoolean(options.string("refs", "true"));
+        lastSeq = new long[rooms * members];
+        lastBySender = new Map[rooms * members];
+        for (int i = 0; i < lastBySender.length; i++) {
+            lastBySender[i] = new HashMap<>();
+        }
+    }
+
+    String roomOf(String run, int client) {
+        return "b" + run + "-" + client / members;
+    }
+
+    @Override
+    public void onFrame(Client client, String frame) {
+        String type = Json.type(frame);
+        if ("error".equals(type)) {
+            errors.increment();
+            errorCodes.computeIfAbsent(String.valueOf(Json.string(frame, "code")), code -> new LongAdder()).increment();
+            return;
+        }
+        if (!"message".equals(type) && !"say".equals(type)) {
+            return;
+        }
+        long now = System.nanoTime();
+        String text = Json.string(frame, "text");
+        if (text == null || !text.startsWith("b ")) {
+            return;
+        }
+        String[] parts = text.split(" ");
+        int sender = Integer.parseInt(parts[1]);
+        int n = Integer.parseInt(parts[2]);
+        long sentAt = Long.parseLong(parts[3]);
+        delivered.incrementAndGet();
+        Integer last = lastBySender[client.index].put(sender, n);
+        if (last != null && n != last + 1) {
+            outOfOrder.increment();
+        }
+        long seq = Json.number(frame, "seq");
+        if (seq >= 0) {
+            if (lastSeq[client.index] != 0 && seq != lastSeq[client.index] + 1) {
+                seqGaps.increment();
+            }
+            lastSeq[client.index] = seq;
+        }
+        if (sentAt >= windowStart && sentAt < windowEnd) {
+            long micros = Math.max(0, (now - sentAt) / 1000);
+            (sender == client.index ? echo : delivery).recordValue(micros);
+        }
+    }
+
+    @Override
+    public void onClose(Client client, int code, String reason) {
+        if (finished) {
+            return;  // our own abort at the end
+        }
+        closed.increment();
+        closeCodes.computeIfAbsent(code, c -> new LongAdder()).increment();
+    }
+
+    void run(Options options, Target target) throws Exception {
+        int duration = options.integer("duration", 30);
+        int warmup = options.integer("warmup", 5);
+        int drain = options.integer("drain", 30);
+        String run = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
+        ServerProbe server = ServerProbe.of(options, target);
+        Results results = new Results(options, target, server);
+        Fleet fleet = new Fleet(target, "b" + run + "-", options.integer("concurrency", 200));
+        long connectStart = System.nanoTime();
+        List<Client> clients = fleet.open(0, rooms * members, i -> roomOf(run, i), this,
+                options.integer("connect-timeout", 300));
+        double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
+        System.err.printf(Locale.ROOT, "%d connections ready in %.1f s%n", clients.size(), connectSeconds);
+        Thread.sleep(Math.min(3_000, 500 + clients.size()));  // let presence batches of the joins go out first
+
+        int[] sent = new int[clients.size()];
+        AtomicLong posted = new AtomicLong();
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(Client.daemon("bench-ticker"));
+        long start = System.nanoTime();
+        long postingEnd = start + TimeUnit.SECONDS.toNanos(warmup + duration);
+        ticker.scheduleAtFixedRate(() -> {
+            long now = System.nanoTime();
+            long due = (long) ((Math.min(now, postingEnd) - start) * rate / 1e9);
+            while (posted.get() < due) {
+                long k = posted.getAndIncrement();
+                int room = (int) (k % rooms);
+                int member = (int) ((k / rooms) % members);
+                Client sender = clients.get(room * members + member);
+                int n = ++sent[sender.index];
+                String text = "b " + sender.index + " " + n + " " + System.nanoTime();
+                sender.send(Target.say(sender.room, text, refs ? sender.name + "-" + n : null));
+            }
+        }, 0, 1, TimeUnit.MILLISECONDS);
+
+        Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
+        delivery.reset();
+        echo.reset();
+        Map<String, Double> metricsStart = server.metrics();  // first: a busy server may take seconds to answer
+        long metricsStartAt = System.nanoTime();
+        long deliveredAtStart = delivered.get();
+        double cpuStart = server.cpuSeconds();
+        windowStart = System.nanoTime();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(duration));
+        windowEnd = System.nanoTime();
+        long deliveredInWindow = delivered.get() - deliveredAtStart;
+        double cpu = server.cpuSeconds() - cpuStart;
+        long rss = server.rssBytes();
+        Map<String, Double> metricsEnd = server.metrics();
+        double window = (windowEnd - windowStart) / 1e9;
+        double metricsWindow = (System.nanoTime() - metricsStartAt) / 1e9;
+        ticker.shutdown();
+        ticker.awaitTermination(10, TimeUnit.SECONDS);
+        long expected = posted.get() * members;
+        long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(drain);
+        while (delivered.get() < expected && System.nanoTime() < drainDeadline) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(200);  // anything beyond the expected count (a duplicate) has a moment to show
+        finished = true;
+        Histogram deliveryHistogram = delivery.getIntervalHistogram();
+        Histogram echoHistogram = echo.getIntervalHistogram();
+
+        Map<String, Object> f = results.figures;
+        f.put("connections", clients.size());
+        f.put("connect_seconds", connectSeconds);
+        f.put("connect_retries", fleet.retries());
+        f.put("posts", posted.get());
+        f.put("posts_per_second_measured", posted.get() / ((double) (warmup + duration)));
+        f.put("delivered", delivered.get());
+        f.put("expected", expected);
+        f.put("out_of_order_or_duplicate", outOfOrder.sum());
+        f.put("seq_gaps", seqGaps.sum());
+        f.put("errors", errors.sum());
+        f.put("closed_by_server", closed.sum());
+        Map<String, Object> byCode = new java.util.TreeMap<>();
+        errorCodes.forEach((code, count) -> byCode.put(code, count.sum()));
+        f.put("errors_by_code", byCode);
+        Map<String, Object> closesByCode = new java.util.TreeMap<>();
+        closeCodes.forEach((code, count) -> closesByCode.put(code.toString(), count.sum()));
+        f.put("closes_by_code", closesByCode);
+        f.put("window_seconds", window);
+        f.put("deliveries_per_second", deliveredInWindow / window);
+        f.put("server_cpu_seconds", cpu);
+        f.put("deliveries_per_cpu_second", deliveredInWindow / cpu);
+        f.put("server_rss_bytes", rss);
+        f.put("delivery_latency", Results.latency(deliveryHistogram));
+        f.put("echo_latency", Results.latency(echoHistogram));
+        double stored = metricsEnd.getOrDefault("parley_messages_stored_total", Double.NaN)
+                - metricsStart.getOrDefault("parley_messages_stored_total", Double.NaN);
+        f.put("stored_per_second", stored / metricsWindow);
+        f.put("echoes_per_second", echoHistogram.getTotalCount() / window);
+        boolean exact = delivered.get() == expected && outOfOrder.sum() == 0 && seqGaps.sum() == 0;
+        f.put("exact", exact);
+        String summary = String.format(Locale.ROOT,
+                "%s %s %s: rooms=%d members=%d rate=%.0f/s delivered=%d/%d %s delivery[%s] echo[%s] "
+                        + "deliveries/s=%.0f cpu=%.1fs deliveries/cpu-s=%.0f stored/s=%.0f rss=%dMB",
+                options.scenario, target.kind(), options.string("server-label", "?"), rooms, members, rate,
+                delivered.get(), expected, exact ? "exact" : "NOT-EXACT(order/dup=" + outOfOrder.sum() + ",gaps="
+                        + seqGaps.sum() + ",errors=" + errorCodes + ",closed=" + closeCodes + ")",
+                Results.brief(deliveryHistogram), Results.brief(echoHistogram), deliveredInWindow / window, cpu,
+                deliveredInWindow / cpu, stored / metricsWindow, rss / (1024 * 1024));
+        clients.forEach(Client::abort);
+        results.finish(options, summary);
+        if (options.flag("require-exact") && !exact) {
+            throw new IllegalStateException("deliveries were not exact: " + summary);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.parley.bench;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+
+/**
+ * {@code postgres --dir DIR}: a real PostgreSQL 14 from Maven Central (zonky) for the persistence run, with fsync
+ * and synchronous_commit on as in production; prints {@code READY jdbc:postgresql://127.0.0.1:PORT/parley USER
+ * PASSWORD} and runs until standard input closes.
+ */
+final class Postgres {
+
+    private Postgres() {
+    }
+
+    static void run(Options options) throws Exception {
+        Path dir = Path.of(options.string("dir", "bench/target/run/postgres"));
+        Files.createDirectories(dir);
+        ProcessBuilder.Redirect log = ProcessBuilder.Redirect.appendTo(dir.resolve("postgres.log").toFile());
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                .setDataDirectory(dir.resolve("data"))
+                .setCleanDataDirectory(true)
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("max_connections", "100")
+                .setOutputRedirector(log)
+                .setErrorRedirector(log)
+                .start()) {
+            try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                 Statement statement = connection.createStatement()) {
+                statement.execute("CREATE ROLE parley LOGIN PASSWORD 'parley-bench'");
+                statement.execute("CREATE DATABASE parley OWNER parley");
+            }
+            System.out.println("READY jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/parley parley parley-bench");
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // runs until the script closes our input
+            }
+        }
+    }
+}

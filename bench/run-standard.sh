@@ -1,0 +1,257 @@
+#!/usr/bin/env bash
+# Parley's standard benchmark: for each server, start it with parley.war and the raw reference raw.war, run the
+# standard scenarios against both, stop it, and write bench/target/results/RESULTS.md (a markdown table) beside one
+# JSON file per run. One command, bounded time; see bench/README.md.
+#
+#   bench/run-standard.sh                       # WildFly and Open Liberty (and Payara Micro with BENCH_PAYARA=1)
+#   bench/run-standard.sh wildfly               # one server
+#   BENCH_SET=smoke bench/run-standard.sh wildfly   # a ~30 s check that the generator works (CI)
+#
+# Environment: BENCH_SET=standard|quick|fanout|persistence|smoke (the last three: parts, for checks), BENCH_PORT_OFFSET (default 0: HTTP on 8080+offset),
+# BENCH_BUILD_DIR (root build directory, default target-bench), BENCH_SERVER_HEAP (default 1g),
+# BENCH_POSTGRES=1 adds the persistence run on PostgreSQL (WildFly only), BENCH_SKIP_BUILD=1 reuses parley.war
+# and the generator where they exist. Exits 1 if any run failed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+SET=${BENCH_SET:-standard}
+OFFSET=${BENCH_PORT_OFFSET:-0}
+BUILD=${BENCH_BUILD_DIR:-target-bench}
+HEAP=${BENCH_SERVER_HEAP:-1g}
+PORT=$((8080 + OFFSET))
+WORK=$ROOT/bench/target/run
+OUT=${BENCH_OUT:-$ROOT/bench/target/results}
+M2=${MAVEN_REPO:-$HOME/.m2/repository}
+WILDFLY_VERSION=39.0.1.Final
+LIBERTY_VERSION=26.0.0.3
+PAYARA_VERSION=6.2025.10
+H2_VERSION=2.3.232
+JAR=$ROOT/bench/generator/target/parley-bench.jar
+# the settings every server gets: the per-address and total connection limits and the handshake rate must not
+# refuse the generator's clients, which all come from 127.0.0.1 (see bench/README.md)
+SETTINGS=${BENCH_SETTINGS:-}
+SERVERS=("$@")
+if [[ ${#SERVERS[@]} -eq 0 ]]; then
+    SERVERS=(wildfly liberty)
+    [[ ${BENCH_PAYARA:-0} == 1 ]] && SERVERS+=(payara)
+fi
+ulimit -n "$(ulimit -Hn)" || true
+
+log() { echo "[bench $(date -u +%H:%M:%S)] $*" >&2; }
+
+build() {
+    if [[ ${BENCH_SKIP_BUILD:-0} != 1 || ! -f $ROOT/$BUILD/parley.war ]]; then
+        log "building parley.war in $BUILD"
+        mvn -B -q -Dbuild.dir="$BUILD" -DskipTests package
+    fi
+    if [[ ${BENCH_SKIP_BUILD:-0} != 1 || ! -f $JAR || ! -f $ROOT/bench/raw/target/raw.war ]]; then
+        log "building the generator and raw.war"
+        mvn -B -q -f bench/pom.xml package
+    fi
+}
+
+artifact() { # group artifact version type
+    local file="$M2/${1//.//}/$2/$3/$2-$3.$4"
+    if [[ ! -f $file ]]; then
+        mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:get -Dartifact="$1:$2:$3:$4" >&2
+    fi
+    echo "$file"
+}
+
+wait_http() { # url seconds
+    local deadline=$((SECONDS + $2))
+    until curl -fsS -o /dev/null "$1" 2>/dev/null; do
+        if ((SECONDS > deadline)); then
+            log "no answer from $1 after $2 s"
+            return 1
+        fi
+        sleep 1
+    done
+}
+
+SERVER_PID=
+SERVER_LABEL=
+FAILURES=0
+
+start_wildfly() { # [home] [extra JVM options]
+    local home=${1:-$ROOT/$BUILD/wildfly-$WILDFLY_VERSION} base=$WORK/wildfly extra=${2:-}
+    [[ -d $home ]] || { mkdir -p "$WORK/servers"; home=$WORK/servers/wildfly-$WILDFLY_VERSION;
+        [[ -d $home ]] || unzip -q "$(artifact org.wildfly wildfly-dist $WILDFLY_VERSION zip)" -d "$WORK/servers"; }
+    rm -rf "$base" && cp -r "$home/standalone" "$base"
+    cp "$ROOT/$BUILD/parley.war" "$ROOT/bench/raw/target/raw.war" "$base/deployments/"
+    JAVA_OPTS="-Xms$HEAP -Xmx$HEAP -Djava.net.preferIPv4Stack=true $SETTINGS $extra" \
+        "$home/bin/standalone.sh" -Djboss.server.base.dir="$base" -Djboss.socket.binding.port-offset="$OFFSET" \
+        > "$WORK/wildfly.log" 2>&1 &
+    wait_http "http://localhost:$PORT/api/health" 400 && wait_http "http://localhost:$PORT/raw/" 120 || return 1
+    SERVER_PID=$(ss -ltnpH "sport = :$PORT" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+    SERVER_LABEL="WildFly $WILDFLY_VERSION"
+}
+
+start_liberty() {
+    local home=$WORK/servers/wlp usr=$WORK/liberty-usr
+    if [[ ! -d $home ]]; then
+        mkdir -p "$WORK/servers"
+        unzip -q "$(artifact io.openliberty openliberty-runtime $LIBERTY_VERSION zip)" -d "$WORK/servers"
+    fi
+    local server=$usr/servers/bench
+    rm -rf "$usr" && mkdir -p "$server/apps" "$server/lib"
+    cp "$ROOT"/server-config/liberty/* "$server/"
+    sed -i 's|</server>|    <webApplication id="raw" name="raw" location="raw.war" contextRoot="/raw"/>\n</server>|' \
+        "$server/server.xml"
+    cp "$ROOT/$BUILD/parley.war" "$ROOT/bench/raw/target/raw.war" "$server/apps/"
+    cp "$(artifact com.h2database h2 $H2_VERSION jar)" "$server/lib/"
+    printf 'parley.http.port=%s\nparley.https.port=%s\n' "$PORT" $((8443 + OFFSET)) > "$server/bootstrap.properties"
+    grep -v '^-Xm[sx]' "$ROOT/server-config/liberty/jvm.options" > "$server/jvm.options"
+    printf -- '-Xms%s\n-Xmx%s\n' "$HEAP" "$HEAP" >> "$server/jvm.options"
+    for setting in $SETTINGS; do echo "$setting" >> "$server/jvm.options"; done
+    WLP_USER_DIR=$usr "$home/bin/server" run bench > "$WORK/liberty.log" 2>&1 &
+    wait_http "http://localhost:$PORT/api/health" 400 && wait_http "http://localhost:$PORT/raw/" 120 || return 1
+    SERVER_PID=$(ss -ltnpH "sport = :$PORT" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+    SERVER_LABEL="Open Liberty $LIBERTY_VERSION"
+}
+
+start_payara() {
+    local jar root=$WORK/payara
+    jar=$(artifact fish.payara.extras payara-micro $PAYARA_VERSION jar)
+    rm -rf "$root" && mkdir -p "$root"
+    cp "$ROOT/$BUILD/parley.war" "$root/ROOT.war"
+    java -Xms"$HEAP" -Xmx"$HEAP" $SETTINGS -jar "$jar" --nocluster --rootdir "$root/instance" --port "$PORT" \
+        --sslport $((8181 + OFFSET)) --deploy "$root/ROOT.war" --deploy "$ROOT/bench/raw/target/raw.war" \
+        > "$WORK/payara.log" 2>&1 &
+    wait_http "http://localhost:$PORT/api/health" 400 && wait_http "http://localhost:$PORT/raw/" 120 || return 1
+    SERVER_PID=$(ss -ltnpH "sport = :$PORT" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+    SERVER_LABEL="Payara Micro $PAYARA_VERSION"
+}
+
+stop_server() {
+    # a server that did not answer in time may still have started: the process on our port is ours
+    [[ -n $SERVER_PID ]] || SERVER_PID=$(ss -ltnpH "sport = :$PORT" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
+    if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill "$SERVER_PID"
+        for _ in $(seq 60); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 1; done
+        kill -9 "$SERVER_PID" 2>/dev/null || true
+    fi
+    SERVER_PID=
+}
+trap stop_server EXIT
+
+# waits (at most 3 min) until the server has let go of the last run: no chat connection left and nothing stored
+# for 2 s; an overloaded run leaves a backlog of posts that would otherwise land in the next run
+settle() {
+    local deadline=$((SECONDS + 180)) last=-1 now
+    while ((SECONDS < deadline)); do
+        now=$(curl -fsS -m 30 "http://localhost:$PORT/api/metrics" 2>/dev/null \
+            | awk '$1 == "parley_connections" { c = $2 } $1 == "parley_messages_stored_total" { s = $2 } END { print c "/" s }')
+        if [[ $now == 0/* && $now == "$last" ]]; then
+            return
+        fi
+        last=$now
+        sleep 2
+    done
+    log "the server did not settle in 180 s (connections/stored: $last)"
+}
+
+bench() { # server scenario target out-name [options...]
+    local server=$1 scenario=$2 target=$3 name=$4
+    shift 4
+    settle
+    local url="ws://localhost:$PORT/chat"
+    [[ $target == raw ]] && url="ws://localhost:$PORT/raw/broadcast"
+    log "$server $name $target (load $(cut -d' ' -f1-3 /proc/loadavg))"
+    local status=0
+    java -Xms512m -Xmx3g -jar "$JAR" "$scenario" --target "$target" --url "$url" --server-pid "$SERVER_PID" \
+        --server-label "$SERVER_LABEL" --out "$OUT/$server/$name-$target.json" "$@" \
+        2> >(sed "s/^/    /" >&2) | tee -a "$OUT/summary.txt" || status=$?
+    if ((status != 0)); then
+        log "$server $name $target FAILED (exit $status)"
+        FAILURES=$((FAILURES + 1))
+    fi
+}
+
+standard_set() { # server
+    local s=$1
+    case $SET in
+    smoke)
+        bench "$s" fanout parley fanout --rooms 2 --members 20 --rate 20 --warmup 2 --duration 5 --drain 10 \
+            --require-exact
+        ;;
+    persistence)
+        for t in parley raw; do bench "$s" fanout $t persistence --rooms 200 --members 5 --rate 2000 --warmup 5 --duration 20; done
+        bench "$s" fanout parley persistence-500 --rooms 200 --members 5 --rate 500 --warmup 5 --duration 20
+        ;;
+    fanout)
+        for t in parley raw; do bench "$s" fanout $t fanout --rooms 1 --members 1000 --rate 20 --warmup 5 --duration 20; done
+        for t in parley raw; do bench "$s" fanout $t persistence --rooms 200 --members 5 --rate 2000 --warmup 5 --duration 15; done
+        ;;
+    quick)
+        for t in parley raw; do bench "$s" fanout $t fanout --rooms 1 --members 1000 --rate 20 --warmup 3 --duration 10; done
+        for t in parley raw; do bench "$s" fanout $t persistence --rooms 200 --members 5 --rate 2000 --warmup 3 --duration 10; done
+        for t in parley raw; do bench "$s" capacity $t capacity --step 2000 --max 10000 --samples 50; done
+        for t in parley raw; do bench "$s" idle $t idle --connections 5000 --rooms 100 --quiet 5; done
+        for t in parley raw; do bench "$s" handshake $t handshake --duration 5; done
+        ;;
+    *)
+        for t in parley raw; do bench "$s" fanout $t fanout --rooms 1 --members 1000 --rate 20 --warmup 5 --duration 30; done
+        for t in parley raw; do bench "$s" fanout $t persistence --rooms 200 --members 5 --rate 2000 --warmup 5 --duration 20; done
+        bench "$s" fanout parley persistence-500 --rooms 200 --members 5 --rate 500 --warmup 5 --duration 20
+        for t in parley raw; do bench "$s" capacity $t capacity --step 1000 --max 19000 --samples 100; done
+        for t in parley raw; do bench "$s" idle $t idle --connections 10000 --rooms 100 --quiet 10; done
+        for t in parley raw; do bench "$s" handshake $t handshake --duration 10; done
+        ;;
+    esac
+}
+
+# the persistence run on PostgreSQL 14 (fsync on) from the generator jar, WildFly configured by the shipped
+# server-config/wildfly/postgresql.cli on a copy of the server, as an operator would
+postgres_set() {
+    local home=$WORK/servers/wildfly-postgresql pg_dir=$WORK/postgres
+    coproc PG { exec java -jar "$JAR" postgres --dir "$pg_dir"; }
+    local ready url user password
+    read -r ready url user password <&"${PG[0]}" || true
+    if [[ $ready != READY ]]; then
+        log "PostgreSQL did not start; see $pg_dir/postgres.log"
+        FAILURES=$((FAILURES + 1))
+        return
+    fi
+    log "PostgreSQL at $url"
+    mkdir -p "$WORK/servers"
+    rm -rf "$home" && cp -r "$ROOT/$BUILD/wildfly-$WILDFLY_VERSION" "$home"
+    JAVA_HOME=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")} "$home/bin/jboss-cli.sh" \
+        --file="$ROOT/server-config/wildfly/postgresql.cli" \
+        -Dpostgresql.jar="$(artifact org.postgresql postgresql 42.7.8 jar)" > "$WORK/jboss-cli.log" 2>&1
+    if start_wildfly "$home" "-Dparley.db.url=$url -Dparley.db.user=$user -Dparley.db.password=$password"; then
+        SERVER_LABEL="$SERVER_LABEL + PostgreSQL 14"
+        bench wildfly fanout parley persistence-postgres --rooms 200 --members 5 --rate 2000 --warmup 5 \
+            --duration "$([[ $SET == quick ]] && echo 10 || echo 20)"
+        bench wildfly fanout parley persistence-postgres-500 --rooms 200 --members 5 --rate 500 --warmup 5 \
+            --duration "$([[ $SET == quick ]] && echo 10 || echo 20)"
+    else
+        log "WildFly on PostgreSQL did not start; see $WORK/wildfly.log"
+        FAILURES=$((FAILURES + 1))
+    fi
+    stop_server
+    eval "exec ${PG[1]}>&-"
+    wait "$PG_PID" || true
+}
+
+build
+mkdir -p "$OUT" "$WORK"
+START=$SECONDS
+{ echo "# $(date -u +%FT%TZ) set=$SET servers=${SERVERS[*]} cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"; } >> "$OUT/summary.txt"
+for server in "${SERVERS[@]}"; do
+    log "starting $server"
+    if ! "start_$server"; then
+        log "$server did not start; see $WORK/$server.log"
+        stop_server
+        continue
+    fi
+    standard_set "$server"
+    stop_server
+    if [[ $server == wildfly && ${BENCH_POSTGRES:-0} == 1 ]]; then
+        postgres_set
+    fi
+done
+python3 "$ROOT/bench/table.py" "$OUT" > "$OUT/RESULTS.md"
+log "done in $((SECONDS - START)) s, $FAILURES failed: $OUT/RESULTS.md"
+cat "$OUT/RESULTS.md"
+exit $((FAILURES > 0))

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Writes the markdown table of a benchmark run from its JSON files: bench/table.py RESULTS_DIR."""
+import json
+import pathlib
+import sys
+
+root = pathlib.Path(sys.argv[1])
+
+
+def load(server, name, target):
+    path = root / server / f"{name}-{target}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def fig(report, *keys):
+    value = report and report.get("figures")
+    for key in keys:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
+
+
+def num(value, digits=0):
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "NO"
+    return f"{value:,.{digits}f}"
+
+
+def ratio(a, b):
+    return f"{a / b:.2f}×" if a is not None and b else "—"
+
+
+def params(report, *keys):
+    p = report["parameters"] if report else {}
+    return [p.get(k, "?") for k in keys]
+
+
+def loads(*reports):
+    seen = [r["machine"]["load_average_start"] for r in reports if r]
+    return seen[0] if seen else "—"
+
+
+rows = []
+for server_dir in sorted(p for p in root.iterdir() if p.is_dir()):
+    s = server_dir.name
+    label = next((r["machine"]["server"] for r in (json.loads(f.read_text()) for f in server_dir.glob("*.json"))), s)
+    fp, fr = load(s, "fanout", "parley"), load(s, "fanout", "raw")
+    if fp or fr:
+        dp, dr = fig(fp, "deliveries_per_cpu_second"), fig(fr, "deliveries_per_cpu_second")
+        rows.append([label, "fan-out {}×{}, {} posts/s".format(*params(fp or fr, "rooms", "members", "rate")),
+                     f"p50 {num(fig(fp, 'delivery_latency', 'p50_ms'), 1)} / p99 {num(fig(fp, 'delivery_latency', 'p99_ms'), 1)} / max {num(fig(fp, 'delivery_latency', 'max_ms'), 0)} ms; exact: {num(fig(fp, 'exact'))}; {num(dp)} deliveries/CPU-s",
+                     f"p50 {num(fig(fr, 'delivery_latency', 'p50_ms'), 1)} / p99 {num(fig(fr, 'delivery_latency', 'p99_ms'), 1)} / max {num(fig(fr, 'delivery_latency', 'max_ms'), 0)} ms; {num(dr)} deliveries/CPU-s",
+                     f"{ratio(dp, dr)} deliveries/CPU-s", loads(fp, fr)])
+    pp, pr = load(s, "persistence", "parley"), load(s, "persistence", "raw")
+    if pp or pr:
+        rows.append([label, "persistence {}×{}, {} posts/s (H2)".format(*params(pp or pr, "rooms", "members", "rate")),
+                     f"{num(fig(pp, 'stored_per_second'))} stored/s ({num(fig(pp, 'echoes_per_second'))} echoed/s of {num(fig(pp, 'posts_per_second_measured'))} posted/s); echo p50 {num(fig(pp, 'echo_latency', 'p50_ms'), 1)} / p99 {num(fig(pp, 'echo_latency', 'p99_ms'), 1)} ms; exact: {num(fig(pp, 'exact'))}",
+                     f"{num(fig(pr, 'posts_per_second_measured'))} posts/s; echo p50 {num(fig(pr, 'echo_latency', 'p50_ms'), 1)} / p99 {num(fig(pr, 'echo_latency', 'p99_ms'), 1)} ms",
+                     f"echo p99 {ratio(fig(pp, 'echo_latency', 'p99_ms'), fig(pr, 'echo_latency', 'p99_ms'))}", loads(pp, pr)])
+    for name, database in (("persistence-500", "H2"), ("persistence-postgres", "PostgreSQL"),
+                           ("persistence-postgres-500", "PostgreSQL")):
+        qp = load(s, name, "parley")
+        if qp:
+            rows.append([label, "persistence {}×{}, {} posts/s ({})".format(*params(qp, "rooms", "members", "rate"), database),
+                         f"{num(fig(qp, 'stored_per_second'))} stored/s ({num(fig(qp, 'echoes_per_second'))} echoed/s of {num(fig(qp, 'posts_per_second_measured'))} posted/s); echo p50 {num(fig(qp, 'echo_latency', 'p50_ms'), 1)} / p99 {num(fig(qp, 'echo_latency', 'p99_ms'), 1)} ms; exact: {num(fig(qp, 'exact'))}",
+                         "—", "—", loads(qp)])
+    cp, cr = load(s, "capacity", "parley"), load(s, "capacity", "raw")
+    if cp or cr:
+        rows.append([label, "capacity: one room, 4 broadcasts in flight, p95 ≤ 500 ms",
+                     f"{num(fig(cp, 'largest_room_held'))} clients ({fig(cp, 'stopped') or '—'})",
+                     f"{num(fig(cr, 'largest_room_held'))} clients ({fig(cr, 'stopped') or '—'})",
+                     ratio(fig(cp, 'largest_room_held'), fig(cr, 'largest_room_held')), loads(cp, cr)])
+    ip, ir = load(s, "idle", "parley"), load(s, "idle", "raw")
+    if ip or ir:
+        hp, hr = fig(ip, "heap_per_connection_bytes"), fig(ir, "heap_per_connection_bytes")
+        rows.append([label, f"idle: {num(fig(ip, 'connections'))} joined, quiet",
+                     f"heap {num(hp and hp / 1024, 1)} KB/conn, RSS {num(fig(ip, 'rss_per_connection_bytes') and fig(ip, 'rss_per_connection_bytes') / 1024, 1)} KB/conn",
+                     f"heap {num(hr and hr / 1024, 1)} KB/conn, RSS {num(fig(ir, 'rss_per_connection_bytes') and fig(ir, 'rss_per_connection_bytes') / 1024, 1)} KB/conn",
+                     f"heap {ratio(hp, hr)}", loads(ip, ir)])
+    hp, hr = load(s, "handshake", "parley"), load(s, "handshake", "raw")
+    if hp or hr:
+        rows.append([label, "handshakes (connect, welcome, close)",
+                     f"{num(fig(hp, 'handshakes_per_second'))}/s, {num(fig(hp, 'errors'))} errors",
+                     f"{num(fig(hr, 'handshakes_per_second'))}/s, {num(fig(hr, 'errors'))} errors",
+                     ratio(fig(hp, 'handshakes_per_second'), fig(hr, 'handshakes_per_second')), loads(hp, hr)])
+
+print("| server | scenario | Parley | raw endpoint | Parley / raw | load avg at start |")
+print("|---|---|---|---|---|---|")
+for row in rows:
+    print("| " + " | ".join(str(c) for c in row) + " |")

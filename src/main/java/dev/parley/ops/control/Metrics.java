@@ -1,0 +1,77 @@
+package dev.parley.ops.control;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The live counters behind {@code /api/metrics}. The hot paths (a stored message, a broadcast to a room) add to
+ * striped {@link LongAdder}s, once per message, not once per recipient; only reading them sums the stripes. Closes
+ * (rare) are kept per close code in a map that creates a counter on a code's first use: a refused handshake is a
+ * close with its refusal's code, so refusal kinds added later are counted without touching this class.
+ */
+@ApplicationScoped
+public class Metrics {
+
+    private final LongAdder connectionsOpened = new LongAdder();
+    private final LongAdder messagesStored = new LongAdder();
+    private final LongAdder messagesDelivered = new LongAdder();
+    private final LatencyHistogram storeLatency = new LatencyHistogram();
+    private final LatencyHistogram fanOutLatency = new LatencyHistogram();
+    private final Map<Integer, LongAdder> closes = new ConcurrentHashMap<>();
+
+    public void connectionOpened() {
+        connectionsOpened.increment();
+    }
+
+    /** A message was committed; {@code nanos} is how long the store took, lock and commit included. */
+    public void stored(long nanos) {
+        messagesStored.increment();
+        storeLatency.recordNanos(nanos);
+    }
+
+    /** One message was enqueued to {@code recipients} connections in {@code nanos}. */
+    public void fannedOut(int recipients, long nanos) {
+        messagesDelivered.add(recipients);
+        fanOutLatency.recordNanos(nanos);
+    }
+
+    /** The server closed a connection with this code (every close goes through a connection's outbox). */
+    public void closed(int code) {
+        closes.computeIfAbsent(code, absent -> new LongAdder()).increment();
+    }
+
+    public long connectionsOpened() {
+        return connectionsOpened.sum();
+    }
+
+    public long messagesStored() {
+        return messagesStored.sum();
+    }
+
+    public long messagesDelivered() {
+        return messagesDelivered.sum();
+    }
+
+    public long closes(int code) {
+        LongAdder counter = closes.get(code);
+        return counter == null ? 0 : counter.sum();
+    }
+
+    public Map<Integer, Long> closes() {
+        Map<Integer, Long> sums = new ConcurrentSkipListMap<>();
+        closes.forEach((code, counter) -> sums.put(code, counter.sum()));
+        return sums;
+    }
+
+    public LatencyHistogram storeLatency() {
+        return storeLatency;
+    }
+
+    public LatencyHistogram fanOutLatency() {
+        return fanOutLatency;
+    }
+}

@@ -1,0 +1,133 @@
+package dev.parley;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.StringReader;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.Map;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.parley.testing.ChatClient;
+import dev.parley.testing.Deployments;
+
+/** The operator's endpoints on the real server: health asks the database, metrics move when clients chat. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class OpsIT {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(ChatClient.TIMEOUT).build();
+
+    @Deployment(testable = false)
+    public static WebArchive deployment() {
+        return Deployments.parley();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    @Test
+    void healthSaysTheDatabaseAnswers() throws Exception {
+        HttpResponse<String> response = get("/api/health");
+
+        assertEquals(200, response.statusCode(), response::body);
+        JsonObject health = Json.createReader(new StringReader(response.body())).readObject();
+        assertEquals("up", health.getString("status"), response::body);
+        assertEquals("up", health.getString("database"), response::body);
+        assertTrue(health.getJsonNumber("rooms").longValue() >= 1, "general is stored: " + response.body());
+    }
+
+    @Test
+    void metricsCountStoredAndDeliveredMessagesWithTheirLatencies() throws Exception {
+        String room = ChatClient.unique("ops");
+        try (ChatClient alice = ChatClient.open(base, ChatClient.unique("alice"));
+             ChatClient bob = ChatClient.open(base, ChatClient.unique("bob"))) {
+            alice.join(room);
+            bob.join(room);
+            Map<String, Double> before = metrics();
+            for (int i = 0; i < 3; i++) {
+                long seq = alice.post(room, "hello " + i).getJsonNumber("seq").longValue();
+                bob.await(frame -> "message".equals(frame.getString("type", null))
+                        && frame.getJsonNumber("seq").longValue() == seq, "message " + seq);
+            }
+            Map<String, Double> after = metrics();
+
+            assertTrue(after.get("parley_connections") >= 2, "two clients are connected: " + after);
+            assertTrue(grew(before, after, "parley_messages_stored_total") >= 3, () -> diff(before, after));
+            assertTrue(grew(before, after, "parley_messages_delivered_total") >= 6, () -> diff(before, after));
+            assertTrue(grew(before, after, "parley_store_seconds_count") >= 3, () -> diff(before, after));
+            assertTrue(grew(before, after, "parley_fanout_seconds_count") >= 3, () -> diff(before, after));
+            assertTrue(after.get("parley_store_seconds_sum") > before.get("parley_store_seconds_sum"),
+                    () -> diff(before, after));
+            assertEquals(after.get("parley_store_seconds_count"),
+                    after.get("parley_store_seconds_bucket{le=\"+Inf\"}"), "+Inf bucket holds every sample");
+            assertTrue(after.get("jvm_memory_used_bytes{area=\"heap\"}") > 0, after::toString);
+        }
+    }
+
+    @Test
+    void aRefusedHandshakeIsCountedByItsReason() throws Exception {
+        String name = ChatClient.unique("taken");
+        try (ChatClient holder = ChatClient.open(base, name)) {
+            Map<String, Double> before = metrics();
+            try (ChatClient second = ChatClient.connect(ChatClient.chatUri(base, "name=" + name))) {
+                second.awaitError("name_taken");
+                assertEquals(4003, second.awaitClose());
+            }
+            Map<String, Double> after = metrics();
+
+            String refused = "parley_refusals_total{reason=\"name_taken\",code=\"4003\"}";
+            assertEquals(1, grew(before, after, refused), () -> diff(before, after));
+            assertEquals(0, grew(before, after, "parley_queue_overflows_total"), () -> diff(before, after));
+        }
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(base.toURI().resolve(path)).timeout(ChatClient.TIMEOUT).build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Every sample line of the exposition, keyed by name and labels as written. */
+    private Map<String, Double> metrics() throws Exception {
+        HttpResponse<String> response = get("/api/metrics");
+        assertEquals(200, response.statusCode(), response::body);
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"),
+                response.headers()::toString);
+        Map<String, Double> samples = new HashMap<>();
+        for (String line : response.body().split("\n")) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                int space = line.lastIndexOf(' ');
+                samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+            }
+        }
+        return samples;
+    }
+
+    private static double grew(Map<String, Double> before, Map<String, Double> after, String sample) {
+        return after.getOrDefault(sample, 0.0) - before.getOrDefault(sample, 0.0);
+    }
+
+    private static String diff(Map<String, Double> before, Map<String, Double> after) {
+        StringBuilder out = new StringBuilder();
+        after.forEach((key, value) -> {
+            if (key.startsWith("parley_") && !value.equals(before.get(key))) {
+                out.append(key).append(": ").append(before.get(key)).append(" -> ").append(value).append('\n');
+            }
+        });
+        return out.toString();
+    }
+}
