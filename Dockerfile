@@ -2,7 +2,9 @@
 #   mvn -B -Pliberty verify -DskipTests     (parley.war, and the H2 jar in target/liberty/wlp/usr/servers/parley-it/lib/)
 #   docker build --target wildfly -t parley:wildfly .
 #   docker build --target liberty -t parley:liberty .
-#   docker build --target payara  -t parley:payara  .    (Parley does not deploy on Payara yet: README, Known issues)
+#   docker build --target payara  -t parley:payara  .
+# PostgreSQL on the payara image: docker run --env-file server-config/payara/postgresql.env, with the driver jar
+# copied into the image and --addlibs added to the command (README, Payara).
 # Untested here: no Docker engine runs on the build machines. Each stage only repeats steps the tests exercise
 # (the WAR in standalone/deployments; the Liberty server made from server-config/liberty/ with the WAR in apps/ and
 # the H2 jar in lib/; Payara Micro with --deploy, --rootdir and --nocluster).

@@ -50,7 +50,7 @@ class DurabilityIT {
                 "-Dparley.rooms.auto-create=true");
         server.start();
         String database = System.getProperty("parley.it.database", "H2");
-        assertTrue(server.consoleOutput().contains("Parley database: java:comp/env/jdbc/parley is " + database + " "),
+        assertTrue(server.consoleOutput().contains("Parley database: java:app/jdbc/parley is " + database + " "),
                 "the server's startup log does not name " + database + " as Parley's database");
     }
 

@@ -62,24 +62,27 @@ final class LibertyProcess extends ServerProcess {
                 StandardCharsets.UTF_8);
     }
 
+    private long logStart;
+
+    @Override
+    protected void beforeStart() throws IOException {
+        logStart = Files.exists(consoleLog()) ? Files.size(consoleLog()) : 0;
+    }
+
     /**
-     * Liberty serves the page before the application has finished starting (CDI, the chat endpoint) when the machine
-     * is busy: started means its log says the application started, since this start.
+     * Liberty serves the WAR's static {@code /} before the application has finished starting (seen on a loaded
+     * machine: {@code /chat} still answered 404 then), so the start is complete only when this start's console
+     * output (appended per start; messages.log is rotated at each start) says the application started.
      */
     @Override
     protected boolean started() throws IOException {
-        Path messages = serverDir().resolve("logs").resolve("messages.log");
-        return Files.exists(messages) && Files.readString(messages, StandardCharsets.UTF_8)
-                .contains("CWWKZ0001I: Application parley started");
-    }
-
-    /** The messages.log of an earlier start would say started at once: it is kept under another name. */
-    @Override
-    protected void beforeStart() throws IOException {
-        Path messages = serverDir().resolve("logs").resolve("messages.log");
-        if (Files.exists(messages)) {
-            Files.move(messages, messages.resolveSibling("messages-before-" + System.nanoTime() + ".log"));
+        if (!Files.exists(consoleLog())) {
+            return false;
         }
+        byte[] log = Files.readAllBytes(consoleLog());
+        int from = (int) Math.min(logStart, log.length);
+        return new String(log, from, log.length - from, StandardCharsets.UTF_8)
+                .contains("CWWKZ0001I: Application parley started");
     }
 
     /** Liberty's console shows AUDIT and above; INFO lines such as Parley's database line go to messages.log. */

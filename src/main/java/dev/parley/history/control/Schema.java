@@ -25,11 +25,14 @@ import java.util.logging.Logger;
  * Creates the tables before anything uses them, from one script valid on H2 and PostgreSQL, because the JPA
  * providers of the three servers would each generate a different schema.
  *
- * <p>Parley's database is the resource reference {@code java:comp/env/jdbc/parley}, which each server binds from
- * its own descriptor, because no one definition is understood by all three: WildFly defines the embedded H2
- * database in {@code jboss-web.xml} under {@code jboss.server.data.dir}, Payara in {@code glassfish-resources.xml}
- * under {@code com.sun.aas.instanceRoot}, Open Liberty in its {@code server.xml} under {@code server.output.dir}
- * (Liberty fails the whole application for a {@code @DataSourceDefinition} whose driver is only in the WAR). Each
+ * <p>Parley's database is the resource reference {@code java:app/jdbc/parley} (also persistence.xml's
+ * {@code jta-data-source}), which each server binds from its own descriptor, because no one definition is
+ * understood by all three: WildFly binds it in {@code jboss-web.xml} to an embedded H2 database under
+ * {@code jboss.server.data.dir}; Payara defines a resource of that very name in {@code glassfish-resources.xml}
+ * under {@code com.sun.aas.instanceRoot} (its JPA deployer accepts only a name that is a configured resource, not a
+ * resource reference: Payara issue #2822); Open Liberty binds it to a {@code server.xml} dataSource under
+ * {@code server.output.dir} (Liberty fails the whole application for a {@code @DataSourceDefinition} whose driver
+ * is only in the WAR). Each
  * H2 URL ends in {@code WRITE_DELAY=0} (committed rows survive a killed JVM) and {@code DB_CLOSE_ON_EXIT=FALSE}
  * (H2's own shutdown hook does not close the database under the pool while the server is still stopping).
  */
@@ -38,7 +41,7 @@ import java.util.logging.Logger;
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class Schema {
 
-    static final String REFERENCE = "java:comp/env/jdbc/parley";
+    static final String REFERENCE = "java:app/jdbc/parley";
     private static final Logger LOG = Logger.getLogger(Schema.class.getName());
 
     @Resource(lookup = REFERENCE)
