@@ -29,7 +29,7 @@ H2_VERSION=2.3.232
 JAR=$ROOT/bench/generator/target/parley-bench.jar
 # the settings every server gets: the per-address and total connection limits and the handshake rate must not
 # refuse the generator's clients, which all come from 127.0.0.1 (see bench/README.md)
-SETTINGS=${BENCH_SETTINGS:-}
+SETTINGS=${BENCH_SETTINGS:--Dparley.connections.max=40000 -Dparley.connections.per-address=40000 -Dparley.handshakes.per-address-per-second=100000 -Dparley.handshakes.per-address-burst=100000}
 SERVERS=("$@")
 if [[ ${#SERVERS[@]} -eq 0 ]]; then
     SERVERS=(wildfly liberty)
