@@ -75,9 +75,13 @@ public final class EndpointFuzz {
                                 // a container may close with 1009 before the whole frame has arrived (Tyrus does)
                                 sent = false;
                             }
+                            // Parley closes with 1009 once the running count passes the limit, while the client may
+                            // still be sending: a container that then closes TCP under unread bytes (Tyrus, Open
+                            // Liberty) resets the connection before the close frame is read, and the client sees 1006
                             int code = fuzzer.awaitEnd();
-                            assertTrue(code == 1009 || !sent && code == ChatClient.DROPPED,
-                                    "the connection ended with " + code + " after an oversized frame");
+                            assertTrue(code == 1009 || code == ChatClient.DROPPED,
+                                    "the connection ended with " + code + " after an oversized frame (sent whole: "
+                                            + sent + ")");
                             oversized++;
                             fuzzer.close();
                             fuzzer = ChatClient.resume(base, fuzzerName, fuzzer.welcome().getString("resume"));

@@ -122,9 +122,12 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Sends one masked text frame. */
     public void sendText(String text) {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        send(OP_TEXT, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void send(int opcode, byte[] payload) {
         ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-        frame.write(0x80 | OP_TEXT);
+        frame.write(0x80 | opcode);
         if (payload.length < 126) {
             frame.write(0x80 | payload.length);
         } else if (payload.length < 65536) {
@@ -207,6 +210,7 @@ public final class RawWebSocket implements AutoCloseable {
                 bytes += frame.payload().length + 2;
                 if (frame.opcode() == OP_CLOSE) {
                     closeCode = frame.closeCode();
+                    answerClose(closeCode);
                 } else if (frame.opcode() == OP_TEXT) {
                     texts.add(frame.text());
                 }
@@ -218,6 +222,18 @@ public final class RawWebSocket implements AutoCloseable {
                         texts);
             }
             return new Ending(true, bytes, closeCode, cause.toString(), texts);
+        }
+    }
+
+    /**
+     * Echoes a close frame, as RFC 6455 asks of the endpoint that receives one: some servers (Open Liberty) close
+     * the TCP connection only once the close handshake is complete.
+     */
+    private void answerClose(int code) {
+        try {
+            send(OP_CLOSE, code == -1 ? new byte[0] : new byte[] {(byte) (code >>> 8), (byte) code});
+        } catch (UncheckedIOException serverClosedFirst) {
+            // the server may end the TCP connection right after its close frame (WildFly does)
         }
     }
 
