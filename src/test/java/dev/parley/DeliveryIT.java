@@ -312,9 +312,7 @@ class DeliveryIT {
             // frame, so there the thread closing the stuck member stays parked inside the container's close (README,
             // Known issues); any other Parley thread parked (a blocking send, a lock) fails the test on every server
             ServerJvm.ofHttpPort(base.getPort()).ifPresent(threads -> assertEquals(List.of(),
-                    threads.parkedIn("dev.parley.").stream()
-                            .filter(thread -> !thread.contains("at dev.parley.chat.boundary.SessionSink.close"))
-                            .toList(),
+                    threads.parkedIn("dev.parley.", "at dev.parley.chat.boundary.SessionSink.close"),
                     "server threads parked in Parley's code while the stuck socket is open"));
 
             RawWebSocket.Ending ending = stuck.readToEnd();

@@ -50,10 +50,16 @@ public final class ServerJvm {
      * blocked or sleeping there (one line each: the thread's header and its topmost frames).
      */
     public List<String> parkedIn(String packagePrefix) {
+        return parkedIn(packagePrefix, null);
+    }
+
+    /** As {@link #parkedIn(String)}, leaving out the threads whose whole stack contains {@code except}. */
+    public List<String> parkedIn(String packagePrefix, String except) {
         String dump = run("jcmd", Long.toString(pid), "Thread.print");
         List<String> parked = new ArrayList<>();
         for (String thread : dump.split("\n\n")) {
-            if (!thread.startsWith("\"") || !thread.contains("at " + packagePrefix)) {
+            if (!thread.startsWith("\"") || !thread.contains("at " + packagePrefix)
+                    || except != null && thread.contains(except)) {
                 continue;
             }
             if (!thread.contains("java.lang.Thread.State: RUNNABLE")) {
