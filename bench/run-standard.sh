@@ -12,7 +12,7 @@
 # BENCH_POSTGRES=1 adds the persistence run on PostgreSQL (WildFly only), BENCH_SKIP_BUILD=1 reuses parley.war
 # and the generator where they exist. Exits 1 if any run failed.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
 SET=${BENCH_SET:-standard}
 OFFSET=${BENCH_PORT_OFFSET:-0}
@@ -159,9 +159,16 @@ bench() { # server scenario target out-name [options...]
     [[ $target == raw ]] && url="ws://localhost:$PORT/raw/broadcast"
     log "$server $name $target (load $(cut -d' ' -f1-3 /proc/loadavg))"
     local status=0
+    local out=$OUT/$server/$name-$target.json summary=$OUT/summary.txt
+    if [[ ${WARMING:-0} == 1 ]]; then
+        out=$WORK/$name-$target.json summary=/dev/null
+    fi
     java -Xms512m -Xmx3g -jar "$JAR" "$scenario" --target "$target" --url "$url" --server-pid "$SERVER_PID" \
-        --server-label "$SERVER_LABEL" --out "$OUT/$server/$name-$target.json" "$@" \
-        2> >(sed "s/^/    /" >&2) | tee -a "$OUT/summary.txt" || status=$?
+        --server-label "$SERVER_LABEL" --out "$out" "$@" \
+        2> >(sed "s/^/    /" >&2) | tee -a "$summary" || status=$?
+    if [[ ${WARMING:-0} == 1 ]]; then
+        return
+    fi
     if ((status != 0)); then
         log "$server $name $target FAILED (exit $status)"
         FAILURES=$((FAILURES + 1))
@@ -201,6 +208,17 @@ standard_set() { # server
     esac
 }
 
+# A freshly started server spends its first minute compiling (C1/C2 took more CPU than Parley in a cold run), so
+# the first scenario measured the JIT, not the server. Every server first runs both endpoints' hot paths unmeasured.
+warm_up() { # server
+    local s=$1
+    [[ $SET == smoke ]] && return
+    log "$s warming up"
+    for t in parley raw; do
+        WARMING=1 bench "$s" fanout $t warm-up --rooms 100 --members 5 --rate 500 --warmup 5 --duration 20 --drain 10
+    done
+}
+
 # the persistence run on PostgreSQL 14 (fsync on) from the generator jar, WildFly configured by the shipped
 # server-config/wildfly/postgresql.cli on a copy of the server, as an operator would
 postgres_set() {
@@ -221,6 +239,7 @@ postgres_set() {
         -Dpostgresql.jar="$(artifact org.postgresql postgresql 42.7.8 jar)" > "$WORK/jboss-cli.log" 2>&1
     if start_wildfly "$home" "-Dparley.db.url=$url -Dparley.db.user=$user -Dparley.db.password=$password"; then
         SERVER_LABEL="$SERVER_LABEL + PostgreSQL 14"
+        warm_up wildfly
         bench wildfly fanout parley persistence-postgres --rooms 200 --members 5 --rate 2000 --warmup 5 \
             --duration "$([[ $SET == quick ]] && echo 10 || echo 20)"
         bench wildfly fanout parley persistence-postgres-500 --rooms 200 --members 5 --rate 500 --warmup 5 \
@@ -234,24 +253,32 @@ postgres_set() {
     wait "$PG_PID" || true
 }
 
-build
-mkdir -p "$OUT" "$WORK"
-START=$SECONDS
-{ echo "# $(date -u +%FT%TZ) set=$SET servers=${SERVERS[*]} cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"; } >> "$OUT/summary.txt"
-for server in "${SERVERS[@]}"; do
-    log "starting $server"
-    if ! "start_$server"; then
-        log "$server did not start; see $WORK/$server.log"
+main() {
+    build
+    mkdir -p "$OUT" "$WORK"
+    START=$SECONDS
+    { echo "# $(date -u +%FT%TZ) set=$SET servers=${SERVERS[*]} cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"; } >> "$OUT/summary.txt"
+    for server in "${SERVERS[@]}"; do
+        log "starting $server"
+        if ! "start_$server"; then
+            log "$server did not start; see $WORK/$server.log"
+            stop_server
+            continue
+        fi
+        warm_up "$server"
+        standard_set "$server"
         stop_server
-        continue
-    fi
-    standard_set "$server"
-    stop_server
-    if [[ $server == wildfly && ${BENCH_POSTGRES:-0} == 1 ]]; then
-        postgres_set
-    fi
-done
-python3 "$ROOT/bench/table.py" "$OUT" > "$OUT/RESULTS.md"
-log "done in $((SECONDS - START)) s, $FAILURES failed: $OUT/RESULTS.md"
-cat "$OUT/RESULTS.md"
-exit $((FAILURES > 0))
+        if [[ $server == wildfly && ${BENCH_POSTGRES:-0} == 1 ]]; then
+            postgres_set
+        fi
+    done
+    python3 "$ROOT/bench/table.py" "$OUT" > "$OUT/RESULTS.md"
+    log "done in $((SECONDS - START)) s, $FAILURES failed: $OUT/RESULTS.md"
+    cat "$OUT/RESULTS.md"
+    exit $((FAILURES > 0))
+}
+
+# sourced (". bench/run-standard.sh" to start a server by hand with start_wildfly and friends): functions only
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+    main
+fi

@@ -36,6 +36,7 @@ import dev.parley.testing.ServerProcess;
 class DurabilityIT {
 
     static final int POSTERS = 4;
+    static final int ROOMS = 2;
     static final int BEFORE_BURST = 50;
     static final int BURST = 100;
     static final int BURST_ACKS_BEFORE_KILL = 20;
@@ -62,33 +63,38 @@ class DurabilityIT {
     }
 
     /**
-     * {@value #POSTERS} clients post to one room at once, so their commits contend for the room's counter row while
-     * the JVM is killed. Each posts {@value #BEFORE_BURST} acknowledged messages, then a burst of {@value #BURST}
-     * from its own thread; the server is killed once {@value #BURST_ACKS_BEFORE_KILL} burst messages have echoes.
+     * {@value #POSTERS} clients post to {@value #ROOMS} rooms at once, so commits contend for each room's counter row
+     * and posts to different rooms share transactions (group commit) while the JVM is killed. Each posts
+     * {@value #BEFORE_BURST} acknowledged messages, then a burst of {@value #BURST} from its own thread; the server is
+     * killed once {@value #BURST_ACKS_BEFORE_KILL} burst messages have echoes. After the restart all posters resend
+     * everything at once, so retries of stored refs meet in shared transactions too.
      */
     @Test
     void everyAcknowledgedMessageOfSeveralPostersSurvivesSigkillExactlyOnce() throws Exception {
         URL base = server.httpUri().toURL();
-        String room = ChatClient.unique("crash");
+        List<String> rooms = new ArrayList<>();
+        for (int i = 0; i < ROOMS; i++) {
+            rooms.add(ChatClient.unique("crash" + i));
+        }
         List<Poster> posters = new ArrayList<>();
         for (int i = 0; i < POSTERS; i++) {
-            posters.add(new Poster(ChatClient.unique("durable" + i)));
+            posters.add(new Poster(ChatClient.unique("durable" + i), rooms.get(i % ROOMS)));
         }
         CountDownLatch burstAcks = new CountDownLatch(BURST_ACKS_BEFORE_KILL);
         ExecutorService threads = Executors.newFixedThreadPool(POSTERS);
         try {
             for (Poster poster : posters) {
                 poster.client = ChatClient.open(base, poster.user);
-                poster.client.join(room);
+                poster.client.join(poster.room);
             }
             for (Poster poster : posters) {
                 for (int i = 0; i < BEFORE_BURST; i++) {
-                    poster.say(room, "before the crash " + i);
+                    poster.say("before the crash " + i);
                 }
             }
             for (Poster poster : posters) {
                 while (poster.acknowledged.size() < BEFORE_BURST) {
-                    poster.acknowledge(poster.client.next(), room, null);
+                    poster.acknowledge(poster.client.next(), null);
                 }
             }
 
@@ -96,9 +102,9 @@ class DurabilityIT {
             for (Poster poster : posters) {
                 bursts.add(threads.submit(() -> {
                     for (int i = 0; i < BURST; i++) {
-                        poster.say(room, "in flight " + i);
+                        poster.say("in flight " + i);
                     }
-                    poster.readUntilTheEnd(room, burstAcks);
+                    poster.readUntilTheEnd(burstAcks);
                     return null;
                 }));
             }
@@ -121,25 +127,42 @@ class DurabilityIT {
 
         // each poster reads history as itself: a message carries its ref only for its sender
         for (Poster poster : posters) {
-            try (ChatClient client = ChatClient.open(base, poster.user)) {
-                client.join(room);
-                assertStoredExactlyOnce(history(client, room), poster, posters, false);
-
-                // a client that lost its connection sends again what it has no echo for; refs make that safe
-                Map<String, Long> resent = new LinkedHashMap<>();
-                poster.sent.forEach((ref, text) -> client.say(room, text, ref));
-                while (resent.size() < poster.sent.size()) {
-                    poster.acknowledge(client.next(), room, resent);
-                }
+            poster.client = ChatClient.open(base, poster.user);
+            poster.client.join(poster.room);
+            assertStoredExactlyOnce(history(poster.client, poster.room), poster, posters, false);
+        }
+        // a client that lost its connection sends again what it has no echo for; refs make that safe
+        ExecutorService resenders = Executors.newFixedThreadPool(POSTERS);
+        try {
+            List<Future<Map<String, Long>>> resends = new ArrayList<>();
+            for (Poster poster : posters) {
+                resends.add(resenders.submit(() -> {
+                    Map<String, Long> resent = new LinkedHashMap<>();
+                    poster.sent.forEach((ref, text) -> poster.client.say(poster.room, text, ref));
+                    while (resent.size() < poster.sent.size()) {
+                        poster.acknowledge(poster.client.next(), resent);
+                    }
+                    return resent;
+                }));
+            }
+            for (int i = 0; i < POSTERS; i++) {
+                Poster poster = posters.get(i);
+                Map<String, Long> resent = resends.get(i).get(ChatClient.TIMEOUT.toMillis() * 3,
+                        TimeUnit.MILLISECONDS);
                 poster.acknowledged.forEach((ref, seq) -> assertEquals(seq, resent.get(ref),
                         poster.user + ": the seq of ref " + ref + " resent"));
                 poster.acknowledged.putAll(resent);
-                List<JsonObject> all = history(client, room);
-                assertStoredExactlyOnce(all, poster, posters, true);
-                if (poster == posters.get(posters.size() - 1)) {
-                    assertEquals(sent, all.size(), "every message sent, stored once");
-                }
             }
+        } finally {
+            resenders.shutdownNow();
+        }
+        for (Poster poster : posters) {
+            List<JsonObject> all = history(poster.client, poster.room);
+            assertStoredExactlyOnce(all, poster, posters, true);
+            int sentToRoom = posters.stream().filter(p -> p.room.equals(poster.room))
+                    .mapToInt(p -> p.sent.size()).sum();
+            assertEquals(sentToRoom, all.size(), poster.room + ": every message sent, stored once");
+            poster.close();
         }
     }
 
@@ -147,22 +170,24 @@ class DurabilityIT {
     private static final class Poster implements AutoCloseable {
 
         final String user;
+        final String room;
         final Map<String, String> sent = new ConcurrentHashMap<>();
         final Map<String, Long> acknowledged = new ConcurrentHashMap<>();
         ChatClient client;
 
-        Poster(String user) {
+        Poster(String user, String room) {
             this.user = user;
+            this.room = room;
         }
 
-        void say(String room, String text) {
+        void say(String text) {
             String ref = ChatClient.ref();
             sent.put(ref, text);
             client.say(room, text, ref);
         }
 
         /** Acknowledges every echo as it comes, until the connection ends (the server was killed). */
-        void readUntilTheEnd(String room, CountDownLatch burstAcks) {
+        void readUntilTheEnd(CountDownLatch burstAcks) {
             while (true) {
                 JsonObject frame;
                 try {
@@ -173,14 +198,14 @@ class DurabilityIT {
                     }
                     throw noFrame;
                 }
-                if (acknowledge(frame, room, null)) {
+                if (acknowledge(frame, null)) {
                     burstAcks.countDown();
                 }
             }
         }
 
         /** Records this poster's echo (into {@code into}, else {@link #acknowledged}); true if the frame was one. */
-        boolean acknowledge(JsonObject frame, String room, Map<String, Long> into) {
+        boolean acknowledge(JsonObject frame, Map<String, Long> into) {
             Map<String, Long> target = into != null ? into : acknowledged;
             String type = frame.getString("type", null);
             if ("error".equals(type)) {

@@ -87,13 +87,17 @@ public class Rooms {
 
     /** The rooms a {@code welcome} lists: busiest first, at most 200, {@code general} always. */
     public List<String> listed() {
+        record Listed(String name, int members) {
+        }
+        // member counts change while this sorts: sort a snapshot, or the sort's contract breaks
         return rooms.values().stream()
                 .filter(room -> !moderation.closed(room.name))
-                .sorted(Comparator.comparing((Room room) -> !GENERAL.equals(room.name))
-                        .thenComparing(room -> -room.members.size())
-                        .thenComparing(room -> room.name))
+                .map(room -> new Listed(room.name, room.members.size()))
+                .sorted(Comparator.comparing((Listed room) -> !GENERAL.equals(room.name()))
+                        .thenComparing(room -> -room.members())
+                        .thenComparing(Listed::name))
                 .limit(ChatLimits.ROOMS_LISTED)
-                .map(room -> room.name)
+                .map(Listed::name)
                 .toList();
     }
 

@@ -4,8 +4,11 @@ import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.Identity;
 import dev.parley.chat.entity.MessagePosted;
 import dev.parley.chat.entity.Receipt;
+import dev.parley.history.control.GroupCommit;
 import dev.parley.history.control.MessageStore;
 import dev.parley.ops.control.Metrics;
+import dev.parley.settings.Settings;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -13,11 +16,13 @@ import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 
 /**
  * Stores what chat posts and answers history. The observer runs synchronously inside the room's critical
- * section; {@link MessageStore#append} commits before it returns, so the receipt is completed only for a
- * committed message and chat broadcasts nothing that is not stored.
+ * section and returns once the message is committed, so the receipt is completed only for a committed message and
+ * chat broadcasts nothing that is not stored. Posts to different rooms that arrive while another commit is in
+ * progress share the next transaction ({@link GroupCommit}, at most {@code parley.store.max-batch} messages).
  *
  * <p>A ref that another transaction stored between the store's look-up and its insert (another instance on the
  * same database, or any path around the room lock) violates the unique key on (room, sender, ref). That
@@ -31,23 +36,38 @@ public class MessageArchive {
     MessageStore store;
     @Inject
     Metrics metrics;
+    GroupCommit<MessagePosted, Receipt> commits;
+
+    @PostConstruct
+    void start() {
+        int maxBatch = Settings.fromEnvironment().integer("parley.store.max-batch", 64);
+        commits = new GroupCommit<>(this::storeTogether, this::storeAlone, maxBatch);
+    }
 
     public void onMessagePosted(@Observes MessagePosted posted) {
         try {
             long start = System.nanoTime();
-            Receipt receipt = store(posted);
+            Receipt receipt = commits.submit(posted);
             if (receipt instanceof Receipt.Stored) {
                 metrics.stored(System.nanoTime() - start);
             }
             posted.receipt().complete(receipt);
-        } catch (RuntimeException failed) {
-            posted.receipt().completeExceptionally(failed);
+        } catch (CompletionException failed) {
+            posted.receipt().completeExceptionally(failed.getCause());
         }
     }
 
-    private Receipt store(MessagePosted posted) {
+    private List<Receipt> storeTogether(List<MessagePosted> batch) {
+        List<Receipt> receipts = store.appendAll(batch);
+        metrics.committed();
+        return receipts;
+    }
+
+    private Receipt storeAlone(MessagePosted posted) {
         try {
-            return store.append(posted);
+            Receipt receipt = store.append(posted);
+            metrics.committed();
+            return receipt;
         } catch (RuntimeException failed) {
             if (posted.ref() == null || !MessageStore.isUniqueViolation(failed)) {
                 throw failed;

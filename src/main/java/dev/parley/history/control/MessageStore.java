@@ -10,6 +10,7 @@ import dev.parley.settings.Settings;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.FlushModeType;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
@@ -18,7 +19,9 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,13 +51,60 @@ public class MessageStore {
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public Receipt append(MessagePosted posted) {
-        RoomState room = em.find(RoomState.class, posted.room(), LockModeType.PESSIMISTIC_WRITE);
+        Receipt receipt = appendInTransaction(posted, new Batch(true));
+        em.flush();
+        return receipt;
+    }
+
+    /**
+     * {@link #append} for several messages in one transaction (group commit), each as if alone and in list order:
+     * a ref stored earlier in the list counts as stored. The rooms' counter rows are locked with one statement, the
+     * inserts and counter updates sent together at the end. Refs are not looked up: a retry is rare, and the unique
+     * key on (room, sender, ref) makes its insert fail, which rolls back all of them; the caller then stores each
+     * {@linkplain #append alone}, where the look-up answers the retry.
+     *
+     * @return each message's receipt, in list order
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public List<Receipt> appendAll(List<MessagePosted> batch) {
+        Batch together = new Batch(false);
+        // in name order, so that two instances on one database lock rooms in the same order and cannot deadlock
+        em.createQuery("SELECT r FROM RoomState r WHERE r.name IN :names ORDER BY r.name", RoomState.class)
+                .setParameter("names", batch.stream().map(MessagePosted::room).distinct().toList())
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .getResultStream()
+                .forEach(room -> together.lockedRooms.put(room.name(), room));
+        List<Receipt> receipts = batch.stream().map(posted -> appendInTransaction(posted, together)).toList();
+        em.flush();
+        return receipts;
+    }
+
+    /**
+     * What one transaction has locked and stored so far. Its new messages are not flushed until the end, so the
+     * inserts can go to the database together; a ref look-up finds them here (the database's look-up does not
+     * flush, see {@link #byRef}).
+     */
+    private static final class Batch {
+        final boolean lookUpRefs;
+        final Map<String, RoomState> lockedRooms = new HashMap<>();
+        final Map<List<String>, StoredMessage> byRef = new HashMap<>();
+
+        Batch(boolean lookUpRefs) {
+            this.lookUpRefs = lookUpRefs;
+        }
+    }
+
+    private Receipt appendInTransaction(MessagePosted posted, Batch batch) {
+        RoomState room = batch.lockedRooms.computeIfAbsent(posted.room(),
+                name -> em.find(RoomState.class, name, LockModeType.PESSIMISTIC_WRITE));
         if (room == null) {
             throw new IllegalStateException("room " + posted.room() + " is not stored");
         }
         String senderKey = Identity.keyOf(posted.sender());
+        List<String> refKey = refKey(posted.room(), senderKey, posted.ref());
         if (posted.ref() != null) {
-            Optional<StoredMessage> earlier = byRef(posted.room(), senderKey, posted.ref());
+            Optional<StoredMessage> earlier = Optional.ofNullable(batch.byRef.get(refKey))
+                    .or(() -> batch.lookUpRefs ? byRef(posted.room(), senderKey, posted.ref()) : Optional.empty());
             if (earlier.isPresent() && withinWindow(earlier.get())) {
                 return answerRetry(earlier.get(), posted.text());
             }
@@ -66,7 +116,9 @@ public class MessageStore {
         StoredMessage message = new StoredMessage(posted.room(), room.nextSeq(), posted.sender(), senderKey,
                 posted.text(), posted.at().toEpochMilli(), posted.ref());
         em.persist(message);
-        em.flush();
+        if (posted.ref() != null) {
+            batch.byRef.put(refKey, message);
+        }
         return new Receipt.Stored(message.toEvent());
     }
 
@@ -156,12 +208,21 @@ public class MessageStore {
                 });
     }
 
+    private static List<String> refKey(String room, String senderKey, String ref) {
+        return Arrays.asList(room, senderKey, ref);
+    }
+
+    /**
+     * Does not flush first: a transaction's own unflushed messages are in its {@link Batch}, and flushing before every
+     * look-up would send a group commit's inserts one by one.
+     */
     private Optional<StoredMessage> byRef(String room, String senderKey, String ref) {
         return em.createQuery("SELECT m FROM StoredMessage m WHERE m.room = :room AND m.senderKey = :sender "
                         + "AND m.ref = :ref", StoredMessage.class)
                 .setParameter("room", room)
                 .setParameter("sender", senderKey)
                 .setParameter("ref", ref)
+                .setFlushMode(FlushModeType.COMMIT)
                 .getResultStream()
                 .findFirst();
     }

@@ -61,6 +61,18 @@ public class StoredMessage {
         this.ref = ref;
     }
 
+    public String room() {
+        return room;
+    }
+
+    public String senderKey() {
+        return senderKey;
+    }
+
+    public String ref() {
+        return ref;
+    }
+
     public String body() {
         return body;
     }

@@ -51,6 +51,9 @@ public class MetricsResource {
         counter(out, "parley_connections_opened_total", "chat connections welcomed since start",
                 metrics.connectionsOpened());
         counter(out, "parley_messages_stored_total", "messages committed to the database", metrics.messagesStored());
+        counter(out, "parley_store_transactions_total",
+                "transactions that stored messages; several posts can share one (group commit)",
+                metrics.storeTransactions());
         counter(out, "parley_messages_delivered_total",
                 "message frames enqueued to room members (one per member connection per message)",
                 metrics.messagesDelivered());

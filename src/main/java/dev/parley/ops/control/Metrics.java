@@ -19,6 +19,7 @@ public class Metrics {
     private final LongAdder connectionsOpened = new LongAdder();
     private final LongAdder messagesStored = new LongAdder();
     private final LongAdder messagesDelivered = new LongAdder();
+    private final LongAdder storeTransactions = new LongAdder();
     private final LatencyHistogram storeLatency = new LatencyHistogram();
     private final LatencyHistogram fanOutLatency = new LatencyHistogram();
     private final Map<Integer, LongAdder> closes = new ConcurrentHashMap<>();
@@ -31,6 +32,11 @@ public class Metrics {
     public void stored(long nanos) {
         messagesStored.increment();
         storeLatency.recordNanos(nanos);
+    }
+
+    /** A transaction storing one or more messages (group commit) committed. */
+    public void committed() {
+        storeTransactions.increment();
     }
 
     /** One message was enqueued to {@code recipients} connections in {@code nanos}. */
@@ -50,6 +56,10 @@ public class Metrics {
 
     public long messagesStored() {
         return messagesStored.sum();
+    }
+
+    public long storeTransactions() {
+        return storeTransactions.sum();
     }
 
     public long messagesDelivered() {

@@ -38,6 +38,7 @@ class MessageArchiveTest {
         cut = new MessageArchive();
         cut.store = store;
         cut.metrics = new Metrics();
+        cut.start();
     }
 
     @Test

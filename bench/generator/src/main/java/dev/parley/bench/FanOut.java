@@ -32,6 +32,7 @@ final class FanOut implements Client.Handler {
     private final Recorder echo = new Recorder(3);
     private final AtomicLong delivered = new AtomicLong();
     private final LongAdder outOfOrder = new LongAdder();
+    private final LongAdder skipped = new LongAdder();
     private final LongAdder seqGaps = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private final LongAdder closed = new LongAdder();
@@ -82,8 +83,10 @@ final class FanOut implements Client.Handler {
         long sentAt = Long.parseLong(parts[3]);
         delivered.incrementAndGet();
         Integer last = lastBySender[client.index].put(sender, n);
-        if (last != null && n != last + 1) {
+        if (last != null && n <= last) {
             outOfOrder.increment();
+        } else if (last != null && n > last + 1) {
+            skipped.add(n - last - 1L);  // never delivered, or refused (errors say which), not reordered
         }
         long seq = Json.number(frame, "seq");
         if (seq >= 0) {
@@ -178,6 +181,7 @@ final class FanOut implements Client.Handler {
         f.put("delivered", delivered.get());
         f.put("expected", expected);
         f.put("out_of_order_or_duplicate", outOfOrder.sum());
+        f.put("skipped_per_sender", skipped.sum());
         f.put("seq_gaps", seqGaps.sum());
         f.put("errors", errors.sum());
         f.put("closed_by_server", closed.sum());
@@ -198,13 +202,14 @@ final class FanOut implements Client.Handler {
                 - metricsStart.getOrDefault("parley_messages_stored_total", Double.NaN);
         f.put("stored_per_second", stored / metricsWindow);
         f.put("echoes_per_second", echoHistogram.getTotalCount() / window);
-        boolean exact = delivered.get() == expected && outOfOrder.sum() == 0 && seqGaps.sum() == 0;
+        boolean exact = delivered.get() == expected && outOfOrder.sum() == 0 && skipped.sum() == 0
+                && seqGaps.sum() == 0;
         f.put("exact", exact);
         String summary = String.format(Locale.ROOT,
                 "%s %s %s: rooms=%d members=%d rate=%.0f/s delivered=%d/%d %s delivery[%s] echo[%s] "
                         + "deliveries/s=%.0f cpu=%.1fs deliveries/cpu-s=%.0f stored/s=%.0f rss=%dMB",
                 options.scenario, target.kind(), options.string("server-label", "?"), rooms, members, rate,
-                delivered.get(), expected, exact ? "exact" : "NOT-EXACT(order/dup=" + outOfOrder.sum() + ",gaps="
+                delivered.get(), expected, exact ? "exact" : "NOT-EXACT(order/dup=" + outOfOrder.sum() + ",skipped=" + skipped.sum() + ",gaps="
                         + seqGaps.sum() + ",errors=" + errorCodes + ",closed=" + closeCodes + ")",
                 Results.brief(deliveryHistogram), Results.brief(echoHistogram), deliveredInWindow / window, cpu,
                 deliveredInWindow / cpu, stored / metricsWindow, rss / (1024 * 1024));
