@@ -57,7 +57,7 @@ for server_dir in sorted(p for p in root.iterdir() if p.is_dir()):
     pp, pr = load(s, "persistence", "parley"), load(s, "persistence", "raw")
     if pp or pr:
         rows.append([label, "persistence {}×{}, {} posts/s (H2)".format(*params(pp or pr, "rooms", "members", "rate")),
-                     f"{num(fig(pp, 'stored_per_second'))} stored/s ({num(fig(pp, 'echoes_per_second'))} echoed/s of {num(fig(pp, 'posts_per_second_measured'))} posted/s); echo p50 {num(fig(pp, 'echo_latency', 'p50_ms'), 1)} / p99 {num(fig(pp, 'echo_latency', 'p99_ms'), 1)} ms; exact: {num(fig(pp, 'exact'))}",
+                     f"{num(fig(pp, 'echoes_per_second'))} stored and echoed/s of {num(fig(pp, 'posts_per_second_measured'))} posted/s; echo p50 {num(fig(pp, 'echo_latency', 'p50_ms'), 1)} / p99 {num(fig(pp, 'echo_latency', 'p99_ms'), 1)} ms; exact: {num(fig(pp, 'exact'))}",
                      f"{num(fig(pr, 'posts_per_second_measured'))} posts/s; echo p50 {num(fig(pr, 'echo_latency', 'p50_ms'), 1)} / p99 {num(fig(pr, 'echo_latency', 'p99_ms'), 1)} ms",
                      f"echo p99 {ratio(fig(pp, 'echo_latency', 'p99_ms'), fig(pr, 'echo_latency', 'p99_ms'))}", loads(pp, pr)])
     for name, database in (("persistence-500", "H2"), ("persistence-postgres", "PostgreSQL"),
@@ -65,7 +65,7 @@ for server_dir in sorted(p for p in root.iterdir() if p.is_dir()):
         qp = load(s, name, "parley")
         if qp:
             rows.append([label, "persistence {}×{}, {} posts/s ({})".format(*params(qp, "rooms", "members", "rate"), database),
-                         f"{num(fig(qp, 'stored_per_second'))} stored/s ({num(fig(qp, 'echoes_per_second'))} echoed/s of {num(fig(qp, 'posts_per_second_measured'))} posted/s); echo p50 {num(fig(qp, 'echo_latency', 'p50_ms'), 1)} / p99 {num(fig(qp, 'echo_latency', 'p99_ms'), 1)} ms; exact: {num(fig(qp, 'exact'))}",
+                         f"{num(fig(qp, 'echoes_per_second'))} stored and echoed/s of {num(fig(qp, 'posts_per_second_measured'))} posted/s; echo p50 {num(fig(qp, 'echo_latency', 'p50_ms'), 1)} / p99 {num(fig(qp, 'echo_latency', 'p99_ms'), 1)} ms; exact: {num(fig(qp, 'exact'))}",
                          "—", "—", loads(qp)])
     cp, cr = load(s, "capacity", "parley"), load(s, "capacity", "raw")
     if cp or cr:

@@ -1,10 +1,13 @@
 package dev.parley.bench;
 
+import java.lang.reflect.Method;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -28,17 +31,50 @@ final class Client implements WebSocket.Listener {
         }
     }
 
-    private static final int SELECTORS = Integer.getInteger("bench.selectors", 4);
     private static final ExecutorService CALLBACKS = Executors.newFixedThreadPool(
             Integer.getInteger("bench.callback-threads", Math.max(2, Runtime.getRuntime().availableProcessors())),
             daemon("bench-callback"));
-    private static final HttpClient[] HTTP = new HttpClient[SELECTORS];
+    private static final HttpClient[] HTTP = httpClients(System.getProperty("bench.source-addresses", ""),
+            Integer.getInteger("bench.selectors", 4));
     private static final AtomicInteger NEXT = new AtomicInteger();
 
-    static {
-        for (int i = 0; i < SELECTORS; i++) {
-            HTTP[i] = HttpClient.newBuilder().executor(CALLBACKS).connectTimeout(Duration.ofSeconds(30)).build();
+    /**
+     * {@code selectors} clients on the default source address, or, given source addresses ({@code 127.0.0.2-127.0.0.41}
+     * or a comma list), one client bound to each: connections go round-robin over them, so a server sees them come
+     * from many addresses, and each address has its own 28,000 ephemeral ports. Binding needs
+     * {@code HttpClient.Builder.localAddress}, which the JDK has from version 19 on.
+     */
+    static HttpClient[] httpClients(String sourceAddresses, int selectors) {
+        if (sourceAddresses.isBlank()) {
+            HttpClient[] clients = new HttpClient[selectors];
+            for (int i = 0; i < selectors; i++) {
+                clients[i] = builder().build();
+            }
+            return clients;
         }
+        Method localAddress;
+        try {
+            localAddress = HttpClient.Builder.class.getMethod("localAddress", InetAddress.class);
+        } catch (NoSuchMethodException tooOld) {
+            throw new IllegalStateException("bench.source-addresses needs a JDK 19 or newer to run the generator ("
+                    + "HttpClient.Builder.localAddress); this is " + System.getProperty("java.version"));
+        }
+        List<InetAddress> addresses = SourceAddresses.parse(sourceAddresses);
+        HttpClient[] clients = new HttpClient[addresses.size()];
+        for (int i = 0; i < clients.length; i++) {
+            HttpClient.Builder builder = builder();
+            try {
+                localAddress.invoke(builder, addresses.get(i));
+            } catch (ReflectiveOperationException failed) {
+                throw new IllegalStateException("cannot bind to " + addresses.get(i), failed);
+            }
+            clients[i] = builder.build();
+        }
+        return clients;
+    }
+
+    private static HttpClient.Builder builder() {
+        return HttpClient.newBuilder().executor(CALLBACKS).connectTimeout(Duration.ofSeconds(30));
     }
 
     final int index;
@@ -60,7 +96,7 @@ final class Client implements WebSocket.Listener {
 
     static CompletableFuture<Client> connect(URI uri, int index, String name, String room, Handler handler) {
         Client client = new Client(index, name, room, handler);
-        HttpClient http = HTTP[Math.floorMod(NEXT.getAndIncrement(), SELECTORS)];
+        HttpClient http = HTTP[Math.floorMod(NEXT.getAndIncrement(), HTTP.length)];
         return http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30)).buildAsync(uri, client)
                 .thenApply(ws -> client);
     }

@@ -123,8 +123,11 @@ final class Idle implements Client.Handler {
     private static Process hold(Options options, Target target, String run, int from, int count, int rooms)
             throws java.io.IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + options.string("child-heap", "2g"),
-                "-cp", System.getProperty("java.class.path"), Bench.class.getName(), "hold",
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + options.string("child-heap", "2g")));
+        // the children connect the same way: bench.source-addresses, bench.selectors, …
+        System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("bench."))
+                .sorted().forEach(name -> command.add("-D" + name + "=" + System.getProperty(name)));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Bench.class.getName(), "hold",
                 "--target", target.kind(), "--url", target.url().toString(), "--run", run,
                 "--from", Integer.toString(from), "--count", Integer.toString(count),
                 "--rooms", Integer.toString(rooms)));
