@@ -3,7 +3,7 @@
 # standard scenarios against both, stop it, and write bench/target/results/RESULTS.md (a markdown table) beside one
 # JSON file per run. One command, bounded time; see bench/README.md.
 #
-#   bench/run-standard.sh                       # WildFly and Open Liberty (and Payara Micro with BENCH_PAYARA=1)
+#   bench/run-standard.sh                       # WildFly, Open Liberty and Payara Micro in turn
 #   bench/run-standard.sh wildfly               # one server
 #   BENCH_SET=smoke bench/run-standard.sh wildfly   # a ~30 s check that the generator works (CI)
 #
@@ -32,8 +32,7 @@ JAR=$ROOT/bench/generator/target/parley-bench.jar
 SETTINGS=${BENCH_SETTINGS:--Dparley.connections.max=40000 -Dparley.connections.per-address=40000 -Dparley.handshakes.per-address-per-second=100000 -Dparley.handshakes.per-address-burst=100000}
 SERVERS=("$@")
 if [[ ${#SERVERS[@]} -eq 0 ]]; then
-    SERVERS=(wildfly liberty)
-    [[ ${BENCH_PAYARA:-0} == 1 ]] && SERVERS+=(payara)
+    SERVERS=(wildfly liberty payara)
 fi
 ulimit -n "$(ulimit -Hn)" || true
 
