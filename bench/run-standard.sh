@@ -99,7 +99,8 @@ start_liberty() {
         "$server/server.xml"
     cp "$ROOT/$BUILD/parley.war" "$ROOT/bench/raw/target/raw.war" "$server/apps/"
     cp "$(artifact com.h2database h2 $H2_VERSION jar)" "$server/lib/"
-    printf 'parley.http.port=%s\nparley.https.port=%s\n' "$PORT" $((8443 + OFFSET)) > "$server/bootstrap.properties"
+    printf 'parley.http.host=127.0.0.1\nparley.http.port=%s\nparley.https.port=%s\n' "$PORT" $((8443 + OFFSET)) \
+        > "$server/bootstrap.properties"
     grep -v '^-Xm[sx]' "$ROOT/server-config/liberty/jvm.options" > "$server/jvm.options"
     printf -- '-Xms%s\n-Xmx%s\n' "$HEAP" "$HEAP" >> "$server/jvm.options"
     for setting in $SETTINGS; do echo "$setting" >> "$server/jvm.options"; done

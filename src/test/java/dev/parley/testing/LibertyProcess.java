@@ -58,7 +58,8 @@ final class LibertyProcess extends ServerProcess {
             }
         }
         Files.writeString(server.resolve("bootstrap.properties"),
-                "parley.http.port=" + httpPort() + "\nparley.https.port=" + (8443 + portOffset) + "\n",
+                "parley.http.host=127.0.0.1\nparley.http.port=" + httpPort() + "\nparley.https.port="
+                        + (8443 + portOffset) + "\n",
                 StandardCharsets.UTF_8);
     }
 
