@@ -31,6 +31,7 @@ public final class Connection {
         this.id = id;
         this.identity = identity;
         this.outbox = outbox;
+        outbox.whenPingSent(() -> pulse.pingSent(System.nanoTime()));
         this.encoder = encoder;
         this.posts = new RateLimiter(limits.sayPerSecond(), limits.sayBurst());
         this.commands = new RateLimiter(limits.commandsPerSecond(), limits.commandsBurst());

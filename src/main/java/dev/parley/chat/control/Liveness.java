@@ -20,7 +20,7 @@ import java.util.logging.Logger;
 /**
  * Finds connections whose client is gone without a close (a dead TCP peer, a laptop lid shut): a connection silent
  * for {@code parley.ping.interval-ms} is pinged, and one that then stays silent for {@code parley.ping.timeout-ms}
- * is closed with 4010. One sweep task for all connections on the container's scheduler, not a timer each: an idle
+ * after the ping went out is closed with 4010 (see {@link Pulse} for a ping queued behind a backlog). One sweep task for all connections on the container's scheduler, not a timer each: an idle
  * connection costs two longs. Pings go out through the connection's outbox, its single writer, on the container's
  * executor, so a stuck socket never holds the sweep.
  */

@@ -35,6 +35,7 @@ public final class Outbox {
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final IntConsumer closedWith;
+    private volatile Runnable pingSent = () -> { };
 
     public Outbox(FrameSink sink, Executor closer, int maxFrames, long maxChars) {
         this(sink, closer, maxFrames, maxChars, code -> { });
@@ -79,6 +80,11 @@ public final class Outbox {
     /** Starts sending what is queued, unless a send is already in flight (its completion carries on). */
     public void flush() {
         startWriting();
+    }
+
+    /** Told when a ping {@linkplain #ping queued} here has been handed to the client's socket. */
+    public void whenPingSent(Runnable listener) {
+        pingSent = listener;
     }
 
     /** Queues a ping behind the frames already queued; the single writer sends it. */
@@ -168,6 +174,7 @@ public final class Outbox {
                     failed(failure);
                     return;
                 }
+                pingSent.run();
                 continue;
             }
             Send send = new Send((String) next);

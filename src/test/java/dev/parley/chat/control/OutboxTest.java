@@ -143,4 +143,25 @@ class OutboxTest {
         assertEquals(List.of("a"), sink.started);
         assertEquals(1011, sink.closed.join().getCloseCode().getCode());
     }
+
+    @Test
+    void aPingIsReportedSentWhenItLeavesBehindTheFramesBeforeIt() {
+        List<String> pings = new ArrayList<>();
+        HeldSink pinging = new HeldSink() {
+            @Override
+            public void ping() {
+                pings.add("sent");
+            }
+        };
+        List<String> reported = new ArrayList<>();
+        Outbox outbox = new Outbox(pinging, Runnable::run, 3, 1000);
+        outbox.whenPingSent(() -> reported.add("sent"));
+        outbox.offer("a");
+        outbox.ping();
+        assertEquals(List.of(), reported, "queued behind a");
+
+        pinging.completeOne();
+        assertEquals(List.of("sent"), pings);
+        assertEquals(List.of("sent"), reported);
+    }
 }
