@@ -8,7 +8,9 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.json.Json;
@@ -76,6 +78,52 @@ class OpsIT {
             assertEquals(after.get("parley_store_seconds_count"),
                     after.get("parley_store_seconds_bucket{le=\"+Inf\"}"), "+Inf bucket holds every sample");
             assertTrue(after.get("jvm_memory_used_bytes{area=\"heap\"}") > 0, after::toString);
+        }
+    }
+
+    /**
+     * Posts to different rooms that arrive while a commit is in progress share the next transaction (group commit):
+     * clients in rooms of their own post at once without waiting for echoes, and fewer transactions than messages
+     * are counted. With one transaction per message the two counters would grow alike.
+     */
+    @Test
+    void postsToManyRoomsAtOnceShareTransactions() throws Exception {
+        int clients = 12;
+        int posts = 12;
+        List<ChatClient> posters = new ArrayList<>();
+        List<String> rooms = new ArrayList<>();
+        try {
+            for (int i = 0; i < clients; i++) {
+                ChatClient poster = ChatClient.open(base, ChatClient.unique("batch" + i));
+                posters.add(poster);
+                rooms.add(ChatClient.unique("batch"));
+                poster.join(rooms.get(i));
+            }
+            Map<String, Double> before = metrics();
+            List<List<String>> refs = new ArrayList<>();
+            for (ChatClient poster : posters) {
+                refs.add(new ArrayList<>());
+            }
+            for (int k = 0; k < posts; k++) {
+                for (int i = 0; i < clients; i++) {
+                    String ref = ChatClient.ref();
+                    refs.get(i).add(ref);
+                    posters.get(i).say(rooms.get(i), "at once " + k, ref);
+                }
+            }
+            for (int i = 0; i < clients; i++) {
+                for (String ref : refs.get(i)) {
+                    posters.get(i).awaitOwn(ref);
+                }
+            }
+            Map<String, Double> after = metrics();
+
+            double stored = grew(before, after, "parley_messages_stored_total");
+            double transactions = grew(before, after, "parley_store_transactions_total");
+            assertTrue(stored >= clients * posts, () -> diff(before, after));
+            assertTrue(transactions < stored, "every message had a transaction of its own: " + diff(before, after));
+        } finally {
+            posters.forEach(ChatClient::close);
         }
     }
 
