@@ -1,10 +1,17 @@
 package dev.parley;
 
+import static dev.parley.testing.ChatClient.json;
+import static dev.parley.testing.ChatClient.unique;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.parley.testing.AdminApi;
 import dev.parley.testing.ChatClient;
 import dev.parley.testing.Deployments;
 import dev.parley.testing.RealmUsers;
 import jakarta.json.JsonObject;
+import java.net.URL;
+import java.net.http.HttpResponse;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -12,14 +19,6 @@ import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.Archive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.net.URL;
-import java.net.http.HttpResponse;
-
-import static dev.parley.testing.ChatClient.json;
-import static dev.parley.testing.ChatClient.unique;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The smoke test of the admin REST API's login on every server (the full admin suite, AdminIT, runs on WildFly): no
@@ -45,9 +44,14 @@ class AdminAuthIT {
         assertEquals(401, anonymous.statusCode());
         assertTrue(anonymous.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic "));
 
-        assertEquals(401, AdminApi.basic(base, RealmUsers.ADMIN, "wrong").get("stats").statusCode());
-        assertEquals(403, AdminApi.basic(base, RealmUsers.CHATTER, RealmUsers.CHATTER_PASSWORD).get("stats")
-                .statusCode());
+        assertEquals(
+                401,
+                AdminApi.basic(base, RealmUsers.ADMIN, "wrong").get("stats").statusCode());
+        assertEquals(
+                403,
+                AdminApi.basic(base, RealmUsers.CHATTER, RealmUsers.CHATTER_PASSWORD)
+                        .get("stats")
+                        .statusCode());
 
         AdminApi admin = AdminApi.admin(base);
         JsonObject stats = admin.object(admin.get("stats"));
@@ -56,8 +60,10 @@ class AdminAuthIT {
         try (ChatClient listener = ChatClient.open(base, unique("listener"))) {
             String text = "smoke " + unique("n");
             admin.ok(admin.post("announce", json("text", text)));
-            listener.await(frame -> "notice".equals(frame.getString("type", null))
-                    && text.equals(frame.getString("text", null)), "the announcement");
+            listener.await(
+                    frame -> "notice".equals(frame.getString("type", null))
+                            && text.equals(frame.getString("text", null)),
+                    "the announcement");
         }
     }
 }

@@ -1,31 +1,5 @@
 package dev.parley;
 
-import dev.parley.testing.AdminApi;
-import dev.parley.testing.ChatClient;
-import dev.parley.testing.Deployments;
-import dev.parley.testing.JmxConsole;
-import dev.parley.testing.RealmUsers;
-import jakarta.json.JsonArray;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonValue;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.Archive;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
-import javax.management.openmbean.CompositeData;
-import java.net.URL;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-
 import static dev.parley.testing.ChatClient.chatUri;
 import static dev.parley.testing.ChatClient.json;
 import static dev.parley.testing.ChatClient.unique;
@@ -34,6 +8,31 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.parley.testing.AdminApi;
+import dev.parley.testing.ChatClient;
+import dev.parley.testing.Deployments;
+import dev.parley.testing.JmxConsole;
+import dev.parley.testing.RealmUsers;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import javax.management.openmbean.CompositeData;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.Archive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Administration on the managed server, black-box: who may use the REST API, and every operator action observed by
@@ -49,6 +48,7 @@ class AdminIT {
 
     @ArquillianResource
     URL base;
+
     AdminApi admin;
 
     @Deployment(testable = false)
@@ -67,10 +67,12 @@ class AdminIT {
     void withoutCredentialsTheApiAnswers401WithABasicChallenge() {
         HttpResponse<String> response = AdminApi.anonymous(base).get("stats");
         assertEquals(401, response.statusCode());
-        assertTrue(response.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic "),
+        assertTrue(
+                response.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic "),
                 "WWW-Authenticate: " + response.headers().map());
 
-        HttpResponse<String> wrong = AdminApi.basic(base, RealmUsers.ADMIN, "not-the-password").get("stats");
+        HttpResponse<String> wrong =
+                AdminApi.basic(base, RealmUsers.ADMIN, "not-the-password").get("stats");
         assertEquals(401, wrong.statusCode());
     }
 
@@ -87,8 +89,11 @@ class AdminIT {
             JsonObject stats = admin.object(admin.get("stats"));
             assertTrue(stats.getInt("connections") >= 1, stats.toString());
             assertTrue(stats.getInt("rooms") >= 1, stats.toString());
-            assertTrue(stats.containsKey("messagesStored") && stats.containsKey("messagesPerSecond")
-                    && stats.containsKey("uptimeSeconds"), stats.toString());
+            assertTrue(
+                    stats.containsKey("messagesStored")
+                            && stats.containsKey("messagesPerSecond")
+                            && stats.containsKey("uptimeSeconds"),
+                    stats.toString());
             assertTrue(names(admin.array(admin.get("rooms"))).contains("general"));
         }
     }
@@ -102,7 +107,8 @@ class AdminIT {
 
         assertEquals(403, page.post("announce", json("text", "no csrf header")).statusCode());
         page.header("X-Parley-CSRF", session.getString("csrf"));
-        assertEquals(204, page.post("announce", json("text", "with the csrf header")).statusCode());
+        assertEquals(
+                204, page.post("announce", json("text", "with the csrf header")).statusCode());
 
         AdminApi chatterPage = AdminApi.formLogin(base, RealmUsers.CHATTER, RealmUsers.CHATTER_PASSWORD);
         assertEquals(403, chatterPage.send("GET", "admin/", null).statusCode());
@@ -114,7 +120,7 @@ class AdminIT {
     void aKickedUserGetsLeftKickedAndTheOthersPresenceLeft() {
         String room = unique("kick");
         try (ChatClient alice = ChatClient.open(base, unique("alice"));
-             ChatClient bob = ChatClient.open(base, unique("bob"))) {
+                ChatClient bob = ChatClient.open(base, unique("bob"))) {
             alice.join(room);
             bob.join(room);
             alice.await(frame -> isPresence(frame, "joined", bob.user()), "bob's arrival");
@@ -161,8 +167,11 @@ class AdminIT {
         admin.ok(admin.post("bans", json("user", name, "seconds", 2, "reason", "cool down")));
         assertRefusedAsBanned(name);
 
-        eventually(Duration.ofSeconds(15), () -> admin.array(admin.get("bans")).stream()
-                .noneMatch(ban -> name.equals(ban.asJsonObject().getString("subject"))), "the ban's timer ended it");
+        eventually(
+                Duration.ofSeconds(15),
+                () -> admin.array(admin.get("bans")).stream()
+                        .noneMatch(ban -> name.equals(ban.asJsonObject().getString("subject"))),
+                "the ban's timer ended it");
         assertTrue(System.currentTimeMillis() - bannedAt >= 2000, "the ban ended before its 2 s");
         try (ChatClient back = ChatClient.open(base, name)) {
             assertEquals(name, back.user());
@@ -191,7 +200,7 @@ class AdminIT {
     void aMutedUserGetsMutedOnSayUntilUnmuted() {
         String room = unique("mute");
         try (ChatClient alice = ChatClient.open(base, unique("alice"));
-             ChatClient bob = ChatClient.open(base, unique("bob"))) {
+                ChatClient bob = ChatClient.open(base, unique("bob"))) {
             alice.join(room);
             bob.join(room);
             admin.ok(admin.post("rooms/" + room + "/mutes", json("user", bob.user(), "seconds", 0)));
@@ -250,10 +259,12 @@ class AdminIT {
     void aDeletedMessageIsRedactedInHistoryAndMembersAreTold() {
         String room = unique("redact");
         try (ChatClient alice = ChatClient.open(base, unique("alice"));
-             ChatClient bob = ChatClient.open(base, unique("bob"))) {
+                ChatClient bob = ChatClient.open(base, unique("bob"))) {
             alice.join(room);
             bob.join(room);
-            long first = alice.post(room, "a regrettable message").getJsonNumber("seq").longValue();
+            long first = alice.post(room, "a regrettable message")
+                    .getJsonNumber("seq")
+                    .longValue();
             alice.post(room, "a fine message");
 
             admin.ok(admin.delete("rooms/" + room + "/messages/" + first + "?reason=abuse"));
@@ -286,7 +297,7 @@ class AdminIT {
     void anAnnouncementReachesEveryoneOrOneRoom() {
         String room = unique("news");
         try (ChatClient alice = ChatClient.open(base, unique("alice"));
-             ChatClient bob = ChatClient.open(base, unique("bob"))) {
+                ChatClient bob = ChatClient.open(base, unique("bob"))) {
             alice.join(room);
             String everyone = "maintenance at noon " + unique("n");
             admin.ok(admin.post("announce", json("text", everyone)));
@@ -297,7 +308,10 @@ class AdminIT {
 
             String roomOnly = "only for " + room;
             admin.ok(admin.post("announce", json("room", room, "text", roomOnly)));
-            assertEquals(room, alice.await(frame -> isNotice(frame, roomOnly), "the room notice").getString("room"));
+            assertEquals(
+                    room,
+                    alice.await(frame -> isNotice(frame, roomOnly), "the room notice")
+                            .getString("room"));
             assertTrue(bob.sync().stream().noneMatch(frame -> isNotice(frame, roomOnly)), "bob is not in " + room);
         }
         assertAudited("announce", room);
@@ -305,8 +319,11 @@ class AdminIT {
 
     @Test
     void refusalsSayWhy() {
-        assertEquals(404, admin.post("rooms/no-such-room/kick", json("user", "bob")).statusCode());
-        assertEquals(400, admin.post("bans", json("user", "not a name", "seconds", 0)).statusCode());
+        assertEquals(
+                404, admin.post("rooms/no-such-room/kick", json("user", "bob")).statusCode());
+        assertEquals(
+                400,
+                admin.post("bans", json("user", "not a name", "seconds", 0)).statusCode());
         assertEquals(400, admin.post("bans", json("user", "bob", "seconds", -1)).statusCode());
         assertEquals(400, admin.post("rooms", json("room", "Not A Room")).statusCode());
         assertEquals(404, admin.delete("bans/users/" + unique("never")).statusCode());
@@ -316,13 +333,14 @@ class AdminIT {
 
     @Test
     void theMxBeanShowsCountsAndItsOperationsActOnTheWire() throws Exception {
-        assumeTrue("wildfly".equals(System.getProperty("parley.it.server", "wildfly")),
+        assumeTrue(
+                "wildfly".equals(System.getProperty("parley.it.server", "wildfly")),
                 "JMX remote as WildFly's jconsole.sh does it");
         int offset = Integer.parseInt(System.getProperty("parley.it.port-offset", "0"));
         String room = unique("jmx");
         try (JmxConsole jmx = JmxConsole.wildFly(offset, RealmUsers.JMX, RealmUsers.JMX_PASSWORD);
-             ChatClient alice = ChatClient.open(base, unique("alice"));
-             ChatClient bob = ChatClient.open(base, unique("bob"))) {
+                ChatClient alice = ChatClient.open(base, unique("alice"));
+                ChatClient bob = ChatClient.open(base, unique("bob"))) {
             assertTrue((Integer) jmx.attribute(MBEAN, "Connections") >= 2);
             assertTrue((Integer) jmx.attribute(MBEAN, "Rooms") >= 1);
             assertTrue((Long) jmx.attribute(MBEAN, "Uptime") >= 0);
@@ -340,20 +358,25 @@ class AdminIT {
             alice.post(room, "counted");
             assertTrue((Long) jmx.attribute(MBEAN, "MessagesStored") > storedBefore);
             String[] members = (String[]) jmx.invoke(MBEAN, "listMembers", new Object[] {room}, text);
-            assertEquals(List.of(alice.user(), bob.user()).stream().sorted(String.CASE_INSENSITIVE_ORDER).toList(),
+            assertEquals(
+                    List.of(alice.user(), bob.user()).stream()
+                            .sorted(String.CASE_INSENSITIVE_ORDER)
+                            .toList(),
                     List.of(members));
 
             jmx.invoke(MBEAN, "announce", new Object[] {room, "from the console"}, twoTexts);
             alice.await(frame -> isNotice(frame, "from the console"), "the JMX notice");
 
-            jmx.invoke(MBEAN, "mute", new Object[] {room, bob.user(), 0L},
-                    new String[] {String.class.getName(), String.class.getName(), long.class.getName()});
+            jmx.invoke(MBEAN, "mute", new Object[] {room, bob.user(), 0L}, new String[] {
+                String.class.getName(), String.class.getName(), long.class.getName()
+            });
             bob.say(room, "muted?", ChatClient.ref());
             bob.awaitError("muted");
             jmx.invoke(MBEAN, "unmute", new Object[] {room, bob.user()}, twoTexts);
 
-            jmx.invoke(MBEAN, "kick", new Object[] {room, bob.user(), "console kick"},
-                    new String[] {String.class.getName(), String.class.getName(), String.class.getName()});
+            jmx.invoke(MBEAN, "kick", new Object[] {room, bob.user(), "console kick"}, new String[] {
+                String.class.getName(), String.class.getName(), String.class.getName()
+            });
             assertEquals("kicked", bob.await("left").getString("reason"));
 
             jmx.invoke(MBEAN, "closeRoom", new Object[] {room, "console close"}, twoTexts);
@@ -361,28 +384,35 @@ class AdminIT {
             jmx.invoke(MBEAN, "reopenRoom", new Object[] {room}, text);
             alice.join(room);
             long seq = alice.post(room, "to be deleted").getJsonNumber("seq").longValue();
-            jmx.invoke(MBEAN, "deleteMessage", new Object[] {room, seq, "console delete"},
-                    new String[] {String.class.getName(), long.class.getName(), String.class.getName()});
+            jmx.invoke(MBEAN, "deleteMessage", new Object[] {room, seq, "console delete"}, new String[] {
+                String.class.getName(), long.class.getName(), String.class.getName()
+            });
             assertEquals(seq, alice.await("deleted").getJsonNumber("seq").longValue());
 
-            jmx.invoke(MBEAN, "ban", new Object[] {bob.user(), 0L, "console ban"},
-                    new String[] {String.class.getName(), long.class.getName(), String.class.getName()});
+            jmx.invoke(MBEAN, "ban", new Object[] {bob.user(), 0L, "console ban"}, new String[] {
+                String.class.getName(), long.class.getName(), String.class.getName()
+            });
             bob.awaitError("banned");
             assertEquals(4004, bob.awaitClose());
             jmx.invoke(MBEAN, "unban", new Object[] {bob.user()}, text);
 
             try {
-                jmx.invoke(MBEAN, "kick", new Object[] {"no-such-room", "bob", null},
-                        new String[] {String.class.getName(), String.class.getName(), String.class.getName()});
+                jmx.invoke(MBEAN, "kick", new Object[] {"no-such-room", "bob", null}, new String[] {
+                    String.class.getName(), String.class.getName(), String.class.getName()
+                });
                 throw new AssertionError("kick in a missing room did not fail");
             } catch (javax.management.RuntimeMBeanException refused) {
                 assertTrue(refused.getCause() instanceof IllegalArgumentException, refused.toString());
             }
         }
         JsonArray audit = admin.array(admin.get("audit?limit=200"));
-        for (String action : List.of("create-room", "announce", "mute", "kick", "close-room", "delete-message", "ban")) {
-            assertTrue(audit.stream().map(JsonValue::asJsonObject).anyMatch(row -> "jmx".equals(row.getString("actor"))
-                            && action.equals(row.getString("action"))),
+        for (String action :
+                List.of("create-room", "announce", "mute", "kick", "close-room", "delete-message", "ban")) {
+            assertTrue(
+                    audit.stream()
+                            .map(JsonValue::asJsonObject)
+                            .anyMatch(row ->
+                                    "jmx".equals(row.getString("actor")) && action.equals(row.getString("action"))),
                     "no audit row of " + action + " by jmx in " + audit);
         }
     }
@@ -398,14 +428,21 @@ class AdminIT {
 
     private void assertAudited(String action, String targetPrefix) {
         JsonArray audit = admin.array(admin.get("audit?limit=500"));
-        assertTrue(audit.stream().map(JsonValue::asJsonObject).anyMatch(row -> action.equals(row.getString("action"))
-                        && row.getString("target", "").startsWith(targetPrefix)
-                        && row.getJsonNumber("at").longValue() > 0
-                        && !row.getString("actor").isEmpty()),
+        assertTrue(
+                audit.stream()
+                        .map(JsonValue::asJsonObject)
+                        .anyMatch(row -> action.equals(row.getString("action"))
+                                && row.getString("target", "").startsWith(targetPrefix)
+                                && row.getJsonNumber("at").longValue() > 0
+                                && !row.getString("actor").isEmpty()),
                 "no audit row " + action + " " + targetPrefix + " in " + audit);
         if (!action.endsWith("-ended")) {
-            assertTrue(audit.stream().map(JsonValue::asJsonObject).anyMatch(row -> action.equals(row.getString("action"))
-                    && RealmUsers.ADMIN.equals(row.getString("actor"))), "the actor is not the admin's principal");
+            assertTrue(
+                    audit.stream()
+                            .map(JsonValue::asJsonObject)
+                            .anyMatch(row -> action.equals(row.getString("action"))
+                                    && RealmUsers.ADMIN.equals(row.getString("actor"))),
+                    "the actor is not the admin's principal");
         }
     }
 
@@ -439,7 +476,8 @@ class AdminIT {
     }
 
     static List<String> strings(JsonArray array) {
-        return array.getValuesAs(jakarta.json.JsonString.class).stream().map(jakarta.json.JsonString::getString)
+        return array.getValuesAs(jakarta.json.JsonString.class).stream()
+                .map(jakarta.json.JsonString::getString)
                 .toList();
     }
 }

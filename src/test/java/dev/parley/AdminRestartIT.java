@@ -7,18 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.net.URL;
-import java.time.Duration;
-
-import jakarta.json.JsonValue;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import dev.parley.testing.AdminApi;
 import dev.parley.testing.ChatClient;
 import dev.parley.testing.ServerProcess;
+import jakarta.json.JsonValue;
+import java.net.URL;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Moderation is stored: a permanent ban, a mute and a closed room hold after the server is killed and started
@@ -31,7 +28,8 @@ class AdminRestartIT {
 
     @BeforeAll
     static void startServer() {
-        assumeTrue("wildfly".equals(System.getProperty("parley.it.server", "wildfly")),
+        assumeTrue(
+                "wildfly".equals(System.getProperty("parley.it.server", "wildfly")),
                 "the admin users of this test are WildFly's add-user.sh users");
         server = ServerProcess.prepare("admin-restart");
         server.start();
@@ -75,13 +73,19 @@ class AdminRestartIT {
             quiet.command("join", "room", closed);
             quiet.awaitError("room_closed");
         }
-        AdminIT.eventually(Duration.ofSeconds(15), () -> admin.array(admin.get("bans")).stream()
-                .map(JsonValue::asJsonObject).noneMatch(ban -> brief.equals(ban.getString("subject"))),
+        AdminIT.eventually(
+                Duration.ofSeconds(15),
+                () -> admin.array(admin.get("bans")).stream()
+                        .map(JsonValue::asJsonObject)
+                        .noneMatch(ban -> brief.equals(ban.getString("subject"))),
                 "the expired ban's re-armed timer ended it");
         try (ChatClient back = ChatClient.open(base, brief)) {
             assertEquals(brief, back.user());
         }
-        assertTrue(admin.array(admin.get("bans")).stream().map(JsonValue::asJsonObject)
-                .anyMatch(ban -> banned.equals(ban.getString("subject"))), "the permanent ban is listed");
+        assertTrue(
+                admin.array(admin.get("bans")).stream()
+                        .map(JsonValue::asJsonObject)
+                        .anyMatch(ban -> banned.equals(ban.getString("subject"))),
+                "the permanent ban is listed");
     }
 }

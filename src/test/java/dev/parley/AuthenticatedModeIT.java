@@ -1,15 +1,15 @@
 package dev.parley;
 
+import static dev.parley.ProtocolIT.assertError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.parley.testing.ChatClient;
 import dev.parley.testing.ChatPage;
 import dev.parley.testing.ServerProcess;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.openqa.selenium.Keys;
-import org.openqa.selenium.WebElement;
-
 import java.net.CookieManager;
 import java.net.HttpCookie;
 import java.net.URI;
@@ -22,12 +22,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-
-import static dev.parley.ProtocolIT.assertError;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
 
 /**
  * Authenticated mode ({@code parley.guests=false}) on a server of its own, with a user added to the server's
@@ -47,7 +46,8 @@ class AuthenticatedModeIT {
 
     @BeforeAll
     static void startServer() throws Exception {
-        assumeTrue("wildfly".equals(System.getProperty("parley.it.server", "wildfly")),
+        assumeTrue(
+                "wildfly".equals(System.getProperty("parley.it.server", "wildfly")),
                 "the realm user is added with WildFly's add-user.sh");
         server = ServerProcess.prepare("auth", "-Dparley.guests=false");
         server.addApplicationUser(USER, PASSWORD);
@@ -74,8 +74,8 @@ class AuthenticatedModeIT {
     void aWrongPasswordLogsNoOneIn() throws Exception {
         Login login = Login.as(USER, "wrong");
         assertFalse(login.succeeded, "the login with a wrong password succeeded");
-        try (ChatClient client = ChatClient.connect(ChatClient.chatUri(base, "name=" + USER),
-                Map.of("Cookie", login.cookies()))) {
+        try (ChatClient client =
+                ChatClient.connect(ChatClient.chatUri(base, "name=" + USER), Map.of("Cookie", login.cookies()))) {
             assertError(client.next(), "unauthorized", null);
             assertEquals(4001, client.awaitClose());
         }
@@ -85,10 +85,10 @@ class AuthenticatedModeIT {
     void afterTheFormLoginTheUserIsThePrincipalAndLogoutCloses4001() throws Exception {
         Login login = Login.as(USER, PASSWORD);
         assertTrue(login.succeeded, "the FORM login did not bring the browser back to the page");
-        try (ChatClient chat = ChatClient.connect(ChatClient.chatUri(base, "name=mallory"),
-                Map.of("Cookie", login.cookies()));
-             ChatClient otherTab = ChatClient.connect(ChatClient.chatUri(base, ""),
-                     Map.of("Cookie", login.cookies()))) {
+        try (ChatClient chat = ChatClient.connect(
+                        ChatClient.chatUri(base, "name=mallory"), Map.of("Cookie", login.cookies()));
+                ChatClient otherTab =
+                        ChatClient.connect(ChatClient.chatUri(base, ""), Map.of("Cookie", login.cookies()))) {
             JsonObject welcome = chat.next();
             assertEquals("welcome", welcome.getString("type"), welcome::toString);
             assertEquals(USER, welcome.getString("user"), "the principal's name, not the name asked for");
@@ -97,15 +97,19 @@ class AuthenticatedModeIT {
             chat.command("join", "room", "general");
             chat.await("joined");
 
-            HttpResponse<Void> logout = login.http.send(HttpRequest.newBuilder(base.toURI().resolve("logout"))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> logout = login.http.send(
+                    HttpRequest.newBuilder(base.toURI().resolve("logout"))
+                            .POST(HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
             assertEquals(302, logout.statusCode(), "POST /logout");
 
             // every tab is told `unauthorized` and ended; the 4001 close frame can lose the race with WildFly tearing
             // the session's sockets down on invalidate (seen once in CI as 1006: README, Known issues)
             assertError(chat.awaitError("unauthorized"), "unauthorized", null);
             assertTrue(List.of(4001, ChatClient.DROPPED).contains(chat.awaitClose()), "the tab was not ended");
-            assertTrue(List.of(4001, ChatClient.DROPPED).contains(otherTab.awaitClose()), "the other tab was not ended");
+            assertTrue(
+                    List.of(4001, ChatClient.DROPPED).contains(otherTab.awaitClose()), "the other tab was not ended");
         }
         try (ChatClient again = ChatClient.connect(ChatClient.chatUri(base, ""), Map.of("Cookie", login.cookies()))) {
             assertError(again.next(), "unauthorized", null);
@@ -136,29 +140,40 @@ class AuthenticatedModeIT {
     }
 
     private static WebElement visible(ChatPage page, String css, String what) {
-        return page.waitFor(what, p -> p.find(css).stream().filter(WebElement::isDisplayed).findFirst().orElse(null));
+        return page.waitFor(
+                what,
+                p -> p.find(css).stream()
+                        .filter(WebElement::isDisplayed)
+                        .findFirst()
+                        .orElse(null));
     }
 
     /** A browser's FORM login: the protected /login, the container's form, j_security_check, back to the page. */
     private static final class Login {
 
         final CookieManager cookies = new CookieManager();
-        final HttpClient http = HttpClient.newBuilder().cookieHandler(cookies)
-                .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
+        final HttpClient http = HttpClient.newBuilder()
+                .cookieHandler(cookies)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
         boolean succeeded;
 
         static Login as(String user, String password) throws Exception {
             Login login = new Login();
             URI root = base.toURI();
-            HttpResponse<String> form = login.http.send(HttpRequest.newBuilder(root.resolve("login?next=/")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> form = login.http.send(
+                    HttpRequest.newBuilder(root.resolve("login?next=/")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, form.statusCode(), "GET /login shows the login form");
             assertTrue(form.body().contains("j_security_check"), form::body);
-            String body = "j_username=" + URLEncoder.encode(user, StandardCharsets.UTF_8)
-                    + "&j_password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
-            HttpResponse<String> posted = login.http.send(HttpRequest.newBuilder(root.resolve("j_security_check"))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            String body = "j_username=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&j_password="
+                    + URLEncoder.encode(password, StandardCharsets.UTF_8);
+            HttpResponse<String> posted = login.http.send(
+                    HttpRequest.newBuilder(root.resolve("j_security_check"))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             // success: back to the page that asked (/login?next=/), which sends the browser on to /
             URI next = root;
             HttpResponse<String> response = posted;
@@ -166,13 +181,15 @@ class AuthenticatedModeIT {
                 next = next.resolve(response.headers().firstValue("Location").orElseThrow());
                 response = login.http.send(HttpRequest.newBuilder(next).build(), HttpResponse.BodyHandlers.ofString());
             }
-            login.succeeded = response.statusCode() == 200 && next.getPath().equals("/")
+            login.succeeded = response.statusCode() == 200
+                    && next.getPath().equals("/")
                     && response.body().contains("id=\"composer\"");
             return login;
         }
 
         String cookies() {
-            return cookies.getCookieStore().getCookies().stream().map(HttpCookie::toString)
+            return cookies.getCookieStore().getCookies().stream()
+                    .map(HttpCookie::toString)
                     .collect(Collectors.joining("; "));
         }
     }

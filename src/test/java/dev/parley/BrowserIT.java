@@ -1,21 +1,16 @@
 package dev.parley;
 
+import static dev.parley.testing.ChatClient.unique;
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.parley.testing.ChatClient;
 import dev.parley.testing.ChatPage;
 import dev.parley.testing.ChatPage.Shown;
 import dev.parley.testing.Deployments;
 import dev.parley.testing.TcpProxy;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.openqa.selenium.WebElement;
-
-import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -34,12 +29,16 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
-
-import static dev.parley.testing.ChatClient.unique;
-import static org.junit.jupiter.api.Assertions.assertAll;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.imageio.ImageIO;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.WebElement;
 
 /**
  * The chat page in real headless Chromium browsers against the deployed WAR: what a person sees and does. At most
@@ -79,11 +78,17 @@ class BrowserIT {
                 () -> assertTrue(policy.contains("style-src 'self'"), policy),
                 () -> assertTrue(policy.contains("frame-ancestors 'none'"), policy),
                 () -> assertFalse(policy.contains("unsafe"), policy),
-                () -> assertEquals("DENY", page.headers().firstValue("X-Frame-Options").orElse("")),
-                () -> assertEquals("no-referrer", page.headers().firstValue("Referrer-Policy").orElse("")),
-                () -> assertEquals("nosniff", page.headers().firstValue("X-Content-Type-Options").orElse("")),
+                () -> assertEquals(
+                        "DENY", page.headers().firstValue("X-Frame-Options").orElse("")),
+                () -> assertEquals(
+                        "no-referrer",
+                        page.headers().firstValue("Referrer-Policy").orElse("")),
+                () -> assertEquals(
+                        "nosniff",
+                        page.headers().firstValue("X-Content-Type-Options").orElse("")),
                 () -> assertEquals(200, script.statusCode()),
-                () -> assertTrue(script.headers().firstValue("Content-Type").orElse("").contains("javascript"),
+                () -> assertTrue(
+                        script.headers().firstValue("Content-Type").orElse("").contains("javascript"),
                         script.headers()::toString));
     }
 
@@ -92,8 +97,16 @@ class BrowserIT {
         String room = unique("lobby");
         String alice = unique("alice");
         String bob = unique("bob");
-        ChatPage alicePage = browser().load(page("#" + room)).enterName(alice).waitConnectedAs(alice).waitInRoom(room);
-        ChatPage bobPage = browser().load(page("")).enterName(bob).waitConnectedAs(bob).waitInRoom("general")
+        ChatPage alicePage = browser()
+                .load(page("#" + room))
+                .enterName(alice)
+                .waitConnectedAs(alice)
+                .waitInRoom(room);
+        ChatPage bobPage = browser()
+                .load(page(""))
+                .enterName(bob)
+                .waitConnectedAs(bob)
+                .waitInRoom("general")
                 .joinWithForm(room);
 
         alicePage.say("Hi bob! The notes are at https://example.org/notes.");
@@ -108,7 +121,10 @@ class BrowserIT {
         assertAll(
                 () -> assertEquals(alice, hello.from()),
                 () -> assertFalse(hello.own(), "someone else's message is not marked own"),
-                () -> assertTrue(alicesView.stream().filter(shown -> shown.from().equals(alice)).allMatch(Shown::own),
+                () -> assertTrue(
+                        alicesView.stream()
+                                .filter(shown -> shown.from().equals(alice))
+                                .allMatch(Shown::own),
                         alicesView::toString),
                 () -> assertEquals("https://example.org/notes", link.getDomProperty("href")),
                 () -> assertEquals("noopener noreferrer", link.getDomAttribute("rel")),
@@ -136,8 +152,9 @@ class BrowserIT {
         assertEquals("Not delivered: that person is not online.", undelivered.status());
 
         bobPage.openRoom(room).leave(room);
-        alicePage.waitFor("bob gone from the members", page -> page.find(".member-button[data-user='" + bob + "']")
-                .isEmpty() ? page : null);
+        alicePage.waitFor(
+                "bob gone from the members",
+                page -> page.find(".member-button[data-user='" + bob + "']").isEmpty() ? page : null);
         assertEquals("1 member", alicePage.subtitle());
     }
 
@@ -146,8 +163,16 @@ class BrowserIT {
         String room = unique("typing");
         String alice = unique("alice");
         String bob = unique("bob");
-        ChatPage alicePage = browser().load(page("#" + room)).enterName(alice).waitConnectedAs(alice).waitInRoom(room);
-        ChatPage bobPage = browser().load(page("#" + room)).enterName(bob).waitConnectedAs(bob).waitInRoom(room);
+        ChatPage alicePage = browser()
+                .load(page("#" + room))
+                .enterName(alice)
+                .waitConnectedAs(alice)
+                .waitInRoom(room);
+        ChatPage bobPage = browser()
+                .load(page("#" + room))
+                .enterName(bob)
+                .waitConnectedAs(bob)
+                .waitInRoom(room);
 
         bobPage.type("I am thinking", false);
         alicePage.waitTyping(line -> line.equals(bob + " is typing…"), bob + " is typing");
@@ -165,11 +190,20 @@ class BrowserIT {
         String alice = unique("alice");
         String bob = unique("bob");
         // more than a joined's 50 messages of history are missed, so only `history after` can bring them all back
-        List<String> missed = IntStream.rangeClosed(1, 60).mapToObj(i -> "missed " + i).toList();
+        List<String> missed =
+                IntStream.rangeClosed(1, 60).mapToObj(i -> "missed " + i).toList();
         try (TcpProxy proxy = TcpProxy.start(base.getHost(), base.getPort())) {
             URI throughProxy = URI.create("http://127.0.0.1:" + proxy.port() + "/#" + room);
-            ChatPage alicePage = browser().load(throughProxy).enterName(alice).waitConnectedAs(alice).waitInRoom(room);
-            ChatPage bobPage = browser().load(page("#" + room)).enterName(bob).waitConnectedAs(bob).waitInRoom(room);
+            ChatPage alicePage = browser()
+                    .load(throughProxy)
+                    .enterName(alice)
+                    .waitConnectedAs(alice)
+                    .waitInRoom(room);
+            ChatPage bobPage = browser()
+                    .load(page("#" + room))
+                    .enterName(bob)
+                    .waitConnectedAs(bob)
+                    .waitInRoom(room);
             bobPage.say("before the cut");
             alicePage.waitMessage("before the cut");
 
@@ -188,7 +222,9 @@ class BrowserIT {
             List<String> expected = new ArrayList<>(List.of("before the cut", "while you were away"));
             expected.addAll(missed);
             expected.add("written offline");
-            List<String> seqs = LongStream.rangeClosed(1, expected.size()).mapToObj(Long::toString).toList();
+            List<String> seqs = LongStream.rangeClosed(1, expected.size())
+                    .mapToObj(Long::toString)
+                    .toList();
             List<Shown> alicesView = alicePage.messages();
             List<Shown> bobsView = bobPage.messages();
             assertAll(
@@ -203,7 +239,8 @@ class BrowserIT {
     void aDeepLinkOpensTheRoomAsTheNamedUserAndScrollingUpLoadsOlderMessages() throws IOException {
         String room = unique("deep");
         String carol = unique("carol");
-        List<String> earlier = IntStream.rangeClosed(1, 70).mapToObj(i -> "earlier " + i).toList();
+        List<String> earlier =
+                IntStream.rangeClosed(1, 70).mapToObj(i -> "earlier " + i).toList();
         ChatClient.postAll(base, room, earlier);
         ChatPage carolPage = browser().load(page("?name=" + carol + "#" + room));
 
@@ -217,16 +254,20 @@ class BrowserIT {
         assertAll(
                 () -> assertEquals(50, firstPage, "a join brings the last 50"),
                 () -> assertEquals(earlier, texts(shown), shown::toString),
-                () -> assertTrue(carolPage.find("#name-dialog").get(0).getDomAttribute("hidden") != null,
+                () -> assertTrue(
+                        carolPage.find("#name-dialog").get(0).getDomAttribute("hidden") != null,
                         "no name prompt with a name in the link"),
-                () -> assertEquals(carol, carolPage.find("#name").get(0).getDomProperty("value"),
+                () -> assertEquals(
+                        carol,
+                        carolPage.find("#name").get(0).getDomProperty("value"),
                         "the name is still there to edit"),
                 () -> assertEquals("page", carolPage.sidebarLink("room", room).getDomAttribute("aria-current")));
         save("phone-dark.png", carolPage.asDarkPhone().screenshot());
 
         ChatPage impostor = browser().load(page("?name=" + carol + "#" + room));
-        impostor.waitFor("the name prompt saying the name is taken", page -> page.nameProblem()
-                .equals("That name is taken right now. Pick another one.") ? page : null);
+        impostor.waitFor(
+                "the name prompt saying the name is taken",
+                page -> page.nameProblem().equals("That name is taken right now. Pick another one.") ? page : null);
         assertEquals("stopped", impostor.connectionState(), "no reconnecting to a taken name");
         String dave = unique("dave");
         impostor.enterName(dave).waitConnectedAs(dave).waitInRoom(room).waitMessage("earlier 70");
@@ -246,7 +287,9 @@ class BrowserIT {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(base.toURI().resolve(path)).timeout(Duration.ofSeconds(10)).build();
+        HttpRequest request = HttpRequest.newBuilder(base.toURI().resolve(path))
+                .timeout(Duration.ofSeconds(10))
+                .build();
         return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -259,8 +302,10 @@ class BrowserIT {
         BufferedImage one = ImageIO.read(new ByteArrayInputStream(left.screenshot()));
         BufferedImage two = ImageIO.read(new ByteArrayInputStream(right.screenshot()));
         int gap = 16;
-        BufferedImage both = new BufferedImage(one.getWidth() + gap + two.getWidth(),
-                Math.max(one.getHeight(), two.getHeight()), BufferedImage.TYPE_INT_RGB);
+        BufferedImage both = new BufferedImage(
+                one.getWidth() + gap + two.getWidth(),
+                Math.max(one.getHeight(), two.getHeight()),
+                BufferedImage.TYPE_INT_RGB);
         Graphics2D graphics = both.createGraphics();
         graphics.setColor(new Color(0x2a2f45));
         graphics.fillRect(0, 0, both.getWidth(), both.getHeight());

@@ -1,22 +1,5 @@
 package dev.parley;
 
-import dev.parley.testing.ChatClient;
-import dev.parley.testing.ServerProcess;
-import dev.parley.testing.TcpProxy;
-import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.net.InetAddress;
-import java.net.URI;
-import java.net.URL;
-import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.regex.Pattern;
-
 import static dev.parley.ProtocolIT.assertError;
 import static dev.parley.testing.ChatClient.encode;
 import static dev.parley.testing.ChatClient.strings;
@@ -25,6 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.parley.testing.ChatClient;
+import dev.parley.testing.ServerProcess;
+import dev.parley.testing.TcpProxy;
+import jakarta.json.JsonObject;
+import java.net.InetAddress;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Connection limits and liveness through real handshakes, on a server of its own with small limits (they would
@@ -41,6 +39,7 @@ class ConnectionsIT {
     static final int HANDSHAKE_BURST = 8;
     /** Long enough that a client answering pings on a busy machine is never taken for dead. */
     static final int PING_INTERVAL_MS = 1000;
+
     static final int PING_TIMEOUT_MS = 2000;
     static final int GRACE_MS = 2000;
     static final SecureRandom RANDOM = new SecureRandom();
@@ -50,7 +49,8 @@ class ConnectionsIT {
 
     @BeforeAll
     static void startServer() throws Exception {
-        server = ServerProcess.prepare("connections",
+        server = ServerProcess.prepare(
+                "connections",
                 "-Dparley.connections.max=" + MAX,
                 "-Dparley.connections.per-address=" + PER_ADDRESS,
                 "-Dparley.handshakes.per-address-per-second=1",
@@ -93,12 +93,22 @@ class ConnectionsIT {
             held.add(admittedOnceReleased(crowded));
 
             String log = server.consoleOutput();
-            assertTrue(Pattern.compile("refuse id=\\S+ user=\\S+ address=" + Pattern.quote(crowded)
-                    + " reason=limit_exceeded code=4009").matcher(log).find(), "no refusal line for " + crowded);
-            assertTrue(Pattern.compile("connect id=\\S+ user=\\S+ auth=guest address=" + Pattern.quote(crowded))
-                    .matcher(log).find(), "no connect line for " + crowded);
-            assertTrue(Pattern.compile("disconnect id=\\S+ user=\\S+ address=" + Pattern.quote(crowded)
-                    + " code=1000").matcher(log).find(), "no disconnect line for " + crowded);
+            assertTrue(
+                    Pattern.compile("refuse id=\\S+ user=\\S+ address=" + Pattern.quote(crowded)
+                                    + " reason=limit_exceeded code=4009")
+                            .matcher(log)
+                            .find(),
+                    "no refusal line for " + crowded);
+            assertTrue(
+                    Pattern.compile("connect id=\\S+ user=\\S+ auth=guest address=" + Pattern.quote(crowded))
+                            .matcher(log)
+                            .find(),
+                    "no connect line for " + crowded);
+            assertTrue(
+                    Pattern.compile("disconnect id=\\S+ user=\\S+ address=" + Pattern.quote(crowded) + " code=1000")
+                            .matcher(log)
+                            .find(),
+                    "no disconnect line for " + crowded);
         } finally {
             held.forEach(ChatClient::close);
         }
@@ -120,8 +130,8 @@ class ConnectionsIT {
             }
             ChatClient first = admitted(address, unique("alice"));
             held.add(first);
-            ChatClient second = welcomed(connect(address, first.user() + "&resume="
-                    + encode(first.welcome().getString("resume"))));
+            ChatClient second = welcomed(connect(
+                    address, first.user() + "&resume=" + encode(first.welcome().getString("resume"))));
             held.add(second);
             assertEquals(4011, first.awaitClose());
             held.add(admittedOnceReleased(address));
@@ -152,7 +162,8 @@ class ConnectionsIT {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         assertTrue(refused > 0, "no handshake refused after " + admitted + " in " + seconds + " s");
-        assertTrue(admitted <= HANDSHAKE_BURST + Math.ceil(seconds) + 1,
+        assertTrue(
+                admitted <= HANDSHAKE_BURST + Math.ceil(seconds) + 1,
                 admitted + " handshakes admitted in " + seconds + " s at 1 a second, bursts of " + HANDSHAKE_BURST);
         try (ChatClient other = admitted(address())) {
             assertEquals("welcome", other.welcome().getString("type"), "another address is not slowed down");
@@ -192,11 +203,11 @@ class ConnectionsIT {
         List<ChatClient> held = new ArrayList<>();
         try {
             for (int i = 0; i < PER_ADDRESS; i++) {
-                held.add(welcomed(ChatClient.connect(direct("name=" + unique("forger")),
-                        Map.of("X-Forwarded-For", address()))));
+                held.add(welcomed(
+                        ChatClient.connect(direct("name=" + unique("forger")), Map.of("X-Forwarded-For", address()))));
             }
-            try (ChatClient forger = ChatClient.connect(direct("name=" + unique("forger")),
-                    Map.of("X-Forwarded-For", address()))) {
+            try (ChatClient forger =
+                    ChatClient.connect(direct("name=" + unique("forger")), Map.of("X-Forwarded-For", address()))) {
                 assertError(forger.next(), "limit_exceeded", null);
                 assertEquals(4009, forger.awaitClose());
             }
@@ -215,7 +226,7 @@ class ConnectionsIT {
         String room = unique("liveness");
         String sleeper = unique("asleep");
         try (ChatClient bystander = admitted(address(), unique("awake"));
-             SilentClient silent = SilentClient.connect(trustedProxy.port(), address(), sleeper)) {
+                SilentClient silent = SilentClient.connect(trustedProxy.port(), address(), sleeper)) {
             bystander.join(room);
             long idleSince = System.nanoTime();
             silent.sendText(ChatClient.json("type", "join", "room", room));
@@ -227,12 +238,16 @@ class ConnectionsIT {
             assertEquals(4010, silent.readUntilClose(), "the close code; frames before it: " + silent.opcodes());
             assertTrue(silent.opcodes().contains(SilentClient.PING), "no ping before the close: " + silent.opcodes());
 
-            assertTrue((System.nanoTime() - idleSince) / 1_000_000 > PING_INTERVAL_MS + PING_TIMEOUT_MS,
+            assertTrue(
+                    (System.nanoTime() - idleSince) / 1_000_000 > PING_INTERVAL_MS + PING_TIMEOUT_MS,
                     "the bystander was not idle long enough to be pinged");
             assertTrue(bystander.sync().isEmpty());
             assertFalse(bystander.isClosed(), "a client that answers pings was closed");
-            assertTrue(Pattern.compile("disconnect id=\\S+ user=" + Pattern.quote(sleeper)
-                    + " address=\\S+ code=4010").matcher(server.consoleOutput()).find(), "no disconnect line");
+            assertTrue(
+                    Pattern.compile("disconnect id=\\S+ user=" + Pattern.quote(sleeper) + " address=\\S+ code=4010")
+                            .matcher(server.consoleOutput())
+                            .find(),
+                    "no disconnect line");
         }
     }
 
@@ -243,7 +258,7 @@ class ConnectionsIT {
         String address = address();
         String name = unique("dozer");
         try (ChatClient bystander = admitted(address(), unique("awake"));
-             ChatClient marker = admitted(address(), unique("marker"))) {
+                ChatClient marker = admitted(address(), unique("marker"))) {
             bystander.join(room);
             try (SilentClient dozer = SilentClient.connect(trustedProxy.port(), address, name)) {
                 dozer.sendText(ChatClient.json("type", "join", "room", room));
@@ -254,8 +269,10 @@ class ConnectionsIT {
                 back.join(room);
                 marker.join(room);
                 marker.close();
-                List<JsonObject> seen = bystander.until(frame -> "presence".equals(frame.getString("type"))
-                        && strings(frame, "left").contains(marker.user()), "the marker's departure");
+                List<JsonObject> seen = bystander.until(
+                        frame -> "presence".equals(frame.getString("type"))
+                                && strings(frame, "left").contains(marker.user()),
+                        "the marker's departure");
                 for (JsonObject frame : seen) {
                     assertFalse(strings(frame, "left").contains(name), "the user flapped: " + seen);
                 }
@@ -273,7 +290,8 @@ class ConnectionsIT {
             alice.command("whisper", "to", alice.user(), "text", secret);
             alice.await("whisper");
             assertFalse(server.consoleOutput().contains(secret), "a message text is in the server's log");
-            assertFalse(server.consoleOutput().contains(alice.welcome().getString("resume")),
+            assertFalse(
+                    server.consoleOutput().contains(alice.welcome().getString("resume")),
                     "a resume token is in the server's log");
         }
     }

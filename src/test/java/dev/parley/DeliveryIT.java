@@ -1,18 +1,16 @@
 package dev.parley;
 
+import static dev.parley.ProtocolIT.assertError;
+import static dev.parley.testing.ChatClient.unique;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import dev.parley.testing.ChatClient;
 import dev.parley.testing.Deployments;
 import dev.parley.testing.RawWebSocket;
 import dev.parley.testing.ServerJvm;
 import jakarta.json.JsonObject;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.Archive;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,12 +23,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
-
-import static dev.parley.ProtocolIT.assertError;
-import static dev.parley.testing.ChatClient.unique;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.Archive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Delivery under pressure: rate limits, concurrent posters to one room (one gapless order that every member
@@ -43,9 +42,11 @@ class DeliveryIT {
     static final int PER_THREAD = 100;
     /** Gives up on the slow-consumer test after this many 16 KB messages (about 32 MB through the stuck socket). */
     static final int SLOW_CONSUMER_CAP = 2000;
+
     static final int HEALTHY_MEMBERS = 20;
     /** More than the default say burst (20) plus what 10 per second refill while they are sent, even when slow. */
     static final int BURST_SAYS = 100;
+
     static final int DEFAULT_SAY_BURST = 20;
     static final double DEFAULT_SAY_PER_SECOND = 10;
 
@@ -84,11 +85,15 @@ class DeliveryIT {
             // the bucket refills while the burst is sent, slowly on a loaded machine: judge against what it allows
             double seconds = (System.nanoTime() - started) / 1e9;
             long allowed = DEFAULT_SAY_BURST + (long) Math.ceil(DEFAULT_SAY_PER_SECOND * seconds);
-            assertTrue(stored.size() <= allowed, stored.size() + " of " + BURST_SAYS + " says accepted in "
-                    + seconds + " s; the rate allows " + allowed);
+            assertTrue(
+                    stored.size() <= allowed,
+                    stored.size() + " of " + BURST_SAYS + " says accepted in " + seconds + " s; the rate allows "
+                            + allowed);
             assertTrue(limited.size() >= 1, BURST_SAYS + " says back to back were all accepted");
             assertTrue(stored.size() >= 1, "nothing of the burst was accepted");
-            assertEquals(LongStream.rangeClosed(1, stored.size()).boxed().toList(), ChatClient.seqs(stored),
+            assertEquals(
+                    LongStream.rangeClosed(1, stored.size()).boxed().toList(),
+                    ChatClient.seqs(stored),
                     "refused says took no seq");
             assertTrue(client.sync().isEmpty(), "a say got two replies");
         }
@@ -160,32 +165,40 @@ class DeliveryIT {
 
             int total = 2 * PER_THREAD;
             List<JsonObject> seen = messages(observer, total);
-            assertEquals(LongStream.rangeClosed(1, total).boxed().toList(), ChatClient.seqs(seen),
-                    "the observer's seqs");
+            assertEquals(
+                    LongStream.rangeClosed(1, total).boxed().toList(), ChatClient.seqs(seen), "the observer's seqs");
             Set<String> expectedTexts = new HashSet<>();
             for (int g = 0; g < 2; g++) {
                 for (int i = 0; i < PER_THREAD; i++) {
                     expectedTexts.add("t" + g + "-" + i);
                 }
             }
-            assertEquals(expectedTexts, seen.stream().map(m -> m.getString("text")).collect(Collectors.toSet()),
+            assertEquals(
+                    expectedTexts,
+                    seen.stream().map(m -> m.getString("text")).collect(Collectors.toSet()),
                     "every message exactly once");
             List<String> order = seen.stream().map(DeliveryIT::identity).toList();
 
             for (List<ChatClient> group : groups) {
                 for (ChatClient poster : group) {
                     List<JsonObject> posterSaw = messages(poster, total);
-                    assertEquals(order, posterSaw.stream().map(DeliveryIT::identity).toList(),
+                    assertEquals(
+                            order,
+                            posterSaw.stream().map(DeliveryIT::identity).toList(),
                             poster + " saw another order");
                     for (JsonObject message : posterSaw) {
-                        assertEquals(poster.user().equals(message.getString("from")), message.containsKey("ref"),
+                        assertEquals(
+                                poster.user().equals(message.getString("from")),
+                                message.containsKey("ref"),
                                 "ref only on the poster's own copies: " + message);
                     }
                     List<Integer> ownOrder = posterSaw.stream()
                             .filter(m -> poster.user().equals(m.getString("from")))
                             .map(m -> Integer.parseInt(m.getString("text").substring(3)))
                             .toList();
-                    assertEquals(ownOrder.stream().sorted().toList(), ownOrder,
+                    assertEquals(
+                            ownOrder.stream().sorted().toList(),
+                            ownOrder,
                             "one connection's says are stored in the order sent");
                 }
             }
@@ -234,11 +247,19 @@ class DeliveryIT {
                 JsonObject joined = joins.get(i);
                 long last = joined.getJsonNumber("last").longValue();
                 List<JsonObject> history = joined.getJsonArray("history").getValuesAs(JsonObject.class);
-                List<Long> historySeqs = history.stream().map(m -> m.getJsonNumber("seq").longValue()).toList();
-                assertEquals(LongStream.rangeClosed(Math.max(1, last - 49), last).boxed().toList(), historySeqs,
+                List<Long> historySeqs = history.stream()
+                        .map(m -> m.getJsonNumber("seq").longValue())
+                        .toList();
+                assertEquals(
+                        LongStream.rangeClosed(Math.max(1, last - 49), last)
+                                .boxed()
+                                .toList(),
+                        historySeqs,
                         "joined.history is the last messages up to joined.last");
                 List<JsonObject> live = messages(joiners.get(i), (int) (total - last));
-                assertEquals(LongStream.rangeClosed(last + 1, total).boxed().toList(), ChatClient.seqs(live),
+                assertEquals(
+                        LongStream.rangeClosed(last + 1, total).boxed().toList(),
+                        ChatClient.seqs(live),
                         "live messages continue right after joined.last");
                 assertTrue(ChatClient.seqs(joiners.get(i).sync()).isEmpty(), "a message came twice");
             }
@@ -291,35 +312,46 @@ class DeliveryIT {
                     dropped |= frames.stream().anyMatch(PresenceIT.presenceAbout("left", stuckName));
                 }
             }
-            System.out.printf("DeliveryIT: the stuck member (receive buffer %d bytes) was dropped after %d messages"
-                    + " of 16 KB%n", stuck.receiveBufferSize(), posted.size());
+            System.out.printf(
+                    "DeliveryIT: the stuck member (receive buffer %d bytes) was dropped after %d messages"
+                            + " of 16 KB%n",
+                    stuck.receiveBufferSize(), posted.size());
 
             assertEquals(LongStream.rangeClosed(1, posted.size()).boxed().toList(), ChatClient.seqs(posted));
             for (int i = 0; i < healthy.size(); i++) {
                 List<JsonObject> messages = seen.get(i).stream()
-                        .filter(frame -> "message".equals(frame.getString("type"))).collect(Collectors.toList());
+                        .filter(frame -> "message".equals(frame.getString("type")))
+                        .collect(Collectors.toList());
                 messages.addAll(messages(healthy.get(i), posted.size() - messages.size()));
                 assertEquals(ChatClient.seqs(posted), ChatClient.seqs(messages), "healthy member " + i + "'s seqs");
-                assertEquals(posted.stream().map(DeliveryIT::identity).toList(),
-                        messages.stream().map(DeliveryIT::identity).toList(), "healthy member " + i + "'s messages");
+                assertEquals(
+                        posted.stream().map(DeliveryIT::identity).toList(),
+                        messages.stream().map(DeliveryIT::identity).toList(),
+                        "healthy member " + i + "'s messages");
             }
             try (ChatClient elsewhere = ChatClient.open(base, unique("elsewhere"))) {
                 String other = unique("other");
                 elsewhere.join(other);
-                assertEquals("still served", elsewhere.post(other, "still served").getString("text"));
+                assertEquals(
+                        "still served", elsewhere.post(other, "still served").getString("text"));
             }
             // Open Liberty's Session.close() waits for the stuck socket's pending write before it sends the close
             // frame, so there the thread closing the stuck member stays parked inside the container's close (README,
             // Known issues); any other Parley thread parked (a blocking send, a lock) fails the test on every server
-            ServerJvm.ofHttpPort(base.getPort()).ifPresent(threads -> assertEquals(List.of(),
-                    threads.parkedIn("dev.parley.", "at dev.parley.chat.boundary.SessionSink.close"),
-                    "server threads parked in Parley's code while the stuck socket is open"));
+            ServerJvm.ofHttpPort(base.getPort())
+                    .ifPresent(threads -> assertEquals(
+                            List.of(),
+                            threads.parkedIn("dev.parley.", "at dev.parley.chat.boundary.SessionSink.close"),
+                            "server threads parked in Parley's code while the stuck socket is open"));
 
             RawWebSocket.Ending ending = stuck.readToEnd();
             System.out.println("DeliveryIT: the stuck socket " + ending);
             assertTrue(ending.endedByServer(), "the server did not close the stuck TCP connection: " + ending);
-            List<Long> stuckSeqs = ChatClient.seqs(ending.texts().stream().map(ChatClient::parse).toList());
-            assertEquals(LongStream.rangeClosed(1, stuckSeqs.size()).boxed().toList(), stuckSeqs,
+            List<Long> stuckSeqs = ChatClient.seqs(
+                    ending.texts().stream().map(ChatClient::parse).toList());
+            assertEquals(
+                    LongStream.rangeClosed(1, stuckSeqs.size()).boxed().toList(),
+                    stuckSeqs,
                     "the stuck member got a gapless prefix");
             assertTrue(stuckSeqs.size() < posted.size(), "the stuck member got everything, yet was dropped");
         } finally {

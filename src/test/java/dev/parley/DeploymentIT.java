@@ -3,14 +3,14 @@ package dev.parley;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.testing.ChatClient;
+import dev.parley.testing.Deployments;
+import jakarta.json.JsonObject;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-
-import jakarta.json.JsonObject;
-
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -18,9 +18,6 @@ import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import dev.parley.testing.ChatClient;
-import dev.parley.testing.Deployments;
 
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -36,7 +33,9 @@ class DeploymentIT {
 
     @Test
     void rootPageIsServed() throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(base.toURI().resolve("/")).timeout(Duration.ofSeconds(10)).build();
+        HttpRequest request = HttpRequest.newBuilder(base.toURI().resolve("/"))
+                .timeout(Duration.ofSeconds(10))
+                .build();
         HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
 
         assertEquals(200, response.statusCode(), response::body);

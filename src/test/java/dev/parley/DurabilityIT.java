@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.parley.testing.ChatClient;
+import dev.parley.testing.ServerProcess;
+import jakarta.json.JsonObject;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,15 +20,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
-
-import jakarta.json.JsonObject;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import dev.parley.testing.ChatClient;
-import dev.parley.testing.ServerProcess;
 
 /**
  * A message is acknowledged (echoed to its sender with its seq) only after it is committed, so it must survive
@@ -45,13 +42,17 @@ class DurabilityIT {
 
     @BeforeAll
     static void startServer() {
-        server = ServerProcess.prepare("durability",
-                "-Dparley.rate.say-per-second=100000", "-Dparley.rate.say-burst=100000",
-                "-Dparley.rate.commands-per-second=100000", "-Dparley.rate.commands-burst=100000",
+        server = ServerProcess.prepare(
+                "durability",
+                "-Dparley.rate.say-per-second=100000",
+                "-Dparley.rate.say-burst=100000",
+                "-Dparley.rate.commands-per-second=100000",
+                "-Dparley.rate.commands-burst=100000",
                 "-Dparley.rooms.auto-create=true");
         server.start();
         String database = System.getProperty("parley.it.database", "H2");
-        assertTrue(server.consoleOutput().contains("Parley database: java:app/jdbc/parley is " + database + " "),
+        assertTrue(
+                server.consoleOutput().contains("Parley database: java:app/jdbc/parley is " + database + " "),
                 "the server's startup log does not name " + database + " as Parley's database");
     }
 
@@ -108,7 +109,8 @@ class DurabilityIT {
                     return null;
                 }));
             }
-            assertTrue(burstAcks.await(ChatClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+            assertTrue(
+                    burstAcks.await(ChatClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
                     "no " + BURST_ACKS_BEFORE_KILL + " echoes of the burst");
             server.kill();
             for (Future<?> burst : bursts) {
@@ -120,8 +122,8 @@ class DurabilityIT {
         }
         int sent = posters.stream().mapToInt(p -> p.sent.size()).sum();
         int acknowledged = posters.stream().mapToInt(p -> p.acknowledged.size()).sum();
-        System.out.printf("DurabilityIT: %d posters, %d sent, %d acknowledged before SIGKILL%n", POSTERS, sent,
-                acknowledged);
+        System.out.printf(
+                "DurabilityIT: %d posters, %d sent, %d acknowledged before SIGKILL%n", POSTERS, sent, acknowledged);
 
         server.start();
 
@@ -147,10 +149,9 @@ class DurabilityIT {
             }
             for (int i = 0; i < POSTERS; i++) {
                 Poster poster = posters.get(i);
-                Map<String, Long> resent = resends.get(i).get(ChatClient.TIMEOUT.toMillis() * 3,
-                        TimeUnit.MILLISECONDS);
-                poster.acknowledged.forEach((ref, seq) -> assertEquals(seq, resent.get(ref),
-                        poster.user + ": the seq of ref " + ref + " resent"));
+                Map<String, Long> resent = resends.get(i).get(ChatClient.TIMEOUT.toMillis() * 3, TimeUnit.MILLISECONDS);
+                poster.acknowledged.forEach((ref, seq) ->
+                        assertEquals(seq, resent.get(ref), poster.user + ": the seq of ref " + ref + " resent"));
                 poster.acknowledged.putAll(resent);
             }
         } finally {
@@ -159,8 +160,10 @@ class DurabilityIT {
         for (Poster poster : posters) {
             List<JsonObject> all = history(poster.client, poster.room);
             assertStoredExactlyOnce(all, poster, posters, true);
-            int sentToRoom = posters.stream().filter(p -> p.room.equals(poster.room))
-                    .mapToInt(p -> p.sent.size()).sum();
+            int sentToRoom = posters.stream()
+                    .filter(p -> p.room.equals(poster.room))
+                    .mapToInt(p -> p.sent.size())
+                    .sum();
             assertEquals(sentToRoom, all.size(), poster.room + ": every message sent, stored once");
             poster.close();
         }
@@ -238,8 +241,8 @@ class DurabilityIT {
      * what it sent, each ref once, every acknowledged one with the seq its echo carried, and, when
      * {@code complete}, all it sent.
      */
-    private static void assertStoredExactlyOnce(List<JsonObject> stored, Poster poster, List<Poster> posters,
-            boolean complete) {
+    private static void assertStoredExactlyOnce(
+            List<JsonObject> stored, Poster poster, List<Poster> posters, boolean complete) {
         assertSeqsAreOneToN(stored);
         List<String> users = posters.stream().map(p -> p.user).toList();
         Map<String, List<Long>> seqsByRef = new HashMap<>();
@@ -251,12 +254,16 @@ class DurabilityIT {
             String ref = message.getString("ref", null);
             assertTrue(poster.sent.containsKey(ref), poster.user + ": a stored message it did not send: " + message);
             assertEquals(poster.sent.get(ref), message.getString("text"), message::toString);
-            seqsByRef.computeIfAbsent(ref, r -> new ArrayList<>()).add(message.getJsonNumber("seq").longValue());
+            seqsByRef
+                    .computeIfAbsent(ref, r -> new ArrayList<>())
+                    .add(message.getJsonNumber("seq").longValue());
         }
-        seqsByRef.forEach((ref, seqs) -> assertEquals(1, seqs.size(), poster.user + ": ref " + ref
-                + " stored more than once: " + seqs));
+        seqsByRef.forEach((ref, seqs) ->
+                assertEquals(1, seqs.size(), poster.user + ": ref " + ref + " stored more than once: " + seqs));
         for (Map.Entry<String, Long> ack : poster.acknowledged.entrySet()) {
-            assertEquals(List.of(ack.getValue()), seqsByRef.get(ack.getKey()),
+            assertEquals(
+                    List.of(ack.getValue()),
+                    seqsByRef.get(ack.getKey()),
                     poster.user + ": the seqs stored for the acknowledged ref " + ack.getKey()
                             + " (acknowledged with seq " + ack.getValue() + ")");
         }
@@ -287,7 +294,8 @@ class DurabilityIT {
     }
 
     private static void assertSeqsAreOneToN(List<JsonObject> stored) {
-        List<Long> seqs = stored.stream().map(m -> m.getJsonNumber("seq").longValue()).toList();
+        List<Long> seqs =
+                stored.stream().map(m -> m.getJsonNumber("seq").longValue()).toList();
         List<Long> oneToN = LongStream.rangeClosed(1, seqs.size()).boxed().toList();
         assertEquals(oneToN, seqs, "the stored seqs are not 1.." + seqs.size() + " in order");
     }

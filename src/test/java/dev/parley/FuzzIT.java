@@ -4,6 +4,7 @@ import dev.parley.chat.boundary.FuzzWebSocketTest;
 import dev.parley.testing.Deployments;
 import dev.parley.testing.EndpointFuzz;
 import dev.parley.testing.FrameMutator;
+import java.net.URL;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -11,8 +12,6 @@ import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.Archive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.net.URL;
 
 /**
  * The endpoint fuzz of {@code FuzzWebSocketTest}, shorter, against the real WAR on the managed server: the

@@ -1,21 +1,5 @@
 package dev.parley;
 
-import dev.parley.testing.ChatClient;
-import dev.parley.testing.Deployments;
-import jakarta.json.JsonObject;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.Archive;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
-
 import static dev.parley.ProtocolIT.assertError;
 import static dev.parley.testing.ChatClient.chatUri;
 import static dev.parley.testing.ChatClient.encode;
@@ -23,6 +7,21 @@ import static dev.parley.testing.ChatClient.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.testing.ChatClient;
+import dev.parley.testing.Deployments;
+import jakarta.json.JsonObject;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.Archive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The connection's life: who may connect under which name, the refusal sequence (upgrade, one {@code error},
@@ -42,8 +41,13 @@ class HandshakeIT {
 
     @Test
     void anInvalidNameIsRefusedWithNameInvalidThenClose4002() {
-        for (String query : List.of("name=" + encode("bad name!"), "name=", "", "name=" + "n".repeat(33),
-                "name=" + encode("caf\u00e9"), "name=" + encode("semi;colon"))) {
+        for (String query : List.of(
+                "name=" + encode("bad name!"),
+                "name=",
+                "",
+                "name=" + "n".repeat(33),
+                "name=" + encode("caf\u00e9"),
+                "name=" + encode("semi;colon"))) {
             try (ChatClient client = ChatClient.connect(chatUri(base, query))) {
                 JsonObject error = client.next();
                 assertError(error, "name_invalid", null);
@@ -56,8 +60,8 @@ class HandshakeIT {
     void aNameHeldByAConnectedGuestIsRefusedWithNameTakenThenClose4003() {
         String name = unique("alice");
         try (ChatClient alice = ChatClient.open(base, name)) {
-            for (String query : List.of("name=" + name, "name=" + name.toUpperCase(),
-                    "name=" + name + "&resume=not-the-token")) {
+            for (String query :
+                    List.of("name=" + name, "name=" + name.toUpperCase(), "name=" + name + "&resume=not-the-token")) {
                 try (ChatClient impostor = ChatClient.connect(chatUri(base, query))) {
                     assertError(impostor.next(), "name_taken", null);
                     assertEquals(4003, impostor.awaitClose(), query);
@@ -99,14 +103,15 @@ class HandshakeIT {
     void aFrameOver64KiBClosesItsConnectionWith1009AndOthersCarryOn() {
         String room = unique("big");
         try (ChatClient bystander = ChatClient.open(base, unique("bob"));
-             ChatClient sender = ChatClient.open(base, unique("eve"))) {
+                ChatClient sender = ChatClient.open(base, unique("eve"))) {
             bystander.join(room);
             sender.join(room);
 
-            String justUnder = padded(ChatClient.json("type", "history", "room", room, "after", 0, "pad", ""),
-                    65_000);
+            String justUnder = padded(ChatClient.json("type", "history", "room", room, "after", 0, "pad", ""), 65_000);
             sender.send(justUnder);
-            assertEquals("history", sender.await("history").getString("type"),
+            assertEquals(
+                    "history",
+                    sender.await("history").getString("type"),
                     "a frame of 65,000 bytes is within the limit");
 
             String over = ChatClient.json("type", "say", "room", room, "text", "x".repeat(70_000));
@@ -136,8 +141,8 @@ class HandshakeIT {
     @Test
     void aForeignOriginIsRefusedWithOriginRefusedThenClose4005() {
         String name = unique("alice");
-        try (ChatClient client = ChatClient.connect(chatUri(base, "name=" + name),
-                Map.of("Origin", "http://evil.example"))) {
+        try (ChatClient client =
+                ChatClient.connect(chatUri(base, "name=" + name), Map.of("Origin", "http://evil.example"))) {
             assertError(client.next(), "origin_refused", null);
             assertEquals(4005, client.awaitClose());
         }

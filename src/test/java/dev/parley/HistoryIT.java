@@ -1,16 +1,15 @@
 package dev.parley;
 
+import static dev.parley.testing.ChatClient.unique;
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.parley.testing.ChatClient;
 import dev.parley.testing.Deployments;
 import jakarta.json.JsonObject;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.Archive;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Files;
@@ -19,13 +18,13 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
-
-import static dev.parley.testing.ChatClient.unique;
-import static org.junit.jupiter.api.Assertions.assertAll;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.Archive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Stored messages: the history a {@code joined} carries and the pages of {@code history before/after}, with their
@@ -52,7 +51,8 @@ class HistoryIT {
         assumeTrue(log != null, "no server log to read for this server");
         String database = System.getProperty("parley.it.database", "H2");
         List<String> named = Files.readAllLines(Path.of(log)).stream()
-                .filter(line -> line.contains("Parley database: ")).toList();
+                .filter(line -> line.contains("Parley database: "))
+                .toList();
         assertFalse(named.isEmpty(), "no startup line names Parley's database in " + log);
         assertTrue(named.get(named.size() - 1).contains(" is " + database + " "), named.get(named.size() - 1));
     }
@@ -60,9 +60,12 @@ class HistoryIT {
     @Test
     void historyPagesBothWaysWithDefaultAndClampedLimitsAndMoreFlags() {
         String room = unique("history");
-        List<String> texts = IntStream.rangeClosed(1, POSTED).mapToObj(i -> "h-" + i).collect(Collectors.toList());
+        List<String> texts =
+                IntStream.rangeClosed(1, POSTED).mapToObj(i -> "h-" + i).collect(Collectors.toList());
         List<JsonObject> posted = ChatClient.postAll(base, room, texts);
-        assertEquals(LongStream.rangeClosed(1, POSTED).boxed().toList(), ChatClient.seqs(posted),
+        assertEquals(
+                LongStream.rangeClosed(1, POSTED).boxed().toList(),
+                ChatClient.seqs(posted),
                 "one poster at a time gets seq 1, 2, 3 …");
 
         try (ChatClient reader = ChatClient.open(base, unique("reader"))) {
@@ -70,7 +73,8 @@ class HistoryIT {
             assertEquals(POSTED, joined.getJsonNumber("last").longValue());
             List<JsonObject> recent = joined.getJsonArray("history").getValuesAs(JsonObject.class);
             assertItems(recent, POSTED - 49, POSTED);
-            assertEquals(joined.getJsonNumber("last").longValue(),
+            assertEquals(
+                    joined.getJsonNumber("last").longValue(),
                     recent.get(recent.size() - 1).getJsonNumber("seq").longValue());
 
             assertPage(page(reader, room, "after", 0, null), 1, 50, true);
@@ -97,25 +101,26 @@ class HistoryIT {
     void historyItemsCarryTheRequestersOwnRefsOnly() {
         String room = unique("refs");
         try (ChatClient alice = ChatClient.open(base, unique("alice"));
-             ChatClient bob = ChatClient.open(base, unique("bob"))) {
+                ChatClient bob = ChatClient.open(base, unique("bob"))) {
             alice.join(room);
             bob.join(room);
             JsonObject fromAlice = alice.post(room, "mine");
             JsonObject fromBob = bob.post(room, "yours");
 
             alice.command("history", "room", room, "after", 0);
-            List<JsonObject> items = alice.await("history").getJsonArray("messages")
-                    .getValuesAs(JsonObject.class);
+            List<JsonObject> items =
+                    alice.await("history").getJsonArray("messages").getValuesAs(JsonObject.class);
             assertEquals(2, items.size(), items::toString);
             assertEquals(fromAlice.getString("ref"), items.get(0).getString("ref", null));
             assertFalse(items.get(1).containsKey("ref"), "alice sees bob's ref: " + items.get(1));
             assertEquals(fromBob.getJsonNumber("seq"), items.get(1).getJsonNumber("seq"));
 
             try (ChatClient carol = ChatClient.open(base, unique("carol"))) {
-                List<JsonObject> joinedHistory = carol.join(room).getJsonArray("history")
-                        .getValuesAs(JsonObject.class);
+                List<JsonObject> joinedHistory =
+                        carol.join(room).getJsonArray("history").getValuesAs(JsonObject.class);
                 assertEquals(2, joinedHistory.size());
-                assertTrue(joinedHistory.stream().noneMatch(item -> item.containsKey("ref")),
+                assertTrue(
+                        joinedHistory.stream().noneMatch(item -> item.containsKey("ref")),
                         "a newcomer sees others' refs: " + joinedHistory);
             }
         }
@@ -129,7 +134,8 @@ class HistoryIT {
             long lastSeen;
             try (ChatClient bob = ChatClient.open(base, unique("bob"))) {
                 bob.join(room);
-                lastSeen = bob.post(room, "before the break").getJsonNumber("seq").longValue();
+                lastSeen =
+                        bob.post(room, "before the break").getJsonNumber("seq").longValue();
             }
             JsonObject missed1 = alice.post(room, "while bob was away 1");
             JsonObject missed2 = alice.post(room, "while bob was away 2");
@@ -138,8 +144,13 @@ class HistoryIT {
                 bob.command("history", "room", room, "after", lastSeen);
                 JsonObject page = bob.await("history");
                 List<JsonObject> items = page.getJsonArray("messages").getValuesAs(JsonObject.class);
-                assertEquals(List.of(missed1.getJsonNumber("seq").longValue(), missed2.getJsonNumber("seq").longValue()),
-                        items.stream().map(item -> item.getJsonNumber("seq").longValue()).toList());
+                assertEquals(
+                        List.of(
+                                missed1.getJsonNumber("seq").longValue(),
+                                missed2.getJsonNumber("seq").longValue()),
+                        items.stream()
+                                .map(item -> item.getJsonNumber("seq").longValue())
+                                .toList());
                 assertFalse(page.getBoolean("more"));
             }
         }
@@ -159,16 +170,23 @@ class HistoryIT {
     /** The page holds seq {@code first} to {@code last} (none when last < first), oldest first. */
     private static void assertPage(JsonObject page, long first, long last, boolean more) {
         List<JsonObject> items = page.getJsonArray("messages").getValuesAs(JsonObject.class);
-        String description = items.isEmpty() ? "[]" : items.get(0).getJsonNumber("seq") + ".."
-                + items.get(items.size() - 1).getJsonNumber("seq") + " (" + items.size() + " items)";
-        assertAll(description,
+        String description = items.isEmpty()
+                ? "[]"
+                : items.get(0).getJsonNumber("seq") + ".."
+                        + items.get(items.size() - 1).getJsonNumber("seq") + " (" + items.size() + " items)";
+        assertAll(
+                description,
                 () -> assertItems(items, first, last),
                 () -> assertEquals(more, page.getBoolean("more"), "more"));
     }
 
     private static void assertItems(List<JsonObject> items, long first, long last) {
         List<Long> expected = LongStream.rangeClosed(first, last).boxed().toList();
-        assertEquals(expected, items.stream().map(item -> item.getJsonNumber("seq").longValue()).toList());
+        assertEquals(
+                expected,
+                items.stream()
+                        .map(item -> item.getJsonNumber("seq").longValue())
+                        .toList());
         for (JsonObject item : items) {
             long seq = item.getJsonNumber("seq").longValue();
             assertEquals("h-" + seq, item.getString("text"), item::toString);

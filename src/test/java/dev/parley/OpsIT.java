@@ -3,6 +3,10 @@ package dev.parley;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.testing.ChatClient;
+import dev.parley.testing.Deployments;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -12,10 +16,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import jakarta.json.Json;
-import jakarta.json.JsonObject;
-
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -24,15 +24,13 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import dev.parley.testing.ChatClient;
-import dev.parley.testing.Deployments;
-
 /** The operator's endpoints on the real server: health asks the database, metrics move when clients chat. */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class OpsIT {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(ChatClient.TIMEOUT).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(ChatClient.TIMEOUT).build();
 
     @Deployment(testable = false)
     public static WebArchive deployment() {
@@ -57,14 +55,16 @@ class OpsIT {
     void metricsCountStoredAndDeliveredMessagesWithTheirLatencies() throws Exception {
         String room = ChatClient.unique("ops");
         try (ChatClient alice = ChatClient.open(base, ChatClient.unique("alice"));
-             ChatClient bob = ChatClient.open(base, ChatClient.unique("bob"))) {
+                ChatClient bob = ChatClient.open(base, ChatClient.unique("bob"))) {
             alice.join(room);
             bob.join(room);
             Map<String, Double> before = metrics();
             for (int i = 0; i < 3; i++) {
                 long seq = alice.post(room, "hello " + i).getJsonNumber("seq").longValue();
-                bob.await(frame -> "message".equals(frame.getString("type", null))
-                        && frame.getJsonNumber("seq").longValue() == seq, "message " + seq);
+                bob.await(
+                        frame -> "message".equals(frame.getString("type", null))
+                                && frame.getJsonNumber("seq").longValue() == seq,
+                        "message " + seq);
             }
             Map<String, Double> after = metrics();
 
@@ -73,10 +73,13 @@ class OpsIT {
             assertTrue(grew(before, after, "parley_messages_delivered_total") >= 6, () -> diff(before, after));
             assertTrue(grew(before, after, "parley_store_seconds_count") >= 3, () -> diff(before, after));
             assertTrue(grew(before, after, "parley_fanout_seconds_count") >= 3, () -> diff(before, after));
-            assertTrue(after.get("parley_store_seconds_sum") > before.get("parley_store_seconds_sum"),
+            assertTrue(
+                    after.get("parley_store_seconds_sum") > before.get("parley_store_seconds_sum"),
                     () -> diff(before, after));
-            assertEquals(after.get("parley_store_seconds_count"),
-                    after.get("parley_store_seconds_bucket{le=\"+Inf\"}"), "+Inf bucket holds every sample");
+            assertEquals(
+                    after.get("parley_store_seconds_count"),
+                    after.get("parley_store_seconds_bucket{le=\"+Inf\"}"),
+                    "+Inf bucket holds every sample");
             assertTrue(after.get("jvm_memory_used_bytes{area=\"heap\"}") > 0, after::toString);
         }
     }
@@ -145,7 +148,9 @@ class OpsIT {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(base.toURI().resolve(path)).timeout(ChatClient.TIMEOUT).build();
+        HttpRequest request = HttpRequest.newBuilder(base.toURI().resolve(path))
+                .timeout(ChatClient.TIMEOUT)
+                .build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -153,7 +158,8 @@ class OpsIT {
     private Map<String, Double> metrics() throws Exception {
         HttpResponse<String> response = get("/api/metrics");
         assertEquals(200, response.statusCode(), response::body);
-        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"),
+        assertTrue(
+                response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"),
                 response.headers()::toString);
         Map<String, Double> samples = new HashMap<>();
         for (String line : response.body().split("\n")) {
@@ -173,7 +179,12 @@ class OpsIT {
         StringBuilder out = new StringBuilder();
         after.forEach((key, value) -> {
             if (key.startsWith("parley_") && !value.equals(before.get(key))) {
-                out.append(key).append(": ").append(before.get(key)).append(" -> ").append(value).append('\n');
+                out.append(key)
+                        .append(": ")
+                        .append(before.get(key))
+                        .append(" -> ")
+                        .append(value)
+                        .append('\n');
             }
         });
         return out.toString();

@@ -1,16 +1,15 @@
 package dev.parley;
 
+import static dev.parley.testing.ChatClient.strings;
+import static dev.parley.testing.ChatClient.unique;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.parley.testing.ChatClient;
 import dev.parley.testing.Deployments;
 import jakarta.json.JsonObject;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.Archive;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,13 +20,13 @@ import java.util.List;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static dev.parley.testing.ChatClient.strings;
-import static dev.parley.testing.ChatClient.unique;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.Archive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Presence: who joined and left a room, told to the other members, never to the user it is about; a disconnect
@@ -52,8 +51,8 @@ class PresenceIT {
     void aJoinIsAnnouncedToTheOtherMembersButNotToTheJoiner() {
         String room = unique("presence");
         try (ChatClient alice = ChatClient.open(base, unique("alice"));
-             ChatClient bob = ChatClient.open(base, unique("bob"));
-             ChatClient carol = ChatClient.open(base, unique("carol"))) {
+                ChatClient bob = ChatClient.open(base, unique("bob"));
+                ChatClient carol = ChatClient.open(base, unique("carol"))) {
             alice.join(room);
             carol.join(unique("elsewhere"));
 
@@ -78,7 +77,7 @@ class PresenceIT {
     void aLeaveIsAnsweredWithLeftAndAnnouncedToTheOthers() {
         String room = unique("presence");
         try (ChatClient alice = ChatClient.open(base, unique("alice"));
-             ChatClient bob = ChatClient.open(base, unique("bob"))) {
+                ChatClient bob = ChatClient.open(base, unique("bob"))) {
             alice.join(room);
             bob.join(room);
             alice.await("presence");
@@ -106,7 +105,7 @@ class PresenceIT {
     void aDisconnectIsAnnouncedAsLeftOnlyAfterTheGrace() {
         String room = unique("grace");
         try (ChatClient alice = ChatClient.open(base, unique("alice"));
-             ChatClient bob = ChatClient.open(base, unique("bob"))) {
+                ChatClient bob = ChatClient.open(base, unique("bob"))) {
             alice.join(room);
             bob.join(room);
             alice.await("presence");
@@ -118,8 +117,10 @@ class PresenceIT {
 
             assertEquals("presence", presence.getString("type"), presence::toString);
             assertEquals(List.of(bob.user()), strings(presence, "left"));
-            assertTrue(waited.compareTo(GRACE) >= 0, "left came " + waited.toMillis()
-                    + " ms after the disconnect, within the grace of " + GRACE.toMillis() + " ms");
+            assertTrue(
+                    waited.compareTo(GRACE) >= 0,
+                    "left came " + waited.toMillis() + " ms after the disconnect, within the grace of "
+                            + GRACE.toMillis() + " ms");
             assertEquals(1, alice.join(room).getInt("count"), "bob is no longer a member");
         }
     }
@@ -134,7 +135,7 @@ class PresenceIT {
         String room = unique("grace");
         String bobName = unique("bob");
         try (ChatClient alice = ChatClient.open(base, unique("alice"));
-             ChatClient dave = ChatClient.open(base, unique("dave"))) {
+                ChatClient dave = ChatClient.open(base, unique("dave"))) {
             alice.join(room);
             dave.join(room);
             long closing;
@@ -148,20 +149,24 @@ class PresenceIT {
             try (ChatClient bobAgain = ChatClient.resume(base, bobName, token)) {
                 JsonObject rejoined = bobAgain.join(room);
                 Duration away = Duration.ofNanos(System.nanoTime() - closing);
-                assumeTrue(away.compareTo(GRACE) < 0, "bob took " + away.toMillis() + " ms to come back, the grace is "
-                        + GRACE.toMillis() + " ms: raise parley.presence.grace-ms for this machine");
+                assumeTrue(
+                        away.compareTo(GRACE) < 0,
+                        "bob took " + away.toMillis() + " ms to come back, the grace is " + GRACE.toMillis()
+                                + " ms: raise parley.presence.grace-ms for this machine");
                 assertTrue(strings(rejoined, "members").contains(alice.user()));
 
                 dave.close();
                 List<JsonObject> seen = alice.until(presenceAbout("left", dave.user()), "dave's left");
-                assertTrue(seen.stream().noneMatch(presenceAbout("left", bobName)),
+                assertTrue(
+                        seen.stream().noneMatch(presenceAbout("left", bobName)),
                         "bob came back within the grace but was shown as left: " + seen);
             }
         }
     }
 
     static Predicate<JsonObject> presenceAbout(String field, String user) {
-        return frame -> "presence".equals(frame.getString("type", null)) && strings(frame, field).contains(user);
+        return frame -> "presence".equals(frame.getString("type", null))
+                && strings(frame, field).contains(user);
     }
 
     /**

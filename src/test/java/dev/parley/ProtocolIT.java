@@ -1,20 +1,5 @@
 package dev.parley;
 
-import dev.parley.testing.ChatClient;
-import dev.parley.testing.Deployments;
-import jakarta.json.JsonObject;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.Archive;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.net.URL;
-import java.util.List;
-import java.util.regex.Pattern;
-
 import static dev.parley.testing.ChatClient.strings;
 import static dev.parley.testing.ChatClient.unique;
 import static org.junit.jupiter.api.Assertions.assertAll;
@@ -22,6 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.testing.ChatClient;
+import dev.parley.testing.Deployments;
+import jakarta.json.JsonObject;
+import java.net.URL;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.Archive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Protocol v1 (the shared protocol.md) against the real WAR on a real server: commands, replies, fan-out of one
@@ -47,7 +46,7 @@ class ProtocolIT {
         String room = unique("example");
         String ref = ChatClient.ref();
         try (ChatClient alice = ChatClient.open(base, unique("alice"));
-             ChatClient bob = ChatClient.open(base, unique("bob"))) {
+                ChatClient bob = ChatClient.open(base, unique("bob"))) {
             bob.join(room);
 
             alice.command("join", "room", room);
@@ -123,7 +122,7 @@ class ProtocolIT {
     void joiningARoomAlreadyJoinedRepliesJoinedAgainWithoutPresence() {
         String room = unique("again");
         try (ChatClient alice = ChatClient.open(base, unique("alice"));
-             ChatClient bob = ChatClient.open(base, unique("bob"))) {
+                ChatClient bob = ChatClient.open(base, unique("bob"))) {
             alice.join(room);
             bob.join(room);
             alice.await("presence");
@@ -133,8 +132,7 @@ class ProtocolIT {
             assertEquals(2, again.getInt("count"), "joining twice does not count twice");
 
             bob.post(room, "after joining again");
-            List<JsonObject> seen = alice.until(frame -> "message".equals(frame.getString("type")),
-                    "bob's message");
+            List<JsonObject> seen = alice.until(frame -> "message".equals(frame.getString("type")), "bob's message");
             assertEquals(1, seen.size(), "alice got something before bob's message: " + seen);
         }
     }
@@ -143,8 +141,8 @@ class ProtocolIT {
     void aSayIsBroadcastToEveryMemberOnlyWhileJoined() {
         String room = unique("fanout");
         try (ChatClient alice = ChatClient.open(base, unique("alice"));
-             ChatClient bob = ChatClient.open(base, unique("bob"));
-             ChatClient carol = ChatClient.open(base, unique("carol"))) {
+                ChatClient bob = ChatClient.open(base, unique("bob"));
+                ChatClient carol = ChatClient.open(base, unique("carol"))) {
             alice.join(room);
             bob.join(room);
             carol.join(room);
@@ -156,7 +154,9 @@ class ProtocolIT {
             bob.leave(room);
             JsonObject second = alice.post(room, "two");
             assertEquals(second.getJsonNumber("seq"), carol.await("message").getJsonNumber("seq"));
-            assertEquals(first.getJsonNumber("seq").longValue() + 1, second.getJsonNumber("seq").longValue());
+            assertEquals(
+                    first.getJsonNumber("seq").longValue() + 1,
+                    second.getJsonNumber("seq").longValue());
             assertTrue(ChatClient.seqs(bob.sync()).isEmpty(), "bob got a message after leaving");
         }
     }
@@ -166,7 +166,7 @@ class ProtocolIT {
         String room = unique("retry");
         String ref = ChatClient.ref();
         try (ChatClient alice = ChatClient.open(base, unique("alice"));
-             ChatClient bob = ChatClient.open(base, unique("bob"))) {
+                ChatClient bob = ChatClient.open(base, unique("bob"))) {
             alice.join(room);
             bob.join(room);
             alice.say(room, "once only", ref);
@@ -182,7 +182,9 @@ class ProtocolIT {
                     () -> assertEquals(ref, repeated.getString("ref")));
 
             JsonObject marker = alice.post(room, "marker");
-            assertEquals(stored.getJsonNumber("seq").longValue() + 1, marker.getJsonNumber("seq").longValue(),
+            assertEquals(
+                    stored.getJsonNumber("seq").longValue() + 1,
+                    marker.getJsonNumber("seq").longValue(),
                     "the retry took a seq");
             JsonObject bobsNext = bob.await("message");
             assertEquals("marker", bobsNext.getString("text"), "bob got the retried message twice");
@@ -190,7 +192,9 @@ class ProtocolIT {
             alice.leave(room);
             alice.say(room, "once only", ref);
             JsonObject afterLeaving = alice.awaitOwn(ref);
-            assertEquals(stored.getJsonNumber("seq"), afterLeaving.getJsonNumber("seq"),
+            assertEquals(
+                    stored.getJsonNumber("seq"),
+                    afterLeaving.getJsonNumber("seq"),
                     "a retry is answered even after leaving the room");
         }
     }
@@ -200,7 +204,7 @@ class ProtocolIT {
         String room = unique("conflict");
         String ref = ChatClient.ref();
         try (ChatClient alice = ChatClient.open(base, unique("alice"));
-             ChatClient bob = ChatClient.open(base, unique("bob"))) {
+                ChatClient bob = ChatClient.open(base, unique("bob"))) {
             alice.join(room);
             bob.join(room);
             alice.say(room, "first text", ref);
@@ -223,7 +227,7 @@ class ProtocolIT {
         String room = unique("refs");
         String ref = ChatClient.ref();
         try (ChatClient alice = ChatClient.open(base, unique("alice"));
-             ChatClient bob = ChatClient.open(base, unique("bob"))) {
+                ChatClient bob = ChatClient.open(base, unique("bob"))) {
             alice.join(room);
             bob.join(room);
             alice.say(room, "same", ref);
@@ -240,8 +244,8 @@ class ProtocolIT {
         String room = unique("whisper");
         String ref = ChatClient.ref();
         try (ChatClient alice = ChatClient.open(base, unique("alice"));
-             ChatClient bob = ChatClient.open(base, unique("bob"));
-             ChatClient carol = ChatClient.open(base, unique("carol"))) {
+                ChatClient bob = ChatClient.open(base, unique("bob"));
+                ChatClient carol = ChatClient.open(base, unique("carol"))) {
             alice.join(room);
             carol.join(room);
 
@@ -263,7 +267,8 @@ class ProtocolIT {
 
             alice.post(room, "marker");
             List<JsonObject> carolSaw = carol.until(frame -> "message".equals(frame.getString("type")), "marker");
-            assertTrue(carolSaw.stream().noneMatch(frame -> "whisper".equals(frame.getString("type"))),
+            assertTrue(
+                    carolSaw.stream().noneMatch(frame -> "whisper".equals(frame.getString("type"))),
                     "a third user got the whisper: " + carolSaw);
         }
     }
@@ -283,7 +288,7 @@ class ProtocolIT {
     void typingGoesToTheOtherMembersOnlyAndAtMostOnceInTwoSeconds() {
         String room = unique("typing");
         try (ChatClient alice = ChatClient.open(base, unique("alice"));
-             ChatClient bob = ChatClient.open(base, unique("bob"))) {
+                ChatClient bob = ChatClient.open(base, unique("bob"))) {
             alice.join(room);
             bob.join(room);
             alice.await("presence");
@@ -299,7 +304,9 @@ class ProtocolIT {
             alice.command("typing", "room", room);
             alice.post(room, "marker");
             JsonObject afterSecondTyping = bob.next();
-            assertEquals("message", afterSecondTyping.getString("type"),
+            assertEquals(
+                    "message",
+                    afterSecondTyping.getString("type"),
                     "a second typing within 2 s was forwarded: " + afterSecondTyping);
 
             bob.command("typing", "room", room);
@@ -338,8 +345,8 @@ class ProtocolIT {
             assertError(client.next(), "bad_request", "say");
             client.send("{\"type\":\"say\",\"room\":\"" + room + "\",\"text\":\"hi\",\"ref\":7}");
             assertError(client.next(), "bad_request", "say");
-            client.send("{\"type\":\"say\",\"room\":\"" + room + "\",\"text\":\"hi\",\"ref\":\""
-                    + "r".repeat(65) + "\"}");
+            client.send(
+                    "{\"type\":\"say\",\"room\":\"" + room + "\",\"text\":\"hi\",\"ref\":\"" + "r".repeat(65) + "\"}");
             JsonObject longRef = client.next();
             assertEquals("error", longRef.getString("type"), "a ref over 64 characters is refused: " + longRef);
             assertEquals("say", longRef.getString("for", null), longRef::toString);
@@ -364,7 +371,7 @@ class ProtocolIT {
         String joined = unique("mine");
         String other = unique("theirs");
         try (ChatClient alice = ChatClient.open(base, unique("alice"));
-             ChatClient bob = ChatClient.open(base, unique("bob"))) {
+                ChatClient bob = ChatClient.open(base, unique("bob"))) {
             alice.join(joined);
             bob.join(other);
             for (String room : List.of(other, unique("nowhere"))) {
@@ -384,8 +391,15 @@ class ProtocolIT {
     @Test
     void roomNamesThatBreakTheRuleAreRoomInvalid() {
         try (ChatClient client = ChatClient.open(base, unique("eve"))) {
-            for (String room : List.of("", "General", "-leading-dash", "_leading", "has space", "dots.not.ok",
-                    "r".repeat(33), "caf\u00e9")) {
+            for (String room : List.of(
+                    "",
+                    "General",
+                    "-leading-dash",
+                    "_leading",
+                    "has space",
+                    "dots.not.ok",
+                    "r".repeat(33),
+                    "caf\u00e9")) {
                 client.command("join", "room", room);
                 JsonObject error = client.next();
                 assertError(error, "room_invalid", "join");
@@ -414,10 +428,13 @@ class ProtocolIT {
             client.send("{\"type\":\"say\",\"room\":\"" + room + "\",\"text\":\"lone \\ud800 surrogate\"}");
             assertError(client.next(), "text_invalid", "say");
 
-            assertEquals(4000, client.post(room, "x".repeat(4000)).getString("text").length());
+            assertEquals(
+                    4000, client.post(room, "x".repeat(4000)).getString("text").length());
             String emojis = client.post(room, emoji.repeat(4000)).getString("text");
             assertEquals(4000, emojis.codePointCount(0, emojis.length()), "4,000 code points fit");
-            assertEquals("two\nlines\tand a tab", client.post(room, "two\nlines\tand a tab").getString("text"));
+            assertEquals(
+                    "two\nlines\tand a tab",
+                    client.post(room, "two\nlines\tand a tab").getString("text"));
         }
     }
 
@@ -455,7 +472,8 @@ class ProtocolIT {
 
     /** An {@code error} with that code and a message; {@code for} equals the command type when one is given. */
     static void assertError(JsonObject frame, String code, String forType) {
-        assertAll(frame.toString(),
+        assertAll(
+                frame.toString(),
                 () -> assertEquals("error", frame.getString("type")),
                 () -> assertEquals(code, frame.getString("code", null)),
                 () -> assertFalse(frame.getString("message", "").isBlank(), "an error has a message"),

@@ -1,13 +1,14 @@
 package dev.parley;
 
+import static dev.parley.PresenceIT.presenceAbout;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.parley.testing.ChatClient;
 import dev.parley.testing.ServerJvm;
 import dev.parley.testing.ServerProcess;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,11 +19,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static dev.parley.PresenceIT.presenceAbout;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * A reconnect storm: {@value #CLIENTS} clients connect and join one room at once, then all drop (TCP abort) and
@@ -48,14 +47,18 @@ class ReconnectStormIT {
 
     @BeforeAll
     static void startServer() throws Exception {
-        assumeTrue("wildfly".equals(System.getProperty("parley.it.server", "wildfly")),
+        assumeTrue(
+                "wildfly".equals(System.getProperty("parley.it.server", "wildfly")),
                 "one server is enough for the storm; CI time goes to the other servers' protocol suites");
-        server = ServerProcess.prepare("storm",
+        server = ServerProcess.prepare(
+                "storm",
                 "-Dparley.presence.grace-ms=200",
                 "-Dparley.presence.large-room-interval-ms=" + PRESENCE_INTERVAL.toMillis(),
                 // the storm comes from one address
-                "-Dparley.connections.per-address=100000", "-Dparley.connections.max=100000",
-                "-Dparley.handshakes.per-address-per-second=100000", "-Dparley.handshakes.per-address-burst=100000");
+                "-Dparley.connections.per-address=100000",
+                "-Dparley.connections.max=100000",
+                "-Dparley.handshakes.per-address-per-second=100000",
+                "-Dparley.handshakes.per-address-burst=100000");
         server.start();
         base = server.httpUri().toURL();
     }
@@ -84,24 +87,31 @@ class ReconnectStormIT {
             }
 
             long started = System.nanoTime();
-            clients.addAll(all(threads, names.stream().<Callable<ChatClient>>map(name -> () -> {
-                ChatClient client = ChatClient.open(base, name, STORM_TIMEOUT);
-                client.join(room);
-                return client;
-            }).toList()));
+            clients.addAll(all(
+                    threads,
+                    names.stream()
+                            .<Callable<ChatClient>>map(name -> () -> {
+                                ChatClient client = ChatClient.open(base, name, STORM_TIMEOUT);
+                                client.join(room);
+                                return client;
+                            })
+                            .toList()));
             long firstWave = System.nanoTime() - started;
             markers.add(barrier(clients, room, presenceFrames));
             long firstWaveWithPresence = System.nanoTime() - started;
             long heapJoined = jvm.usedHeapAfterGc();
             long firstWavePresence = presenceFrames.get();
-            System.out.printf("ReconnectStormIT: first wave joined in %d ms, presence settled after %d ms, %d presence"
-                    + " frames%n", firstWave / 1_000_000, firstWaveWithPresence / 1_000_000, firstWavePresence);
+            System.out.printf(
+                    "ReconnectStormIT: first wave joined in %d ms, presence settled after %d ms, %d presence"
+                            + " frames%n",
+                    firstWave / 1_000_000, firstWaveWithPresence / 1_000_000, firstWavePresence);
             // opened only now: a probe left idle through the first wave (over a minute here) was found closed
             ChatClient probe = ChatClient.open(base, ChatClient.unique("probe"), ECHO_BOUND);
             markers.add(probe);
             probe.join(quiet);
 
-            List<String> tokens = clients.stream().map(c -> c.welcome().getString("resume")).toList();
+            List<String> tokens =
+                    clients.stream().map(c -> c.welcome().getString("resume")).toList();
             clients.forEach(ChatClient::abort);
             started = System.nanoTime();
             List<Future<ChatClient>> rejoining = new ArrayList<>();
@@ -127,19 +137,31 @@ class ReconnectStormIT {
             long heapRejoined = jvm.usedHeapAfterGc();
 
             try (ChatClient observer = ChatClient.open(base, ChatClient.unique("observer"), STORM_TIMEOUT)) {
-                assertEquals(CLIENTS + 3, observer.join(room).getInt("count"), "members after the storm (with the"
-                        + " two markers and the observer)");
+                assertEquals(
+                        CLIENTS + 3,
+                        observer.join(room).getInt("count"),
+                        "members after the storm (with the" + " two markers and the observer)");
             }
             long total = presenceFrames.get();
             // unbatched, each of the 3N changes (join, leave, join again) goes to every other member: ~N²/2 a wave
             long unbatched = 3L * CLIENTS * (CLIENTS - 1) / 2;
             long seconds = TimeUnit.NANOSECONDS.toSeconds(firstWaveWithPresence + secondWaveWithPresence) + 1;
-            System.out.printf("ReconnectStormIT: %d clients; joined in %d ms, rejoined in %d ms (with presence"
+            System.out.printf(
+                    "ReconnectStormIT: %d clients; joined in %d ms, rejoined in %d ms (with presence"
                             + " settled: %d s in all); another room's echo during the storm %d ms; presence frames"
                             + " %d = %.1f per client (first wave %d; unbatched about %d); heap in use after GC %d MB"
                             + " before, %d MB joined, %d MB rejoined%n",
-                    CLIENTS, firstWave / 1_000_000, secondWave / 1_000_000, seconds, echo / 1_000_000, total,
-                    (double) total / CLIENTS, firstWavePresence, unbatched, heapBefore >> 20, heapJoined >> 20,
+                    CLIENTS,
+                    firstWave / 1_000_000,
+                    secondWave / 1_000_000,
+                    seconds,
+                    echo / 1_000_000,
+                    total,
+                    (double) total / CLIENTS,
+                    firstWavePresence,
+                    unbatched,
+                    heapBefore >> 20,
+                    heapJoined >> 20,
                     heapRejoined >> 20);
             assertTrue(server.isRunning(), "the server died");
             // the protocol's promise: up to 100 members each change goes out at once (to at most 99 others; three
@@ -148,8 +170,10 @@ class ReconnectStormIT {
             assertTrue(total <= promised, "presence frames " + total + " over the batching promise " + promised);
             assertTrue(total * 10 < unbatched, "presence frames " + total + " not far below N²: " + unbatched);
             assertTrue(heapRejoined < HEAP_BOUND, "heap in use after GC " + (heapRejoined >> 20) + " MB");
-            assertTrue(heapRejoined < heapJoined * 3 / 2 + (16L << 20), "the dropped connections were not let go:"
-                    + " heap " + (heapJoined >> 20) + " MB joined, " + (heapRejoined >> 20) + " MB rejoined");
+            assertTrue(
+                    heapRejoined < heapJoined * 3 / 2 + (16L << 20),
+                    "the dropped connections were not let go:" + " heap " + (heapJoined >> 20) + " MB joined, "
+                            + (heapRejoined >> 20) + " MB rejoined");
         } finally {
             threads.shutdownNow();
             clients.forEach(ChatClient::abort);
@@ -176,7 +200,10 @@ class ReconnectStormIT {
         marker.join(room);
         for (ChatClient client : clients) {
             List<JsonObject> frames = client.until(presenceAbout("joined", marker.user()), "the marker's join");
-            presenceFrames.addAndGet(frames.stream().filter(f -> "presence".equals(f.getString("type"))).count() - 1);
+            presenceFrames.addAndGet(frames.stream()
+                            .filter(f -> "presence".equals(f.getString("type")))
+                            .count()
+                    - 1);
         }
         return marker;
     }

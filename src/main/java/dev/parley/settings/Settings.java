@@ -20,8 +20,8 @@ public final class Settings {
     }
 
     public static Settings fromEnvironment() {
-        return new Settings(name -> Optional.ofNullable(System.getProperty(name))
-                .orElseGet(() -> System.getenv(environmentName(name))));
+        return new Settings(name ->
+                Optional.ofNullable(System.getProperty(name)).orElseGet(() -> System.getenv(environmentName(name))));
     }
 
     public static Settings of(Map<String, String> values) {

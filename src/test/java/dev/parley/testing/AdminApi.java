@@ -1,5 +1,9 @@
 package dev.parley.testing;
 
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonStructure;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -14,11 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import jakarta.json.Json;
-import jakarta.json.JsonArray;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonStructure;
 
 /**
  * A client of Parley's admin REST API ({@code /api/admin/…}) as a script would use it: Basic credentials on every
@@ -47,7 +46,8 @@ public final class AdminApi {
 
     public static AdminApi basic(URL base, String user, String password) {
         String token = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-        return new AdminApi(URI.create(base.toString()), "Basic " + token, builder().build());
+        return new AdminApi(
+                URI.create(base.toString()), "Basic " + token, builder().build());
     }
 
     public static AdminApi admin(URL base) {
@@ -56,12 +56,14 @@ public final class AdminApi {
 
     /** Logs in through the WAR's FORM login (the admin page's way); the session cookie rides on every request. */
     public static AdminApi formLogin(URL base, String user, String password) {
-        HttpClient http = builder().cookieHandler(new CookieManager())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient http = builder()
+                .cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
         AdminApi api = new AdminApi(URI.create(base.toString()), null, http);
         api.send("GET", "admin/", null);
-        String form = "j_username=" + URLEncoder.encode(user, StandardCharsets.UTF_8)
-                + "&j_password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
+        String form = "j_username=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&j_password="
+                + URLEncoder.encode(password, StandardCharsets.UTF_8);
         HttpResponse<String> login = api.exchange(HttpRequest.newBuilder(api.base.resolve("j_security_check"))
                 .timeout(ChatClient.TIMEOUT)
                 .header("Content-Type", "application/x-www-form-urlencoded")
@@ -93,8 +95,8 @@ public final class AdminApi {
     /** The request must answer 2xx; returns the parsed body (null for 204). */
     public JsonStructure ok(HttpResponse<String> response) {
         if (response.statusCode() / 100 != 2) {
-            throw new AssertionError(response.request().method() + " " + response.request().uri() + " answered "
-                    + response.statusCode() + ": " + response.body());
+            throw new AssertionError(response.request().method() + " "
+                    + response.request().uri() + " answered " + response.statusCode() + ": " + response.body());
         }
         if (response.body() == null || response.body().isBlank()) {
             return null;
@@ -111,9 +113,11 @@ public final class AdminApi {
     }
 
     public HttpResponse<String> send(String method, String path, String json) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(ChatClient.TIMEOUT)
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(json));
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(ChatClient.TIMEOUT)
+                .method(
+                        method,
+                        json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         if (json != null) {
             request.header("Content-Type", "application/json");
         }

@@ -8,7 +8,6 @@ import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParsingException;
-
 import java.io.StringReader;
 import java.net.URI;
 import java.net.URL;
@@ -48,7 +47,8 @@ public final class ChatClient implements AutoCloseable {
     /** How many {@code say} one connection of {@link #postAll} sends back to back ({@code parley.test.say-budget}). */
     public static final int SAY_BUDGET = Integer.getInteger("parley.test.say-budget", 15);
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String label;
@@ -86,8 +86,8 @@ public final class ChatClient implements AutoCloseable {
         WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(timeout);
         headers.forEach(builder::header);
         try {
-            client.socket = builder.buildAsync(uri, client.new Receiver())
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            client.socket =
+                    builder.buildAsync(uri, client.new Receiver()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return client;
         } catch (ExecutionException e) {
             throw new AssertionError("handshake with " + uri + " failed: " + e.getCause(), e.getCause());
@@ -124,8 +124,7 @@ public final class ChatClient implements AutoCloseable {
 
     /** {@link #resume(URL, String, String)} with the timeout of {@link #connect(URI, Map, Duration)}. */
     public static ChatClient resume(URL base, String name, String token, Duration timeout) {
-        return welcomed(connect(chatUri(base, "name=" + encode(name) + "&resume=" + encode(token)), Map.of(),
-                timeout));
+        return welcomed(connect(chatUri(base, "name=" + encode(name) + "&resume=" + encode(token)), Map.of(), timeout));
     }
 
     /** Reads the {@code welcome} that must come first on a connection made with {@link #connect}. */
@@ -276,8 +275,9 @@ public final class ChatClient implements AutoCloseable {
     public List<JsonObject> sync() {
         String probe = unique("probe");
         command("leave", "room", probe);
-        List<JsonObject> frames = until(frame -> "error".equals(frame.getString("type", null))
-                && probe.equals(frame.getString("room", null)), "the reply to the probe leave of " + probe);
+        List<JsonObject> frames = until(
+                frame -> "error".equals(frame.getString("type", null)) && probe.equals(frame.getString("room", null)),
+                "the reply to the probe leave of " + probe);
         return frames.subList(0, frames.size() - 1);
     }
 
@@ -309,8 +309,9 @@ public final class ChatClient implements AutoCloseable {
     /** Joins and returns the {@code joined} reply, failing fast on an error about the join. */
     public JsonObject join(String room) {
         command("join", "room", room);
-        JsonObject reply = await(frame -> isError(frame, "join", room)
-                || "joined".equals(frame.getString("type", null)) && room.equals(frame.getString("room", null)),
+        JsonObject reply = await(
+                frame -> isError(frame, "join", room)
+                        || "joined".equals(frame.getString("type", null)) && room.equals(frame.getString("room", null)),
                 "joined " + room);
         if (isError(reply, "join", room)) {
             throw new AssertionError(label + ": join " + room + " was refused: " + reply);
@@ -321,8 +322,9 @@ public final class ChatClient implements AutoCloseable {
     /** Leaves and returns the {@code left} reply. */
     public JsonObject leave(String room) {
         command("leave", "room", room);
-        JsonObject reply = await(frame -> isError(frame, "leave", room)
-                || "left".equals(frame.getString("type", null)) && room.equals(frame.getString("room", null)),
+        JsonObject reply = await(
+                frame -> isError(frame, "leave", room)
+                        || "left".equals(frame.getString("type", null)) && room.equals(frame.getString("room", null)),
                 "left " + room);
         if (isError(reply, "leave", room)) {
             throw new AssertionError(label + ": leave " + room + " was refused: " + reply);
@@ -344,8 +346,10 @@ public final class ChatClient implements AutoCloseable {
 
     /** This connection's copy of its message with that ref, failing fast on an error about it. */
     public JsonObject awaitOwn(String ref) {
-        JsonObject reply = await(frame -> ref.equals(frame.getString("ref", null))
-                && ("message".equals(frame.getString("type", null)) || "error".equals(frame.getString("type", null))),
+        JsonObject reply = await(
+                frame -> ref.equals(frame.getString("ref", null))
+                        && ("message".equals(frame.getString("type", null))
+                                || "error".equals(frame.getString("type", null))),
                 "the message with ref " + ref);
         if ("error".equals(reply.getString("type", null))) {
             throw new AssertionError(label + ": the say with ref " + ref + " was refused: " + reply);
@@ -355,8 +359,9 @@ public final class ChatClient implements AutoCloseable {
 
     /** The next {@code error} frame with that code. */
     public JsonObject awaitError(String code) {
-        return await(frame -> "error".equals(frame.getString("type", null))
-                && code.equals(frame.getString("code", null)), "an error " + code);
+        return await(
+                frame -> "error".equals(frame.getString("type", null)) && code.equals(frame.getString("code", null)),
+                "an error " + code);
     }
 
     /**
@@ -387,8 +392,8 @@ public final class ChatClient implements AutoCloseable {
         try {
             return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new AssertionError(label + ": the connection failed instead of closing: " + e.getCause(),
-                    e.getCause());
+            throw new AssertionError(
+                    label + ": the connection failed instead of closing: " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
             throw new AssertionError(label + ": no close within " + timeout + "; unread " + drain(), e);
         } catch (InterruptedException e) {
@@ -485,15 +490,20 @@ public final class ChatClient implements AutoCloseable {
 
     /** The {@code seq} values of the {@code message} frames among these frames, in order. */
     public static List<Long> seqs(List<JsonObject> frames) {
-        return frames.stream().filter(f -> "message".equals(f.getString("type", null)))
-                .map(f -> f.getJsonNumber("seq").longValue()).collect(Collectors.toList());
+        return frames.stream()
+                .filter(f -> "message".equals(f.getString("type", null)))
+                .map(f -> f.getJsonNumber("seq").longValue())
+                .collect(Collectors.toList());
     }
 
     /** The strings of a JSON array field, or an empty list when it is absent. */
     public static List<String> strings(JsonObject object, String field) {
         JsonArray array = object.getJsonArray(field);
-        return array == null ? List.of() : array.getValuesAs(JsonString.class).stream()
-                .map(JsonString::getString).collect(Collectors.toList());
+        return array == null
+                ? List.of()
+                : array.getValuesAs(JsonString.class).stream()
+                        .map(JsonString::getString)
+                        .collect(Collectors.toList());
     }
 
     /** An error about a command of that type and room (a missing {@code for} or {@code room} matches). */

@@ -1,5 +1,18 @@
 package dev.parley.testing;
 
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -12,21 +25,6 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-
-import java.io.File;
-import org.junit.jupiter.api.Assumptions;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Stream;
 
 /**
  * The chat page in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}), seen the way
@@ -53,7 +51,8 @@ public final class ChatPage implements AutoCloseable {
      * a JDK and Maven; {@code .ci/run} installs Chromium and refuses to go on without it, so CI never skips.
      */
     public static ChatPage start() {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of(CHROMIUM)) && Files.isExecutable(Path.of(CHROMEDRIVER)),
+        Assumptions.assumeTrue(
+                Files.isExecutable(Path.of(CHROMIUM)) && Files.isExecutable(Path.of(CHROMEDRIVER)),
                 () -> "browser test skipped: no " + CHROMIUM + " or " + CHROMEDRIVER
                         + " (apt-get install -y chromium chromium-driver)");
         Path profile;
@@ -64,9 +63,17 @@ public final class ChatPage implements AutoCloseable {
         }
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--window-size=1200,760", "--user-data-dir=" + profile);
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--window-size=1200,760",
+                "--user-data-dir=" + profile);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER))
                 .usingAnyFreePort()
@@ -99,13 +106,15 @@ public final class ChatPage implements AutoCloseable {
     }
 
     public ChatPage waitConnectedAs(String name) {
-        waiting().withMessage(() -> "connected as " + name + "; the page says: " + connectionText())
+        waiting()
+                .withMessage(() -> "connected as " + name + "; the page says: " + connectionText())
                 .until(d -> "open".equals(connectionState()) && connectionText().contains(name));
         return this;
     }
 
     public ChatPage waitDisconnected() {
-        waiting().withMessage(() -> "disconnected; the page says: " + connectionText())
+        waiting()
+                .withMessage(() -> "disconnected; the page says: " + connectionText())
                 .until(d -> !"open".equals(connectionState()));
         return this;
     }
@@ -132,7 +141,8 @@ public final class ChatPage implements AutoCloseable {
     }
 
     public ChatPage waitInRoom(String room) {
-        waiting().withMessage(() -> "in room " + room + "; the title is " + title() + ", " + subtitle())
+        waiting()
+                .withMessage(() -> "in room " + room + "; the title is " + title() + ", " + subtitle())
                 .until(d -> title().equals("# " + room) && subtitle().contains("member"));
         return this;
     }
@@ -158,8 +168,10 @@ public final class ChatPage implements AutoCloseable {
     }
 
     public ChatPage openDirectFromMembers(String user) {
-        waiting().until(ExpectedConditions.elementToBeClickable(
-                By.cssSelector(".member-button[data-user='" + user + "']"))).click();
+        waiting()
+                .until(ExpectedConditions.elementToBeClickable(
+                        By.cssSelector(".member-button[data-user='" + user + "']")))
+                .click();
         waiting().until(d -> title().equals(user));
         return this;
     }
@@ -173,25 +185,29 @@ public final class ChatPage implements AutoCloseable {
     /** Leaves the open room with the button in its header and waits until the sidebar no longer lists it. */
     public ChatPage leave(String room) {
         driver.findElement(By.id("leave")).click();
-        waiting().withMessage(() -> room + " left").until(d -> d.findElements(
-                By.cssSelector(".conversation-link[data-room='" + room + "']")).isEmpty());
+        waiting()
+                .withMessage(() -> room + " left")
+                .until(d -> d.findElements(By.cssSelector(".conversation-link[data-room='" + room + "']"))
+                        .isEmpty());
         return this;
     }
 
     public WebElement sidebarLink(String kind, String name) {
-        return waiting().until(ExpectedConditions.elementToBeClickable(
-                By.cssSelector(".conversation-link[data-" + kind + "='" + name + "']")));
+        return waiting()
+                .until(ExpectedConditions.elementToBeClickable(
+                        By.cssSelector(".conversation-link[data-" + kind + "='" + name + "']")));
     }
 
     /** The unread badge of a sidebar entry, or "" without one. */
     public String unread(String kind, String name) {
-        List<WebElement> badges = driver.findElements(
-                By.cssSelector(".conversation-link[data-" + kind + "='" + name + "'] .unread"));
+        List<WebElement> badges =
+                driver.findElements(By.cssSelector(".conversation-link[data-" + kind + "='" + name + "'] .unread"));
         return badges.isEmpty() ? "" : badges.get(0).getText();
     }
 
     public ChatPage waitUnread(String kind, String name, String count) {
-        waiting().withMessage(() -> "unread " + count + " on " + name + ", was '" + unread(kind, name) + "'")
+        waiting()
+                .withMessage(() -> "unread " + count + " on " + name + ", was '" + unread(kind, name) + "'")
                 .until(d -> unread(kind, name).equals(count));
         return this;
     }
@@ -225,30 +241,43 @@ public final class ChatPage implements AutoCloseable {
     /** What the open conversation shows, one {@link Shown} per message, in order. */
     public List<Shown> messages() {
         @SuppressWarnings("unchecked")
-        List<List<String>> rows = (List<List<String>>) ((JavascriptExecutor) driver).executeScript(
-                "return [...document.querySelectorAll('#messages li.msg')].map(li => ["
+        List<List<String>> rows = (List<List<String>>) ((JavascriptExecutor) driver)
+                .executeScript("return [...document.querySelectorAll('#messages li.msg')].map(li => ["
                         + "li.querySelector('.from').textContent, li.querySelector('.text').textContent,"
                         + "li.className, li.dataset.seq || '', li.querySelector('.status')?.textContent || '']);");
-        return rows.stream().map(row -> new Shown(row.get(0), row.get(1), row.get(2), row.get(3), row.get(4)))
+        return rows.stream()
+                .map(row -> new Shown(row.get(0), row.get(1), row.get(2), row.get(3), row.get(4)))
                 .toList();
     }
 
     /** Waits until a message with exactly this text is shown and delivered (not pending, not failed). */
     public Shown waitMessage(String text) {
-        return waitFor("a delivered message '" + text + "'", page -> page.messages().stream()
-                .filter(shown -> shown.text().equals(text) && shown.delivered()).findFirst().orElse(null));
+        return waitFor(
+                "a delivered message '" + text + "'",
+                page -> page.messages().stream()
+                        .filter(shown -> shown.text().equals(text) && shown.delivered())
+                        .findFirst()
+                        .orElse(null));
     }
 
     public Shown waitPending(String text) {
-        return waitFor("a pending message '" + text + "'", page -> page.messages().stream()
-                .filter(shown -> shown.text().equals(text) && shown.classes().contains("pending"))
-                .findFirst().orElse(null));
+        return waitFor(
+                "a pending message '" + text + "'",
+                page -> page.messages().stream()
+                        .filter(shown ->
+                                shown.text().equals(text) && shown.classes().contains("pending"))
+                        .findFirst()
+                        .orElse(null));
     }
 
     public Shown waitFailed(String text) {
-        return waitFor("a failed message '" + text + "'", page -> page.messages().stream()
-                .filter(shown -> shown.text().equals(text) && shown.classes().contains("failed"))
-                .findFirst().orElse(null));
+        return waitFor(
+                "a failed message '" + text + "'",
+                page -> page.messages().stream()
+                        .filter(shown ->
+                                shown.text().equals(text) && shown.classes().contains("failed"))
+                        .findFirst()
+                        .orElse(null));
     }
 
     public String typing() {
@@ -256,7 +285,8 @@ public final class ChatPage implements AutoCloseable {
     }
 
     public ChatPage waitTyping(Function<String, Boolean> condition, String what) {
-        waiting().withMessage(() -> what + "; the typing line says '" + typing() + "'")
+        waiting()
+                .withMessage(() -> what + "; the typing line says '" + typing() + "'")
                 .until(d -> condition.apply(typing()));
         return this;
     }
@@ -279,14 +309,17 @@ public final class ChatPage implements AutoCloseable {
     }
 
     public <T> T waitFor(String what, Function<ChatPage, T> probe) {
-        return waiting().withMessage(() -> what + "; the page shows " + messages()).until(d -> probe.apply(this));
+        return waiting()
+                .withMessage(() -> what + "; the page shows " + messages())
+                .until(d -> probe.apply(this));
     }
 
     /** A phone-sized window in the dark colour scheme, the other way people see the page. */
     public ChatPage asDarkPhone() {
         driver.manage().window().setSize(new Dimension(390, 844));
-        driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
-                List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+        driver.executeCdpCommand(
+                "Emulation.setEmulatedMedia",
+                Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
         return this;
     }
 
@@ -305,7 +338,8 @@ public final class ChatPage implements AutoCloseable {
 
     private static void delete(Path directory) {
         try (Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             // a profile left in the temp directory is harmless
         }

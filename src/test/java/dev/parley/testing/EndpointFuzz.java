@@ -1,7 +1,10 @@
 package dev.parley.testing;
 
-import jakarta.json.JsonObject;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.json.JsonObject;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -9,10 +12,6 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Fuzzes a running endpoint with {@link FrameMutator} frames from one connection while a watcher sits in the room
@@ -54,7 +53,7 @@ public final class EndpointFuzz {
         int commands = 0;
         String fuzzerName = ChatClient.unique("fuzzer");
         try (ChatClient watcher = ChatClient.open(base, ChatClient.unique("watcher"));
-             ChatClient bystander = ChatClient.open(base, ChatClient.unique("bystander"))) {
+                ChatClient bystander = ChatClient.open(base, ChatClient.unique("bystander"))) {
             watcher.join(room);
             watcher.join(quiet);
             bystander.join(quiet);
@@ -63,8 +62,8 @@ public final class EndpointFuzz {
             try {
                 for (int i = 0; i < count; i++) {
                     String frame = escapeLoneSurrogates(frames.next());
-                    String context = "seed " + seed + " (-Dparley.fuzz.seed=" + seed + "), frame #" + i + " "
-                            + shorten(frame);
+                    String context =
+                            "seed " + seed + " (-Dparley.fuzz.seed=" + seed + "), frame #" + i + " " + shorten(frame);
                     long started = System.nanoTime();
                     try {
                         if (frame.getBytes(StandardCharsets.UTF_8).length > maxFrameBytes) {
@@ -79,22 +78,26 @@ public final class EndpointFuzz {
                             // still be sending: a container that then closes TCP under unread bytes (Tyrus, Open
                             // Liberty) resets the connection before the close frame is read, and the client sees 1006
                             int code = fuzzer.awaitEnd();
-                            assertTrue(code == 1009 || code == ChatClient.DROPPED,
+                            assertTrue(
+                                    code == 1009 || code == ChatClient.DROPPED,
                                     "the connection ended with " + code + " after an oversized frame (sent whole: "
                                             + sent + ")");
                             oversized++;
                             fuzzer.close();
-                            fuzzer = ChatClient.resume(base, fuzzerName, fuzzer.welcome().getString("resume"));
+                            fuzzer = ChatClient.resume(
+                                    base, fuzzerName, fuzzer.welcome().getString("resume"));
                             continue;
                         }
                         fuzzer.send(frame);
                         List<JsonObject> replies = fuzzer.sync();
                         assertFalse(fuzzer.isClosed(), "the connection closed");
-                        assertTrue(replies.stream().noneMatch(r -> "internal".equals(r.getString("code", null))),
+                        assertTrue(
+                                replies.stream().noneMatch(r -> "internal".equals(r.getString("code", null))),
                                 () -> "an internal error: " + replies);
                         // presence of the fuzzer comes from its reconnects, on the grace timer: not from a frame
                         List<JsonObject> watched = watcher.sync().stream()
-                                .filter(f -> !"presence".equals(f.getString("type", null))).toList();
+                                .filter(f -> !"presence".equals(f.getString("type", null)))
+                                .toList();
                         if (malformed.test(frame)) {
                             malformedFrames++;
                             assertEquals(1, replies.size(), () -> "one reply expected, got " + replies);
@@ -115,11 +118,17 @@ public final class EndpointFuzz {
             String ref = ChatClient.ref();
             bystander.say(quiet, "still here", ref);
             bystander.awaitOwn(ref);
-            assertEquals("still here", watcher.await(f -> "message".equals(f.getString("type", null))
-                    && quiet.equals(f.getString("room", null)), "the bystander's message").getString("text"));
+            assertEquals(
+                    "still here",
+                    watcher.await(
+                                    f -> "message".equals(f.getString("type", null))
+                                            && quiet.equals(f.getString("room", null)),
+                                    "the bystander's message")
+                            .getString("text"));
         }
-        System.out.printf("EndpointFuzz: seed %d, %d frames: %d malformed, %d oversized, %d commands%n", seed,
-                count, malformedFrames, oversized, commands);
+        System.out.printf(
+                "EndpointFuzz: seed %d, %d frames: %d malformed, %d oversized, %d commands%n",
+                seed, count, malformedFrames, oversized, commands);
         assertTrue(malformedFrames > count / 4, "too few malformed frames for the test to mean anything");
     }
 
@@ -135,7 +144,9 @@ public final class EndpointFuzz {
         StringBuilder out = new StringBuilder(frame.length());
         for (int i = 0; i < frame.length(); i++) {
             char c = frame.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < frame.length() && Character.isLowSurrogate(frame.charAt(i + 1))) {
+            if (Character.isHighSurrogate(c)
+                    && i + 1 < frame.length()
+                    && Character.isLowSurrogate(frame.charAt(i + 1))) {
                 out.append(c).append(frame.charAt(++i));
             } else if (Character.isSurrogate(c)) {
                 out.append(String.format("\\u%04x", (int) c));

@@ -18,18 +18,46 @@ public final class FrameMutator {
         return given != null ? given : new Random().nextLong();
     }
 
-    private static final List<String> TYPES = List.of("join", "leave", "say", "whisper", "typing", "history",
-            "welcome", "message", "JOIN", "", "say ", "nope");
+    private static final List<String> TYPES = List.of(
+            "join", "leave", "say", "whisper", "typing", "history", "welcome", "message", "JOIN", "", "say ", "nope");
 
     /** Odd characters: JSON structure, controls, lone and paired surrogates, non-characters, BOM, NUL. */
     private static final String ODD = "{}[]\":,\\ \t\n\r\u0000\u0001\u0007\u001f\u007f\u0085\u2028\u2029"
             + "\ud800\udbff\udc00\udfff\ufeff\ufffe\uffff\u00e9\u4e2d";
 
-    private static final List<String> ODD_VALUES = List.of("null", "true", "false", "0", "-0", "1.5", "-1",
-            "1e999999999", "-1e999999999", "123456789012345678901234567890", "9223372036854775807",
-            "9223372036854775808", "1E+2", "0.0000000000000000000001", "[]", "{}", "[1,2]", "{\"a\":1}",
-            "\"\"", "\" \"", "\"\\ud800\"", "\"\\udc00x\"", "\"\\ud83d\\ude00\"", "\"\\u0000\"", "\"\\u001b[31m\"",
-            "\"\\u202e\"", "\"a\\nb\"", "\"\u0007\"", "NaN", "Infinity", "'x'", "\"unterminated");
+    private static final List<String> ODD_VALUES = List.of(
+            "null",
+            "true",
+            "false",
+            "0",
+            "-0",
+            "1.5",
+            "-1",
+            "1e999999999",
+            "-1e999999999",
+            "123456789012345678901234567890",
+            "9223372036854775807",
+            "9223372036854775808",
+            "1E+2",
+            "0.0000000000000000000001",
+            "[]",
+            "{}",
+            "[1,2]",
+            "{\"a\":1}",
+            "\"\"",
+            "\" \"",
+            "\"\\ud800\"",
+            "\"\\udc00x\"",
+            "\"\\ud83d\\ude00\"",
+            "\"\\u0000\"",
+            "\"\\u001b[31m\"",
+            "\"\\u202e\"",
+            "\"a\\nb\"",
+            "\"\u0007\"",
+            "NaN",
+            "Infinity",
+            "'x'",
+            "\"unterminated");
 
     private final Random random;
     private final String room;
@@ -47,12 +75,14 @@ public final class FrameMutator {
         return switch (random.nextInt(6)) {
             case 0 -> "{\"type\":\"join\",\"room\":\"" + room + "\"}";
             case 1 -> "{\"type\":\"leave\",\"room\":\"" + room + "\"}";
-            case 2 -> "{\"type\":\"say\",\"room\":\"" + room + "\",\"text\":\"fuzz " + random.nextInt(1000)
-                    + "\",\"ref\":\"r" + random.nextInt(1_000_000) + "\"}";
+            case 2 ->
+                "{\"type\":\"say\",\"room\":\"" + room + "\",\"text\":\"fuzz " + random.nextInt(1000) + "\",\"ref\":\"r"
+                        + random.nextInt(1_000_000) + "\"}";
             case 3 -> "{\"type\":\"whisper\",\"to\":\"" + peer + "\",\"text\":\"psst\"}";
             case 4 -> "{\"type\":\"typing\",\"room\":\"" + room + "\"}";
-            default -> "{\"type\":\"history\",\"room\":\"" + room + "\",\"before\":" + random.nextInt(100)
-                    + ",\"limit\":" + random.nextInt(300) + "}";
+            default ->
+                "{\"type\":\"history\",\"room\":\"" + room + "\",\"before\":" + random.nextInt(100) + ",\"limit\":"
+                        + random.nextInt(300) + "}";
         };
     }
 
@@ -82,8 +112,19 @@ public final class FrameMutator {
             case 10 -> insertBefore(frame, "\"extra\":" + deepValue(1 + random.nextInt(20_000)) + ",");
             case 11 -> replaceAValue(frame, "\"" + "\ud83d\ude00".repeat(1 + random.nextInt(40_000)) + "\"");
             case 12 -> flip(flip(flip(frame)));
-            default -> random.nextBoolean() ? "" : pick(List.of(" ", "[]", "null", "\"say\"", "42", "{", "}",
-                    "{\"type\":\"say\"", "\ufeff{\"type\":\"join\",\"room\":\"" + room + "\"}"));
+            default ->
+                random.nextBoolean()
+                        ? ""
+                        : pick(List.of(
+                                " ",
+                                "[]",
+                                "null",
+                                "\"say\"",
+                                "42",
+                                "{",
+                                "}",
+                                "{\"type\":\"say\"",
+                                "\ufeff{\"type\":\"join\",\"room\":\"" + room + "\"}"));
         };
     }
 
@@ -96,8 +137,8 @@ public final class FrameMutator {
             return String.valueOf(ODD.charAt(random.nextInt(ODD.length())));
         }
         int at = random.nextInt(frame.length());
-        char replacement = random.nextBoolean() ? ODD.charAt(random.nextInt(ODD.length()))
-                : (char) random.nextInt(0x10000);
+        char replacement =
+                random.nextBoolean() ? ODD.charAt(random.nextInt(ODD.length())) : (char) random.nextInt(0x10000);
         return frame.substring(0, at) + replacement + frame.substring(at + 1);
     }
 
@@ -125,7 +166,8 @@ public final class FrameMutator {
 
     private String nest(String frame) {
         int depth = 1 + random.nextInt(random.nextBoolean() ? 20 : 100_000);
-        return random.nextBoolean() ? "[".repeat(depth) + frame + "]".repeat(depth)
+        return random.nextBoolean()
+                ? "[".repeat(depth) + frame + "]".repeat(depth)
                 : replaceAValue(frame, deepValue(depth));
     }
 
@@ -157,7 +199,10 @@ public final class FrameMutator {
     private String oddString(int length) {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < length; i++) {
-            text.append(random.nextInt(3) == 0 ? ODD.charAt(random.nextInt(ODD.length())) : (char) ('a' + random.nextInt(26)));
+            text.append(
+                    random.nextInt(3) == 0
+                            ? ODD.charAt(random.nextInt(ODD.length()))
+                            : (char) ('a' + random.nextInt(26)));
         }
         return text.toString();
     }

@@ -8,7 +8,6 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
@@ -48,9 +47,13 @@ public final class JmxConsole implements AutoCloseable {
         thread.setContextClassLoader(loader);
         try {
             JMXServiceURL url = new JMXServiceURL("service:jmx:remote+http://127.0.0.1:" + (9990 + portOffset));
-            JMXConnector connector = JMXConnectorFactory.connect(url, Map.of(
-                    JMXConnector.CREDENTIALS, new String[] {user, password},
-                    JMXConnectorFactory.PROTOCOL_PROVIDER_CLASS_LOADER, loader));
+            JMXConnector connector = JMXConnectorFactory.connect(
+                    url,
+                    Map.of(
+                            JMXConnector.CREDENTIALS,
+                            new String[] {user, password},
+                            JMXConnectorFactory.PROTOCOL_PROVIDER_CLASS_LOADER,
+                            loader));
             return new JmxConsole(loader, connector);
         } catch (IOException e) {
             closeQuietly(loader);

@@ -50,14 +50,16 @@ final class LibertyProcess extends ServerProcess {
         Files.createDirectories(server.resolve("apps"));
         Files.copy(war, server.resolve("apps").resolve("parley.war"), StandardCopyOption.REPLACE_EXISTING);
         // the JDBC driver jars the build put beside the Arquillian server (the H2 jar)
-        Path drivers = home.resolve("usr").resolve("servers").resolve("parley-it").resolve("lib");
+        Path drivers =
+                home.resolve("usr").resolve("servers").resolve("parley-it").resolve("lib");
         Files.createDirectories(server.resolve("lib"));
         try (Stream<Path> jars = Files.list(drivers)) {
             for (Path jar : jars.filter(f -> f.toString().endsWith(".jar")).toList()) {
                 Files.copy(jar, server.resolve("lib").resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        Files.writeString(server.resolve("bootstrap.properties"),
+        Files.writeString(
+                server.resolve("bootstrap.properties"),
                 "parley.http.host=127.0.0.1\nparley.http.port=" + httpPort() + "\nparley.https.port="
                         + (8443 + portOffset) + "\n",
                 StandardCharsets.UTF_8);
@@ -91,7 +93,8 @@ final class LibertyProcess extends ServerProcess {
     public String consoleOutput() {
         Path messages = serverDir().resolve("logs").resolve("messages.log");
         try {
-            return super.consoleOutput() + (Files.exists(messages) ? Files.readString(messages, StandardCharsets.UTF_8) : "");
+            return super.consoleOutput()
+                    + (Files.exists(messages) ? Files.readString(messages, StandardCharsets.UTF_8) : "");
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -99,7 +102,8 @@ final class LibertyProcess extends ServerProcess {
 
     @Override
     protected ProcessBuilder command() {
-        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin").resolve("server").toString(), "run", SERVER)
+        ProcessBuilder builder = new ProcessBuilder(
+                        home.resolve("bin").resolve("server").toString(), "run", SERVER)
                 .directory(base.toFile());
         builder.environment().put("WLP_USER_DIR", userDir().toString());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));

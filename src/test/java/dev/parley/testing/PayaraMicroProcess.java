@@ -53,7 +53,10 @@ final class PayaraMicroProcess extends ServerProcess {
             return false;
         }
         byte[] log = Files.readAllBytes(consoleLog());
-        String thisStart = new String(log, (int) Math.min(logStart, log.length), (int) Math.max(0, log.length - logStart),
+        String thisStart = new String(
+                log,
+                (int) Math.min(logStart, log.length),
+                (int) Math.max(0, log.length - logStart),
                 StandardCharsets.UTF_8);
         return thisStart.contains(" ready in ");
     }
@@ -62,13 +65,20 @@ final class PayaraMicroProcess extends ServerProcess {
     protected ProcessBuilder command() {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms64m", "-Xmx512m", "-Djava.net.preferIPv4Stack=true"));
+                "-Xms64m",
+                "-Xmx512m",
+                "-Djava.net.preferIPv4Stack=true"));
         command.addAll(settings);
-        command.addAll(List.of("-jar", microJar.toString(),
-                "--deploy", base.resolve("parley.war").toString(),
-                "--rootdir", base.resolve("micro-root").toString(),
+        command.addAll(List.of(
+                "-jar",
+                microJar.toString(),
+                "--deploy",
+                base.resolve("parley.war").toString(),
+                "--rootdir",
+                base.resolve("micro-root").toString(),
                 "--nocluster",
-                "--port", Integer.toString(httpPort())));
+                "--port",
+                Integer.toString(httpPort())));
         return new ProcessBuilder(command).directory(base.toFile());
     }
 }

@@ -1,5 +1,6 @@
 package dev.parley.testing;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,11 +18,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
-
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
-
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * A real PostgreSQL for the integration tests of the {@code postgres} profile ({@code parley.it.database=PostgreSQL}),
@@ -57,7 +55,8 @@ public final class PostgresSession implements LauncherSessionListener {
             String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/parley";
             configureWildFly();
             System.setProperty("parley.it.server-config", SERVER_CONFIG);
-            System.setProperty("parley.it.server-options",
+            System.setProperty(
+                    "parley.it.server-options",
                     "-Dparley.db.url=" + url + " -Dparley.db.user=" + USER + " -Dparley.db.password=" + PASSWORD);
             System.out.println("PostgresSession: PostgreSQL at " + url + " (fsync on, synchronous_commit on), WildFly "
                     + "configuration " + SERVER_CONFIG + " made by " + required("parley.it.postgresql.cli"));
@@ -80,7 +79,8 @@ public final class PostgresSession implements LauncherSessionListener {
     }
 
     private static void start() throws IOException, SQLException {
-        ProcessBuilder.Redirect log = ProcessBuilder.Redirect.appendTo(directory.resolve("postgres.log").toFile());
+        ProcessBuilder.Redirect log = ProcessBuilder.Redirect.appendTo(
+                directory.resolve("postgres.log").toFile());
         postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(directory.resolve("data"))
                 .setCleanDataDirectory(true)
@@ -92,7 +92,7 @@ public final class PostgresSession implements LauncherSessionListener {
                 .setErrorRedirector(log)
                 .start();
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             for (String setting : List.of("fsync", "synchronous_commit", "full_page_writes")) {
                 try (ResultSet value = statement.executeQuery("SHOW " + setting)) {
                     value.next();
@@ -123,7 +123,10 @@ public final class PostgresSession implements LauncherSessionListener {
         }
         System.out.println("PostgresSession: stopping PostgreSQL pid " + pid + ", left running by an earlier test run");
         try {
-            new ProcessBuilder("kill", "-INT", Long.toString(pid)).inheritIO().start().waitFor();
+            new ProcessBuilder("kill", "-INT", Long.toString(pid))
+                    .inheritIO()
+                    .start()
+                    .waitFor();
             postmaster.onExit().get(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -137,14 +140,17 @@ public final class PostgresSession implements LauncherSessionListener {
     private static void configureWildFly() throws IOException {
         Path home = Path.of(required("jboss.home"));
         Path configuration = home.resolve("standalone").resolve("configuration");
-        Files.copy(configuration.resolve("standalone.xml"), configuration.resolve(SERVER_CONFIG),
+        Files.copy(
+                configuration.resolve("standalone.xml"),
+                configuration.resolve(SERVER_CONFIG),
                 StandardCopyOption.REPLACE_EXISTING);
         deleteTree(home.resolve("modules").resolve("org").resolve("postgresql"));
         Path cliLog = directory.resolve("jboss-cli.log");
-        ProcessBuilder cli = new ProcessBuilder(home.resolve("bin").resolve("jboss-cli.sh").toString(),
-                "--file=" + required("parley.it.postgresql.cli"),
-                "-Dpostgresql.jar=" + required("parley.it.postgresql.jar"),
-                "-Dserver.config=" + SERVER_CONFIG)
+        ProcessBuilder cli = new ProcessBuilder(
+                        home.resolve("bin").resolve("jboss-cli.sh").toString(),
+                        "--file=" + required("parley.it.postgresql.cli"),
+                        "-Dpostgresql.jar=" + required("parley.it.postgresql.jar"),
+                        "-Dserver.config=" + SERVER_CONFIG)
                 .redirectErrorStream(true)
                 .redirectOutput(cliLog.toFile());
         cli.environment().put("JAVA_HOME", System.getProperty("java.home"));
@@ -155,8 +161,8 @@ public final class PostgresSession implements LauncherSessionListener {
                 throw new IllegalStateException("jboss-cli.sh did not finish; see " + cliLog);
             }
             if (process.exitValue() != 0) {
-                throw new IllegalStateException("jboss-cli.sh failed with " + process.exitValue() + ":\n"
-                        + Files.readString(cliLog));
+                throw new IllegalStateException(
+                        "jboss-cli.sh failed with " + process.exitValue() + ":\n" + Files.readString(cliLog));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -169,10 +175,11 @@ public final class PostgresSession implements LauncherSessionListener {
         String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/parley";
         List<String> lines = new ArrayList<>();
         try (Connection connection = DriverManager.getConnection(url, USER, PASSWORD);
-             Statement statement = connection.createStatement();
-             ResultSet rooms = statement.executeQuery("SELECT r.name, r.last_seq, count(m.seq), count(DISTINCT m.seq),"
-                     + " coalesce(max(m.seq), 0) FROM parley_room r LEFT JOIN parley_message m ON m.room = r.name"
-                     + " GROUP BY r.name, r.last_seq ORDER BY r.name")) {
+                Statement statement = connection.createStatement();
+                ResultSet rooms =
+                        statement.executeQuery("SELECT r.name, r.last_seq, count(m.seq), count(DISTINCT m.seq),"
+                                + " coalesce(max(m.seq), 0) FROM parley_room r LEFT JOIN parley_message m ON m.room = r.name"
+                                + " GROUP BY r.name, r.last_seq ORDER BY r.name")) {
             long messages = 0;
             int roomCount = 0;
             List<String> broken = new ArrayList<>();
@@ -182,15 +189,17 @@ public final class PostgresSession implements LauncherSessionListener {
                 long counter = rooms.getLong(2);
                 long count = rooms.getLong(3);
                 messages += count;
-                String room = rooms.getString(1) + ": last_seq " + counter + ", " + count + " rows, "
-                        + rooms.getLong(4) + " distinct seqs, max seq " + rooms.getLong(5);
+                String room = rooms.getString(1) + ": last_seq " + counter + ", " + count + " rows, " + rooms.getLong(4)
+                        + " distinct seqs, max seq " + rooms.getLong(5);
                 rows.add(room);
                 if (count != rooms.getLong(4) || count != rooms.getLong(5) || count != counter) {
                     broken.add(room);
                 }
             }
             lines.add("PostgresSession: " + messages + " messages in " + roomCount + " rooms stored on PostgreSQL; "
-                    + (broken.isEmpty() ? "every room's seqs are exactly 1..n" : "rooms with gaps or duplicates: " + broken));
+                    + (broken.isEmpty()
+                            ? "every room's seqs are exactly 1..n"
+                            : "rooms with gaps or duplicates: " + broken));
             List<String> stored = new ArrayList<>(lines);
             stored.addAll(rows);
             Files.write(directory.resolve("stored.txt"), stored);
@@ -216,7 +225,8 @@ public final class PostgresSession implements LauncherSessionListener {
     private static String required(String property) {
         String value = System.getProperty(property);
         if (value == null || value.isBlank()) {
-            throw new IllegalStateException("system property " + property + " is not set: run mvn -Pwildfly,postgres verify");
+            throw new IllegalStateException(
+                    "system property " + property + " is not set: run mvn -Pwildfly,postgres verify");
         }
         return value;
     }

@@ -48,8 +48,8 @@ public final class RawWebSocket implements AutoCloseable {
 
         @Override
         public String toString() {
-            return (endedByServer ? "ended by the server (" : "not ended (") + how + ") after " + bytesRead
-                    + " bytes, " + texts.size() + " text frames, close code " + closeCode;
+            return (endedByServer ? "ended by the server (" : "not ended (") + how + ") after " + bytesRead + " bytes, "
+                    + texts.size() + " text frames, close code " + closeCode;
         }
     }
 
@@ -218,8 +218,7 @@ public final class RawWebSocket implements AutoCloseable {
         } catch (UncheckedIOException ended) {
             IOException cause = ended.getCause();
             if (cause instanceof SocketTimeoutException) {
-                return new Ending(false, bytes, closeCode, "still open: no byte for " + ChatClient.TIMEOUT,
-                        texts);
+                return new Ending(false, bytes, closeCode, "still open: no byte for " + ChatClient.TIMEOUT, texts);
             }
             return new Ending(true, bytes, closeCode, cause.toString(), texts);
         }

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
 
@@ -34,22 +33,39 @@ public final class RealmUsers implements LauncherSessionListener {
             return;
         }
         Path configuration = Path.of(home, "standalone", "configuration");
-        addUser(Path.of(home), configuration.resolve("application-users.properties"), ADMIN,
-                "-a", "-u", ADMIN, "-p", ADMIN_PASSWORD, "-g", "chat-admin");
-        addUser(Path.of(home), configuration.resolve("application-users.properties"), CHATTER,
-                "-a", "-u", CHATTER, "-p", CHATTER_PASSWORD);
-        addUser(Path.of(home), configuration.resolve("mgmt-users.properties"), JMX,
-                "-u", JMX, "-p", JMX_PASSWORD);
+        addUser(
+                Path.of(home),
+                configuration.resolve("application-users.properties"),
+                ADMIN,
+                "-a",
+                "-u",
+                ADMIN,
+                "-p",
+                ADMIN_PASSWORD,
+                "-g",
+                "chat-admin");
+        addUser(
+                Path.of(home),
+                configuration.resolve("application-users.properties"),
+                CHATTER,
+                "-a",
+                "-u",
+                CHATTER,
+                "-p",
+                CHATTER_PASSWORD);
+        addUser(Path.of(home), configuration.resolve("mgmt-users.properties"), JMX, "-u", JMX, "-p", JMX_PASSWORD);
     }
 
     /** Runs add-user.sh unless the user is already in the file (the unpacked server is kept between builds). */
     private static void addUser(Path home, Path users, String name, String... arguments) {
         try {
-            if (Files.isRegularFile(users) && Files.readAllLines(users, StandardCharsets.UTF_8).stream()
-                    .anyMatch(line -> line.startsWith(name + "="))) {
+            if (Files.isRegularFile(users)
+                    && Files.readAllLines(users, StandardCharsets.UTF_8).stream()
+                            .anyMatch(line -> line.startsWith(name + "="))) {
                 return;
             }
-            List<String> command = new ArrayList<>(List.of(home.resolve("bin").resolve("add-user.sh").toString()));
+            List<String> command = new ArrayList<>(
+                    List.of(home.resolve("bin").resolve("add-user.sh").toString()));
             command.addAll(List.of(arguments));
             command.add("-s");
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);

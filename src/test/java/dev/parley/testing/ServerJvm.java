@@ -58,12 +58,16 @@ public final class ServerJvm {
         String dump = run("jcmd", Long.toString(pid), "Thread.print");
         List<String> parked = new ArrayList<>();
         for (String thread : dump.split("\n\n")) {
-            if (!thread.startsWith("\"") || !thread.contains("at " + packagePrefix)
+            if (!thread.startsWith("\"")
+                    || !thread.contains("at " + packagePrefix)
                     || except != null && thread.contains(except)) {
                 continue;
             }
             if (!thread.contains("java.lang.Thread.State: RUNNABLE")) {
-                parked.add(thread.lines().limit(12).reduce((a, b) -> a + " | " + b.trim()).orElse(thread));
+                parked.add(thread.lines()
+                        .limit(12)
+                        .reduce((a, b) -> a + " | " + b.trim())
+                        .orElse(thread));
             }
         }
         return parked;
@@ -82,7 +86,8 @@ public final class ServerJvm {
 
     private static String run(String... command) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new IllegalStateException(String.join(" ", command) + " failed: " + output);

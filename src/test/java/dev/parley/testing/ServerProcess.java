@@ -35,12 +35,14 @@ public abstract class ServerProcess implements AutoCloseable {
 
     /** Generous: on a machine shared by several builds a WildFly boot has taken over three minutes. */
     static final Duration START_TIMEOUT = Duration.ofSeconds(Long.getLong("parley.it.start-timeout-s", 360));
+
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
     /** The server's directory: configuration, deployment, data and {@code console.log}. */
     protected final Path base;
     /** The crash-test server's port offset: {@code parley.it.port-offset} + 100, clear of the Arquillian server. */
     protected final int portOffset;
+
     private Process process;
 
     protected ServerProcess(Path base, int portOffset) {
@@ -61,8 +63,9 @@ public abstract class ServerProcess implements AutoCloseable {
             case "wildfly" -> new WildFlyProcess(buildDir.resolve(name), offset, List.of(settings));
             case "payara-micro" -> new PayaraMicroProcess(buildDir.resolve(name), offset, List.of(settings));
             case "liberty" -> new LibertyProcess(buildDir.resolve(name), offset, List.of(settings));
-            default -> throw new IllegalStateException("parley.it.server=" + server
-                    + ": expected wildfly, payara-micro or liberty");
+            default ->
+                throw new IllegalStateException(
+                        "parley.it.server=" + server + ": expected wildfly, payara-micro or liberty");
         };
         try {
             deleteTree(process.base);
@@ -77,7 +80,8 @@ public abstract class ServerProcess implements AutoCloseable {
     static String required(String property) {
         String value = System.getProperty(property);
         if (value == null || value.isBlank()) {
-            throw new IllegalStateException("system property " + property + " is not set: run the tests with mvn verify");
+            throw new IllegalStateException(
+                    "system property " + property + " is not set: run the tests with mvn verify");
         }
         return value;
     }
@@ -113,12 +117,10 @@ public abstract class ServerProcess implements AutoCloseable {
     }
 
     /** Throws if the server reports that parley.war failed; called while waiting for the start. */
-    protected void checkDeployment() throws IOException {
-    }
+    protected void checkDeployment() throws IOException {}
 
     /** Called before every start, e.g. to clear the previous run's deployment markers. */
-    protected void beforeStart() throws IOException {
-    }
+    protected void beforeStart() throws IOException {}
 
     /** Whether the server says it has finished starting; checked once {@code /} answers 200. */
     protected boolean started() throws IOException {
@@ -148,8 +150,10 @@ public abstract class ServerProcess implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket()) {
             socket.bind(new InetSocketAddress("127.0.0.1", port));
         } catch (IOException e) {
-            throw new IllegalStateException("port " + port + " is in use: another server is running there"
-                    + " (move this build's ports with -Dparley.it.port-offset=N)", e);
+            throw new IllegalStateException(
+                    "port " + port + " is in use: another server is running there"
+                            + " (move this build's ports with -Dparley.it.port-offset=N)",
+                    e);
         }
     }
 
@@ -159,22 +163,27 @@ public abstract class ServerProcess implements AutoCloseable {
      */
     private void awaitParley() throws IOException {
         Instant deadline = Instant.now().plus(START_TIMEOUT);
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-        HttpRequest request = HttpRequest.newBuilder(httpUri()).timeout(Duration.ofSeconds(10)).build();
+        HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        HttpRequest request = HttpRequest.newBuilder(httpUri())
+                .timeout(Duration.ofSeconds(10))
+                .build();
         int status = 0;
         while (status != 200 || !started()) {
             checkDeployment();
             if (!process.isAlive()) {
-                throw new IllegalStateException(serverName() + " exited with " + process.exitValue() + " while starting"
-                        + logTail());
+                throw new IllegalStateException(
+                        serverName() + " exited with " + process.exitValue() + " while starting" + logTail());
             }
             if (Instant.now().isAfter(deadline)) {
                 throw new IllegalStateException(httpUri() + " did not answer 200 within " + START_TIMEOUT
                         + " (last status " + status + ")" + logTail());
             }
             try {
-                status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                status = client.send(request, HttpResponse.BodyHandlers.discarding())
+                        .statusCode();
             } catch (IOException e) {
                 status = 0;
             } catch (InterruptedException e) {
@@ -208,14 +217,18 @@ public abstract class ServerProcess implements AutoCloseable {
             throw new IllegalStateException("pid " + pid + " is " + command + ", not the server JVM");
         }
         try {
-            Process kill = new ProcessBuilder("kill", "-KILL", Long.toString(pid)).inheritIO().start();
+            Process kill = new ProcessBuilder("kill", "-KILL", Long.toString(pid))
+                    .inheritIO()
+                    .start();
             if (kill.waitFor() != 0) {
                 throw new IllegalStateException("kill -KILL " + pid + " failed");
             }
-            int exit = process.onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS).exitValue();
+            int exit = process.onExit()
+                    .get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                    .exitValue();
             if (exit != 128 + 9) {
-                throw new IllegalStateException(serverName() + " (pid " + pid + ") ended with " + exit
-                        + ", not by SIGKILL");
+                throw new IllegalStateException(
+                        serverName() + " (pid " + pid + ") ended with " + exit + ", not by SIGKILL");
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -8,7 +8,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
 import org.wildfly.core.launcher.Launcher;
 import org.wildfly.core.launcher.StandaloneCommandBuilder;
 
@@ -33,9 +32,12 @@ final class WildFlyProcess extends ServerProcess {
         this.home = Path.of(required("jboss.home"));
         this.serverBase = base.resolve("standalone");
         this.javaOptions = new ArrayList<>(List.of(
-                "-Xms64m", "-Xmx512m", "-Djava.net.preferIPv4Stack=true",
+                "-Xms64m",
+                "-Xmx512m",
+                "-Djava.net.preferIPv4Stack=true",
                 "-Djboss.socket.binding.port-offset=" + portOffset));
-        String serverOptions = System.getProperty("parley.it.server-options", "").trim();
+        String serverOptions =
+                System.getProperty("parley.it.server-options", "").trim();
         if (!serverOptions.isEmpty()) {
             this.javaOptions.addAll(List.of(serverOptions.split("\\s+")));
         }
@@ -68,8 +70,16 @@ final class WildFlyProcess extends ServerProcess {
     /** {@code bin/add-user.sh -a} on this server's configuration directory (application-users.properties). */
     @Override
     public void addApplicationUser(String user, String password, String... groups) {
-        List<String> command = new ArrayList<>(List.of(home.resolve("bin").resolve("add-user.sh").toString(),
-                "-a", "-s", "-u", user, "-p", password, "-sc", serverBase.resolve("configuration").toString()));
+        List<String> command = new ArrayList<>(List.of(
+                home.resolve("bin").resolve("add-user.sh").toString(),
+                "-a",
+                "-s",
+                "-u",
+                user,
+                "-p",
+                password,
+                "-sc",
+                serverBase.resolve("configuration").toString()));
         if (groups.length > 0) {
             command.addAll(List.of("-g", String.join(",", groups)));
         }
@@ -98,7 +108,8 @@ final class WildFlyProcess extends ServerProcess {
     @Override
     protected void beforeStart() throws IOException {
         try (Stream<Path> files = Files.list(serverBase.resolve("deployments"))) {
-            for (Path marker : files.filter(f -> f.getFileName().toString().startsWith(WAR + ".")).toList()) {
+            for (Path marker : files.filter(f -> f.getFileName().toString().startsWith(WAR + "."))
+                    .toList()) {
                 Files.delete(marker);
             }
         }
@@ -126,8 +137,8 @@ final class WildFlyProcess extends ServerProcess {
     protected void checkDeployment() throws IOException {
         Path failed = serverBase.resolve("deployments").resolve(WAR + ".failed");
         if (Files.exists(failed)) {
-            throw new IllegalStateException("parley.war failed to deploy: "
-                    + Files.readString(failed, StandardCharsets.UTF_8) + logTail());
+            throw new IllegalStateException(
+                    "parley.war failed to deploy: " + Files.readString(failed, StandardCharsets.UTF_8) + logTail());
         }
     }
 }

@@ -7,7 +7,6 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -55,7 +54,10 @@ public class AdminGate extends HttpFilter {
             if (!request.isUserInRole(ROLE)) {
                 refuse(response, HttpServletResponse.SC_FORBIDDEN, "only the role chat-admin may administer Parley");
             } else if (!byBasic && !SAFE_METHODS.contains(request.getMethod()) && !csrfTokenMatches(request)) {
-                refuse(response, HttpServletResponse.SC_FORBIDDEN, "the " + CSRF_HEADER + " header is missing or stale");
+                refuse(
+                        response,
+                        HttpServletResponse.SC_FORBIDDEN,
+                        "the " + CSRF_HEADER + " header is missing or stale");
             } else {
                 chain.doFilter(request, response);
             }
@@ -85,7 +87,8 @@ public class AdminGate extends HttpFilter {
         HttpSession session = request.getSession(false);
         String sent = request.getHeader(CSRF_HEADER);
         Object expected = session == null ? null : session.getAttribute(CSRF_ATTRIBUTE);
-        return sent != null && expected instanceof String token
+        return sent != null
+                && expected instanceof String token
                 && MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8), sent.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -94,7 +97,8 @@ public class AdminGate extends HttpFilter {
             return null;
         }
         try {
-            String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+            String decoded =
+                    new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
             return colon <= 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
         } catch (IllegalArgumentException notBase64) {
@@ -114,6 +118,10 @@ public class AdminGate extends HttpFilter {
         response.setStatus(status);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
-        response.getWriter().write(jakarta.json.Json.createObjectBuilder().add("error", message).build().toString());
+        response.getWriter()
+                .write(jakarta.json.Json.createObjectBuilder()
+                        .add("error", message)
+                        .build()
+                        .toString());
     }
 }

@@ -12,9 +12,11 @@ public class AdminRefusedMapper implements ExceptionMapper<AdminRefused> {
 
     @Override
     public Response toResponse(AdminRefused refused) {
-        Response.Status status = refused.why() == AdminRefused.Why.NOT_FOUND
-                ? Response.Status.NOT_FOUND : Response.Status.BAD_REQUEST;
-        return Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(AdminResource.error(refused.getMessage())).build();
+        Response.Status status =
+                refused.why() == AdminRefused.Why.NOT_FOUND ? Response.Status.NOT_FOUND : Response.Status.BAD_REQUEST;
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(AdminResource.error(refused.getMessage()))
+                .build();
     }
 }

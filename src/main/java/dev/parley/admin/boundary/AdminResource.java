@@ -21,7 +21,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
-
 import java.util.List;
 import java.util.Map;
 
@@ -36,17 +35,17 @@ import java.util.Map;
 public class AdminResource {
 
     /** The body of an action; each action reads the fields it needs. {@code seconds} 0 or absent: permanent. */
-    public record Action(String room, String user, String address, String reason, String text, Long seconds) {
-    }
+    public record Action(String room, String user, String address, String reason, String text, Long seconds) {}
 
     /** Who is logged in, and the token the admin page sends in {@value AdminGate#CSRF_HEADER}. */
-    public record Session(String user, String csrf) {
-    }
+    public record Session(String user, String csrf) {}
 
     @Inject
     Administration administration;
+
     @Context
     SecurityContext security;
+
     @Context
     HttpServletRequest request;
 
@@ -118,8 +117,8 @@ public class AdminResource {
 
     @DELETE
     @Path("rooms/{room}/messages/{seq}")
-    public void deleteMessage(@PathParam("room") String room, @PathParam("seq") long seq,
-                              @QueryParam("reason") String reason) {
+    public void deleteMessage(
+            @PathParam("room") String room, @PathParam("seq") long seq, @QueryParam("reason") String reason) {
         administration.deleteMessage(actor(), room, seq, reason);
     }
 

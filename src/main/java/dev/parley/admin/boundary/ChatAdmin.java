@@ -3,7 +3,6 @@ package dev.parley.admin.boundary;
 import dev.parley.admin.control.AdminRefused;
 import dev.parley.admin.control.Administration;
 import dev.parley.chat.control.Rooms;
-
 import java.util.function.Supplier;
 
 /**

@@ -1,6 +1,5 @@
 package dev.parley.admin.boundary;
 
-
 /** One room in {@link ChatAdminMXBean#listRooms()}: a CompositeData with these four items (a return type only). */
 public class RoomInfo {
 

@@ -10,7 +10,10 @@ import jakarta.ejb.ApplicationException;
 @ApplicationException
 public class AdminRefused extends RuntimeException {
 
-    public enum Why { INVALID, NOT_FOUND }
+    public enum Why {
+        INVALID,
+        NOT_FOUND
+    }
 
     private final Why why;
 

@@ -1,7 +1,6 @@
 package dev.parley.admin.control;
 
 import dev.parley.settings.Settings;
-
 import java.time.Duration;
 
 /**

@@ -30,7 +30,6 @@ import jakarta.ejb.TimerService;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
-
 import java.io.Serializable;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -64,18 +63,25 @@ public class Administration {
 
     @Inject
     Rooms rooms;
+
     @Inject
     Users users;
+
     @Inject
     Moderation moderation;
+
     @Inject
     MessageArchive archive;
+
     @Inject
     ModerationStore store;
+
     @Inject
     AuditTrail audit;
+
     @Resource
     TimerService timers;
+
     @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
     ScheduledExecutorService scheduler;
 
@@ -86,8 +92,7 @@ public class Administration {
     private ScheduledFuture<?> sampling;
 
     /** What a timer ends: a ban ({@code user}/{@code address}) or a mute, if it still ends at {@code until}. */
-    record Expiry(String kind, String subject, String room, long until) implements Serializable {
-    }
+    record Expiry(String kind, String subject, String room, long until) implements Serializable {}
 
     @PostConstruct
     void start() {
@@ -119,7 +124,11 @@ public class Administration {
     // ---- what an operator sees ----
 
     public Stats stats() {
-        return new Stats(users.connectionCount(), rooms.roomCount(), rooms.messagesStored(), messagesPerSecond(),
+        return new Stats(
+                users.connectionCount(),
+                rooms.roomCount(),
+                rooms.messagesStored(),
+                messagesPerSecond(),
                 (clock.millis() - startedAt) / 1000);
     }
 
@@ -259,7 +268,8 @@ public class Administration {
         boolean ended;
         String target;
         if ("mute".equals(expiry.kind())) {
-            ended = store.unmute(expiry.room(), expiry.subject(), expiry.until()).isPresent();
+            ended = store.unmute(expiry.room(), expiry.subject(), expiry.until())
+                    .isPresent();
             moderation.unmute(expiry.room(), expiry.subject(), expiry.until());
             target = expiry.room() + "/" + expiry.subject();
         } else {
@@ -294,11 +304,16 @@ public class Administration {
         } else {
             moderation.banAddress(subject, until);
         }
-        int expelled = users.expel(Ban.USER.equals(kind) ? subject : null, Ban.ADDRESS.equals(kind) ? subject : null,
+        int expelled = users.expel(
+                Ban.USER.equals(kind) ? subject : null,
+                Ban.ADDRESS.equals(kind) ? subject : null,
                 why == null ? "you are banned" : "you are banned: " + why);
         arm(new Expiry(kind, subject, null, until));
         LOG.fine(() -> "ban of " + kind + " " + subject + " closed " + expelled + " connections");
-        audit.record(actor, "ban", Ban.idOf(kind, subject),
+        audit.record(
+                actor,
+                "ban",
+                Ban.idOf(kind, subject),
                 (seconds == 0 ? "permanent" : seconds + " s") + (why == null ? "" : ": " + why));
     }
 

@@ -8,7 +8,6 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -26,6 +25,7 @@ public class AuditTrail {
 
     @PersistenceContext(unitName = "parley")
     EntityManager em;
+
     Clock clock = Clock.systemUTC();
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)

@@ -7,7 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
-
 import java.util.List;
 import java.util.Optional;
 
@@ -82,6 +81,7 @@ public class ModerationStore {
     }
 
     public List<String> closedRooms() {
-        return em.createQuery("SELECT c.room FROM ClosedRoom c ORDER BY c.room", String.class).getResultList();
+        return em.createQuery("SELECT c.room FROM ClosedRoom c ORDER BY c.room", String.class)
+                .getResultList();
     }
 }

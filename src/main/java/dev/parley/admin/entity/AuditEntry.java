@@ -29,8 +29,7 @@ public class AuditEntry {
     @Column(name = "reason", length = 1000)
     private String reason;
 
-    protected AuditEntry() {
-    }
+    protected AuditEntry() {}
 
     public AuditEntry(String id, long actedAt, String actor, String action, String target, String reason) {
         this.id = id;

@@ -35,8 +35,7 @@ public class Ban {
     @Column(name = "created_by", nullable = false)
     private String createdBy;
 
-    protected Ban() {
-    }
+    protected Ban() {}
 
     public Ban(String kind, String subject, long until, String reason, long createdAt, String createdBy) {
         this.id = idOf(kind, subject);

@@ -23,8 +23,7 @@ public class ClosedRoom {
     @Column(name = "closed_by", nullable = false)
     private String closedBy;
 
-    protected ClosedRoom() {
-    }
+    protected ClosedRoom() {}
 
     public ClosedRoom(String room, String reason, long closedAt, String closedBy) {
         this.room = room;

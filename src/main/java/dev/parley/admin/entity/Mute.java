@@ -29,8 +29,7 @@ public class Mute {
     @Column(name = "created_by", nullable = false)
     private String createdBy;
 
-    protected Mute() {
-    }
+    protected Mute() {}
 
     public Mute(String room, String userKey, long until, long createdAt, String createdBy) {
         this.id = idOf(room, userKey);

@@ -27,7 +27,6 @@ import jakarta.websocket.OnOpen;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
-
 import java.io.IOException;
 import java.util.concurrent.Executor;
 import java.util.logging.Level;
@@ -39,7 +38,8 @@ import java.util.logging.Logger;
  * are CDI beans.
  */
 @Dependent
-@ServerEndpoint(value = "/chat",
+@ServerEndpoint(
+        value = "/chat",
         encoders = EventEncoder.class,
         decoders = CommandDecoder.class,
         configurator = HandshakeConfigurator.class)
@@ -49,16 +49,22 @@ public class ChatEndpoint {
 
     @Inject
     Rooms rooms;
+
     @Inject
     Users users;
+
     @Inject
     ConnectionGate gate;
+
     @Inject
     Liveness liveness;
+
     @Inject
     Metrics metrics;
+
     @Inject
     Moderation moderation;
+
     @Resource(lookup = "java:comp/DefaultManagedExecutorService")
     Executor executor;
 
@@ -80,24 +86,30 @@ public class ChatEndpoint {
         frames = new FrameAssembler(limits.maxFrameBytes());
         address = gate.clientAddress(handshake);
         ticket = gate.enter(address);
-        Users.Admission admission = ticket.admitted() ? users.identify(handshake)
-                : gate.accepting() ? new Users.Refused(ErrorCode.LIMIT_EXCEEDED, Closing.LIMIT_EXCEEDED,
-                        ticket.refusal())
-                : new Users.Refused(ErrorCode.INTERNAL, Closing.GOING_AWAY, ticket.refusal());
-        Identity identity = admission instanceof Users.Admitted admitted ? admitted.identity()
+        Users.Admission admission = ticket.admitted()
+                ? users.identify(handshake)
+                : gate.accepting()
+                        ? new Users.Refused(ErrorCode.LIMIT_EXCEEDED, Closing.LIMIT_EXCEEDED, ticket.refusal())
+                        : new Users.Refused(ErrorCode.INTERNAL, Closing.GOING_AWAY, ticket.refusal());
+        Identity identity = admission instanceof Users.Admitted admitted
+                ? admitted.identity()
                 : new Identity(String.valueOf(handshake.name()), false);
-        Outbox outbox = new Outbox(new SessionSink(session), executor, limits.outboxMaxFrames(),
-                limits.outboxMaxBytes(), metrics::closed);
+        Outbox outbox = new Outbox(
+                new SessionSink(session), executor, limits.outboxMaxFrames(), limits.outboxMaxBytes(), metrics::closed);
         connection = new Connection(session.getId(), identity, outbox, encoder::encode, limits);
         connection.address(ConnectionGate.UNKNOWN.equals(address) ? null : address);
         if (admission instanceof Users.Admitted && moderation.banned(identity.key(), connection.address())) {
             admission = new Users.Refused(ErrorCode.BANNED, Closing.BANNED, "you are banned");
         }
-        Users.Refused refusal = admission instanceof Users.Refused refused ? refused
-                : users.register(connection, handshake.resume());
+        Users.Refused refusal =
+                admission instanceof Users.Refused refused ? refused : users.register(connection, handshake.resume());
         if (refusal != null) {
             ticket.release();
-            ConnectionLog.refused(session.getId(), identity.name(), address, refusal.code().wire(),
+            ConnectionLog.refused(
+                    session.getId(),
+                    identity.name(),
+                    address,
+                    refusal.code().wire(),
                     refusal.closing().getCode());
             connection.reject(refusal.code(), refusal.message(), refusal.closing());
             return;
@@ -112,8 +124,7 @@ public class ChatEndpoint {
         liveness.watch(connection);
         ConnectionLog.connected(connection, address);
         metrics.connectionOpened();
-        connection.send(new Event.Welcome(Event.PROTOCOL, connection.user(), connection.resumeToken(),
-                rooms.listed()));
+        connection.send(new Event.Welcome(Event.PROTOCOL, connection.user(), connection.resumeToken(), rooms.listed()));
     }
 
     /** A pong answers the liveness ping; any frame at all shows the client is there. */
@@ -139,8 +150,7 @@ public class ChatEndpoint {
         switch (frames.add(part, last)) {
             case COMPLETE -> onCommand(decoder.decode(frames.take()));
             case TOO_BIG -> onCommand(new Command.Oversized(users.limits().maxFrameBytes() + 1L));
-            case INCOMPLETE, DISCARDED -> {
-            }
+            case INCOMPLETE, DISCARDED -> {}
         }
     }
 
@@ -195,7 +205,8 @@ public class ChatEndpoint {
                 users.unbindLoginSession(loginSession, connection);
             }
             rooms.disconnected(connection);
-            ConnectionLog.disconnected(connection, address, reason.getCloseCode().getCode());
+            ConnectionLog.disconnected(
+                    connection, address, reason.getCloseCode().getCode());
         }
     }
 

@@ -1,5 +1,13 @@
 package dev.parley.chat.boundary;
 
+import static jakarta.json.stream.JsonParser.Event.END_ARRAY;
+import static jakarta.json.stream.JsonParser.Event.END_OBJECT;
+import static jakarta.json.stream.JsonParser.Event.START_ARRAY;
+import static jakarta.json.stream.JsonParser.Event.START_OBJECT;
+import static jakarta.json.stream.JsonParser.Event.VALUE_NULL;
+import static jakarta.json.stream.JsonParser.Event.VALUE_NUMBER;
+import static jakarta.json.stream.JsonParser.Event.VALUE_STRING;
+
 import dev.parley.chat.entity.Command;
 import dev.parley.settings.Settings;
 import jakarta.json.JsonObjectBuilder;
@@ -9,7 +17,6 @@ import jakarta.json.spi.JsonProvider;
 import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParserFactory;
 import jakarta.websocket.Decoder;
-
 import java.io.StringReader;
 import java.math.BigDecimal;
 import java.util.HashMap;
@@ -17,14 +24,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static jakarta.json.stream.JsonParser.Event.END_ARRAY;
-import static jakarta.json.stream.JsonParser.Event.END_OBJECT;
-import static jakarta.json.stream.JsonParser.Event.START_ARRAY;
-import static jakarta.json.stream.JsonParser.Event.START_OBJECT;
-import static jakarta.json.stream.JsonParser.Event.VALUE_NULL;
-import static jakarta.json.stream.JsonParser.Event.VALUE_NUMBER;
-import static jakarta.json.stream.JsonParser.Event.VALUE_STRING;
 
 /**
  * Turns every text frame into a {@link Command}; it never throws and {@link #willDecode} is always true, because
@@ -45,32 +44,41 @@ public class CommandDecoder implements Decoder.Text<Command> {
     private static final JsonParserFactory PARSERS = JSON.createParserFactory(Map.of());
     private static final Jsonb JSONB = JsonbBuilder.create();
 
-    private enum Kind { TEXT, SEQ, COUNT }
-
-    private record Field(String name, Kind kind, boolean required) {
+    private enum Kind {
+        TEXT,
+        SEQ,
+        COUNT
     }
 
-    private record Shape(Class<? extends Command> record, List<Field> fields) {
-    }
+    private record Field(String name, Kind kind, boolean required) {}
 
-    private record Member(JsonParser.Event kind, String text) {
-    }
+    private record Shape(Class<? extends Command> record, List<Field> fields) {}
+
+    private record Member(JsonParser.Event kind, String text) {}
 
     private static final Map<String, Shape> SHAPES = Map.of(
             "join", new Shape(Command.Join.class, List.of(requiredString("room"))),
             "leave", new Shape(Command.Leave.class, List.of(requiredString("room"))),
-            "say", new Shape(Command.Say.class,
-                    List.of(requiredString("room"), requiredString("text"), optionalString("ref"))),
-            "whisper", new Shape(Command.Whisper.class,
-                    List.of(requiredString("to"), requiredString("text"), optionalString("ref"))),
+            "say",
+                    new Shape(
+                            Command.Say.class,
+                            List.of(requiredString("room"), requiredString("text"), optionalString("ref"))),
+            "whisper",
+                    new Shape(
+                            Command.Whisper.class,
+                            List.of(requiredString("to"), requiredString("text"), optionalString("ref"))),
             "typing", new Shape(Command.Typing.class, List.of(requiredString("room"))),
-            "history", new Shape(Command.History.class, List.of(requiredString("room"),
-                    new Field("before", Kind.SEQ, false),
-                    new Field("after", Kind.SEQ, false),
-                    new Field("limit", Kind.COUNT, false))));
+            "history",
+                    new Shape(
+                            Command.History.class,
+                            List.of(
+                                    requiredString("room"),
+                                    new Field("before", Kind.SEQ, false),
+                                    new Field("after", Kind.SEQ, false),
+                                    new Field("limit", Kind.COUNT, false))));
 
-    private static final Set<String> FIELD_NAMES = Set.of("type", "room", "to", "text", "ref", "before", "after",
-            "limit");
+    private static final Set<String> FIELD_NAMES =
+            Set.of("type", "room", "to", "text", "ref", "before", "after", "limit");
 
     private final int maxFrameBytes;
 
@@ -130,7 +138,8 @@ public class CommandDecoder implements Decoder.Text<Command> {
                 bytes += 1;
             } else if (c < 0x800) {
                 bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length()
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < s.length()
                     && Character.isLowSurrogate(s.charAt(i + 1))) {
                 bytes += 4;
                 i++;

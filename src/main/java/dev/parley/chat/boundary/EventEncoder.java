@@ -29,7 +29,8 @@ public class EventEncoder implements Encoder.Text<Event> {
         StringBuilder escaped = null;
         for (int i = 0; i < json.length(); i++) {
             char c = json.charAt(i);
-            boolean pair = Character.isHighSurrogate(c) && i + 1 < json.length()
+            boolean pair = Character.isHighSurrogate(c)
+                    && i + 1 < json.length()
                     && Character.isLowSurrogate(json.charAt(i + 1));
             if (!pair && Character.isSurrogate(c)) {
                 if (escaped == null) {

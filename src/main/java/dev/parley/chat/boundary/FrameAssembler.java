@@ -7,7 +7,12 @@ package dev.parley.chat.boundary;
  */
 final class FrameAssembler {
 
-    enum Outcome { INCOMPLETE, COMPLETE, TOO_BIG, DISCARDED }
+    enum Outcome {
+        INCOMPLETE,
+        COMPLETE,
+        TOO_BIG,
+        DISCARDED
+    }
 
     private final int maxBytes;
     private final StringBuilder text = new StringBuilder();

@@ -5,7 +5,6 @@ import jakarta.servlet.http.HttpSession;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
-
 import java.security.Principal;
 import java.util.List;
 import java.util.Map;
@@ -32,14 +31,17 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
             config.getUserProperties().put(LOGIN_SESSION, login.getId());
         }
         Map<String, List<String>> parameters = request.getParameterMap();
-        config.getUserProperties().put(Handshake.KEY, new Handshake(
-                principal == null ? null : principal.getName(),
-                first(parameters, "name"),
-                first(parameters, "resume"),
-                header(request, "Origin"),
-                header(request, "Host"),
-                ClientAddressFilter.peer(),
-                allValues(request, "X-Forwarded-For")));
+        config.getUserProperties()
+                .put(
+                        Handshake.KEY,
+                        new Handshake(
+                                principal == null ? null : principal.getName(),
+                                first(parameters, "name"),
+                                first(parameters, "resume"),
+                                header(request, "Origin"),
+                                header(request, "Host"),
+                                ClientAddressFilter.peer(),
+                                allValues(request, "X-Forwarded-For")));
     }
 
     private static String first(Map<String, List<String>> values, String name) {
@@ -60,7 +62,9 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
     private static String header(HandshakeRequest request, String name) {
         return request.getHeaders().entrySet().stream()
                 .filter(entry -> entry.getKey().equalsIgnoreCase(name))
-                .map(entry -> entry.getValue() == null || entry.getValue().isEmpty() ? null : entry.getValue().get(0))
+                .map(entry -> entry.getValue() == null || entry.getValue().isEmpty()
+                        ? null
+                        : entry.getValue().get(0))
                 .findFirst()
                 .orElse(null);
     }

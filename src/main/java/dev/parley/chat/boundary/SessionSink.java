@@ -3,7 +3,6 @@ package dev.parley.chat.boundary;
 import dev.parley.chat.control.FrameSink;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
@@ -23,7 +22,8 @@ final class SessionSink implements FrameSink {
     @Override
     public void sendText(String frame, Consumer<Throwable> done) {
         try {
-            session.getAsyncRemote().sendText(frame, result -> done.accept(result.isOK() ? null : result.getException()));
+            session.getAsyncRemote()
+                    .sendText(frame, result -> done.accept(result.isOK() ? null : result.getException()));
         } catch (RuntimeException closed) {
             done.accept(closed);
         }

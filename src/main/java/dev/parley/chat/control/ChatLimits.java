@@ -1,7 +1,6 @@
 package dev.parley.chat.control;
 
 import dev.parley.settings.Settings;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -31,6 +30,7 @@ public record ChatLimits(
 
     /** Protocol v1 fixes these; they are not settings. */
     public static final int MEMBERS_LISTED = 100;
+
     public static final int ROOMS_LISTED = 200;
     public static final int JOINED_HISTORY = 50;
     public static final int HISTORY_DEFAULT = 50;
@@ -40,7 +40,9 @@ public record ChatLimits(
         return new ChatLimits(
                 settings.flag("parley.guests", true),
                 Stream.of(settings.text("parley.allowed-origins", "").split(","))
-                        .map(String::trim).filter(origin -> !origin.isEmpty()).toList(),
+                        .map(String::trim)
+                        .filter(origin -> !origin.isEmpty())
+                        .toList(),
                 settings.integer("parley.text.max-code-points", 4000),
                 settings.integer("parley.frame.max-bytes", 65536),
                 settings.integer("parley.rate.say-per-second", 10),
@@ -55,7 +57,8 @@ public record ChatLimits(
                 settings.millis("parley.typing.interval-ms", Duration.ofSeconds(2)),
                 settings.integer("parley.outbox.max-frames", 1000),
                 settings.number("parley.outbox.max-bytes", 1L << 20),
-                settings.integer("parley.outbox.writer-threads", Runtime.getRuntime().availableProcessors()));
+                settings.integer(
+                        "parley.outbox.writer-threads", Runtime.getRuntime().availableProcessors()));
     }
 
     public static ChatLimits defaults() {

@@ -5,7 +5,6 @@ import dev.parley.chat.entity.Command;
 import dev.parley.chat.entity.ErrorCode;
 import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.Identity;
-
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,8 +25,7 @@ public final class Connection {
     private final Pulse pulse = new Pulse(System.nanoTime());
     private volatile String address;
 
-    public Connection(String id, Identity identity, Outbox outbox, Function<Event, String> encoder,
-                      ChatLimits limits) {
+    public Connection(String id, Identity identity, Outbox outbox, Function<Event, String> encoder, ChatLimits limits) {
         this.id = id;
         this.identity = identity;
         this.outbox = outbox;

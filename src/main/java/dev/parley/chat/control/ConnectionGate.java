@@ -4,7 +4,6 @@ import dev.parley.chat.entity.Handshake;
 import dev.parley.settings.Settings;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +24,7 @@ public class ConnectionGate {
 
     /** The address used when the container did not tell Parley the peer: per-address limits do not apply. */
     public static final String UNKNOWN = "unknown";
+
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     ConnectionLimits limits;
@@ -117,8 +117,10 @@ public class ConnectionGate {
             // a bucket refills completely within burst / rate seconds; older ones say nothing a new one would not
             handshakesByAddress.values().removeIf(bucket -> bucket.isFull());
         }
-        return handshakesByAddress.computeIfAbsent(address,
-                absent -> new RateLimiter(limits.handshakesPerSecond(), limits.handshakeBurst(), nanoClock))
+        return handshakesByAddress
+                .computeIfAbsent(
+                        address,
+                        absent -> new RateLimiter(limits.handshakesPerSecond(), limits.handshakeBurst(), nanoClock))
                 .tryAcquire();
     }
 

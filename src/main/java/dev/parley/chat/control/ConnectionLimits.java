@@ -1,7 +1,6 @@
 package dev.parley.chat.control;
 
 import dev.parley.settings.Settings;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +39,8 @@ public record ConnectionLimits(
                 settings.integer("parley.handshakes.per-address-per-second", 10),
                 settings.integer("parley.handshakes.per-address-burst", 30),
                 Stream.of(settings.text("parley.trusted-proxies", "").split(","))
-                        .map(String::trim).filter(address -> !address.isEmpty())
+                        .map(String::trim)
+                        .filter(address -> !address.isEmpty())
                         .collect(Collectors.toUnmodifiableSet()),
                 settings.millis("parley.ping.interval-ms", Duration.ofSeconds(30)),
                 settings.millis("parley.ping.timeout-ms", Duration.ofSeconds(10)),

@@ -12,17 +12,23 @@ public final class ConnectionLog {
 
     static final Logger LOG = Logger.getLogger("dev.parley.connections");
 
-    private ConnectionLog() {
-    }
+    private ConnectionLog() {}
 
     public static void connected(Connection connection, String address) {
-        event("connect", "id", connection.id(), "user", connection.user(),
-                "auth", connection.identity().authenticated() ? "realm" : "guest", "address", address);
+        event(
+                "connect",
+                "id",
+                connection.id(),
+                "user",
+                connection.user(),
+                "auth",
+                connection.identity().authenticated() ? "realm" : "guest",
+                "address",
+                address);
     }
 
     public static void disconnected(Connection connection, String address, int closeCode) {
-        event("disconnect", "id", connection.id(), "user", connection.user(), "address", address,
-                "code", closeCode);
+        event("disconnect", "id", connection.id(), "user", connection.user(), "address", address, "code", closeCode);
     }
 
     public static void refused(String id, String user, String address, String reason, int closeCode) {

@@ -1,7 +1,6 @@
 package dev.parley.chat.control;
 
 import jakarta.websocket.CloseReason;
-
 import java.util.function.Consumer;
 
 /** Where a connection's frames go: the WebSocket session in production, a recorder in unit tests. */
@@ -16,6 +15,5 @@ public interface FrameSink {
      * Sends a ping, which a live client answers with a pong. Sinks without a transport (test recorders) have no
      * pings to send.
      */
-    default void ping() throws java.io.IOException {
-    }
+    default void ping() throws java.io.IOException {}
 }

@@ -6,7 +6,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -28,11 +27,11 @@ public class FrameWriters {
 
     @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
     ManagedThreadFactory threads;
+
     private Executor pool;
     private int parallelism;
 
-    public FrameWriters() {
-    }
+    public FrameWriters() {}
 
     /** Writers on a given executor, e.g. the caller's own thread. */
     FrameWriters(Executor pool, int parallelism) {
@@ -62,7 +61,7 @@ public class FrameWriters {
             try {
                 pool.execute(() -> chunk.forEach(Connection::flush));
             } catch (RejectedExecutionException stopping) {
-                chunk.forEach(Connection::flush);  // the application is stopping: send on this thread
+                chunk.forEach(Connection::flush); // the application is stopping: send on this thread
             }
         }
     }

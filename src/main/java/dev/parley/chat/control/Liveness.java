@@ -6,7 +6,6 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -31,8 +30,10 @@ public class Liveness {
 
     @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
     ScheduledExecutorService scheduler;
+
     @Resource(lookup = "java:comp/DefaultManagedExecutorService")
     Executor executor;
+
     ConnectionLimits limits;
     LongSupplier nanoClock = System::nanoTime;
 
@@ -80,8 +81,7 @@ public class Liveness {
                         watched.remove(connection);
                         connection.close(Closing.NO_PONG, "no answer to ping");
                     }
-                    case NOTHING -> {
-                    }
+                    case NOTHING -> {}
                 }
             }
         } catch (RuntimeException failed) {

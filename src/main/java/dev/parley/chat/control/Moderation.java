@@ -1,7 +1,6 @@
 package dev.parley.chat.control;
 
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Clock;
 import java.util.Map;
 import java.util.Set;

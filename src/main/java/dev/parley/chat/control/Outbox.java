@@ -2,7 +2,6 @@ package dev.parley.chat.control;
 
 import dev.parley.chat.entity.Closing;
 import jakarta.websocket.CloseReason;
-
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -35,10 +34,10 @@ public final class Outbox {
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final IntConsumer closedWith;
-    private volatile Runnable pingSent = () -> { };
+    private volatile Runnable pingSent = () -> {};
 
     public Outbox(FrameSink sink, Executor closer, int maxFrames, long maxChars) {
-        this(sink, closer, maxFrames, maxChars, code -> { });
+        this(sink, closer, maxFrames, maxChars, code -> {});
     }
 
     /** @param closedWith told the close code once, when the server closes this connection (for the metrics) */

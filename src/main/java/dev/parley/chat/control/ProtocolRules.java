@@ -9,8 +9,7 @@ public final class ProtocolRules {
     static final int MAX_NAME_LENGTH = 32;
     static final int MAX_REF_CODE_POINTS = 64;
 
-    private ProtocolRules() {
-    }
+    private ProtocolRules() {}
 
     public static boolean isRoomName(String s) {
         if (s == null || s.isEmpty() || s.length() > MAX_NAME_LENGTH || !isLowerLetterOrDigit(s.charAt(0))) {
@@ -96,7 +95,8 @@ public final class ProtocolRules {
     }
 
     private static boolean isPairAt(String s, int i) {
-        return Character.isHighSurrogate(s.charAt(i)) && i + 1 < s.length()
+        return Character.isHighSurrogate(s.charAt(i))
+                && i + 1 < s.length()
                 && Character.isLowSurrogate(s.charAt(i + 1));
     }
 

@@ -11,7 +11,11 @@ package dev.parley.chat.control;
  */
 public final class Pulse {
 
-    enum Due { NOTHING, PING, DEAD }
+    enum Due {
+        NOTHING,
+        PING,
+        DEAD
+    }
 
     private volatile long heardAt;
     private volatile long pingedAt;

@@ -1,7 +1,6 @@
 package dev.parley.chat.control;
 
 import dev.parley.chat.entity.Event;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -20,7 +20,6 @@ import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -55,16 +54,22 @@ public class Rooms {
 
     @Inject
     jakarta.enterprise.event.Event<MessagePosted> messagePosted;
+
     @Inject
     MessageArchive archive;
+
     @Inject
     Metrics metrics;
+
     @Inject
     FrameWriters writers;
+
     @Inject
     Moderation moderation;
+
     @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
     ScheduledExecutorService scheduler;
+
     ChatLimits limits;
     Clock clock = Clock.systemUTC();
     Function<Event, String> encoder = new EventEncoder()::encode;
@@ -87,8 +92,7 @@ public class Rooms {
 
     /** The rooms a {@code welcome} lists: busiest first, at most 200, {@code general} always. */
     public List<String> listed() {
-        record Listed(String name, int members) {
-        }
+        record Listed(String name, int members) {}
         // member counts change while this sorts: sort a snapshot, or the sort's contract breaks
         return rooms.values().stream()
                 .filter(room -> !moderation.closed(room.name))
@@ -113,7 +117,9 @@ public class Rooms {
         }
         boolean alreadyIn = connection.rooms().contains(name);
         if (!alreadyIn && connection.rooms().size() >= limits.roomsPerConnection()) {
-            connection.refuse(join, ErrorCode.LIMIT_EXCEEDED,
+            connection.refuse(
+                    join,
+                    ErrorCode.LIMIT_EXCEEDED,
                     "a connection may join at most " + limits.roomsPerConnection() + " rooms");
             return;
         }
@@ -150,8 +156,8 @@ public class Rooms {
             if (!room.recentLoaded()) {
                 room.loadRecent(archive.latest(name, ChatLimits.JOINED_HISTORY));
             }
-            connection.send(new Event.Joined(name, membersListed(room), room.members.size(),
-                    personal(room.recent(), connection), room.lastSeq));
+            connection.send(new Event.Joined(
+                    name, membersListed(room), room.members.size(), personal(room.recent(), connection), room.lastSeq));
         } finally {
             room.lock.unlock();
         }
@@ -190,8 +196,10 @@ public class Rooms {
             try {
                 Room.Member member = room.members.get(connection.userKey());
                 if (member != null && member.connections.remove(connection) && member.connections.isEmpty()) {
-                    member.departure = scheduler.schedule(() -> departAfterGrace(room, connection.userKey()),
-                            limits.presenceGrace().toMillis(), TimeUnit.MILLISECONDS);
+                    member.departure = scheduler.schedule(
+                            () -> departAfterGrace(room, connection.userKey()),
+                            limits.presenceGrace().toMillis(),
+                            TimeUnit.MILLISECONDS);
                 }
             } finally {
                 room.lock.unlock();
@@ -291,7 +299,8 @@ public class Rooms {
             connection.refuse(query, ErrorCode.NOT_MEMBER, "you are not in " + query.room());
             return;
         }
-        int limit = query.limit() == null ? ChatLimits.HISTORY_DEFAULT
+        int limit = query.limit() == null
+                ? ChatLimits.HISTORY_DEFAULT
                 : Math.max(1, Math.min(ChatLimits.HISTORY_MAX, query.limit()));
         Event.History page = archive.page(query.room(), query.before(), query.after(), limit);
         connection.send(new Event.History(page.room(), personal(page.messages(), connection), page.more()));
@@ -300,8 +309,7 @@ public class Rooms {
     // ---- administration (dev.parley.admin): what operators see, and their actions' effects on the wire ----
 
     /** A room as an operator sees it. */
-    public record Overview(String name, int members, long lastSeq, boolean closed) {
-    }
+    public record Overview(String name, int members, long lastSeq, boolean closed) {}
 
     public List<Overview> overview() {
         return rooms.values().stream()
@@ -317,8 +325,12 @@ public class Rooms {
     /** Every member's name, sorted; empty if there is no such room. */
     public Optional<List<String>> members(String name) {
         Room room = rooms.get(name);
-        return room == null ? Optional.empty()
-                : Optional.of(room.members.values().stream().map(member -> member.name).sorted(Room.BY_NAME).toList());
+        return room == null
+                ? Optional.empty()
+                : Optional.of(room.members.values().stream()
+                        .map(member -> member.name)
+                        .sorted(Room.BY_NAME)
+                        .toList());
     }
 
     /** Creates (and stores) a room whatever the auto-create setting says. */
@@ -424,7 +436,8 @@ public class Rooms {
 
     /** A {@code say} from a connection not in the room: only a retry of something it stored may be answered. */
     private void replayForFormerMember(Connection connection, Command.Say say) {
-        Optional<Receipt> earlier = say.ref() == null || !ProtocolRules.isRoomName(say.room()) ? Optional.empty()
+        Optional<Receipt> earlier = say.ref() == null || !ProtocolRules.isRoomName(say.room())
+                ? Optional.empty()
                 : archive.replay(say.room(), connection.userKey(), say.ref(), say.text());
         if (earlier.isEmpty()) {
             connection.refuse(say, ErrorCode.NOT_MEMBER, "you are not in " + say.room());
@@ -485,16 +498,20 @@ public class Rooms {
             return;
         }
         if (room.presenceFlush == null) {
-            long due = room.presenceFlushedAt + limits.largeRoomPresenceInterval().toNanos() - System.nanoTime();
-            room.presenceFlush = scheduler.schedule(() -> {
-                room.lock.lock();
-                try {
-                    room.presenceFlush = null;
-                    flushPresence(room);
-                } finally {
-                    room.lock.unlock();
-                }
-            }, Math.max(0, due), TimeUnit.NANOSECONDS);
+            long due =
+                    room.presenceFlushedAt + limits.largeRoomPresenceInterval().toNanos() - System.nanoTime();
+            room.presenceFlush = scheduler.schedule(
+                    () -> {
+                        room.lock.lock();
+                        try {
+                            room.presenceFlush = null;
+                            flushPresence(room);
+                        } finally {
+                            room.lock.unlock();
+                        }
+                    },
+                    Math.max(0, due),
+                    TimeUnit.NANOSECONDS);
         }
     }
 
@@ -508,8 +525,8 @@ public class Rooms {
         room.members.forEach((key, member) -> {
             String frame = shared;
             if (presence.joined().contains(member.name) || presence.left().contains(member.name)) {
-                Event.Presence aboutOthers = new Event.Presence(room.name,
-                        without(presence.joined(), member.name), without(presence.left(), member.name));
+                Event.Presence aboutOthers = new Event.Presence(
+                        room.name, without(presence.joined(), member.name), without(presence.left(), member.name));
                 if (aboutOthers.joined().isEmpty() && aboutOthers.left().isEmpty()) {
                     return;
                 }
@@ -535,8 +552,10 @@ public class Rooms {
     /** Keeps {@code ref} only on the messages the connection's own user posted. */
     private static List<Event.Message> personal(List<Event.Message> messages, Connection connection) {
         return messages.stream()
-                .map(message -> message.ref() != null && Identity.keyOf(message.from()).equals(connection.userKey())
-                        ? message : message.withoutRef())
+                .map(message ->
+                        message.ref() != null && Identity.keyOf(message.from()).equals(connection.userKey())
+                                ? message
+                                : message.withoutRef())
                 .toList();
     }
 }

@@ -6,7 +6,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -34,12 +33,16 @@ public class Shutdown {
 
     @Inject
     ConnectionGate gate;
+
     @Inject
     Rooms rooms;
+
     @Inject
     Users users;
+
     @Inject
     Liveness liveness;
+
     private final AtomicBoolean done = new AtomicBoolean();
     private final Thread hook = new Thread(() -> closeEveryConnection(true), "parley-shutdown");
 
@@ -88,7 +91,8 @@ public class Shutdown {
         while (users.connectionCount() > 0 && System.nanoTime() < deadline) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
-        LOG.info(String.format("Parley stopping: %d connections closed with 1001, %d not closed after %d ms", open,
-                users.connectionCount(), TimeUnit.NANOSECONDS.toMillis(drain)));
+        LOG.info(String.format(
+                "Parley stopping: %d connections closed with 1001, %d not closed after %d ms",
+                open, users.connectionCount(), TimeUnit.NANOSECONDS.toMillis(drain)));
     }
 }

@@ -9,7 +9,6 @@ import dev.parley.chat.entity.Identity;
 import dev.parley.settings.Settings;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -48,14 +47,11 @@ public class Users {
         return limits;
     }
 
-    public sealed interface Admission {
-    }
+    public sealed interface Admission {}
 
-    public record Admitted(Identity identity) implements Admission {
-    }
+    public record Admitted(Identity identity) implements Admission {}
 
-    public record Refused(ErrorCode code, Closing closing, String message) implements Admission {
-    }
+    public record Refused(ErrorCode code, Closing closing, String message) implements Admission {}
 
     /** Judges the handshake alone: origin, then the container's principal, then the guest name. */
     public Admission identify(Handshake handshake) {
@@ -69,8 +65,8 @@ public class Users {
             return new Refused(ErrorCode.UNAUTHORIZED, Closing.UNAUTHORIZED, "log in to chat");
         }
         if (!ProtocolRules.isUserName(handshake.name())) {
-            return new Refused(ErrorCode.NAME_INVALID, Closing.NAME_INVALID,
-                    "a name is 1 to 32 letters, digits, '_', '-' or '.'");
+            return new Refused(
+                    ErrorCode.NAME_INVALID, Closing.NAME_INVALID, "a name is 1 to 32 letters, digits, '_', '-' or '.'");
         }
         return new Admitted(new Identity(handshake.name(), false));
     }
@@ -99,8 +95,8 @@ public class Users {
                 return User.of(connection);
             }
             if (holder.authenticated() || resumeToken == null || !resumeToken.equals(holder.resumeToken())) {
-                refusal.set(new Refused(ErrorCode.NAME_TAKEN, Closing.NAME_TAKEN,
-                        "the name " + connection.user() + " is in use"));
+                refusal.set(new Refused(
+                        ErrorCode.NAME_TAKEN, Closing.NAME_TAKEN, "the name " + connection.user() + " is in use"));
                 return holder;
             }
             displaced.addAll(holder.connections());
@@ -134,7 +130,9 @@ public class Users {
      * expiry) ends the connection too; see {@link #loginEnded}.
      */
     public void bindLoginSession(String loginSession, Connection connection) {
-        byLoginSession.computeIfAbsent(loginSession, id -> ConcurrentHashMap.newKeySet()).add(connection);
+        byLoginSession
+                .computeIfAbsent(loginSession, id -> ConcurrentHashMap.newKeySet())
+                .add(connection);
     }
 
     public void unbindLoginSession(String loginSession, Connection connection) {
@@ -154,13 +152,16 @@ public class Users {
         if (connections == null) {
             return CompletableFuture.completedFuture(null);
         }
-        connections.forEach(connection -> connection.reject(ErrorCode.UNAUTHORIZED,
-                "your login ended; log in again", Closing.UNAUTHORIZED));
-        return CompletableFuture.allOf(connections.stream().map(Connection::ended).toArray(CompletableFuture[]::new));
+        connections.forEach(connection ->
+                connection.reject(ErrorCode.UNAUTHORIZED, "your login ended; log in again", Closing.UNAUTHORIZED));
+        return CompletableFuture.allOf(
+                connections.stream().map(Connection::ended).toArray(CompletableFuture[]::new));
     }
 
     public int connectionCount() {
-        return online.values().stream().mapToInt(user -> user.connections().size()).sum();
+        return online.values().stream()
+                .mapToInt(user -> user.connections().size())
+                .sum();
     }
 
     public int userCount() {
@@ -229,12 +230,13 @@ public class Users {
     public void announce(String text) {
         Event.Notice notice = new Event.Notice(text, null);
         String[] frame = new String[1];
-        online.values().forEach(user -> user.connections().forEach(connection -> {
-            if (frame[0] == null) {
-                frame[0] = connection.encode(notice);
-            }
-            connection.sendEncoded(frame[0]);
-        }));
+        online.values()
+                .forEach(user -> user.connections().forEach(connection -> {
+                    if (frame[0] == null) {
+                        frame[0] = connection.encode(notice);
+                    }
+                    connection.sendEncoded(frame[0]);
+                }));
     }
 
     /** Closes every connection, e.g. with 1001 when the application stops. */
@@ -252,8 +254,9 @@ public class Users {
             return true;
         }
         String normalised = origin.trim().toLowerCase(Locale.ROOT).replaceAll("/+$", "");
-        if (limits.allowedOrigins().stream().anyMatch(allowed -> allowed.toLowerCase(Locale.ROOT)
-                .replaceAll("/+$", "").equals(normalised))) {
+        if (limits.allowedOrigins().stream()
+                .anyMatch(allowed ->
+                        allowed.toLowerCase(Locale.ROOT).replaceAll("/+$", "").equals(normalised))) {
             return true;
         }
         if (host == null) {

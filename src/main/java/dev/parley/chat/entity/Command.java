@@ -11,39 +11,52 @@ public sealed interface Command {
     String type();
 
     record Join(String room) implements Command {
-        public String type() { return "join"; }
+        public String type() {
+            return "join";
+        }
     }
 
     record Leave(String room) implements Command {
-        public String type() { return "leave"; }
+        public String type() {
+            return "leave";
+        }
     }
 
     record Say(String room, String text, String ref) implements Command {
-        public String type() { return "say"; }
+        public String type() {
+            return "say";
+        }
     }
 
     record Whisper(String to, String text, String ref) implements Command {
-        public String type() { return "whisper"; }
+        public String type() {
+            return "whisper";
+        }
     }
 
     record Typing(String room) implements Command {
-        public String type() { return "typing"; }
+        public String type() {
+            return "typing";
+        }
     }
 
     /** Exactly one of {@code before} and {@code after} is set; {@code limit} is null when the client gave none. */
     record History(String room, Long before, Long after, Integer limit) implements Command {
-        public String type() { return "history"; }
+        public String type() {
+            return "history";
+        }
     }
 
     /**
      * A frame that is not a valid command: not JSON, not one object, too deep, an unknown type, a missing or
      * ill-typed field. {@code type} is the frame's type when it could be read, else null.
      */
-    record Malformed(String type, String reason) implements Command {
-    }
+    record Malformed(String type, String reason) implements Command {}
 
     /** A frame over the inbound limit; the connection is closed with 1009. */
     record Oversized(long bytes) implements Command {
-        public String type() { return null; }
+        public String type() {
+            return null;
+        }
     }
 }

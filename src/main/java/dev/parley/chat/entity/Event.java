@@ -4,7 +4,6 @@ import jakarta.json.bind.annotation.JsonbDateFormat;
 import jakarta.json.bind.annotation.JsonbProperty;
 import jakarta.json.bind.annotation.JsonbSubtype;
 import jakarta.json.bind.annotation.JsonbTypeInfo;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -12,42 +11,47 @@ import java.util.List;
  * What the server sends, one per text frame (protocol v1, "Server to client"). Null fields are left out of the
  * frame, which is how optional fields ({@code ref}, {@code reason}, {@code for} …) are absent.
  */
-@JsonbTypeInfo(key = "type", value = {
-        @JsonbSubtype(alias = "welcome", type = Event.Welcome.class),
-        @JsonbSubtype(alias = "joined", type = Event.Joined.class),
-        @JsonbSubtype(alias = "left", type = Event.Left.class),
-        @JsonbSubtype(alias = "presence", type = Event.Presence.class),
-        @JsonbSubtype(alias = "message", type = Event.Message.class),
-        @JsonbSubtype(alias = "whisper", type = Event.Whisper.class),
-        @JsonbSubtype(alias = "typing", type = Event.Typing.class),
-        @JsonbSubtype(alias = "history", type = Event.History.class),
-        @JsonbSubtype(alias = "notice", type = Event.Notice.class),
-        @JsonbSubtype(alias = "deleted", type = Event.Deleted.class),
-        @JsonbSubtype(alias = "error", type = Event.Error.class)
-})
+@JsonbTypeInfo(
+        key = "type",
+        value = {
+            @JsonbSubtype(alias = "welcome", type = Event.Welcome.class),
+            @JsonbSubtype(alias = "joined", type = Event.Joined.class),
+            @JsonbSubtype(alias = "left", type = Event.Left.class),
+            @JsonbSubtype(alias = "presence", type = Event.Presence.class),
+            @JsonbSubtype(alias = "message", type = Event.Message.class),
+            @JsonbSubtype(alias = "whisper", type = Event.Whisper.class),
+            @JsonbSubtype(alias = "typing", type = Event.Typing.class),
+            @JsonbSubtype(alias = "history", type = Event.History.class),
+            @JsonbSubtype(alias = "notice", type = Event.Notice.class),
+            @JsonbSubtype(alias = "deleted", type = Event.Deleted.class),
+            @JsonbSubtype(alias = "error", type = Event.Error.class)
+        })
 public sealed interface Event {
 
     String TIMESTAMP = "yyyy-MM-dd'T'HH:mm:ss.SSSX";
     int PROTOCOL = 1;
 
-    record Welcome(int protocol, String user, String resume, List<String> rooms) implements Event {
-    }
+    record Welcome(int protocol, String user, String resume, List<String> rooms) implements Event {}
 
-    record Joined(String room, List<String> members, int count, List<Message> history, long last) implements Event {
-    }
+    record Joined(String room, List<String> members, int count, List<Message> history, long last) implements Event {}
 
-    record Left(String room, String reason, String text) implements Event {
-    }
+    record Left(String room, String reason, String text) implements Event {}
 
-    record Presence(String room, List<String> joined, List<String> left) implements Event {
-    }
+    record Presence(String room, List<String> joined, List<String> left) implements Event {}
 
     /**
      * {@code ref} is set only on the copy for the connection that posted it. An operator's deletion leaves the
      * message in place with an empty text and {@code deleted} true (otherwise absent), so seq stays gap-free.
      */
-    record Message(String room, long seq, String from, String text,
-                   @JsonbDateFormat(TIMESTAMP) Instant at, String ref, Boolean deleted) implements Event {
+    record Message(
+            String room,
+            long seq,
+            String from,
+            String text,
+            @JsonbDateFormat(TIMESTAMP) Instant at,
+            String ref,
+            Boolean deleted)
+            implements Event {
 
         public Message(String room, long seq, String from, String text, Instant at, String ref) {
             this(room, seq, from, text, at, ref, null);
@@ -67,25 +71,29 @@ public sealed interface Event {
         }
     }
 
-    record Whisper(String from, String to, String text,
-                   @JsonbDateFormat(TIMESTAMP) Instant at, String ref) implements Event {
-    }
+    record Whisper(
+            String from,
+            String to,
+            String text,
+            @JsonbDateFormat(TIMESTAMP) Instant at,
+            String ref) implements Event {}
 
-    record Typing(String room, String user) implements Event {
-    }
+    record Typing(String room, String user) implements Event {}
 
-    record History(String room, List<Message> messages, boolean more) implements Event {
-    }
+    record History(String room, List<Message> messages, boolean more) implements Event {}
 
-    record Notice(String text, String room) implements Event {
-    }
+    record Notice(String text, String room) implements Event {}
 
     /** An operator deleted message {@code seq} of {@code room} (an extension of protocol v1). */
-    record Deleted(String room, long seq) implements Event {
-    }
+    record Deleted(String room, long seq) implements Event {}
 
-    record Error(String code, String message, @JsonbProperty("for") String forType,
-                 String room, String to, String ref) implements Event {
+    record Error(
+            String code,
+            String message,
+            @JsonbProperty("for") String forType,
+            String room,
+            String to,
+            String ref) implements Event {
 
         public static Error of(ErrorCode code, String message) {
             return new Error(code.wire(), message, null, null, null, null);

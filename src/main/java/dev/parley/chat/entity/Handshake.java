@@ -12,8 +12,8 @@ package dev.parley.chat.entity;
  * @param peer         the TCP peer's address, or null when the container did not tell
  * @param forwardedFor the {@code X-Forwarded-For} header, or null (believed only from a trusted proxy)
  */
-public record Handshake(String principal, String name, String resume, String origin, String host, String peer,
-                        String forwardedFor) {
+public record Handshake(
+        String principal, String name, String resume, String origin, String host, String peer, String forwardedFor) {
 
     public static final String KEY = Handshake.class.getName();
 

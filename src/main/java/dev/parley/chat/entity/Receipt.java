@@ -4,14 +4,11 @@ package dev.parley.chat.entity;
 public sealed interface Receipt {
 
     /** Newly stored with the next seq of its room. */
-    record Stored(Event.Message message) implements Receipt {
-    }
+    record Stored(Event.Message message) implements Receipt {}
 
     /** The sender's ref was already stored with the same text: nothing new was stored. */
-    record Repeated(Event.Message message) implements Receipt {
-    }
+    record Repeated(Event.Message message) implements Receipt {}
 
     /** The sender's ref was already stored with another text. */
-    record RefConflict(long seq) implements Receipt {
-    }
+    record RefConflict(long seq) implements Receipt {}
 }

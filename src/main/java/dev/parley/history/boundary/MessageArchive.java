@@ -12,7 +12,6 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,8 +33,10 @@ public class MessageArchive {
 
     @Inject
     MessageStore store;
+
     @Inject
     Metrics metrics;
+
     GroupCommit<MessagePosted, Receipt> commits;
 
     @PostConstruct

@@ -14,7 +14,6 @@ import jakarta.persistence.FlushModeType;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
-
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,6 +35,7 @@ public class MessageStore {
 
     @PersistenceContext(unitName = "parley")
     EntityManager em;
+
     Duration refWindow;
     Clock clock = Clock.systemUTC();
 
@@ -70,11 +70,15 @@ public class MessageStore {
         Batch together = new Batch(false);
         // in name order, so that two instances on one database lock rooms in the same order and cannot deadlock
         em.createQuery("SELECT r FROM RoomState r WHERE r.name IN :names ORDER BY r.name", RoomState.class)
-                .setParameter("names", batch.stream().map(MessagePosted::room).distinct().toList())
+                .setParameter(
+                        "names",
+                        batch.stream().map(MessagePosted::room).distinct().toList())
                 .setLockMode(LockModeType.PESSIMISTIC_WRITE)
                 .getResultStream()
                 .forEach(room -> together.lockedRooms.put(room.name(), room));
-        List<Receipt> receipts = batch.stream().map(posted -> appendInTransaction(posted, together)).toList();
+        List<Receipt> receipts = batch.stream()
+                .map(posted -> appendInTransaction(posted, together))
+                .toList();
         em.flush();
         return receipts;
     }
@@ -95,8 +99,8 @@ public class MessageStore {
     }
 
     private Receipt appendInTransaction(MessagePosted posted, Batch batch) {
-        RoomState room = batch.lockedRooms.computeIfAbsent(posted.room(),
-                name -> em.find(RoomState.class, name, LockModeType.PESSIMISTIC_WRITE));
+        RoomState room = batch.lockedRooms.computeIfAbsent(
+                posted.room(), name -> em.find(RoomState.class, name, LockModeType.PESSIMISTIC_WRITE));
         if (room == null) {
             throw new IllegalStateException("room " + posted.room() + " is not stored");
         }
@@ -113,8 +117,14 @@ public class MessageStore {
                 em.flush();
             });
         }
-        StoredMessage message = new StoredMessage(posted.room(), room.nextSeq(), posted.sender(), senderKey,
-                posted.text(), posted.at().toEpochMilli(), posted.ref());
+        StoredMessage message = new StoredMessage(
+                posted.room(),
+                room.nextSeq(),
+                posted.sender(),
+                senderKey,
+                posted.text(),
+                posted.at().toEpochMilli(),
+                posted.ref());
         em.persist(message);
         if (posted.ref() != null) {
             batch.byRef.put(refKey, message);
@@ -145,8 +155,8 @@ public class MessageStore {
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public Optional<Event.Message> redact(String room, long seq) {
-        StoredMessage message = em.find(StoredMessage.class, new StoredMessage.Key(room, seq),
-                LockModeType.PESSIMISTIC_WRITE);
+        StoredMessage message =
+                em.find(StoredMessage.class, new StoredMessage.Key(room, seq), LockModeType.PESSIMISTIC_WRITE);
         if (message == null) {
             return Optional.empty();
         }
@@ -159,7 +169,8 @@ public class MessageStore {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public Map<String, Long> rooms() {
         Map<String, Long> rooms = new LinkedHashMap<>();
-        em.createQuery("SELECT r FROM RoomState r ORDER BY r.name", RoomState.class).getResultStream()
+        em.createQuery("SELECT r FROM RoomState r ORDER BY r.name", RoomState.class)
+                .getResultStream()
                 .forEach(room -> rooms.put(room.name(), room.lastSeq()));
         return rooms;
     }
@@ -167,8 +178,7 @@ public class MessageStore {
     /** The newest {@code count} messages, oldest first. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public List<Event.Message> latest(String room, int count) {
-        return newestFirst(room, Long.MAX_VALUE, count).stream().limit(count)
-                .collect(reversedEvents());
+        return newestFirst(room, Long.MAX_VALUE, count).stream().limit(count).collect(reversedEvents());
     }
 
     /** {@code before}: the newest {@code limit} below it; {@code after}: the oldest {@code limit} above it. */
@@ -187,7 +197,8 @@ public class MessageStore {
                 .setMaxResults(limit + 1)
                 .getResultList();
         boolean more = found.size() > limit;
-        return new Event.History(room, found.stream().limit(limit).map(StoredMessage::toEvent).toList(), more);
+        return new Event.History(
+                room, found.stream().limit(limit).map(StoredMessage::toEvent).toList(), more);
     }
 
     private List<StoredMessage> newestFirst(String room, long below, int count) {
@@ -201,8 +212,8 @@ public class MessageStore {
     }
 
     private static java.util.stream.Collector<StoredMessage, ?, List<Event.Message>> reversedEvents() {
-        return java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toCollection(ArrayList::new),
-                list -> {
+        return java.util.stream.Collectors.collectingAndThen(
+                java.util.stream.Collectors.toCollection(ArrayList::new), list -> {
                     Collections.reverse(list);
                     return list.stream().map(StoredMessage::toEvent).toList();
                 });
@@ -217,8 +228,10 @@ public class MessageStore {
      * look-up would send a group commit's inserts one by one.
      */
     private Optional<StoredMessage> byRef(String room, String senderKey, String ref) {
-        return em.createQuery("SELECT m FROM StoredMessage m WHERE m.room = :room AND m.senderKey = :sender "
-                        + "AND m.ref = :ref", StoredMessage.class)
+        return em.createQuery(
+                        "SELECT m FROM StoredMessage m WHERE m.room = :room AND m.senderKey = :sender "
+                                + "AND m.ref = :ref",
+                        StoredMessage.class)
                 .setParameter("room", room)
                 .setParameter("sender", senderKey)
                 .setParameter("ref", ref)
@@ -247,7 +260,8 @@ public class MessageStore {
 
     private static Receipt answerRetry(StoredMessage earlier, String text) {
         // a retry of a message an operator deleted gets the redacted message, not a conflict: it was stored
-        return earlier.deleted() || earlier.body().equals(text) ? new Receipt.Repeated(earlier.toEvent())
+        return earlier.deleted() || earlier.body().equals(text)
+                ? new Receipt.Repeated(earlier.toEvent())
                 : new Receipt.RefConflict(earlier.seq());
     }
 }

@@ -6,8 +6,6 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
-
-import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,6 +18,7 @@ import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
 import java.util.logging.Logger;
+import javax.sql.DataSource;
 
 /**
  * Creates the tables before anything uses them, from one script valid on H2 and PostgreSQL, because the JPA
@@ -49,10 +48,11 @@ public class Schema {
 
     @PostConstruct
     void create() {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
             DatabaseMetaData database = connection.getMetaData();
-            String described = database.getDatabaseProductName() + " " + database.getDatabaseProductVersion()
-                    + " at " + location(database);
+            String described = database.getDatabaseProductName() + " " + database.getDatabaseProductVersion() + " at "
+                    + location(database);
             LOG.info(() -> "Parley database: " + REFERENCE + " is " + described);
             warnIfTemporary(database);
             for (String sql : statements()) {
@@ -101,7 +101,9 @@ public class Schema {
 
     private static String location(DatabaseMetaData database) throws SQLException {
         String url = database.getURL();
-        return url.startsWith("jdbc:h2:file:") ? url.substring("jdbc:h2:file:".length()).split(";")[0] + ".mv.db" : url;
+        return url.startsWith("jdbc:h2:file:")
+                ? url.substring("jdbc:h2:file:".length()).split(";")[0] + ".mv.db"
+                : url;
     }
 
     static List<String> statements() {

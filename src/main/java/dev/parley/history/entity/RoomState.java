@@ -20,8 +20,7 @@ public class RoomState {
     @Column(name = "created_at", nullable = false)
     private long createdAt;
 
-    protected RoomState() {
-    }
+    protected RoomState() {}
 
     public RoomState(String name, long createdAt) {
         this.name = name;

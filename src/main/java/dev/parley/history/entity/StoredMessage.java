@@ -6,7 +6,6 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
-
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.Objects;
@@ -47,11 +46,10 @@ public class StoredMessage {
     @Column(name = "deleted_at")
     private Long deletedAt;
 
-    protected StoredMessage() {
-    }
+    protected StoredMessage() {}
 
-    public StoredMessage(String room, long seq, String sender, String senderKey, String body, long postedAt,
-                         String ref) {
+    public StoredMessage(
+            String room, long seq, String sender, String senderKey, String body, long postedAt, String ref) {
         this.room = room;
         this.seq = seq;
         this.sender = sender;
@@ -108,8 +106,7 @@ public class StoredMessage {
         private String room;
         private long seq;
 
-        public Key() {
-        }
+        public Key() {}
 
         public Key(String room, long seq) {
             this.room = room;

@@ -10,7 +10,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -32,16 +31,25 @@ public class HealthResource {
     public Response health() {
         JsonObject report = report();
         boolean up = "up".equals(report.getString("status"));
-        return Response.status(up ? Response.Status.OK : Response.Status.SERVICE_UNAVAILABLE).entity(report).build();
+        return Response.status(up ? Response.Status.OK : Response.Status.SERVICE_UNAVAILABLE)
+                .entity(report)
+                .build();
     }
 
     JsonObject report() {
         try {
             long rooms = database.rooms();
-            return Json.createObjectBuilder().add("status", "up").add("database", "up").add("rooms", rooms).build();
+            return Json.createObjectBuilder()
+                    .add("status", "up")
+                    .add("database", "up")
+                    .add("rooms", rooms)
+                    .build();
         } catch (RuntimeException unreachable) {
             LOG.log(Level.WARNING, "health: the database did not answer", unreachable);
-            return Json.createObjectBuilder().add("status", "down").add("database", "down").build();
+            return Json.createObjectBuilder()
+                    .add("status", "down")
+                    .add("database", "down")
+                    .build();
         }
     }
 }

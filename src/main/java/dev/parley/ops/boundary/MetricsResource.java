@@ -9,7 +9,6 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.MemoryUsage;
@@ -30,14 +29,16 @@ public class MetricsResource {
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     /** The close codes that refuse a connection: the 40xx codes below 4008 and {@code limit_exceeded}. */
     static final List<Closing> REFUSALS = Arrays.stream(Closing.values())
-            .filter(closing -> closing.getCode() >= 4000 && closing.getCode() < 4008
-                    || closing == Closing.LIMIT_EXCEEDED)
+            .filter(closing ->
+                    closing.getCode() >= 4000 && closing.getCode() < 4008 || closing == Closing.LIMIT_EXCEEDED)
             .toList();
 
     @Inject
     Metrics metrics;
+
     @Inject
     Rooms rooms;
+
     @Inject
     Users users;
 
@@ -48,40 +49,66 @@ public class MetricsResource {
         gauge(out, "parley_connections", "open chat connections that were welcomed", users.connectionCount());
         gauge(out, "parley_users", "users online", users.userCount());
         gauge(out, "parley_rooms", "open rooms", rooms.roomCount());
-        counter(out, "parley_connections_opened_total", "chat connections welcomed since start",
+        counter(
+                out,
+                "parley_connections_opened_total",
+                "chat connections welcomed since start",
                 metrics.connectionsOpened());
         counter(out, "parley_messages_stored_total", "messages committed to the database", metrics.messagesStored());
-        counter(out, "parley_store_transactions_total",
+        counter(
+                out,
+                "parley_store_transactions_total",
                 "transactions that stored messages; several posts can share one (group commit)",
                 metrics.storeTransactions());
-        counter(out, "parley_messages_delivered_total",
+        counter(
+                out,
+                "parley_messages_delivered_total",
                 "message frames enqueued to room members (one per member connection per message)",
                 metrics.messagesDelivered());
-        counter(out, "parley_queue_overflows_total",
-                "connections closed with 4008 because their outbound queue overflowed", metrics.closes(4008));
+        counter(
+                out,
+                "parley_queue_overflows_total",
+                "connections closed with 4008 because their outbound queue overflowed",
+                metrics.closes(4008));
         Map<Integer, Long> closes = metrics.closes();
         out.append("# HELP parley_refusals_total connections refused (error event, then a 40xx close), by reason\n");
         out.append("# TYPE parley_refusals_total counter\n");
         for (Closing refusal : REFUSALS) {
-            out.append("parley_refusals_total{reason=\"").append(reason(refusal.getCode())).append("\",code=\"")
-                    .append(refusal.getCode()).append("\"} ").append(closes.getOrDefault(refusal.getCode(), 0L))
+            out.append("parley_refusals_total{reason=\"")
+                    .append(reason(refusal.getCode()))
+                    .append("\",code=\"")
+                    .append(refusal.getCode())
+                    .append("\"} ")
+                    .append(closes.getOrDefault(refusal.getCode(), 0L))
                     .append('\n');
         }
         out.append("# HELP parley_closes_total connections the server closed, by close code\n");
         out.append("# TYPE parley_closes_total counter\n");
-        closes.forEach((code, count) -> out.append("parley_closes_total{code=\"").append(code).append("\",reason=\"")
-                .append(reason(code)).append("\"} ").append(count).append('\n'));
-        metrics.storeLatency().writeTo(out, "parley_store_seconds",
-                "time to store one message: room counter lock, insert and commit");
-        metrics.fanOutLatency().writeTo(out, "parley_fanout_seconds",
-                "time to enqueue one stored message to every member connection of its room");
+        closes.forEach((code, count) -> out.append("parley_closes_total{code=\"")
+                .append(code)
+                .append("\",reason=\"")
+                .append(reason(code))
+                .append("\"} ")
+                .append(count)
+                .append('\n'));
+        metrics.storeLatency()
+                .writeTo(
+                        out, "parley_store_seconds", "time to store one message: room counter lock, insert and commit");
+        metrics.fanOutLatency()
+                .writeTo(
+                        out,
+                        "parley_fanout_seconds",
+                        "time to enqueue one stored message to every member connection of its room");
         jvm(out);
         return out.toString();
     }
 
     private static String reason(int code) {
-        return Arrays.stream(Closing.values()).filter(closing -> closing.getCode() == code).findFirst()
-                .map(closing -> closing.name().toLowerCase(Locale.ROOT)).orElse("other");
+        return Arrays.stream(Closing.values())
+                .filter(closing -> closing.getCode() == code)
+                .findFirst()
+                .map(closing -> closing.name().toLowerCase(Locale.ROOT))
+                .orElse("other");
     }
 
     private static void jvm(StringBuilder out) {
@@ -89,14 +116,26 @@ public class MetricsResource {
         MemoryUsage heap = memory.getHeapMemoryUsage();
         MemoryUsage nonHeap = memory.getNonHeapMemoryUsage();
         out.append("# HELP jvm_memory_used_bytes memory in use by area\n# TYPE jvm_memory_used_bytes gauge\n");
-        out.append("jvm_memory_used_bytes{area=\"heap\"} ").append(heap.getUsed()).append('\n');
-        out.append("jvm_memory_used_bytes{area=\"nonheap\"} ").append(nonHeap.getUsed()).append('\n');
+        out.append("jvm_memory_used_bytes{area=\"heap\"} ")
+                .append(heap.getUsed())
+                .append('\n');
+        out.append("jvm_memory_used_bytes{area=\"nonheap\"} ")
+                .append(nonHeap.getUsed())
+                .append('\n');
         out.append("# HELP jvm_memory_committed_bytes memory committed by area\n"
                 + "# TYPE jvm_memory_committed_bytes gauge\n");
-        out.append("jvm_memory_committed_bytes{area=\"heap\"} ").append(heap.getCommitted()).append('\n');
-        out.append("jvm_memory_committed_bytes{area=\"nonheap\"} ").append(nonHeap.getCommitted()).append('\n');
+        out.append("jvm_memory_committed_bytes{area=\"heap\"} ")
+                .append(heap.getCommitted())
+                .append('\n');
+        out.append("jvm_memory_committed_bytes{area=\"nonheap\"} ")
+                .append(nonHeap.getCommitted())
+                .append('\n');
         gauge(out, "jvm_memory_max_bytes", "the heap's maximum size", heap.getMax());
-        gauge(out, "jvm_threads_live", "live threads", ManagementFactory.getThreadMXBean().getThreadCount());
+        gauge(
+                out,
+                "jvm_threads_live",
+                "live threads",
+                ManagementFactory.getThreadMXBean().getThreadCount());
     }
 
     private static void gauge(StringBuilder out, String name, String help, long value) {

@@ -9,8 +9,10 @@ import java.util.concurrent.atomic.LongAdder;
 public final class LatencyHistogram {
 
     /** Upper bounds in seconds, 100 µs to 10 s: chat latencies of interest sit between 1 ms and 1 s. */
-    static final double[] BOUNDS = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
-            0.5, 1, 2.5, 5, 10};
+    static final double[] BOUNDS = {
+        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
+    };
+
     private static final long[] BOUNDS_NANOS = new long[BOUNDS.length];
 
     static {
@@ -44,7 +46,12 @@ public final class LatencyHistogram {
         long cumulative = 0;
         for (int i = 0; i < BOUNDS.length; i++) {
             cumulative += buckets[i].sum();
-            out.append(name).append("_bucket{le=\"").append(BOUNDS[i]).append("\"} ").append(cumulative).append('\n');
+            out.append(name)
+                    .append("_bucket{le=\"")
+                    .append(BOUNDS[i])
+                    .append("\"} ")
+                    .append(cumulative)
+                    .append('\n');
         }
         cumulative += buckets[BOUNDS.length].sum();
         out.append(name).append("_bucket{le=\"+Inf\"} ").append(cumulative).append('\n');

@@ -6,5 +6,4 @@ import jakarta.ws.rs.core.Application;
 /** Parley's Jakarta REST resources (admin, health, metrics) live under {@code /api}, not the root: Payara serves its
  * own /health and /metrics there. */
 @ApplicationPath("/api")
-public class Api extends Application {
-}
+public class Api extends Application {}

@@ -4,7 +4,6 @@ import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 
 /**
@@ -21,7 +20,10 @@ public class Login extends HttpServlet {
 
     /** Only a path on this server: an open redirect would let a link send a user from the login to another site. */
     static String localPath(String next) {
-        if (next == null || !next.startsWith("/") || next.startsWith("//") || next.contains("\\")
+        if (next == null
+                || !next.startsWith("/")
+                || next.startsWith("//")
+                || next.contains("\\")
                 || next.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             return "/";
         }

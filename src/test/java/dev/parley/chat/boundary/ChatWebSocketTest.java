@@ -1,17 +1,16 @@
 package dev.parley.chat.boundary;
 
-import dev.parley.testing.ChatClient;
-import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import java.net.URL;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.testing.ChatClient;
+import jakarta.json.JsonObject;
+import java.net.URL;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** The real endpoint, handshake configurator and codecs in an embedded Tyrus server, with real clients. */
 class ChatWebSocketTest {
@@ -45,7 +44,8 @@ class ChatWebSocketTest {
 
     @Test
     void theProtocolExampleRunsEndToEnd() {
-        try (ChatClient alice = ChatClient.open(base, "alice"); ChatClient bob = ChatClient.open(base, "bob")) {
+        try (ChatClient alice = ChatClient.open(base, "alice");
+                ChatClient bob = ChatClient.open(base, "bob")) {
             alice.join("general");
             bob.join("general");
             alice.say("general", "hello", "6f1c");
@@ -70,8 +70,8 @@ class ChatWebSocketTest {
 
     @Test
     void aCrossSiteOriginIsRefusedWith4005() {
-        try (ChatClient client = ChatClient.connect(ChatClient.chatUri(base, "name=alice"),
-                Map.of("Origin", "http://evil.example"))) {
+        try (ChatClient client =
+                ChatClient.connect(ChatClient.chatUri(base, "name=alice"), Map.of("Origin", "http://evil.example"))) {
             assertEquals("origin_refused", client.next().getString("code"));
             assertEquals(4005, client.awaitClose());
         }
@@ -84,7 +84,8 @@ class ChatWebSocketTest {
                 assertEquals("name_taken", thief.next().getString("code"));
                 assertEquals(4003, thief.awaitClose());
             }
-            try (ChatClient second = ChatClient.resume(base, "alice", first.welcome().getString("resume"))) {
+            try (ChatClient second =
+                    ChatClient.resume(base, "alice", first.welcome().getString("resume"))) {
                 assertEquals("alice", second.user());
                 assertEquals(4011, first.awaitClose());
             }
@@ -117,7 +118,8 @@ class ChatWebSocketTest {
 
     @Test
     void aFrameOverTheLimitClosesWith1009AndSparesTheNeighbours() {
-        try (ChatClient alice = ChatClient.open(base, "alice"); ChatClient bob = ChatClient.open(base, "bob")) {
+        try (ChatClient alice = ChatClient.open(base, "alice");
+                ChatClient bob = ChatClient.open(base, "bob")) {
             bob.join("general");
             alice.send("{\"type\":\"say\",\"room\":\"general\",\"text\":\"" + "x".repeat(65_536) + "\"}");
             assertEquals(1009, alice.awaitClose());

@@ -1,5 +1,11 @@
 package dev.parley.chat.boundary;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import dev.parley.chat.control.ChatLimits;
 import dev.parley.chat.control.ProtocolRules;
 import dev.parley.chat.entity.Command;
@@ -9,16 +15,9 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import org.junit.jupiter.api.Test;
-
 import java.io.StringReader;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.Test;
 
 /**
  * Properties of {@link CommandDecoder} over many seeded random frames made from valid commands by
@@ -46,12 +45,14 @@ class CommandDecoderFuzzTest {
                     accepted++;
                 }
             } catch (Throwable failure) {
-                throw new AssertionError("seed " + seed + " (-Dparley.fuzz.seed=" + seed + "), frame #" + i + " "
-                        + shorten(frame) + ": " + failure, failure);
+                throw new AssertionError(
+                        "seed " + seed + " (-Dparley.fuzz.seed=" + seed + "), frame #" + i + " " + shorten(frame) + ": "
+                                + failure,
+                        failure);
             }
         }
-        System.out.printf("CommandDecoderFuzzTest: seed %d, %d frames, %d decoded as commands%n", seed, FRAMES,
-                accepted);
+        System.out.printf(
+                "CommandDecoderFuzzTest: seed %d, %d frames, %d decoded as commands%n", seed, FRAMES, accepted);
         assertTrue(accepted > 0, "no mutated frame was still a command: the oracle for accepted frames never ran");
     }
 
@@ -104,8 +105,11 @@ class CommandDecoderFuzzTest {
             assertText(json, "room", history.room());
             assertTrue(history.before() == null ^ history.after() == null, "exactly one of before/after");
             Long bound = history.before() != null ? history.before() : history.after();
-            assertEquals(bound.longValue(), json.getJsonNumber(history.before() != null ? "before" : "after")
-                    .bigDecimalValue().longValueExact());
+            assertEquals(
+                    bound.longValue(),
+                    json.getJsonNumber(history.before() != null ? "before" : "after")
+                            .bigDecimalValue()
+                            .longValueExact());
             assertTrue(bound >= 0);
         } else {
             fail("unexpected " + command);
@@ -125,7 +129,8 @@ class CommandDecoderFuzzTest {
             }
         }
         if (loneSurrogate || text.chars().anyMatch(c -> c < 0x20 && c != '\n' && c != '\t' || c == 0x7f)) {
-            assertNotNull(ProtocolRules.textProblem(text, ChatLimits.defaults().maxTextCodePoints()),
+            assertNotNull(
+                    ProtocolRules.textProblem(text, ChatLimits.defaults().maxTextCodePoints()),
                     "a lone surrogate or control character passed the text rules");
         }
     }
@@ -157,7 +162,10 @@ class CommandDecoderFuzzTest {
 
     private static String shorten(String frame) {
         String shown = frame.length() > 300 ? frame.substring(0, 300) + "…(" + frame.length() + " chars)" : frame;
-        return shown.chars().mapToObj(c -> c < 0x20 || Character.isSurrogate((char) c) || c > 0x7e
-                ? String.format("\\u%04x", c) : String.valueOf((char) c)).reduce("", String::concat);
+        return shown.chars()
+                .mapToObj(c -> c < 0x20 || Character.isSurrogate((char) c) || c > 0x7e
+                        ? String.format("\\u%04x", c)
+                        : String.valueOf((char) c))
+                .reduce("", String::concat);
     }
 }

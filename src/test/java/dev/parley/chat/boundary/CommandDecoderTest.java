@@ -1,22 +1,21 @@
 package dev.parley.chat.boundary;
 
-import dev.parley.chat.entity.Command;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import java.nio.charset.StandardCharsets;
-import java.util.stream.Stream;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import dev.parley.chat.entity.Command;
+import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class CommandDecoderTest {
 
@@ -33,56 +32,76 @@ class CommandDecoderTest {
         return Stream.of(
                 arguments("{\"type\":\"join\",\"room\":\"general\"}", new Command.Join("general")),
                 arguments("{\"type\":\"leave\",\"room\":\"general\"}", new Command.Leave("general")),
-                arguments("{\"type\":\"say\",\"room\":\"general\",\"text\":\"hello\"}",
+                arguments(
+                        "{\"type\":\"say\",\"room\":\"general\",\"text\":\"hello\"}",
                         new Command.Say("general", "hello", null)),
-                arguments("{\"type\":\"say\",\"room\":\"general\",\"text\":\"hello\",\"ref\":\"6f1c\"}",
+                arguments(
+                        "{\"type\":\"say\",\"room\":\"general\",\"text\":\"hello\",\"ref\":\"6f1c\"}",
                         new Command.Say("general", "hello", "6f1c")),
-                arguments("{\"type\":\"whisper\",\"to\":\"bob\",\"text\":\"psst\"}",
+                arguments(
+                        "{\"type\":\"whisper\",\"to\":\"bob\",\"text\":\"psst\"}",
                         new Command.Whisper("bob", "psst", null)),
-                arguments("{\"type\":\"whisper\",\"to\":\"bob\",\"text\":\"psst\",\"ref\":\"r-1\"}",
+                arguments(
+                        "{\"type\":\"whisper\",\"to\":\"bob\",\"text\":\"psst\",\"ref\":\"r-1\"}",
                         new Command.Whisper("bob", "psst", "r-1")),
                 arguments("{\"type\":\"typing\",\"room\":\"general\"}", new Command.Typing("general")),
-                arguments("{\"type\":\"history\",\"room\":\"general\",\"before\":42}",
+                arguments(
+                        "{\"type\":\"history\",\"room\":\"general\",\"before\":42}",
                         new Command.History("general", 42L, null, null)),
-                arguments("{\"type\":\"history\",\"room\":\"general\",\"after\":0}",
+                arguments(
+                        "{\"type\":\"history\",\"room\":\"general\",\"after\":0}",
                         new Command.History("general", null, 0L, null)),
-                arguments("{\"type\":\"history\",\"room\":\"general\",\"after\":7,\"limit\":20}",
+                arguments(
+                        "{\"type\":\"history\",\"room\":\"general\",\"after\":7,\"limit\":20}",
                         new Command.History("general", null, 7L, 20)),
                 // order of fields, whitespace and the place of type do not matter
                 arguments(" {\n \"room\" : \"general\" ,\t\"type\" : \"join\" }\r\n", new Command.Join("general")),
                 // content is not the decoder's business: the rules refuse these later
                 arguments("{\"type\":\"join\",\"room\":\"Not A Room!\"}", new Command.Join("Not A Room!")),
-                arguments("{\"type\":\"say\",\"room\":\"general\",\"text\":\"\"}",
-                        new Command.Say("general", "", null)),
-                arguments("{\"type\":\"history\",\"room\":\"general\",\"after\":1,\"limit\":0}",
+                arguments(
+                        "{\"type\":\"say\",\"room\":\"general\",\"text\":\"\"}", new Command.Say("general", "", null)),
+                arguments(
+                        "{\"type\":\"history\",\"room\":\"general\",\"after\":1,\"limit\":0}",
                         new Command.History("general", null, 1L, 0)),
-                arguments("{\"type\":\"history\",\"room\":\"general\",\"after\":1,\"limit\":-5}",
+                arguments(
+                        "{\"type\":\"history\",\"room\":\"general\",\"after\":1,\"limit\":-5}",
                         new Command.History("general", null, 1L, -5)),
-                arguments("{\"type\":\"history\",\"room\":\"general\",\"after\":1,\"limit\":100000}",
+                arguments(
+                        "{\"type\":\"history\",\"room\":\"general\",\"after\":1,\"limit\":100000}",
                         new Command.History("general", null, 1L, 100000)),
-                arguments("{\"type\":\"history\",\"room\":\"general\",\"after\":1,\"limit\":2147483647}",
+                arguments(
+                        "{\"type\":\"history\",\"room\":\"general\",\"after\":1,\"limit\":2147483647}",
                         new Command.History("general", null, 1L, Integer.MAX_VALUE)),
-                arguments("{\"type\":\"history\",\"room\":\"general\",\"before\":9223372036854775807}",
+                arguments(
+                        "{\"type\":\"history\",\"room\":\"general\",\"before\":9223372036854775807}",
                         new Command.History("general", Long.MAX_VALUE, null, null)),
                 // a whole number may be written with a zero fraction or an exponent (JSON Schema's "integer")
-                arguments("{\"type\":\"history\",\"room\":\"general\",\"after\":5.0,\"limit\":1e3}",
+                arguments(
+                        "{\"type\":\"history\",\"room\":\"general\",\"after\":5.0,\"limit\":1e3}",
                         new Command.History("general", null, 5L, 1000)),
-                arguments("{\"type\":\"history\",\"room\":\"general\",\"before\":1.5e1,\"limit\":2E+1}",
+                arguments(
+                        "{\"type\":\"history\",\"room\":\"general\",\"before\":1.5e1,\"limit\":2E+1}",
                         new Command.History("general", 15L, null, 20)),
-                arguments("{\"type\":\"history\",\"room\":\"general\",\"after\":-0}",
+                arguments(
+                        "{\"type\":\"history\",\"room\":\"general\",\"after\":-0}",
                         new Command.History("general", null, 0L, null)),
                 // null on an optional field is the field left out
-                arguments("{\"type\":\"say\",\"room\":\"general\",\"text\":\"hi\",\"ref\":null}",
+                arguments(
+                        "{\"type\":\"say\",\"room\":\"general\",\"text\":\"hi\",\"ref\":null}",
                         new Command.Say("general", "hi", null)),
-                arguments("{\"type\":\"history\",\"room\":\"general\",\"before\":null,\"after\":3,\"limit\":null}",
+                arguments(
+                        "{\"type\":\"history\",\"room\":\"general\",\"before\":null,\"after\":3,\"limit\":null}",
                         new Command.History("general", null, 3L, null)),
                 // unknown fields are ignored, whatever they hold
-                arguments("{\"type\":\"join\",\"room\":\"general\",\"v\":2,\"meta\":{\"a\":[1,{\"b\":null}]},"
-                        + "\"huge\":" + "9".repeat(1000) + ",\"far\":1e999999,\"list\":[],\"flag\":true}",
+                arguments(
+                        "{\"type\":\"join\",\"room\":\"general\",\"v\":2,\"meta\":{\"a\":[1,{\"b\":null}]},"
+                                + "\"huge\":" + "9".repeat(1000) + ",\"far\":1e999999,\"list\":[],\"flag\":true}",
                         new Command.Join("general")),
-                arguments("{\"type\":\"join\",\"room\":\"general\",\"text\":42,\"before\":\"x\",\"to\":[]}",
+                arguments(
+                        "{\"type\":\"join\",\"room\":\"general\",\"text\":42,\"before\":\"x\",\"to\":[]}",
                         new Command.Join("general")),
-                arguments("{\"type\":\"whisper\",\"to\":\"bob\",\"text\":\"hi\",\"room\":42}",
+                arguments(
+                        "{\"type\":\"whisper\",\"to\":\"bob\",\"text\":\"hi\",\"room\":42}",
                         new Command.Whisper("bob", "hi", null)));
     }
 
@@ -182,10 +201,9 @@ class CommandDecoderTest {
                 arguments("{\"type\":\"history\",\"room\":\"general\",\"before\":1e-999999}", "history"),
                 arguments("{\"type\":\"history\",\"room\":\"general\",\"before\":1e99999999999}", "history"),
                 arguments("{\"type\":\"history\",\"room\":\"general\",\"before\":100e2147483647}", "history"),
-                arguments("{\"type\":\"history\",\"room\":\"general\",\"before\":" + "1".repeat(1000) + "}",
-                        "history"),
-                arguments("{\"type\":\"history\",\"room\":\"general\",\"before\":1." + "0".repeat(1000) + "}",
-                        "history"),
+                arguments("{\"type\":\"history\",\"room\":\"general\",\"before\":" + "1".repeat(1000) + "}", "history"),
+                arguments(
+                        "{\"type\":\"history\",\"room\":\"general\",\"before\":1." + "0".repeat(1000) + "}", "history"),
                 // both or neither of before and after
                 arguments("{\"type\":\"history\",\"room\":\"general\"}", "history"),
                 arguments("{\"type\":\"history\",\"room\":\"general\",\"limit\":10}", "history"),
@@ -207,11 +225,12 @@ class CommandDecoderTest {
         assertEquals("room must be a string", reason("{\"type\":\"join\",\"room\":42}"));
         assertEquals("text is missing", reason("{\"type\":\"say\",\"room\":\"general\"}"));
         assertEquals("room must not be null", reason("{\"type\":\"join\",\"room\":null}"));
-        assertEquals("before must be a whole number",
-                reason("{\"type\":\"history\",\"room\":\"general\",\"before\":1.5}"));
-        assertEquals("before must not be negative",
-                reason("{\"type\":\"history\",\"room\":\"general\",\"before\":-1}"));
-        assertEquals("history needs exactly one of before and after",
+        assertEquals(
+                "before must be a whole number", reason("{\"type\":\"history\",\"room\":\"general\",\"before\":1.5}"));
+        assertEquals(
+                "before must not be negative", reason("{\"type\":\"history\",\"room\":\"general\",\"before\":-1}"));
+        assertEquals(
+                "history needs exactly one of before and after",
                 reason("{\"type\":\"history\",\"room\":\"general\",\"before\":1,\"after\":2}"));
         assertEquals("type is not a known command", reason("{\"type\":\"shout\"}"));
         assertEquals("a field appears twice", reason("{\"type\":\"join\",\"room\":\"a\",\"room\":\"b\"}"));
@@ -228,7 +247,8 @@ class CommandDecoderTest {
 
     @Test
     void duplicateNamesInsideIgnoredValuesAreNotRead() {
-        assertEquals(new Command.Join("general"),
+        assertEquals(
+                new Command.Join("general"),
                 cut.decode("{\"type\":\"join\",\"room\":\"general\",\"meta\":{\"a\":1,\"a\":2}}"));
     }
 
@@ -277,8 +297,8 @@ class CommandDecoderTest {
     @ParameterizedTest
     @ValueSource(strings = {"\\ud800", "\\uDBFF", "\\udc00", "x\\uDFFFy", "\\ude00\\ud83d", "\\ud83d"})
     void loneSurrogateEscapesAreKeptForTheRulesToRefuse(String escaped) {
-        String frame = "{\"type\":\"say\",\"room\":\"general\",\"text\":\"" + escaped + "\",\"ref\":\"" + escaped
-                + "\"}";
+        String frame =
+                "{\"type\":\"say\",\"room\":\"general\",\"text\":\"" + escaped + "\",\"ref\":\"" + escaped + "\"}";
         String expected = unescape(escaped);
         Command.Say say = assertInstanceOf(Command.Say.class, cut.decode(frame));
         assertEquals(expected, say.text());
@@ -287,8 +307,8 @@ class CommandDecoderTest {
 
     @Test
     void aRawLoneSurrogateIsKept() {
-        Command.Whisper whisper = assertInstanceOf(Command.Whisper.class,
-                cut.decode("{\"type\":\"whisper\",\"to\":\"bob\",\"text\":\"a\uD800b\"}"));
+        Command.Whisper whisper = assertInstanceOf(
+                Command.Whisper.class, cut.decode("{\"type\":\"whisper\",\"to\":\"bob\",\"text\":\"a\uD800b\"}"));
         assertEquals("a\uD800b", whisper.text());
     }
 
@@ -303,7 +323,8 @@ class CommandDecoderTest {
     @ParameterizedTest
     @ValueSource(strings = {"é", "€", "\uD83D\uDE00", "é€\uD83D\uDE00"})
     void framesUpToTheLimitAreDecodedAndOneByteMoreIsOversized(String multibyte) {
-        assertEquals(new Command.Say("general", textOf(frameOfBytes(multibyte, LIMIT - 1)), null),
+        assertEquals(
+                new Command.Say("general", textOf(frameOfBytes(multibyte, LIMIT - 1)), null),
                 cut.decode(frameOfBytes(multibyte, LIMIT - 1)));
         assertInstanceOf(Command.Say.class, cut.decode(frameOfBytes(multibyte, LIMIT)));
         assertEquals(new Command.Oversized(LIMIT + 1), cut.decode(frameOfBytes(multibyte, LIMIT + 1)));
@@ -318,8 +339,8 @@ class CommandDecoderTest {
 
     @Test
     void aFrameWithMoreCharsThanTheLimitIsOversizedWithoutParsing() {
-        Command.Oversized oversized = assertInstanceOf(Command.Oversized.class,
-                cut.decode("{" + "x".repeat(10 * LIMIT)));
+        Command.Oversized oversized =
+                assertInstanceOf(Command.Oversized.class, cut.decode("{" + "x".repeat(10 * LIMIT)));
         assertTrue(oversized.bytes() > LIMIT, () -> "bytes " + oversized.bytes());
     }
 
@@ -331,8 +352,9 @@ class CommandDecoderTest {
 
     @Test
     void utf8BytesMatchTheJdk() {
-        for (String s : new String[]{"", "ascii", "é", "\u07FF", "\u0800", "€", "\uFFFF", "\uD83D\uDE00",
-                "mixed é € \uD83D\uDE00 end"}) {
+        for (String s : new String[] {
+            "", "ascii", "é", "\u07FF", "\u0800", "€", "\uFFFF", "\uD83D\uDE00", "mixed é € \uD83D\uDE00 end"
+        }) {
             assertEquals(s.getBytes(StandardCharsets.UTF_8).length, CommandDecoder.utf8Bytes(s), s);
         }
         assertEquals(3, CommandDecoder.utf8Bytes("\uD800"), "a lone surrogate arrives as U+FFFD");

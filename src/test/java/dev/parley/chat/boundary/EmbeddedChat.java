@@ -1,10 +1,9 @@
 package dev.parley.chat.boundary;
 
 import dev.parley.chat.control.ChatFixture;
-import org.glassfish.tyrus.server.Server;
-
 import java.net.URL;
 import java.util.Map;
+import org.glassfish.tyrus.server.Server;
 
 /**
  * {@link ChatEndpoint} in an embedded Tyrus server, its collaborators from a {@link ChatFixture} with the given

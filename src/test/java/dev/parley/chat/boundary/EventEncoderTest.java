@@ -1,5 +1,10 @@
 package dev.parley.chat.boundary;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
 import dev.parley.chat.entity.Command;
 import dev.parley.chat.entity.ErrorCode;
 import dev.parley.chat.entity.Event;
@@ -7,23 +12,17 @@ import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.StringReader;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.params.provider.Arguments.arguments;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class EventEncoderTest {
 
@@ -61,16 +60,15 @@ class EventEncoderTest {
     @Test
     void loneSurrogatesAreEscapedAndPairsKept() {
         String json = cut.encode(new Event.Left("\udc00a\ud83d\ude00b\ud800", null, null));
-        assertTrue(json.chars().noneMatch(c -> Character.isSurrogate((char) c) && c != 0xd83d && c != 0xde00),
-                json);
+        assertTrue(json.chars().noneMatch(c -> Character.isSurrogate((char) c) && c != 0xd83d && c != 0xde00), json);
         assertTrue(json.contains("\\udc00a\ud83d\ude00b\\ud800"), json);
         assertEquals("\udc00a\ud83d\ude00b\ud800", parse(json).getString("room"));
     }
 
     @Test
     void welcome() {
-        JsonObject json = parse(cut.encode(new Event.Welcome(Event.PROTOCOL, "alice", "r3sum3",
-                List.of("general", "random"))));
+        JsonObject json =
+                parse(cut.encode(new Event.Welcome(Event.PROTOCOL, "alice", "r3sum3", List.of("general", "random"))));
         assertEquals(Set.of("type", "protocol", "user", "resume", "rooms"), json.keySet());
         assertEquals(1, json.getInt("protocol"));
         assertEquals("alice", json.getString("user"));
@@ -89,8 +87,8 @@ class EventEncoderTest {
     void joinedWithHistory() {
         Event.Message first = new Event.Message("general", 6, "bob", "one", AT, null);
         Event.Message second = new Event.Message("general", 7, "alice", "two", AT.plusMillis(1), "my-ref");
-        JsonObject json = parse(cut.encode(new Event.Joined("general", List.of("alice", "bob"), 2,
-                List.of(first, second), 7)));
+        JsonObject json =
+                parse(cut.encode(new Event.Joined("general", List.of("alice", "bob"), 2, List.of(first, second), 7)));
         assertEquals(Set.of("type", "room", "members", "count", "history", "last"), json.keySet());
         assertEquals("general", json.getString("room"));
         assertEquals(List.of("alice", "bob"), strings(json.getJsonArray("members")));
@@ -206,8 +204,8 @@ class EventEncoderTest {
 
     @Test
     void errorAboutACommandNamesItAsFor() {
-        Event.Error error = Event.Error.of(ErrorCode.REF_CONFLICT, "ref reused")
-                .about(new Command.Say("general", "hi", "r-9"));
+        Event.Error error =
+                Event.Error.of(ErrorCode.REF_CONFLICT, "ref reused").about(new Command.Say("general", "hi", "r-9"));
         JsonObject json = parse(cut.encode(error));
         assertEquals(Set.of("type", "code", "message", "for", "room", "ref"), json.keySet());
         assertEquals("say", json.getString("for"));
@@ -224,8 +222,8 @@ class EventEncoderTest {
 
     @Test
     void errorAboutAMalformedFrameHasNoFor() {
-        JsonObject json = parse(cut.encode(Event.Error.of(ErrorCode.BAD_REQUEST, "not JSON")
-                .about(new Command.Malformed(null, "not JSON"))));
+        JsonObject json = parse(cut.encode(
+                Event.Error.of(ErrorCode.BAD_REQUEST, "not JSON").about(new Command.Malformed(null, "not JSON"))));
         assertEquals(Set.of("type", "code", "message"), json.keySet());
     }
 
@@ -267,8 +265,7 @@ class EventEncoderTest {
         assertEquals(once, new EventEncoder().encode(event), "encoding is deterministic: encode once, send many");
     }
 
-    static void assertMessage(JsonObject json, String room, long seq, String from, String text, String at,
-                              String ref) {
+    static void assertMessage(JsonObject json, String room, long seq, String from, String text, String at, String ref) {
         assertEquals(room, json.getString("room"));
         assertEquals(seq, json.getJsonNumber("seq").longValueExact());
         assertEquals(from, json.getString("from"));
@@ -282,8 +279,8 @@ class EventEncoderTest {
         if (json.containsKey("type")) {
             assertEquals("message", json.getString("type"));
         }
-        assertTrue(Set.of("type", "room", "seq", "from", "text", "at", "ref").containsAll(json.keySet()),
-                json::toString);
+        assertTrue(
+                Set.of("type", "room", "seq", "from", "text", "at", "ref").containsAll(json.keySet()), json::toString);
     }
 
     static JsonObject parse(String json) {
@@ -293,6 +290,8 @@ class EventEncoderTest {
     }
 
     static List<String> strings(JsonArray array) {
-        return array.getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
+        return array.getValuesAs(JsonString.class).stream()
+                .map(JsonString::getString)
+                .toList();
     }
 }

@@ -1,12 +1,12 @@
 package dev.parley.chat.boundary;
 
-import org.junit.jupiter.api.Test;
-
 import static dev.parley.chat.boundary.FrameAssembler.Outcome.COMPLETE;
 import static dev.parley.chat.boundary.FrameAssembler.Outcome.DISCARDED;
 import static dev.parley.chat.boundary.FrameAssembler.Outcome.INCOMPLETE;
 import static dev.parley.chat.boundary.FrameAssembler.Outcome.TOO_BIG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
 
 class FrameAssemblerTest {
 

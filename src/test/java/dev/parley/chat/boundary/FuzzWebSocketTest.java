@@ -3,12 +3,11 @@ package dev.parley.chat.boundary;
 import dev.parley.chat.entity.Command;
 import dev.parley.testing.EndpointFuzz;
 import dev.parley.testing.FrameMutator;
+import java.net.URL;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.net.URL;
-import java.util.Map;
 
 /**
  * The endpoint under fuzzed frames in an embedded Tyrus server ({@link EndpointFuzz}): every frame gets an event
@@ -25,9 +24,16 @@ public class FuzzWebSocketTest {
     @BeforeEach
     void start() throws Exception {
         chat = new EmbeddedChat(Map.of(
-                "parley.rate.commands-burst", "100000", "parley.rate.commands-per-second", "100000",
-                "parley.rate.say-burst", "100000", "parley.rate.say-per-second", "100000",
-                "parley.presence.grace-ms", "0"));
+                "parley.rate.commands-burst",
+                "100000",
+                "parley.rate.commands-per-second",
+                "100000",
+                "parley.rate.say-burst",
+                "100000",
+                "parley.rate.say-per-second",
+                "100000",
+                "parley.presence.grace-ms",
+                "0"));
         base = chat.base;
     }
 

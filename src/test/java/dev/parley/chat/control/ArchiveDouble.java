@@ -5,7 +5,6 @@ import dev.parley.chat.entity.Identity;
 import dev.parley.chat.entity.MessagePosted;
 import dev.parley.chat.entity.Receipt;
 import dev.parley.history.boundary.MessageArchive;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,8 +39,8 @@ public class ArchiveDouble extends MessageArchive {
             posted.receipt().complete(retry.get());
             return;
         }
-        Event.Message message = new Event.Message(posted.room(), room.size() + 1, posted.sender(), posted.text(),
-                posted.at(), posted.ref());
+        Event.Message message = new Event.Message(
+                posted.room(), room.size() + 1, posted.sender(), posted.text(), posted.at(), posted.ref());
         room.add(message);
         posted.receipt().complete(new Receipt.Stored(message));
     }
@@ -79,7 +78,8 @@ public class ArchiveDouble extends MessageArchive {
     public synchronized Event.History page(String room, Long before, Long after, int limit) {
         List<Event.Message> all = messages.getOrDefault(room, List.of());
         if (before != null) {
-            List<Event.Message> below = all.stream().filter(m -> m.seq() < before).toList();
+            List<Event.Message> below =
+                    all.stream().filter(m -> m.seq() < before).toList();
             int from = Math.max(0, below.size() - limit);
             return new Event.History(room, List.copyOf(below.subList(from, below.size())), from > 0);
         }

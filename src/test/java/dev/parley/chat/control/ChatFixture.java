@@ -7,7 +7,6 @@ import dev.parley.settings.Settings;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.NotificationOptions;
 import jakarta.enterprise.util.TypeLiteral;
-
 import java.lang.annotation.Annotation;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

@@ -1,16 +1,15 @@
 package dev.parley.chat.control;
 
-import dev.parley.chat.entity.Handshake;
-import dev.parley.settings.Settings;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.chat.entity.Handshake;
+import dev.parley.settings.Settings;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 class ConnectionGateTest {
 
@@ -19,9 +18,17 @@ class ConnectionGateTest {
 
     @BeforeEach
     void setUp() {
-        cut = gate(Map.of("parley.connections.max", "5", "parley.connections.per-address", "2",
-                "parley.handshakes.per-address-per-second", "1", "parley.handshakes.per-address-burst", "4",
-                "parley.trusted-proxies", "10.0.0.1, 10.0.0.2"));
+        cut = gate(Map.of(
+                "parley.connections.max",
+                "5",
+                "parley.connections.per-address",
+                "2",
+                "parley.handshakes.per-address-per-second",
+                "1",
+                "parley.handshakes.per-address-burst",
+                "4",
+                "parley.trusted-proxies",
+                "10.0.0.1, 10.0.0.2"));
     }
 
     private ConnectionGate gate(Map<String, String> settings) {
@@ -39,7 +46,9 @@ class ConnectionGateTest {
     void theAddressIsThePeerUnlessThePeerIsATrustedProxy() {
         assertEquals("192.0.2.9", cut.clientAddress(from("192.0.2.9", "203.0.113.5")));
         assertEquals("203.0.113.5", cut.clientAddress(from("10.0.0.1", "203.0.113.5")));
-        assertEquals("203.0.113.5", cut.clientAddress(from("10.0.0.1", "198.51.100.1, 203.0.113.5, 10.0.0.2")),
+        assertEquals(
+                "203.0.113.5",
+                cut.clientAddress(from("10.0.0.1", "198.51.100.1, 203.0.113.5, 10.0.0.2")),
                 "the last hop that is not a trusted proxy; what the client wrote before it is ignored");
         assertEquals("10.0.0.1", cut.clientAddress(from("10.0.0.1", null)));
         assertEquals(ConnectionGate.UNKNOWN, cut.clientAddress(from(null, "203.0.113.5")));

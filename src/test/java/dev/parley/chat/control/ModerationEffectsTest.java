@@ -1,20 +1,19 @@
 package dev.parley.chat.control;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.parley.chat.entity.Command;
 import dev.parley.chat.entity.Event;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** What chat does with the operators' restrictions and actions (the admin component decides and stores them). */
 class ModerationEffectsTest {
@@ -109,8 +108,9 @@ class ModerationEffectsTest {
         JsonObject posted = aliceSink.next("message");
         bobSink.next("message");
 
-        cut.redacted(new Event.Message("lobby", posted.getJsonNumber("seq").longValue(), "alice", "oops",
-                Instant.now(), null).redacted());
+        cut.redacted(new Event.Message(
+                        "lobby", posted.getJsonNumber("seq").longValue(), "alice", "oops", Instant.now(), null)
+                .redacted());
 
         assertEquals(posted.getInt("seq"), aliceSink.next("deleted").getInt("seq"));
         assertEquals(posted.getInt("seq"), bobSink.next("deleted").getInt("seq"));

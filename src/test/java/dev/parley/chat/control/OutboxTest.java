@@ -1,17 +1,16 @@
 package dev.parley.chat.control;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.parley.chat.entity.Closing;
 import jakarta.websocket.CloseReason;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class OutboxTest {
 
@@ -87,7 +86,8 @@ class OutboxTest {
         cut.offer("c");
         cut.offer("d");
 
-        assertEquals(Closing.TOO_SLOW.getCode(), sink.closed.join().getCloseCode().getCode());
+        assertEquals(
+                Closing.TOO_SLOW.getCode(), sink.closed.join().getCloseCode().getCode());
         assertTrue(cut.isClosed());
         sink.completeOne();
         assertEquals(List.of("a"), sink.started, "nothing queued is sent after the overflow");
@@ -121,8 +121,7 @@ class OutboxTest {
                 done.accept(null);
             }
 
-            public void close(CloseReason reason) {
-            }
+            public void close(CloseReason reason) {}
         };
         Outbox outbox = new Outbox(immediate, Runnable::run, 200_000, Long.MAX_VALUE);
         for (int i = 0; i < 100_000; i++) {

@@ -1,8 +1,8 @@
 package dev.parley.chat.control;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
 
 class PulseTest {
 
@@ -13,7 +13,7 @@ class PulseTest {
         Pulse cut = new Pulse(1_000);
         assertEquals(Pulse.Due.NOTHING, cut.due(1_099, INTERVAL, TIMEOUT));
         assertEquals(Pulse.Due.PING, cut.due(1_100, INTERVAL, TIMEOUT));
-        cut.pingSent(1_100);  // nothing queued before it
+        cut.pingSent(1_100); // nothing queued before it
         assertEquals(Pulse.Due.NOTHING, cut.due(1_149, INTERVAL, TIMEOUT), "one ping per silence");
         assertEquals(Pulse.Due.DEAD, cut.due(1_150, INTERVAL, TIMEOUT));
     }
@@ -53,7 +53,7 @@ class PulseTest {
     void aPingSentAfterItsAnswerDoesNotCountForTheNextOne() {
         Pulse cut = new Pulse(1_000);
         assertEquals(Pulse.Due.PING, cut.due(1_100, INTERVAL, TIMEOUT));
-        cut.heard(1_101);  // the pong overtook the writer's bookkeeping
+        cut.heard(1_101); // the pong overtook the writer's bookkeeping
         cut.pingSent(1_102);
         assertEquals(Pulse.Due.PING, cut.due(1_201, INTERVAL, TIMEOUT));
         assertEquals(Pulse.Due.NOTHING, cut.due(1_300, INTERVAL, TIMEOUT), "the new ping is still queued");

@@ -3,7 +3,6 @@ package dev.parley.chat.control;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.websocket.CloseReason;
-
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +55,9 @@ public class RecordingSink implements FrameSink {
     public List<JsonObject> drain() {
         List<String> taken = new ArrayList<>();
         frames.drainTo(taken);
-        return taken.stream().map(f -> Json.createReader(new StringReader(f)).readObject()).toList();
+        return taken.stream()
+                .map(f -> Json.createReader(new StringReader(f)).readObject())
+                .toList();
     }
 
     public int closeCode() {

@@ -1,17 +1,16 @@
 package dev.parley.chat.control;
 
-import dev.parley.chat.entity.Command;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.chat.entity.Command;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 class RoomsTest {
 
@@ -325,6 +324,8 @@ class RoomsTest {
     }
 
     private static List<String> names(JsonObject frame, String field) {
-        return frame.getJsonArray(field).getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
+        return frame.getJsonArray(field).getValuesAs(JsonString.class).stream()
+                .map(JsonString::getString)
+                .toList();
     }
 }

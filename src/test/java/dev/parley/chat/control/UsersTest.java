@@ -1,15 +1,5 @@
 package dev.parley.chat.control;
 
-import dev.parley.chat.entity.Command;
-import dev.parley.chat.entity.ErrorCode;
-import dev.parley.chat.entity.Handshake;
-import dev.parley.chat.entity.Identity;
-import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -17,6 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.chat.entity.Command;
+import dev.parley.chat.entity.ErrorCode;
+import dev.parley.chat.entity.Handshake;
+import dev.parley.chat.entity.Identity;
+import jakarta.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 class UsersTest {
 
@@ -42,7 +41,7 @@ class UsersTest {
 
     @Test
     void badNamesAreRefusedWith4002() {
-        for (String name : new String[]{null, "", "bad name", "x".repeat(33), "é"}) {
+        for (String name : new String[] {null, "", "bad name", "x".repeat(33), "é"}) {
             Users.Refused refused = (Users.Refused) cut.identify(new Handshake(null, name, null, null, "h"));
             assertEquals(ErrorCode.NAME_INVALID, refused.code());
             assertEquals(4002, refused.closing().getCode());

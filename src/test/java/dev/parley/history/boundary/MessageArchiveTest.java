@@ -1,24 +1,23 @@
 package dev.parley.history.boundary;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.MessagePosted;
 import dev.parley.chat.entity.Receipt;
 import dev.parley.history.control.MessageStore;
 import dev.parley.ops.control.Metrics;
 import jakarta.persistence.PersistenceException;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The race on a ref: another transaction stores (room, sender, ref) after this one looked it up, so this insert
@@ -49,7 +48,9 @@ class MessageArchiveTest {
         Receipt receipt = post("Alice", "hello", "r-1");
 
         assertEquals(new Receipt.Repeated(STORED_CONCURRENTLY), receipt);
-        assertEquals(List.of("append", "replay general alice r-1"), store.calls,
+        assertEquals(
+                List.of("append", "replay general alice r-1"),
+                store.calls,
                 "the stored row is read by a second call, i.e. in a new transaction");
     }
 
@@ -98,8 +99,8 @@ class MessageArchiveTest {
 
     /** What Hibernate throws from the flush of an insert that breaks parley_message_ref on PostgreSQL. */
     private static RuntimeException uniqueViolation() {
-        SQLException driver = new SQLException("ERROR: duplicate key value violates unique constraint "
-                + "\"parley_message_ref\"", "23505");
+        SQLException driver = new SQLException(
+                "ERROR: duplicate key value violates unique constraint " + "\"parley_message_ref\"", "23505");
         return new PersistenceException("could not execute statement", driver);
     }
 
@@ -120,8 +121,8 @@ class MessageArchiveTest {
         @Override
         public Optional<Receipt> replay(String room, String senderKey, String ref, String text) {
             calls.add("replay " + room + " " + senderKey + " " + ref);
-            return storedRow.map(row -> row.text().equals(text) ? new Receipt.Repeated(row)
-                    : new Receipt.RefConflict(row.seq()));
+            return storedRow.map(
+                    row -> row.text().equals(text) ? new Receipt.Repeated(row) : new Receipt.RefConflict(row.seq()));
         }
     }
 }

@@ -1,7 +1,9 @@
 package dev.parley.history.control;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,11 +16,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 class GroupCommitTest {
 
@@ -66,12 +65,16 @@ class GroupCommitTest {
         assertEquals(1, batches.size(), "one transaction for what waited, one for what did not fit");
         List<String> together = batches.get(0);
         assertEquals(3, together.size(), "at most three in one transaction");
-        String left = List.of("b", "c", "d", "e").stream().filter(item -> !together.contains(item)).findFirst()
+        String left = List.of("b", "c", "d", "e").stream()
+                .filter(item -> !together.contains(item))
+                .findFirst()
                 .orElseThrow();
         assertEquals(List.of("a", left), alone);
         for (int i = 0; i < results.size(); i++) {
             String item = String.valueOf("bcde".charAt(i));
-            assertEquals((together.contains(item) ? "together " : "stored ") + item, results.get(i),
+            assertEquals(
+                    (together.contains(item) ? "together " : "stored ") + item,
+                    results.get(i),
                     "each caller gets its own item's result");
         }
     }
@@ -102,8 +105,9 @@ class GroupCommitTest {
 
     @Test
     void aBatchHoldsAtLeastOneItem() {
-        assertThrows(IllegalArgumentException.class, () -> new GroupCommit<String, String>(
-                this::writeTogether, this::writeAlone, 0));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new GroupCommit<String, String>(this::writeTogether, this::writeAlone, 0));
     }
 
     private List<String> writeTogether(List<String> items) {

@@ -1,19 +1,18 @@
 package dev.parley.history.control;
 
-import jakarta.persistence.PersistenceException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.persistence.PersistenceException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** The failures of the real schema (db/schema.sql on an in-memory H2) as a JPA provider would report them. */
 class MessageStoreTest {
@@ -45,8 +44,8 @@ class MessageStoreTest {
         SQLException second = assertThrows(SQLException.class, () -> insert(2, "alice", "r-1", "hello"));
 
         assertTrue(MessageStore.isUniqueViolation(second));
-        assertTrue(MessageStore.isUniqueViolation(new PersistenceException("flush failed",
-                new RuntimeException("the provider's wrapper", second))));
+        assertTrue(MessageStore.isUniqueViolation(
+                new PersistenceException("flush failed", new RuntimeException("the provider's wrapper", second))));
     }
 
     @Test

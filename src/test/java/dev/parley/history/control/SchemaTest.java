@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 
 class SchemaTest {
@@ -13,7 +12,8 @@ class SchemaTest {
     void aDatabaseUnderTheTempDirectoryIsTemporary() {
         Path temp = Path.of(System.getProperty("java.io.tmpdir"));
 
-        assertTrue(Schema.isTemporary(temp.resolve("payaramicro-rt123/data/parley/parley.mv.db").toString()));
+        assertTrue(Schema.isTemporary(
+                temp.resolve("payaramicro-rt123/data/parley/parley.mv.db").toString()));
         assertTrue(Schema.isTemporary(temp.resolve("a/../b/parley.mv.db").toString()));
     }
 

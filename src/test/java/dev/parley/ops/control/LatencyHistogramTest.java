@@ -11,9 +11,9 @@ class LatencyHistogramTest {
 
     @Test
     void bucketsAreCumulativeAndTheLastIsEverySample() {
-        cut.recordNanos(50_000);          // 50 µs: first bucket
-        cut.recordNanos(1_000_000);       // exactly 1 ms: le="0.001"
-        cut.recordNanos(3_000_000);       // 3 ms: le="0.005"
+        cut.recordNanos(50_000); // 50 µs: first bucket
+        cut.recordNanos(1_000_000); // exactly 1 ms: le="0.001"
+        cut.recordNanos(3_000_000); // 3 ms: le="0.005"
         cut.recordNanos(60_000_000_000L); // a minute: only +Inf
 
         StringBuilder out = new StringBuilder();

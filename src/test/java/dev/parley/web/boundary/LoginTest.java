@@ -1,23 +1,26 @@
 package dev.parley.web.boundary;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.NullSource;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 class LoginTest {
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "/|/",
-            "/admin/|/admin/",
-            "/?name=alice#general|/?name=alice#general",
-            "https://evil.example/|/",
-            "//evil.example/|/",
-            "/\\evil.example|/",
-            "admin/|/",
-            "''|/"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "/|/",
+                "/admin/|/admin/",
+                "/?name=alice#general|/?name=alice#general",
+                "https://evil.example/|/",
+                "//evil.example/|/",
+                "/\\evil.example|/",
+                "admin/|/",
+                "''|/"
+            })
     void keepsOnlyPathsOnThisServer(String next, String expected) {
         assertEquals(expected, Login.localPath(next));
     }

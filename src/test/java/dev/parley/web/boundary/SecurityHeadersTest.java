@@ -1,17 +1,16 @@
 package dev.parley.web.boundary;
 
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import org.junit.jupiter.api.Test;
-
-import java.lang.reflect.Proxy;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.lang.reflect.Proxy;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class SecurityHeadersTest {
 
@@ -20,15 +19,15 @@ class SecurityHeadersTest {
     @Test
     void everyResponseGetsTheHeadersBeforeThePageIsWritten() throws Exception {
         Map<String, String> headers = new LinkedHashMap<>();
-        HttpServletResponse response = (HttpServletResponse) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[]{HttpServletResponse.class}, (proxy, method, args) -> {
+        HttpServletResponse response = (HttpServletResponse) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {HttpServletResponse.class}, (proxy, method, args) -> {
                     if (method.getName().equals("setHeader")) {
                         headers.put((String) args[0], (String) args[1]);
                     }
                     return null;
                 });
-        HttpServletRequest request = (HttpServletRequest) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[]{HttpServletRequest.class}, (proxy, method, args) -> null);
+        HttpServletRequest request = (HttpServletRequest) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> null);
         Map<String, String> seenByThePage = new LinkedHashMap<>();
 
         cut.doFilter(request, response, (req, res) -> seenByThePage.putAll(headers));

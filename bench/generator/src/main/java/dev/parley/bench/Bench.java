@@ -8,8 +8,7 @@ package dev.parley.bench;
  */
 public final class Bench {
 
-    private Bench() {
-    }
+    private Bench() {}
 
     public static void main(String[] args) throws Exception {
         Options options;

@@ -1,7 +1,5 @@
 package dev.parley.bench;
 
-import org.HdrHistogram.Histogram;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
 
 /**
  * The websocket-shootout method: one room grows by {@code --step} clients; at each size, {@code --samples}
@@ -41,7 +40,7 @@ final class Capacity implements Client.Handler {
         }
     }
 
-    private Runnable onComplete = () -> { };
+    private Runnable onComplete = () -> {};
 
     @Override
     public void onFrame(Client client, String frame) {
@@ -97,13 +96,13 @@ final class Capacity implements Client.Handler {
         long expected = 0;
         while (clients.size() + step <= max) {
             try {
-                clients.addAll(fleet.open(clients.size(), step, i -> room, this,
-                        options.integer("connect-timeout", 300)));
+                clients.addAll(
+                        fleet.open(clients.size(), step, i -> room, this, options.integer("connect-timeout", 300)));
             } catch (IllegalStateException failed) {
                 stopped = "connecting failed at " + clients.size() + ": " + failed.getMessage();
                 break;
             }
-            Thread.sleep(1_500);  // the joins' presence batch goes out before sampling
+            Thread.sleep(1_500); // the joins' presence batch goes out before sampling
             int size = clients.size();
             Histogram histogram = new Histogram(3);
             CountDownLatch done = new CountDownLatch(samples);
@@ -152,8 +151,13 @@ final class Capacity implements Client.Handler {
             figures.put("load_average", ServerProbe.loadAverage());
             steps.add(figures);
             double p95 = histogram.getValueAtPercentile(95) / 1000.0;
-            System.err.printf(Locale.ROOT, "capacity %d clients: %d samples p50=%.1fms p95=%.1fms max=%.1fms%n",
-                    size, completed, histogram.getValueAtPercentile(50) / 1000.0, p95,
+            System.err.printf(
+                    Locale.ROOT,
+                    "capacity %d clients: %d samples p50=%.1fms p95=%.1fms max=%.1fms%n",
+                    size,
+                    completed,
+                    histogram.getValueAtPercentile(50) / 1000.0,
+                    p95,
                     histogram.getMaxValue() / 1000.0);
             if (!complete) {
                 stopped = "broadcasts not delivered to every member within the timeout at " + size;
@@ -174,10 +178,18 @@ final class Capacity implements Client.Handler {
         f.put("errors", errors.sum());
         f.put("closed_by_server", closed.sum());
         f.put("steps", steps);
-        String summary = String.format(Locale.ROOT,
+        String summary = String.format(
+                Locale.ROOT,
                 "capacity %s %s: largest room held=%d (p95 <= %.0f ms, %d in flight) stopped: %s; seq gaps=%d errors=%d closed=%d",
-                target.kind(), options.string("server-label", "?"), held, boundMs, inFlight, stopped,
-                seqGaps.sum(), errors.sum(), closed.sum());
+                target.kind(),
+                options.string("server-label", "?"),
+                held,
+                boundMs,
+                inFlight,
+                stopped,
+                seqGaps.sum(),
+                errors.sum(),
+                closed.sum());
         clients.forEach(Client::abort);
         results.finish(options, summary);
     }

@@ -27,15 +27,15 @@ final class Client implements WebSocket.Listener {
     interface Handler {
         void onFrame(Client client, String frame);
 
-        default void onClose(Client client, int code, String reason) {
-        }
+        default void onClose(Client client, int code, String reason) {}
     }
 
     private static final ExecutorService CALLBACKS = Executors.newFixedThreadPool(
-            Integer.getInteger("bench.callback-threads", Math.max(2, Runtime.getRuntime().availableProcessors())),
+            Integer.getInteger(
+                    "bench.callback-threads", Math.max(2, Runtime.getRuntime().availableProcessors())),
             daemon("bench-callback"));
-    private static final HttpClient[] HTTP = httpClients(System.getProperty("bench.source-addresses", ""),
-            Integer.getInteger("bench.selectors", 4));
+    private static final HttpClient[] HTTP =
+            httpClients(System.getProperty("bench.source-addresses", ""), Integer.getInteger("bench.selectors", 4));
     private static final AtomicInteger NEXT = new AtomicInteger();
 
     /**
@@ -97,7 +97,9 @@ final class Client implements WebSocket.Listener {
     static CompletableFuture<Client> connect(URI uri, int index, String name, String room, Handler handler) {
         Client client = new Client(index, name, room, handler);
         HttpClient http = HTTP[Math.floorMod(NEXT.getAndIncrement(), HTTP.length)];
-        return http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30)).buildAsync(uri, client)
+        return http.newWebSocketBuilder()
+                .connectTimeout(Duration.ofSeconds(30))
+                .buildAsync(uri, client)
                 .thenApply(ws -> client);
     }
 

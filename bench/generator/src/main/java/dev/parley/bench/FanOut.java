@@ -1,8 +1,5 @@
 package dev.parley.bench;
 
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,6 +9,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
 /**
  * R rooms of M members; posts at a total rate, each from the next member in turn (so no connection nears Parley's
@@ -66,7 +65,9 @@ final class FanOut implements Client.Handler {
         String type = Json.type(frame);
         if ("error".equals(type)) {
             errors.increment();
-            errorCodes.computeIfAbsent(String.valueOf(Json.string(frame, "code")), code -> new LongAdder()).increment();
+            errorCodes
+                    .computeIfAbsent(String.valueOf(Json.string(frame, "code")), code -> new LongAdder())
+                    .increment();
             return;
         }
         if (!"message".equals(type) && !"say".equals(type)) {
@@ -86,7 +87,7 @@ final class FanOut implements Client.Handler {
         if (last != null && n <= last) {
             outOfOrder.increment();
         } else if (last != null && n > last + 1) {
-            skipped.add(n - last - 1L);  // never delivered, or refused (errors say which), not reordered
+            skipped.add(n - last - 1L); // never delivered, or refused (errors say which), not reordered
         }
         long seq = Json.number(frame, "seq");
         if (seq >= 0) {
@@ -104,7 +105,7 @@ final class FanOut implements Client.Handler {
     @Override
     public void onClose(Client client, int code, String reason) {
         if (finished) {
-            return;  // our own abort at the end
+            return; // our own abort at the end
         }
         closed.increment();
         closeCodes.computeIfAbsent(code, c -> new LongAdder()).increment();
@@ -119,30 +120,34 @@ final class FanOut implements Client.Handler {
         Results results = new Results(options, target, server);
         Fleet fleet = new Fleet(target, "b" + run + "-", options.integer("concurrency", 200));
         long connectStart = System.nanoTime();
-        List<Client> clients = fleet.open(0, rooms * members, i -> roomOf(run, i), this,
-                options.integer("connect-timeout", 300));
+        List<Client> clients =
+                fleet.open(0, rooms * members, i -> roomOf(run, i), this, options.integer("connect-timeout", 300));
         double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
         System.err.printf(Locale.ROOT, "%d connections ready in %.1f s%n", clients.size(), connectSeconds);
-        Thread.sleep(Math.min(3_000, 500 + clients.size()));  // let presence batches of the joins go out first
+        Thread.sleep(Math.min(3_000, 500 + clients.size())); // let presence batches of the joins go out first
 
         int[] sent = new int[clients.size()];
         AtomicLong posted = new AtomicLong();
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(Client.daemon("bench-ticker"));
         long start = System.nanoTime();
         long postingEnd = start + TimeUnit.SECONDS.toNanos(warmup + duration);
-        ticker.scheduleAtFixedRate(() -> {
-            long now = System.nanoTime();
-            long due = (long) ((Math.min(now, postingEnd) - start) * rate / 1e9);
-            while (posted.get() < due) {
-                long k = posted.getAndIncrement();
-                int room = (int) (k % rooms);
-                int member = (int) ((k / rooms) % members);
-                Client sender = clients.get(room * members + member);
-                int n = ++sent[sender.index];
-                String text = "b " + sender.index + " " + n + " " + System.nanoTime();
-                sender.send(Target.say(sender.room, text, refs ? sender.name + "-" + n : null));
-            }
-        }, 0, 1, TimeUnit.MILLISECONDS);
+        ticker.scheduleAtFixedRate(
+                () -> {
+                    long now = System.nanoTime();
+                    long due = (long) ((Math.min(now, postingEnd) - start) * rate / 1e9);
+                    while (posted.get() < due) {
+                        long k = posted.getAndIncrement();
+                        int room = (int) (k % rooms);
+                        int member = (int) ((k / rooms) % members);
+                        Client sender = clients.get(room * members + member);
+                        int n = ++sent[sender.index];
+                        String text = "b " + sender.index + " " + n + " " + System.nanoTime();
+                        sender.send(Target.say(sender.room, text, refs ? sender.name + "-" + n : null));
+                    }
+                },
+                0,
+                1,
+                TimeUnit.MILLISECONDS);
 
         Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
         delivery.reset();
@@ -169,7 +174,7 @@ final class FanOut implements Client.Handler {
         while (delivered.get() < expected && System.nanoTime() < drainDeadline) {
             Thread.sleep(50);
         }
-        Thread.sleep(200);  // anything beyond the expected count (a duplicate) has a moment to show
+        Thread.sleep(200); // anything beyond the expected count (a duplicate) has a moment to show
         finished = true;
         Histogram deliveryHistogram = delivery.getIntervalHistogram();
         Histogram echoHistogram = echo.getIntervalHistogram();
@@ -204,17 +209,32 @@ final class FanOut implements Client.Handler {
                 - metricsStart.getOrDefault("parley_messages_stored_total", Double.NaN);
         f.put("stored_per_second", stored / metricsWindow);
         f.put("echoes_per_second", echoHistogram.getTotalCount() / window);
-        boolean exact = delivered.get() == expected && outOfOrder.sum() == 0 && skipped.sum() == 0
-                && seqGaps.sum() == 0;
+        boolean exact =
+                delivered.get() == expected && outOfOrder.sum() == 0 && skipped.sum() == 0 && seqGaps.sum() == 0;
         f.put("exact", exact);
-        String summary = String.format(Locale.ROOT,
+        String summary = String.format(
+                Locale.ROOT,
                 "%s %s %s: rooms=%d members=%d rate=%.0f/s delivered=%d/%d %s delivery[%s] echo[%s] "
                         + "deliveries/s=%.0f cpu=%.1fs deliveries/cpu-s=%.0f stored/s=%.0f rss=%dMB",
-                options.scenario, target.kind(), options.string("server-label", "?"), rooms, members, rate,
-                delivered.get(), expected, exact ? "exact" : "NOT-EXACT(order/dup=" + outOfOrder.sum() + ",skipped=" + skipped.sum() + ",gaps="
-                        + seqGaps.sum() + ",errors=" + errorCodes + ",closed=" + closeCodes + ")",
-                Results.brief(deliveryHistogram), Results.brief(echoHistogram), deliveredInWindow / window, cpu,
-                deliveredInWindow / cpu, stored / metricsWindow, rss / (1024 * 1024));
+                options.scenario,
+                target.kind(),
+                options.string("server-label", "?"),
+                rooms,
+                members,
+                rate,
+                delivered.get(),
+                expected,
+                exact
+                        ? "exact"
+                        : "NOT-EXACT(order/dup=" + outOfOrder.sum() + ",skipped=" + skipped.sum() + ",gaps="
+                                + seqGaps.sum() + ",errors=" + errorCodes + ",closed=" + closeCodes + ")",
+                Results.brief(deliveryHistogram),
+                Results.brief(echoHistogram),
+                deliveredInWindow / window,
+                cpu,
+                deliveredInWindow / cpu,
+                stored / metricsWindow,
+                rss / (1024 * 1024));
         clients.forEach(Client::abort);
         results.finish(options, summary);
         if (options.flag("require-exact") && !exact) {

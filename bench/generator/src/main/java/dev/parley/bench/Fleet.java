@@ -106,7 +106,8 @@ final class Fleet {
 
         @Override
         public void onClose(Client client, int code, String reason) {
-            client.ready.completeExceptionally(new IllegalStateException(client.name + " closed: " + code + " " + reason));
+            client.ready.completeExceptionally(
+                    new IllegalStateException(client.name + " closed: " + code + " " + reason));
             scenario.onClose(client, code, reason);
         }
     }

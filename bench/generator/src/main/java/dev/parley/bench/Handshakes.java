@@ -1,8 +1,5 @@
 package dev.parley.bench;
 
-import org.HdrHistogram.Recorder;
-import org.HdrHistogram.Histogram;
-
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -10,6 +7,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
 /**
  * Handshakes as fast as {@code --concurrency} parallel attempts allow for {@code --duration} seconds: connect, wait
@@ -65,24 +64,27 @@ final class Handshakes implements Client.Handler {
             }
             int id = ids.incrementAndGet();
             long attempt = System.nanoTime();
-            CompletableFuture<Client> connected = Client.connect(target.uri("h" + run + "-" + id, "h" + run), id,
-                    "h" + run + "-" + id, "h" + run, this);
-            connected.thenCompose(client -> {
-                started.put(client, attempt);
-                if (target.raw()) {
-                    welcomed(client);
-                }
-                return client.ready;
-            }).orTimeout(10, TimeUnit.SECONDS).whenComplete((client, failure) -> {
-                if (failure == null) {
-                    ok.increment();
-                    client.close();
-                } else {
-                    errors.increment();
-                    connected.thenAccept(Client::abort);
-                }
-                slots.release();
-            });
+            CompletableFuture<Client> connected = Client.connect(
+                    target.uri("h" + run + "-" + id, "h" + run), id, "h" + run + "-" + id, "h" + run, this);
+            connected
+                    .thenCompose(client -> {
+                        started.put(client, attempt);
+                        if (target.raw()) {
+                            welcomed(client);
+                        }
+                        return client.ready;
+                    })
+                    .orTimeout(10, TimeUnit.SECONDS)
+                    .whenComplete((client, failure) -> {
+                        if (failure == null) {
+                            ok.increment();
+                            client.close();
+                        } else {
+                            errors.increment();
+                            connected.thenAccept(Client::abort);
+                        }
+                        slots.release();
+                    });
         }
         slots.acquire(concurrency);
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -97,10 +99,18 @@ final class Handshakes implements Client.Handler {
         f.put("handshakes_per_cpu_second", ok.sum() / cpu);
         f.put("time_to_welcome", Results.latency(histogram));
         f.put("server_rss_bytes", server.rssBytes());
-        String summary = String.format(Locale.ROOT,
+        String summary = String.format(
+                Locale.ROOT,
                 "handshake %s %s: %.0f/s (%d ok, %d errors, concurrency %d) welcome[%s] cpu=%.1fs handshakes/cpu-s=%.0f",
-                target.kind(), options.string("server-label", "?"), ok.sum() / seconds, ok.sum(), errors.sum(),
-                concurrency, Results.brief(histogram), cpu, ok.sum() / cpu);
+                target.kind(),
+                options.string("server-label", "?"),
+                ok.sum() / seconds,
+                ok.sum(),
+                errors.sum(),
+                concurrency,
+                Results.brief(histogram),
+                cpu,
+                ok.sum() / cpu);
         results.finish(options, summary);
     }
 }

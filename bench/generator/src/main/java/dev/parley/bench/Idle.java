@@ -24,14 +24,15 @@ final class Idle implements Client.Handler {
     private volatile boolean finished;
 
     @Override
-    public void onFrame(Client client, String frame) {
-    }
+    public void onFrame(Client client, String frame) {}
 
     @Override
     public void onClose(Client client, int code, String reason) {
         if (!finished) {
             closed.increment();
-            closeCodes.computeIfAbsent(code + " " + reason, c -> new LongAdder()).increment();
+            closeCodes
+                    .computeIfAbsent(code + " " + reason, c -> new LongAdder())
+                    .increment();
         }
     }
 
@@ -56,10 +57,15 @@ final class Idle implements Client.Handler {
         }
         Fleet fleet = new Fleet(target, "i" + run + "-", options.integer("concurrency", 200));
         long start = System.nanoTime();
-        List<Client> mine = fleet.open(0, Math.min(share, connections), i -> "i" + run + "-" + i % rooms, this,
+        List<Client> mine = fleet.open(
+                0,
+                Math.min(share, connections),
+                i -> "i" + run + "-" + i % rooms,
+                this,
                 options.integer("connect-timeout", 600));
         for (Process child : children) {
-            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             String line;
             while ((line = out.readLine()) != null && !line.startsWith("READY")) {
                 System.err.println("hold: " + line);
@@ -69,8 +75,8 @@ final class Idle implements Client.Handler {
             }
         }
         double connectSeconds = (System.nanoTime() - start) / 1e9;
-        System.err.printf(Locale.ROOT, "%d connections ready in %.1f s; quiet for %d s%n", connections,
-                connectSeconds, quiet);
+        System.err.printf(
+                Locale.ROOT, "%d connections ready in %.1f s; quiet for %d s%n", connections, connectSeconds, quiet);
         Thread.sleep(TimeUnit.SECONDS.toMillis(quiet));
         long heapAfter = server.heapAfterGc();
         long rssAfter = server.rssBytes();
@@ -91,12 +97,21 @@ final class Idle implements Client.Handler {
         java.util.Map<String, Object> codes = new java.util.TreeMap<>();
         closeCodes.forEach((code, count) -> codes.put(code, count.sum()));
         f.put("closes_by_code", codes);
-        String summary = String.format(Locale.ROOT,
+        String summary = String.format(
+                Locale.ROOT,
                 "idle %s %s: %d connections in %d rooms: heap/conn=%.1f KB (after GC: %d -> %d MB) rss/conn=%.1f KB "
                         + "(%d -> %d MB) closed=%d %s",
-                target.kind(), options.string("server-label", "?"), connections, rooms,
-                (heapAfter - heapBefore) / 1024.0 / connections, heapBefore >> 20, heapAfter >> 20,
-                (rssAfter - rssBefore) / 1024.0 / connections, rssBefore >> 20, rssAfter >> 20, closed.sum(),
+                target.kind(),
+                options.string("server-label", "?"),
+                connections,
+                rooms,
+                (heapAfter - heapBefore) / 1024.0 / connections,
+                heapBefore >> 20,
+                heapAfter >> 20,
+                (rssAfter - rssBefore) / 1024.0 / connections,
+                rssBefore >> 20,
+                rssAfter >> 20,
+                closed.sum(),
                 closeCodes.isEmpty() ? "" : codes);
         finished = true;
         mine.forEach(Client::abort);
@@ -125,13 +140,30 @@ final class Idle implements Client.Handler {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx" + options.string("child-heap", "2g")));
         // the children connect the same way: bench.source-addresses, bench.selectors, …
-        System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("bench."))
-                .sorted().forEach(name -> command.add("-D" + name + "=" + System.getProperty(name)));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Bench.class.getName(), "hold",
-                "--target", target.kind(), "--url", target.url().toString(), "--run", run,
-                "--from", Integer.toString(from), "--count", Integer.toString(count),
-                "--rooms", Integer.toString(rooms)));
-        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        System.getProperties().stringPropertyNames().stream()
+                .filter(name -> name.startsWith("bench."))
+                .sorted()
+                .forEach(name -> command.add("-D" + name + "=" + System.getProperty(name)));
+        command.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                Bench.class.getName(),
+                "hold",
+                "--target",
+                target.kind(),
+                "--url",
+                target.url().toString(),
+                "--run",
+                run,
+                "--from",
+                Integer.toString(from),
+                "--count",
+                Integer.toString(count),
+                "--rooms",
+                Integer.toString(rooms)));
+        return new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
     }
 
     /** The child side: open the connections, say READY, hold them until standard input closes. */
@@ -139,8 +171,12 @@ final class Idle implements Client.Handler {
         String run = options.string("run", "x");
         int rooms = options.integer("rooms", 100);
         Fleet fleet = new Fleet(target, "i" + run + "-", options.integer("concurrency", 200));
-        List<Client> clients = fleet.open(options.integer("from", 0), options.integer("count", 1000),
-                i -> "i" + run + "-" + i % rooms, new Idle(), options.integer("connect-timeout", 600));
+        List<Client> clients = fleet.open(
+                options.integer("from", 0),
+                options.integer("count", 1000),
+                i -> "i" + run + "-" + i % rooms,
+                new Idle(),
+                options.integer("connect-timeout", 600));
         System.out.println("READY " + clients.size());
         System.out.flush();
         while (System.in.read() >= 0) {

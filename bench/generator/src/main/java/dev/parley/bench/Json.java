@@ -7,8 +7,7 @@ import java.util.Map;
 /** Just enough JSON: writing the report (maps, lists, numbers, strings) and reading fields of known frames. */
 final class Json {
 
-    private Json() {
-    }
+    private Json() {}
 
     static String write(Object value) {
         StringBuilder out = new StringBuilder();
@@ -24,7 +23,10 @@ final class Json {
             Iterator<? extends Map.Entry<?, ?>> entries = map.entrySet().iterator();
             while (entries.hasNext()) {
                 Map.Entry<?, ?> entry = entries.next();
-                out.append(indent).append("  ").append(quote(entry.getKey().toString())).append(": ");
+                out.append(indent)
+                        .append("  ")
+                        .append(quote(entry.getKey().toString()))
+                        .append(": ");
                 write(out, entry.getValue(), indent + "  ");
                 out.append(entries.hasNext() ? ",\n" : "\n");
             }

@@ -1,7 +1,6 @@
 package dev.parley.bench;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,13 +13,13 @@ import java.sql.Statement;
  */
 final class Postgres {
 
-    private Postgres() {
-    }
+    private Postgres() {}
 
     static void run(Options options) throws Exception {
         Path dir = Path.of(options.string("dir", "bench/target/run/postgres"));
         Files.createDirectories(dir);
-        ProcessBuilder.Redirect log = ProcessBuilder.Redirect.appendTo(dir.resolve("postgres.log").toFile());
+        ProcessBuilder.Redirect log =
+                ProcessBuilder.Redirect.appendTo(dir.resolve("postgres.log").toFile());
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(dir.resolve("data"))
                 .setCleanDataDirectory(true)
@@ -32,11 +31,12 @@ final class Postgres {
                 .setErrorRedirector(log)
                 .start()) {
             try (Connection connection = postgres.getPostgresDatabase().getConnection();
-                 Statement statement = connection.createStatement()) {
+                    Statement statement = connection.createStatement()) {
                 statement.execute("CREATE ROLE parley LOGIN PASSWORD 'parley-bench'");
                 statement.execute("CREATE DATABASE parley OWNER parley");
             }
-            System.out.println("READY jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/parley parley parley-bench");
+            System.out.println(
+                    "READY jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/parley parley parley-bench");
             System.out.flush();
             while (System.in.read() >= 0) {
                 // runs until the script closes our input

@@ -1,7 +1,5 @@
 package dev.parley.bench;
 
-import org.HdrHistogram.Histogram;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +7,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.HdrHistogram.Histogram;
 
 /** A run's report: the parameters, the machine, the figures; printed as one line and written as JSON. */
 final class Results {
@@ -47,9 +46,13 @@ final class Results {
     }
 
     static String brief(Histogram micros) {
-        return String.format(Locale.ROOT, "p50=%.1fms p99=%.1fms p999=%.1fms max=%.1fms",
-                ms(micros.getValueAtPercentile(50)), ms(micros.getValueAtPercentile(99)),
-                ms(micros.getValueAtPercentile(99.9)), ms(micros.getMaxValue()));
+        return String.format(
+                Locale.ROOT,
+                "p50=%.1fms p99=%.1fms p999=%.1fms max=%.1fms",
+                ms(micros.getValueAtPercentile(50)),
+                ms(micros.getValueAtPercentile(99)),
+                ms(micros.getValueAtPercentile(99.9)),
+                ms(micros.getMaxValue()));
     }
 
     static double ms(long micros) {

@@ -23,7 +23,8 @@ import java.util.stream.Stream;
 final class ServerProbe {
 
     private static final long CLOCK_TICKS = 100;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     final long pid;
     private final URI metrics;
@@ -39,7 +40,8 @@ final class ServerProbe {
         if (pid < 0) {
             pid = listening(port);
         }
-        URI metrics = URI.create(options.string("metrics-url", target.httpBase().resolve("api/metrics").toString()));
+        URI metrics = URI.create(options.string(
+                "metrics-url", target.httpBase().resolve("api/metrics").toString()));
         return new ServerProbe(pid, metrics);
     }
 
@@ -70,9 +72,12 @@ final class ServerProbe {
     /** Runs a full GC in the server ({@code jcmd PID GC.run}); false when jcmd could not. */
     boolean fullGc() {
         try {
-            String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+            String jcmd =
+                    Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
             Process process = new ProcessBuilder(jcmd, Long.toString(pid), "GC.run")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             return process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0;
         } catch (IOException e) {
             return false;
@@ -86,8 +91,11 @@ final class ServerProbe {
     Map<String, Double> metrics() {
         Map<String, Double> samples = new LinkedHashMap<>();
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(metrics)
-                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(metrics)
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return samples;
             }
@@ -108,12 +116,16 @@ final class ServerProbe {
     /** Heap in use after a full GC, from the server's own metrics; -1 when unknown. */
     long heapAfterGc() {
         fullGc();
-        return metrics().getOrDefault("jvm_memory_used_bytes{area=\"heap\"}", -1.0).longValue();
+        return metrics()
+                .getOrDefault("jvm_memory_used_bytes{area=\"heap\"}", -1.0)
+                .longValue();
     }
 
     String command() {
         try {
-            return Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ').trim();
+            return Files.readString(Path.of("/proc/" + pid + "/cmdline"))
+                    .replace('\0', ' ')
+                    .trim();
         } catch (IOException e) {
             return "";
         }
@@ -123,7 +135,8 @@ final class ServerProbe {
         String hexPort = String.format(":%04X", port);
         String inode = null;
         for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            for (String line : Files.readAllLines(Path.of(table)).subList(1, Files.readAllLines(Path.of(table)).size())) {
+            for (String line : Files.readAllLines(Path.of(table))
+                    .subList(1, Files.readAllLines(Path.of(table)).size())) {
                 String[] f = line.trim().split("\\s+");
                 if (f[1].endsWith(hexPort) && "0A".equals(f[3])) {
                     inode = f[9];
@@ -135,7 +148,9 @@ final class ServerProbe {
         }
         String socket = "socket:[" + inode + "]";
         try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
-            for (Path process : processes.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+            for (Path process : processes
+                    .filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .toList()) {
                 try (Stream<Path> fds = Files.list(process.resolve("fd"))) {
                     if (fds.anyMatch(fd -> socket.equals(link(fd)))) {
                         return Long.parseLong(process.getFileName().toString());
@@ -158,7 +173,8 @@ final class ServerProbe {
 
     static String loadAverage() {
         try {
-            String[] f = Files.readString(Path.of("/proc/loadavg"), StandardCharsets.US_ASCII).split(" ");
+            String[] f = Files.readString(Path.of("/proc/loadavg"), StandardCharsets.US_ASCII)
+                    .split(" ");
             return f[0] + " " + f[1] + " " + f[2];
         } catch (IOException e) {
             return "?";

@@ -8,8 +8,7 @@ import java.util.List;
 /** Parses {@code bench.source-addresses}: IPv4 addresses as a comma list, ranges ({@code 127.0.0.2-127.0.0.41}) allowed. */
 final class SourceAddresses {
 
-    private SourceAddresses() {
-    }
+    private SourceAddresses() {}
 
     static List<InetAddress> parse(String spec) {
         List<InetAddress> addresses = new ArrayList<>();

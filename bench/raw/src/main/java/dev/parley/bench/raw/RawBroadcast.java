@@ -7,7 +7,6 @@ import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
-
 import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
