@@ -4,7 +4,7 @@
 #   docker build --target liberty -t parley:liberty .
 #   docker build --target payara  -t parley:payara  .
 # PostgreSQL on the payara image: docker run --env-file server-config/payara/postgresql.env, with the driver jar
-# copied into the image and --addlibs added to the command (README, Payara).
+# copied into the image and --addlibs added to the command (src/site/markdown/deploy.md, Payara).
 # Untested here: no Docker engine runs on the build machines. Each stage only repeats steps the tests exercise
 # (the WAR in standalone/deployments; the Liberty server made from server-config/liberty/ with the WAR in apps/ and
 # the H2 jar in lib/; Payara Micro with --deploy, --rootdir and --nocluster).

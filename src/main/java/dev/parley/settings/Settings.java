@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -14,9 +15,15 @@ import java.util.function.Function;
 public final class Settings {
 
     private final Function<String, String> source;
+    private final BiConsumer<String, Object> reads;
 
     Settings(Function<String, String> source) {
+        this(source, (name, fallback) -> {});
+    }
+
+    private Settings(Function<String, String> source, BiConsumer<String, Object> reads) {
         this.source = source;
+        this.reads = reads;
     }
 
     public static Settings fromEnvironment() {
@@ -28,13 +35,22 @@ public final class Settings {
         return new Settings(values::get);
     }
 
+    /**
+     * Settings that are all unset and tell {@code reads} each name asked for with the default the caller gave: how
+     * the settings document is checked against the code.
+     */
+    public static Settings unsetReportingTo(BiConsumer<String, Object> reads) {
+        return new Settings(name -> null, reads);
+    }
+
     static String environmentName(String name) {
         return name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     public String text(String name, String fallback) {
-        String value = source.apply(name);
-        return value == null || value.isBlank() ? fallback : value.trim();
+        reads.accept(name, fallback);
+        String value = valueOf(name);
+        return value == null ? fallback : value;
     }
 
     public int integer(String name, int fallback) {
@@ -58,8 +74,14 @@ public final class Settings {
         return parse(name, fallback, value -> Duration.ofMillis(Long.parseLong(value)));
     }
 
+    private String valueOf(String name) {
+        String value = source.apply(name);
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
     private <T> T parse(String name, T fallback, Function<String, T> parser) {
-        String value = text(name, null);
+        reads.accept(name, fallback);
+        String value = valueOf(name);
         if (value == null) {
             return fallback;
         }

@@ -25,7 +25,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The admin REST API, {@code /api/admin/…} (README, Administration). {@link AdminGate} has let only the role
+ * The admin REST API, {@code /api/admin/…} (src/site/markdown/administration.md). {@link AdminGate} has let only the role
  * {@code chat-admin} through; the audit trail names the caller's principal. Actions answer 204, refusals 400 or 404
  * with {@code {"error": …}}.
  */

@@ -4,7 +4,7 @@ import dev.parley.settings.Settings;
 import java.time.Duration;
 
 /**
- * The settings of administration, read once at startup (README, Settings).
+ * The settings of administration, read once at startup (src/site/markdown/settings.md).
  *
  * @param rateWindow over how long {@code MessagesPerSecond} is averaged
  * @param auditShown how many audit rows {@code GET /api/admin/audit} returns at most

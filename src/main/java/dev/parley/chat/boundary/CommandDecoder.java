@@ -8,6 +8,7 @@ import static jakarta.json.stream.JsonParser.Event.VALUE_NULL;
 import static jakarta.json.stream.JsonParser.Event.VALUE_NUMBER;
 import static jakarta.json.stream.JsonParser.Event.VALUE_STRING;
 
+import dev.parley.chat.control.ChatLimits;
 import dev.parley.chat.entity.Command;
 import dev.parley.settings.Settings;
 import jakarta.json.JsonObjectBuilder;
@@ -83,7 +84,7 @@ public class CommandDecoder implements Decoder.Text<Command> {
     private final int maxFrameBytes;
 
     public CommandDecoder() {
-        this(Settings.fromEnvironment().integer("parley.frame.max-bytes", 65536));
+        this(ChatLimits.from(Settings.fromEnvironment()).maxFrameBytes());
     }
 
     CommandDecoder(int maxFrameBytes) {

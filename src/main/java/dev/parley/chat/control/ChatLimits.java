@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Every limit, timeout and switch of chat, read once at startup from {@code parley.*} settings. The README's
- * settings table lists the same names and defaults.
+ * Every limit, timeout and switch of chat, read once at startup from {@code parley.*} settings. The settings
+ * document (src/site/markdown/settings.md) lists the same names and defaults; SettingsDocumentTest holds them equal.
  */
 public record ChatLimits(
         boolean guests,

@@ -10,8 +10,8 @@ import java.util.stream.Stream;
 /**
  * The limits on connections themselves, read once from {@code parley.*} settings: how many may be open, in total
  * and per client address, how fast one address may open them, which proxies' {@code X-Forwarded-For} to believe,
- * how idle connections are pinged, and how long a shutdown waits for connections to close. The README's settings
- * table lists the same names and defaults.
+ * how idle connections are pinged, and how long a shutdown waits for connections to close. The settings
+ * document lists the same names and defaults.
  *
  * @param maxConnections       open connections in total
  * @param perAddress           open connections per client address

@@ -6,6 +6,7 @@ import dev.parley.chat.entity.MessagePosted;
 import dev.parley.chat.entity.Receipt;
 import dev.parley.history.control.GroupCommit;
 import dev.parley.history.control.MessageStore;
+import dev.parley.history.control.StoreSettings;
 import dev.parley.ops.control.Metrics;
 import dev.parley.settings.Settings;
 import jakarta.annotation.PostConstruct;
@@ -41,7 +42,7 @@ public class MessageArchive {
 
     @PostConstruct
     void start() {
-        int maxBatch = Settings.fromEnvironment().integer("parley.store.max-batch", 64);
+        int maxBatch = StoreSettings.from(Settings.fromEnvironment()).maxBatch();
         commits = new GroupCommit<>(this::storeTogether, this::storeAlone, maxBatch);
     }
 

@@ -41,7 +41,7 @@ public class MessageStore {
 
     @PostConstruct
     void readSettings() {
-        refWindow = Duration.ofHours(Settings.fromEnvironment().integer("parley.ref.window-hours", 24));
+        refWindow = StoreSettings.from(Settings.fromEnvironment()).refWindow();
     }
 
     /**
