@@ -15,7 +15,7 @@ import dev.parley.chat.entity.ErrorCode;
 import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.Handshake;
 import dev.parley.chat.entity.Identity;
-import dev.parley.ops.control.Metrics;
+import dev.parley.metrics.Metrics;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;

@@ -8,7 +8,7 @@ import dev.parley.chat.entity.Identity;
 import dev.parley.chat.entity.MessagePosted;
 import dev.parley.chat.entity.Receipt;
 import dev.parley.history.boundary.MessageArchive;
-import dev.parley.ops.control.Metrics;
+import dev.parley.metrics.Metrics;
 import dev.parley.settings.Settings;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;

@@ -7,7 +7,7 @@ import dev.parley.chat.entity.Receipt;
 import dev.parley.history.control.GroupCommit;
 import dev.parley.history.control.MessageStore;
 import dev.parley.history.control.StoreSettings;
-import dev.parley.ops.control.Metrics;
+import dev.parley.metrics.Metrics;
 import dev.parley.settings.Settings;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;

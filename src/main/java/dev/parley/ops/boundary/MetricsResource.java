@@ -3,7 +3,7 @@ package dev.parley.ops.boundary;
 import dev.parley.chat.control.Rooms;
 import dev.parley.chat.control.Users;
 import dev.parley.chat.entity.Closing;
-import dev.parley.ops.control.Metrics;
+import dev.parley.metrics.Metrics;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;

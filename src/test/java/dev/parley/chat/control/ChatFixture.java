@@ -2,7 +2,7 @@ package dev.parley.chat.control;
 
 import dev.parley.chat.entity.Identity;
 import dev.parley.chat.entity.MessagePosted;
-import dev.parley.ops.control.Metrics;
+import dev.parley.metrics.Metrics;
 import dev.parley.settings.Settings;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.NotificationOptions;

@@ -8,7 +8,7 @@ import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.MessagePosted;
 import dev.parley.chat.entity.Receipt;
 import dev.parley.history.control.MessageStore;
-import dev.parley.ops.control.Metrics;
+import dev.parley.metrics.Metrics;
 import jakarta.persistence.PersistenceException;
 import java.sql.SQLException;
 import java.time.Instant;

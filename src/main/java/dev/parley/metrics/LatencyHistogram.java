@@ -1,4 +1,4 @@
-package dev.parley.ops.control;
+package dev.parley.metrics;
 
 import java.util.concurrent.atomic.LongAdder;
 

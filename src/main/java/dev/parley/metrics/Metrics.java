@@ -1,4 +1,4 @@
-package dev.parley.ops.control;
+package dev.parley.metrics;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;

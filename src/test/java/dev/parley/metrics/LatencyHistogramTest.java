@@ -1,4 +1,4 @@
-package dev.parley.ops.control;
+package dev.parley.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
