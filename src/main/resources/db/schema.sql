@@ -19,6 +19,8 @@ CREATE TABLE IF NOT EXISTS parley_message (
 );
 
 CREATE UNIQUE INDEX IF NOT EXISTS parley_message_ref ON parley_message (room, sender_key, ref);
+-- a batch looks up all its refs with one `ref IN (...)`: refs are UUIDs, so this index finds each in one probe
+CREATE INDEX IF NOT EXISTS parley_message_ref_alone ON parley_message (ref);
 
 -- A message an operator deleted keeps its row and seq (history stays gap-free); its body is emptied and this set.
 ALTER TABLE parley_message ADD COLUMN IF NOT EXISTS deleted_at BIGINT;

@@ -434,6 +434,9 @@ const HANDLERS = {
         if (['name_invalid', 'name_taken', 'banned', 'origin_refused', 'unauthorized'].includes(event.code)) {
             return; // the close code that follows says it (connectionChanged)
         }
+        if (event.for === 'say' && event.ref && RESENT_CODES.includes(event.code) && resendLater(event.ref)) {
+            return;
+        }
         if (event.ref && failPending(event.ref, words)) {
             drawAll();
             return;
@@ -493,6 +496,31 @@ function loadOlder() {
     }
     const oldest = Math.min(...conv.messages.keys());
     conv.loadingOlder = requestHistory(conv, 'before', oldest);
+}
+
+// a say refused for now (the server is busy, or did not store it in time) is sent again with the same ref: the
+// server stores it at most once, and refuses this tab's later posts to the room until this one is back
+const RESENT_CODES = ['rate_limited', 'internal'];
+const RESENDS = 6;
+
+function resendLater(ref) {
+    for (const conv of state.conversations.values()) {
+        const pending = conv.pending.get(ref);
+        if (pending) {
+            pending.resends = (pending.resends ?? 0) + 1;
+            if (pending.resends > RESENDS) {
+                return false;
+            }
+            const backoff = Math.min(8000, 250 * 2 ** pending.resends) * (0.75 + Math.random() / 2);
+            setTimeout(() => {
+                if (conv.pending.get(ref) === pending && pending.state === 'pending' && conv.joined) {
+                    send({ type: 'say', room: conv.name, text: pending.text, ref });
+                }
+            }, backoff);
+            return true;
+        }
+    }
+    return false;
 }
 
 function failPending(ref, words) {
@@ -568,6 +596,7 @@ function retry(ref) {
     const pending = conv?.pending.get(ref);
     if (pending) {
         pending.state = 'pending';
+        pending.resends = 0;
         if (conv.joined) {
             send({ type: 'say', room: conv.name, text: pending.text, ref });
         }

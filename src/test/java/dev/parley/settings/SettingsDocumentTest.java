@@ -6,6 +6,7 @@ import dev.parley.admin.control.AdminSettings;
 import dev.parley.chat.control.ChatLimits;
 import dev.parley.chat.control.ConnectionLimits;
 import dev.parley.history.control.StoreSettings;
+import dev.parley.ops.control.HealthSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -49,6 +50,7 @@ class SettingsDocumentTest {
         ConnectionLimits.from(unset);
         StoreSettings.from(unset);
         AdminSettings.from(unset);
+        HealthSettings.from(unset);
         return defaults;
     }
 

@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.chat.boundary.CommandDecoder;
+import dev.parley.chat.entity.Command;
 import jakarta.json.JsonObject;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -89,7 +92,13 @@ public final class EndpointFuzz {
                             continue;
                         }
                         fuzzer.send(frame);
-                        List<JsonObject> replies = fuzzer.sync();
+                        // a say is answered once it is stored, possibly after later commands' replies: await it
+                        List<JsonObject> replies = new ArrayList<>();
+                        if (new CommandDecoder().decode(frame) instanceof Command.Say say) {
+                            String user = fuzzer.user();
+                            replies.addAll(fuzzer.until(reply -> answers(reply, say, user), "the answer to " + say));
+                        }
+                        replies.addAll(fuzzer.sync());
                         assertFalse(fuzzer.isClosed(), "the connection closed");
                         assertTrue(
                                 replies.stream().noneMatch(r -> "internal".equals(r.getString("code", null))),
@@ -162,5 +171,15 @@ public final class EndpointFuzz {
         StringBuilder out = new StringBuilder();
         shown.chars().forEach(c -> out.append(c < 0x20 || c > 0x7e ? String.format("\\u%04x", c) : (char) c));
         return out.toString();
+    }
+
+    /** The echo of the say, or an error about it. */
+    static boolean answers(JsonObject reply, Command.Say say, String user) {
+        String type = reply.getString("type", "");
+        return say.room().equals(reply.getString("room", null))
+                && ("message".equals(type)
+                                && user.equals(reply.getString("from", null))
+                                && say.text().equals(reply.getString("text", null))
+                        || "error".equals(type) && "say".equals(reply.getString("for", null)));
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -47,20 +48,16 @@ public final class ServerJvm {
 
     /**
      * The threads whose stack has a frame from {@code packagePrefix} and that are not running: waiting, parked,
-     * blocked or sleeping there (one line each: the thread's header and its topmost frames).
+     * blocked or sleeping there (one line each: the thread's header and its topmost frames), leaving out the threads
+     * whose dump (name and stack) contains any of {@code except}.
      */
-    public List<String> parkedIn(String packagePrefix) {
-        return parkedIn(packagePrefix, null);
-    }
-
-    /** As {@link #parkedIn(String)}, leaving out the threads whose whole stack contains {@code except}. */
-    public List<String> parkedIn(String packagePrefix, String except) {
+    public List<String> parkedIn(String packagePrefix, String... except) {
         String dump = run("jcmd", Long.toString(pid), "Thread.print");
         List<String> parked = new ArrayList<>();
         for (String thread : dump.split("\n\n")) {
             if (!thread.startsWith("\"")
                     || !thread.contains("at " + packagePrefix)
-                    || except != null && thread.contains(except)) {
+                    || Arrays.stream(except).anyMatch(thread::contains)) {
                 continue;
             }
             if (!thread.contains("java.lang.Thread.State: RUNNABLE")) {

@@ -26,7 +26,10 @@ public record ChatLimits(
         Duration typingInterval,
         int outboxMaxFrames,
         long outboxMaxBytes,
-        int outboxWriterThreads) {
+        int outboxWriterThreads,
+        int storeMaxPending,
+        int storeMaxPendingPerRoom,
+        Duration storeTimeout) {
 
     /** Protocol v1 fixes these; they are not settings. */
     public static final int MEMBERS_LISTED = 100;
@@ -58,7 +61,10 @@ public record ChatLimits(
                 settings.integer("parley.outbox.max-frames", 1000),
                 settings.number("parley.outbox.max-bytes", 1L << 20),
                 settings.integer(
-                        "parley.outbox.writer-threads", Runtime.getRuntime().availableProcessors()));
+                        "parley.outbox.writer-threads", Runtime.getRuntime().availableProcessors()),
+                settings.integer("parley.store.max-pending", 5000),
+                settings.integer("parley.store.max-pending-per-room", 500),
+                settings.millis("parley.store.timeout-ms", Duration.ofSeconds(5)));
     }
 
     public static ChatLimits defaults() {

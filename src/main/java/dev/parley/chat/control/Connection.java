@@ -5,6 +5,7 @@ import dev.parley.chat.entity.Command;
 import dev.parley.chat.entity.ErrorCode;
 import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.Identity;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +25,10 @@ public final class Connection {
     private volatile String resumeToken;
     private final Pulse pulse = new Pulse(System.nanoTime());
     private volatile String address;
+    private final Map<String, HeldRef> heldBack = new ConcurrentHashMap<>();
+
+    /** A post refused because the store was full: later posts to its room wait for its resend until {@code until}. */
+    private record HeldRef(String ref, long until) {}
 
     public Connection(String id, Identity identity, Outbox outbox, Function<Event, String> encoder, ChatLimits limits) {
         this.id = id;
@@ -76,6 +81,27 @@ public final class Connection {
     public boolean withinRate(Command command) {
         boolean post = command instanceof Command.Say || command instanceof Command.Whisper;
         return post ? posts.tryAcquire() : commands.tryAcquire();
+    }
+
+    /**
+     * The store refused this connection's post with {@code ref} in {@code room}: its later posts there are refused
+     * until that ref is sent again, or until {@code until} ({@link System#nanoTime}).
+     */
+    void holdBack(String room, String ref, long until) {
+        heldBack.put(room, new HeldRef(ref, until));
+    }
+
+    /** Whether a post with {@code ref} to {@code room} must wait for an earlier refused one; its resend ends that. */
+    boolean heldBack(String room, String ref, long now) {
+        HeldRef held = heldBack.get(room);
+        if (held == null) {
+            return false;
+        }
+        if (now - held.until() >= 0 || held.ref().equals(ref)) {
+            heldBack.remove(room, held);
+            return false;
+        }
+        return true;
     }
 
     public void send(Event event) {

@@ -6,17 +6,25 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One room's live state. Everything that must keep the room's order (seq assignment to enqueue, joins against
- * posts, presence) happens while holding {@link #lock}; reads of the member count do not need it.
+ * One room's live state. Everything that must keep the room's order (release of stored messages to the members,
+ * joins against releases, deletions, presence) happens while holding {@link #lock}, which is never held across I/O;
+ * reads of the member count do not need it.
+ *
+ * <p>The room's sequencer: stored messages may come back in any order (today one committer returns them in order;
+ * other nodes will feed the same path), and each is released only after every lower seq, so every member sees the
+ * room's messages in seq order, each once. {@link #lastSeq} is the last seq released: a join's snapshot.
  */
 final class Room {
 
@@ -28,6 +36,8 @@ final class Room {
     final Map<String, Long> typingForwardedAt = new ConcurrentHashMap<>();
     long lastSeq;
     private Deque<Event.Message> recent;
+    private final TreeMap<Long, Release> waiting = new TreeMap<>();
+    private final Set<Long> deletedBeforeRelease = new HashSet<>();
     private final Set<String> pendingJoined = new TreeSet<>(BY_NAME);
     private final Set<String> pendingLeft = new TreeSet<>(BY_NAME);
     ScheduledFuture<?> presenceFlush;
@@ -49,6 +59,51 @@ final class Room {
         }
     }
 
+    /** A stored message on its way to the members; {@code sender} gets its own copy (with ref), if known. */
+    record Release(Event.Message message, Connection sender) {}
+
+    /**
+     * Takes a stored message and returns what may now go out, in seq order: nothing while a lower seq is missing,
+     * nothing for a seq released before (a duplicate).
+     */
+    List<Release> sequence(Event.Message message, Connection sender) {
+        if (message.seq() <= lastSeq || waiting.containsKey(message.seq())) {
+            return List.of();
+        }
+        waiting.put(message.seq(), new Release(message, sender));
+        List<Release> ready = new ArrayList<>();
+        for (Release next = waiting.remove(lastSeq + 1); next != null; next = waiting.remove(lastSeq + 1)) {
+            lastSeq++;
+            Event.Message released =
+                    deletedBeforeRelease.remove(lastSeq) ? next.message().redacted() : next.message();
+            if (recent != null) {
+                remember(released, ChatLimits.JOINED_HISTORY);
+            }
+            ready.add(new Release(released, next.sender()));
+        }
+        return ready;
+    }
+
+    /** The seqs below the lowest waiting message that have not come: empty if nothing waits. */
+    Optional<long[]> missing() {
+        return waiting.isEmpty() ? Optional.empty() : Optional.of(new long[] {lastSeq + 1, waiting.firstKey() - 1});
+    }
+
+    /**
+     * An operator deleted message {@code seq}. If it was released, the copy kept for {@code joined} loses its text
+     * and the members must be told; if not yet, it is released deleted, so a {@code deleted} cannot overtake it.
+     *
+     * @return whether the members must be told now
+     */
+    boolean delete(long seq) {
+        if (seq > lastSeq) {
+            deletedBeforeRelease.add(seq);
+            return false;
+        }
+        redact(seq);
+        return true;
+    }
+
     boolean recentLoaded() {
         return recent != null;
     }
@@ -64,8 +119,7 @@ final class Room {
         }
     }
 
-    /** An operator deleted message {@code seq}: the copy kept for {@code joined} loses its text too. */
-    void redact(long seq) {
+    private void redact(long seq) {
         if (recent != null) {
             Deque<Event.Message> redacted = new ArrayDeque<>(recent.size());
             recent.forEach(message -> redacted.addLast(message.seq() == seq ? message.redacted() : message));

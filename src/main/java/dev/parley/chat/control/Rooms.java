@@ -5,9 +5,9 @@ import dev.parley.chat.entity.Command;
 import dev.parley.chat.entity.ErrorCode;
 import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.Identity;
-import dev.parley.chat.entity.MessagePosted;
+import dev.parley.chat.entity.MessageHistory;
+import dev.parley.chat.entity.PostsSettled;
 import dev.parley.chat.entity.Receipt;
-import dev.parley.history.boundary.MessageArchive;
 import dev.parley.metrics.Metrics;
 import dev.parley.settings.Settings;
 import jakarta.annotation.PostConstruct;
@@ -19,10 +19,8 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -32,15 +30,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The room registry: who is in which room, posting and fan-out, presence and typing.
+ * The room registry: who is in which room, fan-out of stored messages, presence and typing. Posts go to the
+ * archive through {@link Posting}; their receipts come back as {@link PostsSettled}, and each stored message is
+ * released to its room's members by the room's sequencer ({@link Room#sequence}), strictly in seq order.
  *
- * <p>Rooms proceed in parallel; within a room, everything from seq assignment to enqueue holds the room's lock,
- * so every member sees a room's messages in seq order and a join sees each message either in its history or live,
- * exactly once. No container transaction: the archive commits in its own before anything is broadcast.
+ * <p>Rooms proceed in parallel; within a room, release and fan-out, joins and deletions hold the room's lock (never
+ * across I/O), so every member sees a room's messages in seq order and a join sees each message either in its
+ * history or live, exactly once. No container transaction: the archive commits in its own before anything is
+ * released.
  */
 @Singleton
 @Startup
@@ -53,10 +53,10 @@ public class Rooms {
     public static final String GENERAL = "general";
 
     @Inject
-    jakarta.enterprise.event.Event<MessagePosted> messagePosted;
+    Posting posting;
 
     @Inject
-    MessageArchive archive;
+    MessageHistory archive;
 
     @Inject
     Metrics metrics;
@@ -71,12 +71,10 @@ public class Rooms {
     ScheduledExecutorService scheduler;
 
     ChatLimits limits;
-    Clock clock = Clock.systemUTC();
     Function<Event, String> encoder = new EventEncoder()::encode;
 
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     private final Object creation = new Object();
-    private volatile boolean stopped;
 
     @PostConstruct
     void start() {
@@ -154,7 +152,11 @@ public class Rooms {
             member.connections.add(connection);
             connection.rooms().add(name);
             if (!room.recentLoaded()) {
-                room.loadRecent(archive.latest(name, ChatLimits.JOINED_HISTORY));
+                long released = room.lastSeq;
+                // committed messages still on their way to the sequencer come live: not twice
+                room.loadRecent(archive.latest(name, ChatLimits.JOINED_HISTORY).stream()
+                        .filter(message -> message.seq() <= released)
+                        .toList());
             }
             connection.send(new Event.Joined(
                     name, membersListed(room), room.members.size(), personal(room.recent(), connection), room.lastSeq));
@@ -215,7 +217,12 @@ public class Rooms {
         }
         Room room = rooms.get(say.room());
         if (room == null || !connection.rooms().contains(say.room())) {
-            replayForFormerMember(connection, say);
+            // only a retry of something it stored there may be answered, and the archive looks that up
+            if (say.ref() == null || !ProtocolRules.isRoomName(say.room())) {
+                connection.refuse(say, ErrorCode.NOT_MEMBER, "you are not in " + say.room());
+            } else {
+                posting.post(connection, say, false);
+            }
             return;
         }
         if (moderation.muted(room.name, connection.userKey())) {
@@ -227,44 +234,44 @@ public class Rooms {
             connection.refuse(say, ErrorCode.TEXT_INVALID, problem);
             return;
         }
-        room.lock.lock();
-        try {
-            if (stopped) {
-                connection.refuse(say, ErrorCode.INTERNAL, "the server is shutting down; retry");
-                return;
-            }
-            Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-            MessagePosted posted = new MessagePosted(room.name, connection.user(), say.text(), say.ref(), at);
-            messagePosted.fire(posted);
-            Receipt receipt = posted.receipt().getNow(null);
+        posting.post(connection, say, true);
+    }
+
+    /**
+     * The archive's receipts, on its thread, in the order the posts were handed on: stored messages go to their
+     * rooms' sequencers, the rest to their senders.
+     */
+    public void onPostsSettled(@Observes PostsSettled settled) {
+        for (PostsSettled.Settled one : settled.posts()) {
+            Posting.Pending post = posting.settle(one.postId());
+            Receipt receipt = one.receipt();
             if (receipt instanceof Receipt.Stored stored) {
-                broadcast(room, stored.message(), connection);
+                release(stored.message(), post == null ? null : post.connection());
+            } else if (post == null) {
+                continue; // answered with internal when it timed out; the sender retries its ref
             } else if (receipt instanceof Receipt.Repeated repeated) {
-                connection.send(repeated.message());
+                post.connection().send(repeated.message());
             } else if (receipt instanceof Receipt.RefConflict) {
-                connection.refuse(say, ErrorCode.REF_CONFLICT, "this ref was used with another text");
-            } else {
-                LOG.severe("no archive answered for a message in " + room.name);
-                connection.refuse(say, ErrorCode.INTERNAL, "the message was not stored; retry");
+                post.connection().refuse(post.say(), ErrorCode.REF_CONFLICT, "this ref was used with another text");
+            } else if (receipt instanceof Receipt.NotStored) {
+                post.connection()
+                        .refuse(
+                                post.say(),
+                                ErrorCode.NOT_MEMBER,
+                                "you are not in " + post.say().room());
+            } else if (receipt instanceof Receipt.Failed) {
+                post.connection().refuse(post.say(), ErrorCode.INTERNAL, "the message was not stored; retry");
             }
-        } catch (RuntimeException failed) {
-            LOG.log(Level.WARNING, "storing a message in " + room.name + " failed", failed);
-            connection.refuse(say, ErrorCode.INTERNAL, "the message was not stored; retry");
-        } finally {
-            room.lock.unlock();
         }
     }
 
     /**
-     * Stops storing messages (shutdown): every later {@code say} is refused with {@code internal}, and each post
-     * in flight has been stored and queued to its room's members when this returns.
+     * Stops taking posts (shutdown): every later {@code say} is refused with {@code internal}, and each post in
+     * flight has been stored and released to its room's members, or answered, when this returns (at the latest at
+     * {@code deadline}, in {@link System#nanoTime}).
      */
-    public void stopPosting() {
-        stopped = true;
-        for (Room room : rooms.values()) {
-            room.lock.lock();
-            room.lock.unlock();
-        }
+    public void stopPosting(long deadline) {
+        posting.stopAndDrain(deadline);
     }
 
     public void typing(Connection connection, Command.Typing typing) {
@@ -302,8 +309,15 @@ public class Rooms {
         int limit = query.limit() == null
                 ? ChatLimits.HISTORY_DEFAULT
                 : Math.max(1, Math.min(ChatLimits.HISTORY_MAX, query.limit()));
+        Room room = rooms.get(query.room());
+        long released = room == null ? Long.MAX_VALUE : room.lastSeq;
         Event.History page = archive.page(query.room(), query.before(), query.after(), limit);
-        connection.send(new Event.History(page.room(), personal(page.messages(), connection), page.more()));
+        // committed messages still on their way to the sequencer come live: not twice
+        List<Event.Message> shown = page.messages().stream()
+                .filter(message -> message.seq() <= released)
+                .toList();
+        boolean more = page.more() || shown.size() < page.messages().size();
+        connection.send(new Event.History(page.room(), personal(shown, connection), more));
     }
 
     // ---- administration (dev.parley.admin): what operators see, and their actions' effects on the wire ----
@@ -401,7 +415,10 @@ public class Rooms {
         }
     }
 
-    /** The stored message is redacted: so is the room's recent list, and every member gets {@code deleted}. */
+    /**
+     * The stored message is redacted: so is the room's recent list, and every member gets {@code deleted}; a
+     * message not yet released goes out redacted instead, so {@code deleted} never overtakes it.
+     */
     public void redacted(Event.Message message) {
         Room room = rooms.get(message.room());
         if (room == null) {
@@ -409,9 +426,10 @@ public class Rooms {
         }
         room.lock.lock();
         try {
-            room.redact(message.seq());
-            String frame = encoder.apply(new Event.Deleted(room.name, message.seq()));
-            room.connections().forEach(connection -> connection.sendEncoded(frame));
+            if (room.delete(message.seq())) {
+                String frame = encoder.apply(new Event.Deleted(room.name, message.seq()));
+                room.connections().forEach(connection -> connection.sendEncoded(frame));
+            }
         } finally {
             room.lock.unlock();
         }
@@ -434,38 +452,60 @@ public class Rooms {
         }
     }
 
-    /** A {@code say} from a connection not in the room: only a retry of something it stored may be answered. */
-    private void replayForFormerMember(Connection connection, Command.Say say) {
-        Optional<Receipt> earlier = say.ref() == null || !ProtocolRules.isRoomName(say.room())
-                ? Optional.empty()
-                : archive.replay(say.room(), connection.userKey(), say.ref(), say.text());
-        if (earlier.isEmpty()) {
-            connection.refuse(say, ErrorCode.NOT_MEMBER, "you are not in " + say.room());
-        } else if (earlier.get() instanceof Receipt.Repeated repeated) {
-            connection.send(repeated.message());
-        } else {
-            connection.refuse(say, ErrorCode.REF_CONFLICT, "this ref was used with another text");
+    /**
+     * Hands the stored message to its room's sequencer and sends what that releases. A seq that did not come before
+     * a higher one (a transaction whose outcome the archive could not know, or another writer) is read back from the
+     * database, outside the room's lock.
+     */
+    private void release(Event.Message message, Connection sender) {
+        Room room = rooms.get(message.room());
+        if (room == null) {
+            return;
+        }
+        Optional<long[]> missing = sequenceAndSend(room, List.of(new Room.Release(message, sender)));
+        if (missing.isPresent()) {
+            long from = missing.get()[0];
+            int count = (int) Math.min(ChatLimits.HISTORY_MAX, missing.get()[1] - from + 1);
+            List<Room.Release> found = archive.page(room.name, null, from - 1, count).messages().stream()
+                    .map(stored -> new Room.Release(stored, null))
+                    .toList();
+            sequenceAndSend(room, found);
         }
     }
 
-    private void broadcast(Room room, Event.Message message, Connection sender) {
-        room.lastSeq = message.seq();
-        room.remember(message, ChatLimits.JOINED_HISTORY);
+    private Optional<long[]> sequenceAndSend(Room room, List<Room.Release> stored) {
+        room.lock.lock();
+        try {
+            for (Room.Release one : stored) {
+                room.sequence(one.message(), one.sender()).forEach(ready -> broadcast(room, ready));
+            }
+            return room.missing();
+        } finally {
+            room.lock.unlock();
+        }
+    }
+
+    /** Sends a released message to every member; the sender's copy carries its ref, even if it left the room. */
+    private void broadcast(Room room, Room.Release release) {
+        Event.Message message = release.message();
+        Connection sender = release.sender();
+        boolean personal = sender != null && message.ref() != null;
         long start = System.nanoTime();
         String frame = encoder.apply(message.withoutRef());
         List<Connection> recipients = new ArrayList<>(room.members.size() + 1);
         for (Room.Member member : room.members.values()) {
             for (Connection connection : member.connections) {
-                if (connection == sender && message.ref() != null) {
-                    connection.send(message);
-                } else {
+                if (connection != sender || !personal) {
                     connection.enqueueEncoded(frame);
                     recipients.add(connection);
                 }
             }
         }
+        if (personal) {
+            sender.send(message);
+        }
         writers.flush(recipients);
-        metrics.fannedOut(recipients.size() + (message.ref() != null ? 1 : 0), System.nanoTime() - start);
+        metrics.fannedOut(recipients.size() + (personal ? 1 : 0), System.nanoTime() - start);
     }
 
     private void departAfterGrace(Room room, String userKey) {

@@ -75,7 +75,7 @@ public class Shutdown {
         gate.stopAccepting();
         liveness.stop();
         try {
-            rooms.stopPosting();
+            rooms.stopPosting(System.nanoTime() + drain);
         } catch (RuntimeException containerGone) {
             // too late for the registry (its container stopped): the connections are still closed cleanly
             LOG.log(Level.FINE, "posts could not be stopped", containerGone);

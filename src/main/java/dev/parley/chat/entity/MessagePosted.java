@@ -1,17 +1,16 @@
 package dev.parley.chat.entity;
 
 import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
 
 /**
- * A {@code say} that passed every check, fired by the room registry inside the room's critical section. The
- * archive observes it synchronously, stores it in its own transaction and completes {@code receipt} after the
- * commit, so by the time {@code fire} returns the registry knows what happened and broadcasts only what is stored.
+ * A {@code say} that passed chat's checks, fired synchronously on the container thread that accepted it. The
+ * archive's observer only queues it, so the order of {@code fire} calls is the order of the room's seqs: one
+ * connection's posts to a room are stored in the order it sent them. What became of it comes back in
+ * {@link PostsSettled} under the same {@code id}.
+ *
+ * @param id        chat's number for the post, unique while the application runs
+ * @param retryOnly the sender is not in the room: only a retry of a ref it stored there may be answered, nothing is
+ *                  stored
  */
 public record MessagePosted(
-        String room, String sender, String text, String ref, Instant at, CompletableFuture<Receipt> receipt) {
-
-    public MessagePosted(String room, String sender, String text, String ref, Instant at) {
-        this(room, sender, text, ref, at, new CompletableFuture<>());
-    }
-}
+        long id, String room, String sender, String text, String ref, Instant at, boolean retryOnly) {}

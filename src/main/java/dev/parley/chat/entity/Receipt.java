@@ -3,7 +3,7 @@ package dev.parley.chat.entity;
 /** What the archive did with a {@link MessagePosted}. */
 public sealed interface Receipt {
 
-    /** Newly stored with the next seq of its room. */
+    /** Newly stored with the next seq of its room, and committed. */
     record Stored(Event.Message message) implements Receipt {}
 
     /** The sender's ref was already stored with the same text: nothing new was stored. */
@@ -11,4 +11,10 @@ public sealed interface Receipt {
 
     /** The sender's ref was already stored with another text. */
     record RefConflict(long seq) implements Receipt {}
+
+    /** A {@linkplain MessagePosted#retryOnly() retry} whose ref is not stored: nothing to answer it with. */
+    record NotStored() implements Receipt {}
+
+    /** Storing failed (the database, or the server stopping): nothing was stored, the sender may retry. */
+    record Failed(String reason) implements Receipt {}
 }

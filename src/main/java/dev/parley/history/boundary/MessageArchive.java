@@ -2,35 +2,41 @@ package dev.parley.history.boundary;
 
 import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.Identity;
+import dev.parley.chat.entity.MessageHistory;
 import dev.parley.chat.entity.MessagePosted;
+import dev.parley.chat.entity.PostsSettled;
 import dev.parley.chat.entity.Receipt;
-import dev.parley.history.control.GroupCommit;
+import dev.parley.history.control.Committer;
 import dev.parley.history.control.MessageStore;
 import dev.parley.history.control.StoreSettings;
 import dev.parley.metrics.Metrics;
 import dev.parley.settings.Settings;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadFactory;
 
 /**
- * Stores what chat posts and answers history. The observer runs synchronously inside the room's critical
- * section and returns once the message is committed, so the receipt is completed only for a committed message and
- * chat broadcasts nothing that is not stored. Posts to different rooms that arrive while another commit is in
- * progress share the next transaction ({@link GroupCommit}, at most {@code parley.store.max-batch} messages).
+ * Stores what chat posts and answers the reads chat needs. The observer of {@link MessagePosted} only queues the
+ * post, on the container thread that fired it, which fixes its place in the room's order; the {@link Committer}
+ * stores the queue in batches on a thread of its own and fires {@link PostsSettled} after each commit. No container
+ * thread waits for the database on the posting path.
  *
- * <p>A ref that another transaction stored between the store's look-up and its insert (another instance on the
- * same database, or any path around the room lock) violates the unique key on (room, sender, ref). That
- * transaction is rolled back and, on PostgreSQL, unusable, so the stored row is read in a new one and the retry
- * is answered from it, as if the look-up had found it.
+ * <p>A ref that another transaction stored between a batch's look-up and its insert (another instance on the same
+ * database) violates the unique key on (room, sender, ref). That transaction is rolled back and, on PostgreSQL,
+ * unusable, so the post is stored alone, and if that violates the key too the stored row is read in a new
+ * transaction and the retry is answered from it.
  */
 @ApplicationScoped
-public class MessageArchive {
+public class MessageArchive implements MessageHistory {
 
     @Inject
     MessageStore store;
@@ -38,34 +44,52 @@ public class MessageArchive {
     @Inject
     Metrics metrics;
 
-    GroupCommit<MessagePosted, Receipt> commits;
+    @Inject
+    jakarta.enterprise.event.Event<PostsSettled> postsSettled;
+
+    /** A thread the server knows, with the application's context, that no container pool needs back. */
+    @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
+    ManagedThreadFactory threads;
+
+    Committer<Queued, Receipt> committer;
+
+    /** A post and when it was queued, for the store latency. */
+    record Queued(MessagePosted posted, long queuedAt) {}
 
     @PostConstruct
     void start() {
-        int maxBatch = StoreSettings.from(Settings.fromEnvironment()).maxBatch();
-        commits = new GroupCommit<>(this::storeTogether, this::storeAlone, maxBatch);
+        start(threads);
+    }
+
+    void start(ThreadFactory threadFactory) {
+        committer = new Committer<>(
+                this::storeTogether,
+                this::storeAlone,
+                (queued, reason) -> new Receipt.Failed(reason),
+                this::settled,
+                StoreSettings.from(Settings.fromEnvironment()).maxBatch(),
+                threadFactory);
+        committer.start();
+    }
+
+    @PreDestroy
+    void stop() {
+        committer.stop(Duration.ofSeconds(10));
     }
 
     public void onMessagePosted(@Observes MessagePosted posted) {
-        try {
-            long start = System.nanoTime();
-            Receipt receipt = commits.submit(posted);
-            if (receipt instanceof Receipt.Stored) {
-                metrics.stored(System.nanoTime() - start);
-            }
-            posted.receipt().complete(receipt);
-        } catch (CompletionException failed) {
-            posted.receipt().completeExceptionally(failed.getCause());
-        }
+        committer.submit(new Queued(posted, System.nanoTime()));
     }
 
-    private List<Receipt> storeTogether(List<MessagePosted> batch) {
-        List<Receipt> receipts = store.appendAll(batch);
+    private List<Receipt> storeTogether(List<Queued> batch) {
+        List<Receipt> receipts =
+                store.appendAll(batch.stream().map(Queued::posted).toList());
         metrics.committed();
         return receipts;
     }
 
-    private Receipt storeAlone(MessagePosted posted) {
+    private Receipt storeAlone(Queued queued) {
+        MessagePosted posted = queued.posted();
         try {
             Receipt receipt = store.append(posted);
             metrics.committed();
@@ -79,16 +103,27 @@ public class MessageArchive {
         }
     }
 
-    public Optional<Receipt> replay(String room, String senderKey, String ref, String text) {
-        return store.replay(room, senderKey, ref, text);
+    private void settled(List<Committer.Settled<Queued, Receipt>> batch) {
+        long now = System.nanoTime();
+        batch.stream()
+                .filter(one -> one.result() instanceof Receipt.Stored)
+                .forEach(one -> metrics.stored(now - one.item().queuedAt()));
+        postsSettled.fire(new PostsSettled(batch.stream()
+                .map(one -> new PostsSettled.Settled(one.item().posted().id(), one.result()))
+                .toList()));
     }
 
-    /** Creates the room if it is new; returns its latest seq. */
+    /** Posts queued and not yet in a transaction. */
+    public int queued() {
+        return committer.queued();
+    }
+
+    @Override
     public long openRoom(String name) {
         return store.openRoom(name);
     }
 
-    /** Every stored room with its latest seq. */
+    @Override
     public Map<String, Long> rooms() {
         return store.rooms();
     }
@@ -98,10 +133,12 @@ public class MessageArchive {
         return store.redact(room, seq);
     }
 
+    @Override
     public List<Event.Message> latest(String room, int count) {
         return store.latest(room, count);
     }
 
+    @Override
     public Event.History page(String room, Long before, Long after, int limit) {
         return store.page(room, before, after, limit);
     }

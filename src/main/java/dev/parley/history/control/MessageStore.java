@@ -59,28 +59,59 @@ public class MessageStore {
     /**
      * {@link #append} for several messages in one transaction (group commit), each as if alone and in list order:
      * a ref stored earlier in the list counts as stored. The rooms' counter rows are locked with one statement, the
-     * inserts and counter updates sent together at the end. Refs are not looked up: a retry is rare, and the unique
-     * key on (room, sender, ref) makes its insert fail, which rolls back all of them; the caller then stores each
-     * {@linkplain #append alone}, where the look-up answers the retry.
+     * refs looked up with one more, the inserts and counter updates sent together at the end. A ref that another
+     * transaction stores meanwhile breaks the unique key on (room, sender, ref), which rolls back all of them; the
+     * caller then stores each {@linkplain #append alone}.
      *
      * @return each message's receipt, in list order
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public List<Receipt> appendAll(List<MessagePosted> batch) {
         Batch together = new Batch(false);
-        // in name order, so that two instances on one database lock rooms in the same order and cannot deadlock
-        em.createQuery("SELECT r FROM RoomState r WHERE r.name IN :names ORDER BY r.name", RoomState.class)
-                .setParameter(
-                        "names",
-                        batch.stream().map(MessagePosted::room).distinct().toList())
-                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
-                .getResultStream()
-                .forEach(room -> together.lockedRooms.put(room.name(), room));
+        List<String> rooms = batch.stream()
+                .filter(posted -> !posted.retryOnly())
+                .map(MessagePosted::room)
+                .distinct()
+                .toList();
+        if (!rooms.isEmpty()) {
+            // in name order, so that two instances on one database lock rooms in the same order and cannot deadlock
+            em.createQuery("SELECT r FROM RoomState r WHERE r.name IN :names ORDER BY r.name", RoomState.class)
+                    .setParameter("names", padded(rooms))
+                    .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                    .getResultStream()
+                    .forEach(room -> together.lockedRooms.put(room.name(), room));
+        }
+        List<String> refs = batch.stream()
+                .map(MessagePosted::ref)
+                .filter(ref -> ref != null)
+                .distinct()
+                .toList();
+        if (!refs.isEmpty()) {
+            em.createQuery("SELECT m FROM StoredMessage m WHERE m.ref IN :refs", StoredMessage.class)
+                    .setParameter("refs", padded(refs))
+                    .setFlushMode(FlushModeType.COMMIT)
+                    .getResultStream()
+                    .forEach(stored ->
+                            together.byRef.put(refKey(stored.room(), stored.senderKey(), stored.ref()), stored));
+        }
         List<Receipt> receipts = batch.stream()
                 .map(posted -> appendInTransaction(posted, together))
                 .toList();
         em.flush();
         return receipts;
+    }
+
+    /**
+     * The list repeated up to the next power of two, so that IN lists come in few lengths and the database's
+     * statement cache hits.
+     */
+    private static List<String> padded(List<String> values) {
+        int size = values.size() == 1 ? 1 : Integer.highestOneBit(values.size() - 1) << 1;
+        List<String> padded = new ArrayList<>(size);
+        while (padded.size() < size) {
+            padded.add(values.get(padded.size() % values.size()));
+        }
+        return padded;
     }
 
     /**
@@ -99,6 +130,14 @@ public class MessageStore {
     }
 
     private Receipt appendInTransaction(MessagePosted posted, Batch batch) {
+        if (posted.retryOnly()) {
+            String senderKey = Identity.keyOf(posted.sender());
+            return Optional.ofNullable(batch.byRef.get(refKey(posted.room(), senderKey, posted.ref())))
+                    .or(() -> batch.lookUpRefs ? byRef(posted.room(), senderKey, posted.ref()) : Optional.empty())
+                    .filter(this::withinWindow)
+                    .map(earlier -> answerRetry(earlier, posted.text()))
+                    .orElseGet(Receipt.NotStored::new);
+        }
         RoomState room = batch.lockedRooms.computeIfAbsent(
                 posted.room(), name -> em.find(RoomState.class, name, LockModeType.PESSIMISTIC_WRITE));
         if (room == null) {

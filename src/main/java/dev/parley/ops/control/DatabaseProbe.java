@@ -8,16 +8,13 @@ import jakarta.persistence.PersistenceContext;
 @ApplicationScoped
 public class DatabaseProbe {
 
-    /** A database that has not answered in this long is down as far as an operator is concerned. */
-    static final int TIMEOUT_MS = 2_000;
-
     @PersistenceContext(unitName = "parley")
     EntityManager em;
 
-    /** @return the number of stored rooms; throws when the database cannot be reached */
-    public long rooms() {
+    /** @return the number of stored rooms; throws when the database cannot be reached in {@code timeoutMillis} */
+    public long rooms(int timeoutMillis) {
         return em.createQuery("SELECT COUNT(r) FROM RoomState r", Long.class)
-                .setHint("jakarta.persistence.query.timeout", TIMEOUT_MS)
+                .setHint("jakarta.persistence.query.timeout", timeoutMillis)
                 .getSingleResult();
     }
 }

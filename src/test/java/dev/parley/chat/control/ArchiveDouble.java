@@ -2,9 +2,10 @@ package dev.parley.chat.control;
 
 import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.Identity;
+import dev.parley.chat.entity.MessageHistory;
 import dev.parley.chat.entity.MessagePosted;
+import dev.parley.chat.entity.PostsSettled;
 import dev.parley.chat.entity.Receipt;
-import dev.parley.history.boundary.MessageArchive;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,41 +13,65 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * The archive's contract in memory, for tests of chat without a database: seq per room, refs per sender and
- * room. The real store is tested against real databases in the integration tests.
+ * room. It answers every post at once on the posting thread, as a committer that is never behind would, unless told
+ * to {@link #holding hold} them until {@link #settleHeld}. The real store is tested against real databases.
  */
-public class ArchiveDouble extends MessageArchive {
+public class ArchiveDouble implements MessageHistory {
 
     private final Map<String, List<Event.Message>> messages = new ConcurrentHashMap<>();
-    private final Map<String, String> senders = new ConcurrentHashMap<>();
+    private final List<MessagePosted> held = new ArrayList<>();
     public final AtomicBoolean failing = new AtomicBoolean();
+    public final AtomicBoolean holding = new AtomicBoolean();
+    Consumer<PostsSettled> settled = posts -> {};
 
-    @Override
-    public synchronized void onMessagePosted(MessagePosted posted) {
-        if (failing.get()) {
-            posted.receipt().completeExceptionally(new IllegalStateException("database down"));
-            return;
+    /** What the archive's observer and committer do together: store, then tell chat. */
+    public void onMessagePosted(MessagePosted posted) {
+        synchronized (this) {
+            if (holding.get()) {
+                held.add(posted);
+                return;
+            }
         }
-        List<Event.Message> room = messages.get(posted.room());
-        if (room == null) {
-            posted.receipt().completeExceptionally(new IllegalStateException("no room " + posted.room()));
-            return;
+        settled.accept(new PostsSettled(List.of(new PostsSettled.Settled(posted.id(), store(posted)))));
+    }
+
+    /** Stores the posts held so far, in the order they came, and tells chat in one batch. */
+    public void settleHeld() {
+        List<PostsSettled.Settled> batch = new ArrayList<>();
+        synchronized (this) {
+            held.forEach(posted -> batch.add(new PostsSettled.Settled(posted.id(), store(posted))));
+            held.clear();
+        }
+        settled.accept(new PostsSettled(batch));
+    }
+
+    public synchronized int held() {
+        return held.size();
+    }
+
+    synchronized Receipt store(MessagePosted posted) {
+        if (failing.get()) {
+            return new Receipt.Failed("database down");
         }
         Optional<Receipt> retry = replay(posted.room(), Identity.keyOf(posted.sender()), posted.ref(), posted.text());
         if (retry.isPresent()) {
-            posted.receipt().complete(retry.get());
-            return;
+            return retry.get();
+        }
+        List<Event.Message> room = messages.get(posted.room());
+        if (posted.retryOnly() || room == null) {
+            return new Receipt.NotStored();
         }
         Event.Message message = new Event.Message(
                 posted.room(), room.size() + 1, posted.sender(), posted.text(), posted.at(), posted.ref());
         room.add(message);
-        posted.receipt().complete(new Receipt.Stored(message));
+        return new Receipt.Stored(message);
     }
 
-    @Override
-    public synchronized Optional<Receipt> replay(String room, String senderKey, String ref, String text) {
+    synchronized Optional<Receipt> replay(String room, String senderKey, String ref, String text) {
         if (ref == null) {
             return Optional.empty();
         }

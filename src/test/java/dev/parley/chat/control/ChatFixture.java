@@ -1,16 +1,10 @@
 package dev.parley.chat.control;
 
 import dev.parley.chat.entity.Identity;
-import dev.parley.chat.entity.MessagePosted;
 import dev.parley.metrics.Metrics;
 import dev.parley.settings.Settings;
-import jakarta.enterprise.event.Event;
-import jakarta.enterprise.event.NotificationOptions;
-import jakarta.enterprise.util.TypeLiteral;
-import java.lang.annotation.Annotation;
+import dev.parley.testing.EventDouble;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,8 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Users and Rooms wired as the container wires them, with the archive double and plain executors; broadcasts start
- * their sends on the posting thread, so a test sees every frame once the call returns.
+ * Users and Rooms wired as the container wires them, with the archive double and plain executors; the double answers
+ * posts on the posting thread and broadcasts start their sends there, so a test sees every frame once the call
+ * returns (unless the archive double holds posts back).
  */
 public class ChatFixture implements AutoCloseable {
 
@@ -27,6 +22,7 @@ public class ChatFixture implements AutoCloseable {
     public final ArchiveDouble archive = new ArchiveDouble();
     public final Users users = new Users();
     public final Rooms rooms = new Rooms();
+    public final Posting posting = new Posting();
     public final Metrics metrics = new Metrics();
     public final Moderation moderation = new Moderation();
     public final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
@@ -44,7 +40,12 @@ public class ChatFixture implements AutoCloseable {
         rooms.writers = new FrameWriters(Runnable::run, 1);
         rooms.moderation = moderation;
         rooms.scheduler = scheduler;
-        rooms.messagePosted = new Firing(archive);
+        rooms.posting = posting;
+        posting.limits = limits;
+        posting.scheduler = scheduler;
+        posting.messagePosted = new EventDouble<>(archive::onMessagePosted);
+        posting.startSweeping();
+        archive.settled = rooms::onPostsSettled;
         rooms.load();
         gate.limits = ConnectionLimits.from(Settings.of(settings));
         liveness.limits = gate.limits;
@@ -76,44 +77,5 @@ public class ChatFixture implements AutoCloseable {
         scheduler.shutdownNow();
         closer.shutdownNow();
         scheduler.awaitTermination(5, TimeUnit.SECONDS);
-    }
-
-    /** What CDI does with a synchronous event: call the observer on the firing thread. */
-    static final class Firing implements Event<MessagePosted> {
-        private final ArchiveDouble archive;
-
-        Firing(ArchiveDouble archive) {
-            this.archive = archive;
-        }
-
-        @Override
-        public void fire(MessagePosted event) {
-            archive.onMessagePosted(event);
-        }
-
-        @Override
-        public <U extends MessagePosted> CompletionStage<U> fireAsync(U event) {
-            return CompletableFuture.failedFuture(new UnsupportedOperationException());
-        }
-
-        @Override
-        public <U extends MessagePosted> CompletionStage<U> fireAsync(U event, NotificationOptions options) {
-            return fireAsync(event);
-        }
-
-        @Override
-        public Event<MessagePosted> select(Annotation... qualifiers) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public <U extends MessagePosted> Event<U> select(Class<U> subtype, Annotation... qualifiers) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public <U extends MessagePosted> Event<U> select(TypeLiteral<U> subtype, Annotation... qualifiers) {
-            throw new UnsupportedOperationException();
-        }
     }
 }

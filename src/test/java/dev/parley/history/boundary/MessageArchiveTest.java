@@ -1,27 +1,34 @@
 package dev.parley.history.boundary;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.MessagePosted;
+import dev.parley.chat.entity.PostsSettled;
 import dev.parley.chat.entity.Receipt;
 import dev.parley.history.control.MessageStore;
 import dev.parley.metrics.Metrics;
+import dev.parley.testing.EventDouble;
 import jakarta.persistence.PersistenceException;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The race on a ref: another transaction stores (room, sender, ref) after this one looked it up, so this insert
- * violates the unique key. The archive must answer from the stored row, read in a transaction of its own.
+ * violates the unique key. The archive must answer from the stored row, read in a transaction of its own. The
+ * archive runs its real committer thread; receipts are awaited as {@link PostsSettled} events.
  */
 class MessageArchiveTest {
 
@@ -30,6 +37,7 @@ class MessageArchiveTest {
 
     MessageArchive cut;
     StoreDouble store;
+    final BlockingQueue<PostsSettled> settled = new LinkedBlockingQueue<>();
 
     @BeforeEach
     void wire() {
@@ -37,7 +45,13 @@ class MessageArchiveTest {
         cut = new MessageArchive();
         cut.store = store;
         cut.metrics = new Metrics();
-        cut.start();
+        cut.postsSettled = new EventDouble<>(settled::add);
+        cut.start(Thread::new);
+    }
+
+    @AfterEach
+    void stop() {
+        cut.stop();
     }
 
     @Test
@@ -64,21 +78,17 @@ class MessageArchiveTest {
 
     @Test
     void aUniqueViolationWithoutAStoredRefIsStillAFailure() {
-        RuntimeException violation = uniqueViolation();
-        store.appendFails = violation;
+        store.appendFails = uniqueViolation();
 
-        CompletionException failed = assertThrows(CompletionException.class, () -> post("alice", "hello", "r-1"));
-        assertSame(violation, failed.getCause());
+        assertInstanceOf(Receipt.Failed.class, post("alice", "hello", "r-1"));
     }
 
     @Test
     void otherFailuresAreNotAnsweredFromStoredRows() {
-        RuntimeException down = new PersistenceException(new SQLException("connection lost", "08006"));
-        store.appendFails = down;
+        store.appendFails = new PersistenceException(new SQLException("connection lost", "08006"));
         store.storedRow = Optional.of(STORED_CONCURRENTLY);
 
-        CompletionException failed = assertThrows(CompletionException.class, () -> post("alice", "hello", "r-1"));
-        assertSame(down, failed.getCause());
+        assertInstanceOf(Receipt.Failed.class, post("alice", "hello", "r-1"));
         assertEquals(List.of("append"), store.calls);
     }
 
@@ -87,15 +97,24 @@ class MessageArchiveTest {
         store.appendFails = uniqueViolation();
         store.storedRow = Optional.of(STORED_CONCURRENTLY);
 
-        assertThrows(CompletionException.class, () -> post("alice", "hello", null));
+        assertInstanceOf(Receipt.Failed.class, post("alice", "hello", null));
         assertEquals(List.of("append"), store.calls);
     }
 
     private Receipt post(String sender, String text, String ref) {
-        MessagePosted posted = new MessagePosted("general", sender, text, ref, AT);
-        cut.onMessagePosted(posted);
-        return posted.receipt().join();
+        long id = ids.incrementAndGet();
+        cut.onMessagePosted(new MessagePosted(id, "general", sender, text, ref, AT, false));
+        try {
+            PostsSettled answer = settled.poll(10, TimeUnit.SECONDS);
+            assertNotNull(answer, "no receipt within 10 s");
+            assertEquals(id, answer.posts().get(0).postId());
+            return answer.posts().get(0).receipt();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
     }
+
+    final AtomicLong ids = new AtomicLong();
 
     /** What Hibernate throws from the flush of an insert that breaks parley_message_ref on PostgreSQL. */
     private static RuntimeException uniqueViolation() {

@@ -3,25 +3,27 @@ package dev.parley.ops.boundary;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.parley.ops.control.DatabaseProbe;
+import dev.parley.ops.control.DatabaseWatchDouble;
 import jakarta.json.JsonObject;
 import jakarta.persistence.PersistenceException;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The 503 itself is one line in {@link HealthResource#health}; the report decides it. */
+/** The report decides the 503; the watch's latest answer decides the report, and a stale answer counts as none. */
 class HealthResourceTest {
 
     HealthResource cut = new HealthResource();
 
     @Test
     void aDatabaseThatFailsTheQueryMakesTheServiceUnavailable() {
-        cut.database = new DatabaseProbe() {
+        cut.database = DatabaseWatchDouble.asking(new DatabaseProbe() {
             @Override
-            public long rooms() {
+            public long rooms(int timeoutMillis) {
                 throw new PersistenceException("connection refused");
             }
-        };
+        });
 
-        JsonObject report = cut.report();
+        JsonObject report = cut.report(System.nanoTime());
 
         assertEquals("down", report.getString("status"));
         assertEquals("down", report.getString("database"));
@@ -29,17 +31,33 @@ class HealthResourceTest {
 
     @Test
     void aDatabaseThatAnswersIsUp() {
-        cut.database = new DatabaseProbe() {
-            @Override
-            public long rooms() {
-                return 3;
-            }
-        };
+        cut.database = DatabaseWatchDouble.asking(answering(3));
 
-        JsonObject report = cut.report();
+        JsonObject report = cut.report(System.nanoTime());
 
         assertEquals("up", report.getString("status"));
         assertEquals("up", report.getString("database"));
         assertEquals(3, report.getInt("rooms"));
+    }
+
+    @Test
+    void anAnswerOlderThanIntervalPlusTimeoutMeansTheQuestionIsStuck() {
+        cut.database = DatabaseWatchDouble.asking(answering(3));
+        long later = System.nanoTime()
+                + Duration.ofSeconds(1)
+                        .plus(Duration.ofSeconds(2))
+                        .plusMillis(1)
+                        .toNanos();
+
+        assertEquals("down", cut.report(later).getString("status"));
+    }
+
+    static DatabaseProbe answering(long rooms) {
+        return new DatabaseProbe() {
+            @Override
+            public long rooms(int timeoutMillis) {
+                return rooms;
+            }
+        };
     }
 }

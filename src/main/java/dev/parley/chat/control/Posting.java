@@ -1,0 +1,164 @@
+package dev.parley.chat.control;
+
+import dev.parley.chat.entity.Command;
+import dev.parley.chat.entity.ErrorCode;
+import dev.parley.chat.entity.MessagePosted;
+import dev.parley.settings.Settings;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Posts on their way to the archive: accepted on the container thread and handed on in order, never waited for.
+ * Each accepted post stays pending until its receipt comes back ({@link #settle}); the pending posts are bounded in
+ * total ({@code parley.store.max-pending}) and per room ({@code parley.store.max-pending-per-room}), so nothing is
+ * accepted that the store cannot take, and a post pending longer than {@code parley.store.timeout-ms} is answered
+ * with {@code internal} (if it is stored later anyway, it is delivered, and a retry of its ref gets the stored row).
+ *
+ * <p>Order among a connection's accepted posts: a post with a ref refused because the store is full holds back that
+ * connection's later posts to the room until that ref is sent again (or the timeout passed), so a resend cannot land
+ * behind what the connection posted after it.
+ */
+@ApplicationScoped
+public class Posting {
+
+    private static final Logger LOG = Logger.getLogger(Posting.class.getName());
+
+    @Inject
+    jakarta.enterprise.event.Event<MessagePosted> messagePosted;
+
+    @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
+    ScheduledExecutorService scheduler;
+
+    ChatLimits limits;
+    Clock clock = Clock.systemUTC();
+
+    private final AtomicLong ids = new AtomicLong();
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> pendingPerRoom = new ConcurrentHashMap<>();
+    private final AtomicInteger pendingTotal = new AtomicInteger();
+    private volatile boolean stopped;
+    private ScheduledFuture<?> sweep;
+
+    /** A post on its way: who sent it, for the answer, and since when. */
+    public record Pending(Connection connection, Command.Say say, long acceptedAt) {}
+
+    @PostConstruct
+    void start() {
+        limits = ChatLimits.from(Settings.fromEnvironment());
+        startSweeping();
+    }
+
+    void startSweeping() {
+        long every = Math.max(10, limits.storeTimeout().toMillis() / 4);
+        sweep = scheduler.scheduleWithFixedDelay(this::answerOverdue, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        if (sweep != null) {
+            sweep.cancel(false);
+        }
+    }
+
+    /**
+     * Accepts the post for the archive, or refuses it at once. Called on the connection's container thread, so the
+     * connection's posts are handed on in the order it sent them.
+     *
+     * @param member whether the connection is in the room; if not, only a retry of a stored ref is answered
+     */
+    public void post(Connection connection, Command.Say say, boolean member) {
+        if (stopped) {
+            connection.refuse(say, ErrorCode.INTERNAL, "the server is shutting down; retry");
+            return;
+        }
+        long now = System.nanoTime();
+        if (member && connection.heldBack(say.room(), say.ref(), now)) {
+            connection.refuse(say, ErrorCode.RATE_LIMITED, "resend your earlier message first");
+            return;
+        }
+        AtomicInteger inRoom = pendingPerRoom.computeIfAbsent(say.room(), room -> new AtomicInteger());
+        int total = pendingTotal.incrementAndGet();
+        int ofRoom = inRoom.incrementAndGet();
+        if (total > limits.storeMaxPending() || ofRoom > limits.storeMaxPendingPerRoom()) {
+            pendingTotal.decrementAndGet();
+            inRoom.decrementAndGet();
+            if (member && say.ref() != null) {
+                connection.holdBack(
+                        say.room(), say.ref(), now + limits.storeTimeout().toNanos());
+            }
+            connection.refuse(say, ErrorCode.RATE_LIMITED, "the server is busy; resend in a moment");
+            return;
+        }
+        long id = ids.incrementAndGet();
+        pending.put(id, new Pending(connection, say, now));
+        Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        try {
+            messagePosted.fire(
+                    new MessagePosted(id, say.room(), connection.user(), say.text(), say.ref(), at, !member));
+        } catch (RuntimeException failed) {
+            LOG.log(Level.WARNING, "a post to " + say.room() + " could not be handed to the archive", failed);
+            if (settle(id) != null) {
+                connection.refuse(say, ErrorCode.INTERNAL, "the message was not stored; retry");
+            }
+        }
+    }
+
+    /**
+     * The receipt of post {@code id} came back: it is no longer pending.
+     *
+     * @return who posted it, or null if it was answered already (it timed out)
+     */
+    public Pending settle(long id) {
+        Pending settled = pending.remove(id);
+        if (settled != null) {
+            pendingTotal.decrementAndGet();
+            pendingPerRoom.get(settled.say().room()).decrementAndGet();
+        }
+        return settled;
+    }
+
+    public int pending() {
+        return pendingTotal.get();
+    }
+
+    /**
+     * Refuses new posts from now on (shutdown) and waits until every pending post is settled, at most until
+     * {@code deadline} ({@link System#nanoTime}); what is still pending then is answered with {@code internal}.
+     */
+    public void stopAndDrain(long deadline) {
+        stopped = true;
+        while (pendingTotal.get() > 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        answerOlderThan(0);
+    }
+
+    void answerOverdue() {
+        answerOlderThan(limits.storeTimeout().toNanos());
+    }
+
+    private void answerOlderThan(long ageNanos) {
+        long now = System.nanoTime();
+        pending.forEach((id, post) -> {
+            if (now - post.acceptedAt() >= ageNanos && settle(id) != null) {
+                post.connection().refuse(post.say(), ErrorCode.INTERNAL, "the message was not stored in time; retry");
+            }
+        });
+    }
+}
