@@ -38,6 +38,8 @@ import java.util.logging.Logger;
  * are CDI beans.
  */
 @Dependent
+// The codecs are Parley's own types, named here as the protocol's; the text handler below takes frames in parts to
+// count their size as they arrive, and a container applies no Decoder to a partial handler, so it decodes itself.
 @ServerEndpoint(
         value = "/chat",
         encoders = EventEncoder.class,
@@ -82,7 +84,7 @@ public class ChatEndpoint {
         Handshake handshake = (Handshake) session.getUserProperties().get(Handshake.KEY);
         ChatLimits limits = users.limits();
         session.setMaxTextMessageBufferSize(limits.maxFrameBytes());
-        decoder = new CommandDecoder(limits.maxFrameBytes());
+        decoder = new CommandDecoder();
         frames = new FrameAssembler(limits.maxFrameBytes());
         address = gate.clientAddress(handshake);
         ticket = gate.enter(address);
@@ -149,16 +151,13 @@ public class ChatEndpoint {
         connection.pulse().heard(liveness.now());
         switch (frames.add(part, last)) {
             case COMPLETE -> onCommand(decoder.decode(frames.take()));
-            case TOO_BIG -> onCommand(new Command.Oversized(users.limits().maxFrameBytes() + 1L));
+            case TOO_BIG ->
+                connection.close(Closing.TOO_BIG, "frame over " + users.limits().maxFrameBytes() + " bytes");
             case INCOMPLETE, DISCARDED -> {}
         }
     }
 
     void onCommand(Command command) {
-        if (command instanceof Command.Oversized oversized) {
-            connection.close(Closing.TOO_BIG, "frame over " + users.limits().maxFrameBytes() + " bytes");
-            return;
-        }
         if (!connection.withinRate(command)) {
             connection.refuse(command, ErrorCode.RATE_LIMITED, "too many commands; slow down");
             return;

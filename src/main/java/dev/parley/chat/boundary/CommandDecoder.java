@@ -8,12 +8,7 @@ import static jakarta.json.stream.JsonParser.Event.VALUE_NULL;
 import static jakarta.json.stream.JsonParser.Event.VALUE_NUMBER;
 import static jakarta.json.stream.JsonParser.Event.VALUE_STRING;
 
-import dev.parley.chat.control.ChatLimits;
 import dev.parley.chat.entity.Command;
-import dev.parley.settings.Settings;
-import jakarta.json.JsonObjectBuilder;
-import jakarta.json.bind.Jsonb;
-import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.spi.JsonProvider;
 import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParserFactory;
@@ -25,25 +20,25 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Turns every text frame into a {@link Command}; it never throws and {@link #willDecode} is always true, because
  * containers disagree on what a refused or failed decode does (WildFly, Payara and Liberty each differ). Bad input
- * becomes {@link Command.Malformed} or {@link Command.Oversized} for the endpoint to answer.
+ * becomes {@link Command.Malformed} for the endpoint to answer. The frame's size was checked before, as it arrived
+ * ({@link FrameAssembler}).
  * <p>
- * JSON-B alone is too lenient for a contract ({@code "room":42} becomes "42", trailing garbage passes), so the frame
- * is first read with the JSON-P streaming parser and checked: one object, bounded depth and numbers, no duplicate
- * keys, each known field of its JSON type. Only the known fields then go to JSON-B for mapping. Content rules
- * (room names, text) are not checked here.
+ * JSON-B is too lenient for a contract ({@code "room":42} becomes "42", trailing garbage passes), so the frame is
+ * read once with the JSON-P streaming parser and checked: one object, bounded depth and numbers, no duplicate keys,
+ * each known field of its JSON type; the command is built from the fields read. Content rules (room names, text)
+ * are not checked here.
  */
 public class CommandDecoder implements Decoder.Text<Command> {
 
     static final int MAX_DEPTH = 16;
     static final int MAX_NUMBER_LENGTH = 40;
 
-    private static final JsonProvider JSON = JsonProvider.provider();
-    private static final JsonParserFactory PARSERS = JSON.createParserFactory(Map.of());
-    private static final Jsonb JSONB = JsonbBuilder.create();
+    private static final JsonParserFactory PARSERS = JsonProvider.provider().createParserFactory(Map.of());
 
     private enum Kind {
         TEXT,
@@ -53,43 +48,36 @@ public class CommandDecoder implements Decoder.Text<Command> {
 
     private record Field(String name, Kind kind, boolean required) {}
 
-    private record Shape(Class<? extends Command> record, List<Field> fields) {}
+    /** A command's fields, and how the checked values (by field name) make the command. */
+    private record Shape(List<Field> fields, Function<Map<String, Object>, Command> make) {}
 
     private record Member(JsonParser.Event kind, String text) {}
 
     private static final Map<String, Shape> SHAPES = Map.of(
-            "join", new Shape(Command.Join.class, List.of(requiredString("room"))),
-            "leave", new Shape(Command.Leave.class, List.of(requiredString("room"))),
+            "join", new Shape(List.of(requiredString("room")), v -> new Command.Join(text(v, "room"))),
+            "leave", new Shape(List.of(requiredString("room")), v -> new Command.Leave(text(v, "room"))),
             "say",
                     new Shape(
-                            Command.Say.class,
-                            List.of(requiredString("room"), requiredString("text"), optionalString("ref"))),
+                            List.of(requiredString("room"), requiredString("text"), optionalString("ref")),
+                            v -> new Command.Say(text(v, "room"), text(v, "text"), text(v, "ref"))),
             "whisper",
                     new Shape(
-                            Command.Whisper.class,
-                            List.of(requiredString("to"), requiredString("text"), optionalString("ref"))),
-            "typing", new Shape(Command.Typing.class, List.of(requiredString("room"))),
+                            List.of(requiredString("to"), requiredString("text"), optionalString("ref")),
+                            v -> new Command.Whisper(text(v, "to"), text(v, "text"), text(v, "ref"))),
+            "typing", new Shape(List.of(requiredString("room")), v -> new Command.Typing(text(v, "room"))),
             "history",
                     new Shape(
-                            Command.History.class,
                             List.of(
                                     requiredString("room"),
                                     new Field("before", Kind.SEQ, false),
                                     new Field("after", Kind.SEQ, false),
-                                    new Field("limit", Kind.COUNT, false))));
+                                    new Field("limit", Kind.COUNT, false)),
+                            v -> new Command.History(
+                                    text(v, "room"), (Long) v.get("before"), (Long) v.get("after"), (Integer)
+                                            v.get("limit"))));
 
     private static final Set<String> FIELD_NAMES =
             Set.of("type", "room", "to", "text", "ref", "before", "after", "limit");
-
-    private final int maxFrameBytes;
-
-    public CommandDecoder() {
-        this(ChatLimits.from(Settings.fromEnvironment()).maxFrameBytes());
-    }
-
-    CommandDecoder(int maxFrameBytes) {
-        this.maxFrameBytes = maxFrameBytes;
-    }
 
     @Override
     public boolean willDecode(String frame) {
@@ -98,57 +86,15 @@ public class CommandDecoder implements Decoder.Text<Command> {
 
     @Override
     public Command decode(String frame) {
-        long oversize = oversize(frame);
-        if (oversize > 0) {
-            return new Command.Oversized(oversize);
-        }
         String type = null;
         try {
             Map<String, Member> members = members(frame);
             type = typeOf(members);
             Shape shape = SHAPES.get(type);
-            return JSONB.fromJson(knownFields(type, shape, members), shape.record());
+            return shape.make().apply(checkedFields(type, shape, members));
         } catch (Refused refused) {
             return new Command.Malformed(refused.type, refused.getMessage());
-        } catch (RuntimeException mappingFailed) {
-            return new Command.Malformed(type, "the fields could not be read");
         }
-    }
-
-    /**
-     * The frame's UTF-8 size when it is over the limit, else 0. The length alone settles most frames; when it
-     * proves the frame too big, the length (a lower bound of its size) is what is returned.
-     */
-    long oversize(String frame) {
-        int length = frame.length();
-        if ((long) length * 3 <= maxFrameBytes) {
-            return 0;
-        }
-        if (length > maxFrameBytes) {
-            return length;
-        }
-        long bytes = utf8Bytes(frame);
-        return bytes > maxFrameBytes ? bytes : 0;
-    }
-
-    static long utf8Bytes(String s) {
-        long bytes = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                bytes += 1;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c)
-                    && i + 1 < s.length()
-                    && Character.isLowSurrogate(s.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
     }
 
     /**
@@ -218,8 +164,9 @@ public class CommandDecoder implements Decoder.Text<Command> {
         return type.text();
     }
 
-    private static String knownFields(String type, Shape shape, Map<String, Member> members) throws Refused {
-        JsonObjectBuilder fields = JSON.createObjectBuilder();
+    private static Map<String, Object> checkedFields(String type, Shape shape, Map<String, Member> members)
+            throws Refused {
+        Map<String, Object> fields = new HashMap<>();
         for (Field field : shape.fields()) {
             Member member = members.get(field.name());
             if (member == null || member.kind() == VALUE_NULL) {
@@ -229,15 +176,19 @@ public class CommandDecoder implements Decoder.Text<Command> {
                 continue;
             }
             switch (field.kind()) {
-                case TEXT -> fields.add(field.name(), text(type, field.name(), member));
-                case SEQ -> fields.add(field.name(), sequenceNumber(type, field.name(), member));
-                case COUNT -> fields.add(field.name(), count(type, field.name(), member));
+                case TEXT -> fields.put(field.name(), text(type, field.name(), member));
+                case SEQ -> fields.put(field.name(), sequenceNumber(type, field.name(), member));
+                case COUNT -> fields.put(field.name(), count(type, field.name(), member));
             }
         }
         if ("history".equals(type) && isPresent(members, "before") == isPresent(members, "after")) {
             throw new Refused(type, "history needs exactly one of before and after");
         }
-        return fields.build().toString();
+        return fields;
+    }
+
+    private static String text(Map<String, Object> fields, String name) {
+        return (String) fields.get(name);
     }
 
     private static boolean isPresent(Map<String, Member> members, String name) {

@@ -2,8 +2,8 @@ package dev.parley.chat.entity;
 
 /**
  * What a client asks for, one per text frame (protocol v1, "Client to server"). The decoder turns every frame into
- * one of these, including frames that are not valid commands ({@link Malformed}, {@link Oversized}), so the
- * endpoint answers bad input the same way on every container.
+ * one of these, including frames that are not valid commands ({@link Malformed}), so the endpoint answers bad
+ * input the same way on every container.
  */
 public sealed interface Command {
 
@@ -52,11 +52,4 @@ public sealed interface Command {
      * ill-typed field. {@code type} is the frame's type when it could be read, else null.
      */
     record Malformed(String type, String reason) implements Command {}
-
-    /** A frame over the inbound limit; the connection is closed with 1009. */
-    record Oversized(long bytes) implements Command {
-        public String type() {
-            return null;
-        }
-    }
 }

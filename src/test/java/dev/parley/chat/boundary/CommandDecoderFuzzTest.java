@@ -21,17 +21,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Properties of {@link CommandDecoder} over many seeded random frames made from valid commands by
- * {@link FrameMutator}: nothing escapes it, every frame becomes a command, an oversized frame is always
- * {@link Command.Oversized}, and whatever it accepts is a JSON object that a plain JSON-P parser reads the same way
+ * {@link FrameMutator}: nothing escapes it, every frame becomes a command, and whatever it accepts is a JSON object that a plain JSON-P parser reads the same way
  * (so the strict check never lets through what the contract refuses, nor invents fields). A failure prints the
  * seed; {@code -Dparley.fuzz.seed=N} replays it.
  */
 class CommandDecoderFuzzTest {
 
     static final int FRAMES = Integer.getInteger("parley.fuzz.frames", 20_000);
-    static final int MAX_BYTES = 65_536;
-
-    CommandDecoder cut = new CommandDecoder(MAX_BYTES);
+    CommandDecoder cut = new CommandDecoder();
 
     @Test
     void everyMutatedFrameBecomesACommandConsistentWithTheJson() {
@@ -72,13 +69,6 @@ class CommandDecoderFuzzTest {
         assertTrue(cut.willDecode(frame));
         Command command = cut.decode(frame);
         assertNotNull(command);
-        if (CommandDecoder.utf8Bytes(frame) > MAX_BYTES) {
-            assertTrue(command instanceof Command.Oversized, "over the limit but " + command);
-            return false;
-        }
-        if (command instanceof Command.Oversized) {
-            fail("within the limit but oversized");
-        }
         if (command instanceof Command.Malformed malformed) {
             assertNotNull(malformed.reason());
             return false;

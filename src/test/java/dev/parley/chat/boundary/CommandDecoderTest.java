@@ -25,7 +25,7 @@ class CommandDecoderTest {
 
     @BeforeEach
     void init() {
-        cut = new CommandDecoder(LIMIT);
+        cut = new CommandDecoder();
     }
 
     static Stream<Arguments> commands() {
@@ -317,69 +317,13 @@ class CommandDecoderTest {
         assertTrue(cut.willDecode("{\"type\":\"join\",\"room\":\"general\"}"));
         assertTrue(cut.willDecode("not json"));
         assertTrue(cut.willDecode(""));
-        assertTrue(cut.willDecode("x".repeat(LIMIT + 1)));
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"é", "€", "\uD83D\uDE00", "é€\uD83D\uDE00"})
-    void framesUpToTheLimitAreDecodedAndOneByteMoreIsOversized(String multibyte) {
-        assertEquals(
-                new Command.Say("general", textOf(frameOfBytes(multibyte, LIMIT - 1)), null),
-                cut.decode(frameOfBytes(multibyte, LIMIT - 1)));
-        assertInstanceOf(Command.Say.class, cut.decode(frameOfBytes(multibyte, LIMIT)));
-        assertEquals(new Command.Oversized(LIMIT + 1), cut.decode(frameOfBytes(multibyte, LIMIT + 1)));
     }
 
     @Test
-    void theSizeIsCountedInUtf8BytesNotChars() {
-        String frame = frameOfBytes("\uD83D\uDE00", LIMIT + 2);
-        assertTrue(frame.length() < LIMIT, "fewer chars than the limit, more bytes");
-        assertEquals(new Command.Oversized(LIMIT + 2), cut.decode(frame));
-    }
-
-    @Test
-    void aFrameWithMoreCharsThanTheLimitIsOversizedWithoutParsing() {
-        Command.Oversized oversized =
-                assertInstanceOf(Command.Oversized.class, cut.decode("{" + "x".repeat(10 * LIMIT)));
-        assertTrue(oversized.bytes() > LIMIT, () -> "bytes " + oversized.bytes());
-    }
-
-    @Test
-    void anOversizedFrameIsOversizedEvenWhenItIsNotJson() {
-        assertInstanceOf(Command.Oversized.class, new CommandDecoder(10).decode("\u20AC\u20AC\u20AC\u20AC"));
-        assertInstanceOf(Command.Malformed.class, new CommandDecoder(12).decode("\u20AC\u20AC\u20AC\u20AC"));
-    }
-
-    @Test
-    void utf8BytesMatchTheJdk() {
-        for (String s : new String[] {
-            "", "ascii", "é", "\u07FF", "\u0800", "€", "\uFFFF", "\uD83D\uDE00", "mixed é € \uD83D\uDE00 end"
-        }) {
-            assertEquals(s.getBytes(StandardCharsets.UTF_8).length, CommandDecoder.utf8Bytes(s), s);
-        }
-        assertEquals(3, CommandDecoder.utf8Bytes("\uD800"), "a lone surrogate arrives as U+FFFD");
-    }
-
-    @Test
-    void theDefaultLimitIs64KiB() {
-        CommandDecoder standard = new CommandDecoder();
-        assertInstanceOf(Command.Say.class, standard.decode(frameOfBytes("é", 65536)));
-        assertInstanceOf(Command.Oversized.class, standard.decode(frameOfBytes("é", 65537)));
-    }
-
-    @Test
-    void theLimitIsASetting() {
-        String previous = System.setProperty("parley.frame.max-bytes", "100");
-        try {
-            CommandDecoder configured = new CommandDecoder();
-            assertInstanceOf(Command.Say.class, configured.decode(frameOfBytes("é", 100)));
-            assertInstanceOf(Command.Oversized.class, configured.decode(frameOfBytes("é", 101)));
-        } finally {
-            if (previous == null) {
-                System.clearProperty("parley.frame.max-bytes");
-            } else {
-                System.setProperty("parley.frame.max-bytes", previous);
-            }
+    void aFrameOfEveryMultibyteKindDecodes() {
+        for (String multibyte : new String[] {"é", "€", "\uD83D\uDE00", "é€\uD83D\uDE00"}) {
+            String frame = frameOfBytes(multibyte, LIMIT);
+            assertEquals(new Command.Say("general", textOf(frame), null), cut.decode(frame));
         }
     }
 
