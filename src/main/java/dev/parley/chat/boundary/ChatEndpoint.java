@@ -70,7 +70,6 @@ public class ChatEndpoint {
     @Resource(lookup = "java:comp/DefaultManagedExecutorService")
     Executor executor;
 
-    private final EventEncoder encoder = new EventEncoder();
     private CommandDecoder decoder;
     private FrameAssembler frames;
     private Connection connection;
@@ -98,7 +97,7 @@ public class ChatEndpoint {
                 : new Identity(String.valueOf(handshake.name()), false);
         Outbox outbox = new Outbox(
                 new SessionSink(session), executor, limits.outboxMaxFrames(), limits.outboxMaxBytes(), metrics::closed);
-        connection = new Connection(session.getId(), identity, outbox, encoder::encode, limits);
+        connection = new Connection(session.getId(), identity, outbox, limits);
         connection.address(ConnectionGate.UNKNOWN.equals(address) ? null : address);
         if (admission instanceof Users.Admitted && moderation.banned(identity.key(), connection.address())) {
             admission = new Users.Refused(ErrorCode.BANNED, Closing.BANNED, "you are banned");

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
 /** One WebSocket connection of a user: its identity, the rooms it has joined, its limits and its outbox. */
 public final class Connection {
@@ -18,7 +17,6 @@ public final class Connection {
     private final Identity identity;
     private final Outbox outbox;
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
-    private final Function<Event, String> encoder;
     private final RateLimiter posts;
     private final RateLimiter commands;
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
@@ -30,12 +28,11 @@ public final class Connection {
     /** A post refused because the store was full: later posts to its room wait for its resend until {@code until}. */
     private record HeldRef(String ref, long until) {}
 
-    public Connection(String id, Identity identity, Outbox outbox, Function<Event, String> encoder, ChatLimits limits) {
+    public Connection(String id, Identity identity, Outbox outbox, ChatLimits limits) {
         this.id = id;
         this.identity = identity;
         this.outbox = outbox;
         outbox.whenPingSent(() -> pulse.pingSent(System.nanoTime()));
-        this.encoder = encoder;
         this.posts = new RateLimiter(limits.sayPerSecond(), limits.sayBurst());
         this.commands = new RateLimiter(limits.commandsPerSecond(), limits.commandsBurst());
     }
@@ -105,7 +102,7 @@ public final class Connection {
     }
 
     public void send(Event event) {
-        outbox.offer(encoder.apply(event));
+        outbox.offer(Frames.encode(event));
     }
 
     /** Sends a frame encoded once for many recipients. */
@@ -120,10 +117,6 @@ public final class Connection {
 
     public void flush() {
         outbox.flush();
-    }
-
-    public String encode(Event event) {
-        return encoder.apply(event);
     }
 
     /** When this connection was last heard from; see {@link Liveness}. */

@@ -1,6 +1,5 @@
 package dev.parley.chat.control;
 
-import dev.parley.chat.boundary.EventEncoder;
 import dev.parley.chat.entity.Command;
 import dev.parley.chat.entity.ErrorCode;
 import dev.parley.chat.entity.Event;
@@ -29,8 +28,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.logging.Logger;
 
 /**
  * The room registry: who is in which room, fan-out of stored messages, presence and typing. Posts go to the
@@ -49,7 +46,6 @@ import java.util.logging.Logger;
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class Rooms {
 
-    private static final Logger LOG = Logger.getLogger(Rooms.class.getName());
     public static final String GENERAL = "general";
 
     @Inject
@@ -71,10 +67,10 @@ public class Rooms {
     ScheduledExecutorService scheduler;
 
     ChatLimits limits;
-    Function<Event, String> encoder = new EventEncoder()::encode;
 
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     private final Object creation = new Object();
+    private Presence presence;
 
     @PostConstruct
     void start() {
@@ -84,6 +80,7 @@ public class Rooms {
 
     /** Reads the stored rooms and makes sure {@code general} exists. */
     public void load() {
+        presence = new Presence(scheduler, limits.largeRoomPresenceInterval());
         archive.rooms().forEach((name, lastSeq) -> rooms.put(name, new Room(name, lastSeq)));
         open(GENERAL);
     }
@@ -144,7 +141,7 @@ public class Rooms {
                 member = new Room.Member(connection.user());
                 room.members.put(connection.userKey(), member);
                 room.presenceJoined(member.name);
-                publishPresence(room);
+                presence.publish(room);
             } else if (member.departure != null) {
                 member.departure.cancel(false);
                 member.departure = null;
@@ -293,7 +290,7 @@ public class Rooms {
         if (!forward[0]) {
             return;
         }
-        String frame = connection.encode(new Event.Typing(room.name, connection.user()));
+        String frame = Frames.encode(new Event.Typing(room.name, connection.user()));
         room.members.forEach((key, member) -> {
             if (!key.equals(connection.userKey())) {
                 member.connections.forEach(c -> c.sendEncoded(frame));
@@ -427,7 +424,7 @@ public class Rooms {
         room.lock.lock();
         try {
             if (room.delete(message.seq())) {
-                String frame = encoder.apply(new Event.Deleted(room.name, message.seq()));
+                String frame = Frames.encode(new Event.Deleted(room.name, message.seq()));
                 room.connections().forEach(connection -> connection.sendEncoded(frame));
             }
         } finally {
@@ -441,7 +438,7 @@ public class Rooms {
         if (room == null) {
             return false;
         }
-        String frame = encoder.apply(new Event.Notice(text, name));
+        String frame = Frames.encode(new Event.Notice(text, name));
         room.connections().forEach(connection -> connection.sendEncoded(frame));
         return true;
     }
@@ -491,7 +488,7 @@ public class Rooms {
         Connection sender = release.sender();
         boolean personal = sender != null && message.ref() != null;
         long start = System.nanoTime();
-        String frame = encoder.apply(message.withoutRef());
+        String frame = Frames.encode(message.withoutRef());
         List<Connection> recipients = new ArrayList<>(room.members.size() + 1);
         for (Room.Member member : room.members.values()) {
             for (Connection connection : member.connections) {
@@ -528,57 +525,7 @@ public class Rooms {
         room.members.remove(userKey);
         room.typingForwardedAt.remove(userKey);
         room.presenceLeft(member.name);
-        publishPresence(room);
-    }
-
-    /** Sends pending presence now in rooms up to 100 members, at most once per interval in larger ones. */
-    private void publishPresence(Room room) {
-        if (room.members.size() <= ChatLimits.MEMBERS_LISTED) {
-            flushPresence(room);
-            return;
-        }
-        if (room.presenceFlush == null) {
-            long due =
-                    room.presenceFlushedAt + limits.largeRoomPresenceInterval().toNanos() - System.nanoTime();
-            room.presenceFlush = scheduler.schedule(
-                    () -> {
-                        room.lock.lock();
-                        try {
-                            room.presenceFlush = null;
-                            flushPresence(room);
-                        } finally {
-                            room.lock.unlock();
-                        }
-                    },
-                    Math.max(0, due),
-                    TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void flushPresence(Room room) {
-        if (!room.presencePending()) {
-            return;
-        }
-        room.presenceFlushedAt = System.nanoTime();
-        Event.Presence presence = room.takePresence();
-        String shared = encoder.apply(presence);
-        room.members.forEach((key, member) -> {
-            String frame = shared;
-            if (presence.joined().contains(member.name) || presence.left().contains(member.name)) {
-                Event.Presence aboutOthers = new Event.Presence(
-                        room.name, without(presence.joined(), member.name), without(presence.left(), member.name));
-                if (aboutOthers.joined().isEmpty() && aboutOthers.left().isEmpty()) {
-                    return;
-                }
-                frame = encoder.apply(aboutOthers);
-            }
-            String toSend = frame;
-            member.connections.forEach(connection -> connection.sendEncoded(toSend));
-        });
-    }
-
-    private static List<String> without(List<String> names, String name) {
-        return names.stream().filter(other -> !other.equals(name)).toList();
+        presence.publish(room);
     }
 
     private static List<String> membersListed(Room room) {

@@ -186,7 +186,7 @@ public class Users {
         }
         Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Event.Whisper copy = new Event.Whisper(sender.user(), recipient.name(), whisper.text(), at, null);
-        String frame = sender.encode(copy);
+        String frame = Frames.encode(copy);
         Set<Connection> recipients = ConcurrentHashMap.newKeySet();
         recipients.addAll(recipient.connections());
         User self = online.get(sender.userKey());
@@ -228,15 +228,8 @@ public class Users {
 
     /** A {@code notice} without room, to every connection. */
     public void announce(String text) {
-        Event.Notice notice = new Event.Notice(text, null);
-        String[] frame = new String[1];
-        online.values()
-                .forEach(user -> user.connections().forEach(connection -> {
-                    if (frame[0] == null) {
-                        frame[0] = connection.encode(notice);
-                    }
-                    connection.sendEncoded(frame[0]);
-                }));
+        String frame = Frames.encode(new Event.Notice(text, null));
+        online.values().forEach(user -> user.connections().forEach(connection -> connection.sendEncoded(frame)));
     }
 
     /** Closes every connection, e.g. with 1001 when the application stops. */

@@ -69,7 +69,7 @@ public class ChatFixture implements AutoCloseable {
 
     public Connection connection(Identity identity, RecordingSink sink) {
         Outbox outbox = new Outbox(sink, Runnable::run, limits.outboxMaxFrames(), limits.outboxMaxBytes());
-        return new Connection("c" + ids.incrementAndGet(), identity, outbox, rooms.encoder, limits);
+        return new Connection("c" + ids.incrementAndGet(), identity, outbox, limits);
     }
 
     @Override
