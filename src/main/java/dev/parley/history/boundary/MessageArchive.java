@@ -66,6 +66,7 @@ public class MessageArchive implements MessageHistory {
                 this::storeTogether,
                 this::storeAlone,
                 (queued, reason) -> new Receipt.Failed(reason),
+                MessageStore::isUniqueViolation,
                 this::settled,
                 StoreSettings.from(Settings.fromEnvironment()).maxBatch(),
                 threadFactory);

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -19,9 +20,11 @@ import java.util.logging.Logger;
  * caller waits for a commit: {@link #submit} only queues, and each batch's results go to {@code settled} on this
  * thread, in queue order.
  *
- * <p>If a batch fails, each of its items is written {@code alone}, so one bad item fails only itself; an item that
- * fails alone too gets {@code failed}'s result. A batch's transaction commits entirely or not at all, so nothing is
- * written twice.
+ * <p>If a batch fails because of one of its items ({@code itemsFault}: a unique key another writer took), each of
+ * its items is written {@code alone}, so one bad item fails only itself; an item that fails alone too gets
+ * {@code failed}'s result. Any other failure (the database is down or slow) fails the whole batch at once rather
+ * than trying every item again against the same database. A batch's transaction commits entirely or not at all,
+ * so nothing is written twice.
  *
  * @param <T> what is queued
  * @param <R> the result of one item
@@ -33,6 +36,7 @@ public final class Committer<T, R> {
     private final Function<List<T>, List<R>> together;
     private final Function<T, R> alone;
     private final BiFunction<T, String, R> failed;
+    private final Predicate<RuntimeException> itemsFault;
     private final Consumer<List<Settled<T, R>>> settled;
     private final int maxBatch;
     private final BlockingQueue<T> queue = new LinkedBlockingQueue<>();
@@ -45,14 +49,16 @@ public final class Committer<T, R> {
     /**
      * @param together writes items in one transaction and returns their results in the same order
      * @param alone    writes one item in a transaction of its own
-     * @param failed   the result of an item that could not be written, with the reason
-     * @param settled  receives each batch's results, in queue order, on the committer's thread
+     * @param failed     the result of an item that could not be written, with the reason
+     * @param itemsFault whether a batch's failure may be one item's fault, so that writing each alone helps
+     * @param settled    receives each batch's results, in queue order, on the committer's thread
      * @param maxBatch the most items in one transaction; 1 writes every item alone
      */
     public Committer(
             Function<List<T>, List<R>> together,
             Function<T, R> alone,
             BiFunction<T, String, R> failed,
+            Predicate<RuntimeException> itemsFault,
             Consumer<List<Settled<T, R>>> settled,
             int maxBatch,
             ThreadFactory threads) {
@@ -62,6 +68,7 @@ public final class Committer<T, R> {
         this.together = together;
         this.alone = alone;
         this.failed = failed;
+        this.itemsFault = itemsFault;
         this.settled = settled;
         this.maxBatch = maxBatch;
         this.thread = threads.newThread(this::run);
@@ -140,7 +147,17 @@ public final class Committer<T, R> {
                 }
                 return written;
             } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "a batch of " + batch.size() + " failed; writing each alone", e);
+                if (!itemsFault.test(e)) {
+                    LOG.log(Level.WARNING, "a batch of " + batch.size() + " could not be stored", e);
+                    String reason = String.valueOf(e.getMessage());
+                    return batch.stream()
+                            .map(item -> new Settled<>(item, failed.apply(item, reason)))
+                            .toList();
+                }
+                LOG.log(
+                        Level.FINE,
+                        "a batch of " + batch.size() + " failed on one of its items; writing each alone",
+                        e);
             }
         }
         return batch.stream().map(this::writeAlone).toList();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -80,6 +81,7 @@ class CommitterTest {
                     return "alone " + item;
                 },
                 (item, reason) -> "failed " + item,
+                failure -> failure.getMessage().equals("unique key"),
                 batch -> settled.addAll(batch),
                 64,
                 Thread::new);
@@ -93,6 +95,36 @@ class CommitterTest {
     }
 
     @Test
+    void aBatchThatFailsForAnyOtherReasonFailsWholeWithoutTryingEachItemAgain() throws InterruptedException {
+        List<String> alone = new ArrayList<>();
+        cut = new Committer<>(
+                batch -> {
+                    recordTogether(batch);
+                    if (batch.size() > 1) {
+                        throw new IllegalStateException("connection refused");
+                    }
+                    return batch;
+                },
+                item -> {
+                    alone.add(item);
+                    return recordTogether(List.of(item)).get(0);
+                },
+                (item, reason) -> "failed " + item + ": " + reason,
+                failure -> failure.getMessage().equals("unique key"),
+                batch -> settled.addAll(batch),
+                64,
+                Thread::new);
+        cut.start();
+        cut.submit("a");
+        assertTrue(firstCommitStarted.await(10, TimeUnit.SECONDS));
+        List.of("b", "c").forEach(cut::submit);
+        letFirstCommitFinish.countDown();
+
+        assertEquals(List.of("a", "failed b: connection refused", "failed c: connection refused"), results(3));
+        assertEquals(List.of("a"), alone, "only the first, which came alone");
+    }
+
+    @Test
     void stoppingFailsWhatCouldNotBeWritten() throws InterruptedException {
         cut = committer(this::recordTogether, 64);
         cut.start();
@@ -102,7 +134,10 @@ class CommitterTest {
 
         cut.stop(Duration.ofMillis(50));
 
-        assertEquals(List.of("failed b"), results(1), "a is still being written; b never will be");
+        assertEquals(
+                Set.of("failed a", "failed b"),
+                Set.copyOf(results(2)),
+                "a was being written when the committer was interrupted, b never will be");
         cut.submit("c");
         assertEquals(List.of("failed c"), results(1), "nothing is queued once stopped");
     }
@@ -117,6 +152,7 @@ class CommitterTest {
                 together,
                 item -> together.apply(List.of(item)).get(0),
                 (item, reason) -> "failed " + item,
+                failure -> true,
                 batch -> settled.addAll(batch),
                 maxBatch,
                 Thread::new);
