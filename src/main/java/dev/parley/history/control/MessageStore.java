@@ -13,6 +13,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.FlushModeType;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.TypedQuery;
 import jakarta.transaction.Transactional;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -37,12 +38,22 @@ public class MessageStore {
     EntityManager em;
 
     Duration refWindow;
+    /** Every query's bound: a database that does not answer fails the batch instead of holding it forever. */
+    Map<String, Object> timeout = Map.of();
+
     Clock clock = Clock.systemUTC();
 
     @PostConstruct
     void readSettings() {
-        refWindow = StoreSettings.from(Settings.fromEnvironment()).refWindow();
+        StoreSettings settings = StoreSettings.from(Settings.fromEnvironment());
+        refWindow = settings.refWindow();
+        int millis = (int) settings.statementTimeout().toMillis();
+        // the query timeout (JDBC's setQueryTimeout) bounds a row lock's wait too, and every provider and
+        // database here supports it; a lock timeout hint would make EclipseLink write FOR UPDATE WAIT on some
+        timeout = Map.of(QUERY_TIMEOUT, millis);
     }
+
+    static final String QUERY_TIMEOUT = "jakarta.persistence.query.timeout";
 
     /**
      * Stores the message with its room's next seq, unless its ref was stored before; commits on return. A ref that a
@@ -75,7 +86,7 @@ public class MessageStore {
                 .toList();
         if (!rooms.isEmpty()) {
             // in name order, so that two instances on one database lock rooms in the same order and cannot deadlock
-            em.createQuery("SELECT r FROM RoomState r WHERE r.name IN :names ORDER BY r.name", RoomState.class)
+            bounded(em.createQuery("SELECT r FROM RoomState r WHERE r.name IN :names ORDER BY r.name", RoomState.class))
                     .setParameter("names", padded(rooms))
                     .setLockMode(LockModeType.PESSIMISTIC_WRITE)
                     .getResultStream()
@@ -87,7 +98,7 @@ public class MessageStore {
                 .distinct()
                 .toList();
         if (!refs.isEmpty()) {
-            em.createQuery("SELECT m FROM StoredMessage m WHERE m.ref IN :refs", StoredMessage.class)
+            bounded(em.createQuery("SELECT m FROM StoredMessage m WHERE m.ref IN :refs", StoredMessage.class))
                     .setParameter("refs", padded(refs))
                     .setFlushMode(FlushModeType.COMMIT)
                     .getResultStream()
@@ -139,7 +150,7 @@ public class MessageStore {
                     .orElseGet(Receipt.NotStored::new);
         }
         RoomState room = batch.lockedRooms.computeIfAbsent(
-                posted.room(), name -> em.find(RoomState.class, name, LockModeType.PESSIMISTIC_WRITE));
+                posted.room(), name -> em.find(RoomState.class, name, LockModeType.PESSIMISTIC_WRITE, timeout));
         if (room == null) {
             throw new IllegalStateException("room " + posted.room() + " is not stored");
         }
@@ -179,7 +190,7 @@ public class MessageStore {
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public long openRoom(String name) {
-        RoomState room = em.find(RoomState.class, name);
+        RoomState room = em.find(RoomState.class, name, timeout);
         if (room == null) {
             room = new RoomState(name, clock.millis());
             em.persist(room);
@@ -195,7 +206,7 @@ public class MessageStore {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public Optional<Event.Message> redact(String room, long seq) {
         StoredMessage message =
-                em.find(StoredMessage.class, new StoredMessage.Key(room, seq), LockModeType.PESSIMISTIC_WRITE);
+                em.find(StoredMessage.class, new StoredMessage.Key(room, seq), LockModeType.PESSIMISTIC_WRITE, timeout);
         if (message == null) {
             return Optional.empty();
         }
@@ -208,7 +219,7 @@ public class MessageStore {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public Map<String, Long> rooms() {
         Map<String, Long> rooms = new LinkedHashMap<>();
-        em.createQuery("SELECT r FROM RoomState r ORDER BY r.name", RoomState.class)
+        bounded(em.createQuery("SELECT r FROM RoomState r ORDER BY r.name", RoomState.class))
                 .getResultStream()
                 .forEach(room -> rooms.put(room.name(), room.lastSeq()));
         return rooms;
@@ -228,9 +239,9 @@ public class MessageStore {
             boolean more = found.size() > limit;
             return new Event.History(room, found.stream().limit(limit).collect(reversedEvents()), more);
         }
-        List<StoredMessage> found = em.createQuery(
+        List<StoredMessage> found = bounded(em.createQuery(
                         "SELECT m FROM StoredMessage m WHERE m.room = :room AND m.seq > :after ORDER BY m.seq",
-                        StoredMessage.class)
+                        StoredMessage.class))
                 .setParameter("room", room)
                 .setParameter("after", after)
                 .setMaxResults(limit + 1)
@@ -241,9 +252,9 @@ public class MessageStore {
     }
 
     private List<StoredMessage> newestFirst(String room, long below, int count) {
-        return em.createQuery(
+        return bounded(em.createQuery(
                         "SELECT m FROM StoredMessage m WHERE m.room = :room AND m.seq < :below ORDER BY m.seq DESC",
-                        StoredMessage.class)
+                        StoredMessage.class))
                 .setParameter("room", room)
                 .setParameter("below", below)
                 .setMaxResults(count)
@@ -258,6 +269,11 @@ public class MessageStore {
                 });
     }
 
+    private <T> TypedQuery<T> bounded(TypedQuery<T> query) {
+        timeout.forEach(query::setHint);
+        return query;
+    }
+
     private static List<String> refKey(String room, String senderKey, String ref) {
         return Arrays.asList(room, senderKey, ref);
     }
@@ -267,10 +283,10 @@ public class MessageStore {
      * look-up would send a group commit's inserts one by one.
      */
     private Optional<StoredMessage> byRef(String room, String senderKey, String ref) {
-        return em.createQuery(
+        return bounded(em.createQuery(
                         "SELECT m FROM StoredMessage m WHERE m.room = :room AND m.senderKey = :sender "
                                 + "AND m.ref = :ref",
-                        StoredMessage.class)
+                        StoredMessage.class))
                 .setParameter("room", room)
                 .setParameter("sender", senderKey)
                 .setParameter("ref", ref)
