@@ -129,8 +129,11 @@ public final class Committer<T, R> {
                 if (!running) {
                     return;
                 }
-            } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, "a batch's results could not be delivered", e);
+            } catch (RuntimeException | Error e) {
+                // this thread is every room's only way to store: it must outlive a failure, and the batch's senders
+                // must hear of it rather than wait for their timeout
+                LOG.log(Level.SEVERE, "a batch of " + batch.size() + " failed unexpectedly", e);
+                failQuietly(batch, String.valueOf(e));
             } finally {
                 batch.clear();
             }
@@ -169,6 +172,16 @@ public final class Committer<T, R> {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "storing failed", e);
             return new Settled<>(item, failed.apply(item, String.valueOf(e.getMessage())));
+        }
+    }
+
+    private void failQuietly(List<T> batch, String reason) {
+        try {
+            settle(batch.stream()
+                    .map(item -> new Settled<>(item, failed.apply(item, reason)))
+                    .toList());
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.SEVERE, "the failure of a batch could not be delivered", e);
         }
     }
 

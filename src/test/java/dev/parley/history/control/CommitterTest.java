@@ -125,6 +125,30 @@ class CommitterTest {
     }
 
     @Test
+    void anErrorFailsItsBatchAndTheCommitterGoesOn() throws InterruptedException {
+        cut = new Committer<>(
+                batch -> {
+                    throw new AssertionError("not a RuntimeException");
+                },
+                item -> {
+                    if (item.equals("a")) {
+                        throw new StackOverflowError();
+                    }
+                    return "alone " + item;
+                },
+                (item, reason) -> "failed " + item,
+                failure -> true,
+                batch -> settled.addAll(batch),
+                64,
+                Thread::new);
+        cut.start();
+        cut.submit("a");
+        assertEquals(List.of("failed a"), results(1));
+        cut.submit("b");
+        assertEquals(List.of("alone b"), results(1), "the committer is still there");
+    }
+
+    @Test
     void stoppingFailsWhatCouldNotBeWritten() throws InterruptedException {
         cut = committer(this::recordTogether, 64);
         cut.start();
