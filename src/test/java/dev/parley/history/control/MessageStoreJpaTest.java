@@ -1,0 +1,385 @@
+package dev.parley.history.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.chat.entity.Event;
+import dev.parley.chat.entity.MessagePosted;
+import dev.parley.chat.entity.Receipt;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.Persistence;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real MessageStore on a real H2 file database (the WAR's H2, the servers' URL options, the schema from
+ * db/schema.sql through {@link Schema}) with Hibernate ORM as WildFly runs it. Each call runs in a transaction of its
+ * own with a new persistence context, as {@code @Transactional(REQUIRES_NEW)} does on the servers.
+ */
+class MessageStoreJpaTest {
+
+    static final Instant NOW = Instant.parse("2026-11-22T01:00:00.123Z");
+
+    @TempDir
+    static Path directory;
+
+    static EntityManagerFactory database;
+
+    MessageStore cut;
+
+    @BeforeAll
+    static void createDatabase() {
+        String url = "jdbc:h2:file:" + directory.resolve("parley") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL(url);
+        Schema schema = new Schema();
+        schema.dataSource = h2;
+        schema.create();
+        database = Persistence.createEntityManagerFactory(
+                "parley-resource-local", Map.of("jakarta.persistence.jdbc.url", url));
+    }
+
+    @AfterAll
+    static void closeDatabase() {
+        database.close();
+    }
+
+    @BeforeEach
+    void emptyDatabase() {
+        cut = instance();
+        EntityManager em = database.createEntityManager();
+        em.getTransaction().begin();
+        em.createNativeQuery("DELETE FROM parley_message").executeUpdate();
+        em.createNativeQuery("DELETE FROM parley_room").executeUpdate();
+        em.getTransaction().commit();
+        em.close();
+        inTransaction(store -> store.openRoom("general"));
+        inTransaction(store -> store.openRoom("random"));
+    }
+
+    @Test
+    void seqCountsFromOneWithoutGapsPerRoomAcrossSingleAndBatchedPosts() {
+        assertEquals(1, stored(inTransaction(store -> store.append(post("general", "alice", "g1", null)))));
+        List<Receipt> batch = inTransaction(store -> store.appendAll(List.of(
+                post("random", "bob", "r1", null),
+                post("general", "bob", "g2", "b-1"),
+                post("random", "alice", "r2", "a-1"),
+                post("general", "carol", "g3", null))));
+        assertEquals(List.of(1L, 2L, 2L, 3L), batch.stream().map(this::stored).toList());
+        assertEquals(4, stored(inTransaction(store -> store.append(post("general", "alice", "g4", null)))));
+        List<Receipt> next = inTransaction(store ->
+                store.appendAll(List.of(post("general", "bob", "g5", null), post("random", "bob", "r3", null))));
+        assertEquals(List.of(5L, 3L), next.stream().map(this::stored).toList());
+
+        assertEquals(Map.of("general", 5L, "random", 3L), inTransaction(MessageStore::rooms));
+        assertEquals(List.of("g1", "g2", "g3", "g4", "g5"), texts(all("general")));
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), seqs(all("general")));
+        assertEquals(List.of("r1", "r2", "r3"), texts(all("random")));
+        assertEquals(List.of(1L, 2L, 3L), seqs(all("random")));
+    }
+
+    @Test
+    void aFailedBatchStoresNothingAndTakesNoSeq() {
+        assertThrows(
+                IllegalStateException.class,
+                () -> inTransaction(store -> store.appendAll(
+                        List.of(post("general", "alice", "lost", null), post("nowhere", "bob", "no room", null)))));
+
+        assertEquals(0, lastSeq("general"));
+        assertEquals(1, stored(inTransaction(store -> store.append(post("general", "alice", "first", null)))));
+    }
+
+    @Test
+    void aBatchWithARefStoredEarlierFailsWholeAndEachPostAloneIsAnsweredOnce() {
+        Receipt earlier = inTransaction(store -> store.append(post("general", "alice", "hello", "r-1")));
+        List<MessagePosted> batch = List.of(
+                post("general", "bob", "before", null),
+                post("general", "Alice", "hello", "r-1"),
+                post("random", "carol", "after", "r-1"));
+
+        // what GroupCommit does when a batch fails: the unique key made it fail, so each post is stored alone
+        RuntimeException failed =
+                assertThrows(RuntimeException.class, () -> inTransaction(store -> store.appendAll(batch)));
+        assertTrue(MessageStore.isUniqueViolation(failed), failed::toString);
+        assertEquals(Map.of("general", 1L, "random", 0L), inTransaction(MessageStore::rooms));
+        List<Receipt> alone = batch.stream()
+                .map(posted -> inTransaction(store -> store.append(posted)))
+                .toList();
+
+        assertEquals(2, stored(alone.get(0)));
+        assertEquals(new Receipt.Repeated(storedMessage(earlier)), alone.get(1));
+        assertEquals(1, stored(alone.get(2)));
+        assertEquals(List.of("hello", "before"), texts(all("general")));
+        assertEquals(List.of("after"), texts(all("random")));
+    }
+
+    @Test
+    void aRefTwiceInOneBatchIsStoredOnceAndAnsweredFromTheFirst() {
+        List<Receipt> receipts = inTransaction(store -> store.appendAll(List.of(
+                post("general", "alice", "hello", "r-1"),
+                post("general", "bob", "hello", "r-1"),
+                post("general", "ALICE", "hello", "r-1"),
+                post("general", "alice", "changed", "r-1"))));
+
+        assertEquals(1, stored(receipts.get(0)));
+        assertEquals(2, stored(receipts.get(1)), "a ref is per sender");
+        assertEquals(new Receipt.Repeated(storedMessage(receipts.get(0))), receipts.get(2));
+        assertEquals(new Receipt.RefConflict(1), receipts.get(3));
+        assertEquals(List.of("hello", "hello"), texts(all("general")));
+    }
+
+    @Test
+    void aStoredRefIsARepeatWithTheSameTextAndAConflictWithAnother() {
+        Receipt first = inTransaction(store -> store.append(post("general", "alice", "hello", "r-1")));
+
+        assertEquals(
+                new Receipt.Repeated(storedMessage(first)),
+                inTransaction(store -> store.append(post("general", "Alice", "hello", "r-1"))));
+        assertEquals(
+                new Receipt.RefConflict(1),
+                inTransaction(store -> store.append(post("general", "alice", "goodbye", "r-1"))));
+        assertEquals(
+                Optional.of(new Receipt.RefConflict(1)),
+                inTransaction(store -> store.replay("general", "alice", "r-1", "goodbye")));
+        assertEquals(1, stored(inTransaction(store -> store.append(post("random", "alice", "hello", "r-1")))));
+        assertEquals(List.of("hello"), texts(all("general")));
+    }
+
+    @Test
+    void aRefIsMatchedForTheWholeWindowAndNotAfter() {
+        cut.readSettings();
+        Duration window = cut.refWindow;
+        Receipt first = inTransaction(store -> store.append(post("general", "alice", "hello", "r-1")));
+
+        cut.clock = Clock.fixed(NOW.plus(window), ZoneOffset.UTC);
+        assertEquals(
+                new Receipt.Repeated(storedMessage(first)),
+                inTransaction(store -> store.append(post("general", "alice", "hello", "r-1"))));
+
+        cut.clock = Clock.fixed(NOW.plus(window).plusMillis(1), ZoneOffset.UTC);
+        assertEquals(Optional.empty(), inTransaction(store -> store.replay("general", "alice", "r-1", "hello")));
+        Receipt again = inTransaction(store -> store.append(post("general", "alice", "hello again", "r-1")));
+
+        assertEquals(2, stored(again));
+        assertNull(all("general").get(0).ref(), "the expired ref is cleared, so the unique key lets it be reused");
+        assertEquals("r-1", all("general").get(1).ref());
+    }
+
+    @Test
+    void anExpiredRefInABatchFailsItAndIsStoredAlone() {
+        cut.readSettings();
+        inTransaction(store -> store.append(post("general", "alice", "hello", "r-1")));
+        cut.clock = Clock.fixed(NOW.plus(cut.refWindow).plusMillis(1), ZoneOffset.UTC);
+        List<MessagePosted> batch =
+                List.of(post("general", "bob", "hi", null), post("general", "alice", "hello again", "r-1"));
+
+        // a batch does not look refs up: the old row's ref still holds the unique key
+        RuntimeException failed =
+                assertThrows(RuntimeException.class, () -> inTransaction(store -> store.appendAll(batch)));
+        assertTrue(MessageStore.isUniqueViolation(failed), failed::toString);
+        List<Long> seqs = batch.stream()
+                .map(posted -> stored(inTransaction(store -> store.append(posted))))
+                .toList();
+
+        assertEquals(List.of(2L, 3L), seqs);
+    }
+
+    @Test
+    void pagesBeforeAndAfterHoldAtMostTheLimitAndSayWhetherThereIsMore() {
+        IntStream.rangeClosed(1, 5)
+                .forEach(n -> inTransaction(store -> store.append(post("general", "alice", "m" + n, null))));
+
+        assertPage(List.of(4L, 5L), true, inTransaction(store -> store.page("general", Long.MAX_VALUE, null, 2)));
+        assertPage(List.of(4L, 5L), true, inTransaction(store -> store.page("general", 6L, null, 2)));
+        assertPage(List.of(2L, 3L), true, inTransaction(store -> store.page("general", 4L, null, 2)));
+        assertPage(List.of(1L, 2L), false, inTransaction(store -> store.page("general", 3L, null, 2)));
+        assertPage(List.of(1L), false, inTransaction(store -> store.page("general", 2L, null, 2)));
+        assertPage(List.of(), false, inTransaction(store -> store.page("general", 1L, null, 2)));
+
+        assertPage(List.of(1L, 2L), true, inTransaction(store -> store.page("general", null, 0L, 2)));
+        assertPage(List.of(3L, 4L), true, inTransaction(store -> store.page("general", null, 2L, 2)));
+        assertPage(List.of(4L, 5L), false, inTransaction(store -> store.page("general", null, 3L, 2)));
+        assertPage(List.of(5L), false, inTransaction(store -> store.page("general", null, 4L, 2)));
+        assertPage(List.of(), false, inTransaction(store -> store.page("general", null, 5L, 2)));
+
+        assertPage(List.of(1L, 2L, 3L, 4L, 5L), false, inTransaction(store -> store.page("general", null, 0L, 5)));
+        assertPage(List.of(), false, inTransaction(store -> store.page("random", null, 0L, 5)));
+        assertEquals(List.of(3L, 4L, 5L), seqs(inTransaction(store -> store.latest("general", 3))));
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), seqs(inTransaction(store -> store.latest("general", 50))));
+    }
+
+    @Test
+    void aDeletedMessageKeepsItsSeqAndRefAndLosesItsText() {
+        inTransaction(store -> store.append(post("general", "alice", "first", null)));
+        inTransaction(store -> store.append(post("general", "alice", "secret", "r-2")));
+        inTransaction(store -> store.append(post("general", "bob", "third", null)));
+
+        Event.Message deleted =
+                inTransaction(store -> store.redact("general", 2)).orElseThrow();
+
+        Event.Message redacted = new Event.Message("general", 2, "alice", "", NOW, null, true);
+        assertEquals(redacted, deleted, "the deletion's broadcast carries no ref");
+        assertEquals(
+                List.of(1L, 2L, 3L),
+                seqs(inTransaction(store -> store.page("general", null, 0L, 10)).messages()));
+        assertEquals(redacted.withRef("r-2"), all("general").get(1), "the sender's copy still matches its ref");
+        assertEquals(
+                Optional.of(deleted), inTransaction(store -> store.redact("general", 2)), "deleting is idempotent");
+        assertEquals(
+                new Receipt.Repeated(redacted.withRef("r-2")),
+                inTransaction(store -> store.append(post("general", "alice", "other text", "r-2"))),
+                "a retry of a deleted message is a repeat, never a conflict or a new message");
+        assertEquals(Optional.empty(), inTransaction(store -> store.redact("general", 4)));
+        assertEquals(3, lastSeq("general"));
+    }
+
+    @Test
+    void aPostAloneWaitsForAnotherInstancesBatchAndTakesTheNextSeq() throws Exception {
+        List<Receipt> receipts = whileAnotherInstanceHoldsGeneral(
+                store -> store.appendAll(
+                        List.of(post("general", "alice", "a1", null), post("general", "alice", "a2", null))),
+                store -> List.of(store.append(post("general", "bob", "b1", null))));
+
+        assertEquals(List.of(1L, 2L, 3L), receipts.stream().map(this::stored).toList());
+        assertEquals(List.of("a1", "a2", "b1"), texts(all("general")));
+    }
+
+    @Test
+    void aBatchWaitsForAnotherInstancesPostAndTakesTheNextSeqs() throws Exception {
+        List<Receipt> receipts = whileAnotherInstanceHoldsGeneral(
+                store -> List.of(store.append(post("general", "alice", "a1", null))),
+                store -> store.appendAll(
+                        List.of(post("random", "bob", "r1", null), post("general", "bob", "b1", null))));
+
+        assertEquals(List.of(1L, 1L, 2L), receipts.stream().map(this::stored).toList());
+        assertEquals(List.of("a1", "b1"), texts(all("general")));
+    }
+
+    /**
+     * Two instances on one database: the second posts while the first has stored and not committed. Only the lock on
+     * the room's counter row makes the second wait and read the first's seq; without it, it would read the committed
+     * counter and collide with the first's seq.
+     *
+     * @return the first's receipts, then the second's
+     */
+    private static List<Receipt> whileAnotherInstanceHoldsGeneral(
+            Function<MessageStore, List<Receipt>> first, Function<MessageStore, List<Receipt>> second)
+            throws Exception {
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            CompletableFuture<Thread> otherThread = new CompletableFuture<>();
+            List<Future<List<Receipt>>> secondReceipts = new ArrayList<>();
+            List<Receipt> receipts = new ArrayList<>(inTransaction(instance(), store -> {
+                List<Receipt> firstReceipts = first.apply(store);
+                secondReceipts.add(other.submit(() -> {
+                    otherThread.complete(Thread.currentThread());
+                    return inTransaction(instance(), second);
+                }));
+                awaitWaitingOnTheDatabase(otherThread.join(), secondReceipts.get(0));
+                return firstReceipts;
+            }));
+            receipts.addAll(secondReceipts.get(0).get(10, TimeUnit.SECONDS));
+            return receipts;
+        } finally {
+            other.shutdownNow();
+        }
+    }
+
+    /** Polls, because a thread waiting for a row lock says so only through its state. */
+    private static void awaitWaitingOnTheDatabase(Thread thread, Future<?> work) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (thread.getState() != Thread.State.TIMED_WAITING && thread.getState() != Thread.State.WAITING) {
+            assertFalse(work.isDone(), "the second instance did not wait for the first one's lock");
+            assertTrue(System.nanoTime() < deadline, "the second instance is not waiting after 10 s");
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
+    private static MessageStore instance() {
+        MessageStore store = new MessageStore();
+        store.refWindow = Duration.ofHours(24);
+        store.clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        return store;
+    }
+
+    private <R> R inTransaction(Function<MessageStore, R> work) {
+        return inTransaction(cut, work);
+    }
+
+    /** What the server's transaction interceptor does around each call: new persistence context, commit or roll back. */
+    private static <R> R inTransaction(MessageStore store, Function<MessageStore, R> work) {
+        EntityManager em = database.createEntityManager();
+        try {
+            em.getTransaction().begin();
+            store.em = em;
+            R result = work.apply(store);
+            em.getTransaction().commit();
+            return result;
+        } finally {
+            if (em.getTransaction().isActive()) {
+                em.getTransaction().rollback();
+            }
+            em.close();
+        }
+    }
+
+    private List<Event.Message> all(String room) {
+        return inTransaction(store -> store.page(room, null, 0L, 1000)).messages();
+    }
+
+    private long lastSeq(String room) {
+        Long last = inTransaction(store -> store.openRoom(room));
+        return last;
+    }
+
+    private static MessagePosted post(String room, String sender, String text, String ref) {
+        return new MessagePosted(room, sender, text, ref, NOW);
+    }
+
+    private long stored(Receipt receipt) {
+        return storedMessage(receipt).seq();
+    }
+
+    private static Event.Message storedMessage(Receipt receipt) {
+        return assertInstanceOf(Receipt.Stored.class, receipt).message();
+    }
+
+    private static List<Long> seqs(List<Event.Message> messages) {
+        return messages.stream().map(Event.Message::seq).toList();
+    }
+
+    private static List<String> texts(List<Event.Message> messages) {
+        return messages.stream().map(Event.Message::text).toList();
+    }
+
+    private static void assertPage(List<Long> seqs, boolean more, Event.History page) {
+        assertEquals(seqs, seqs(page.messages()), "seqs");
+        assertEquals(more, page.more(), "more");
+    }
+}
