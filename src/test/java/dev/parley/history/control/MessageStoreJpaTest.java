@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.stream.IntStream;
@@ -116,27 +117,39 @@ class MessageStoreJpaTest {
     }
 
     @Test
-    void aBatchWithARefStoredEarlierFailsWholeAndEachPostAloneIsAnsweredOnce() {
+    void aBatchAnswersARefStoredEarlierFromTheStoredRowAndStoresTheRest() {
         Receipt earlier = inTransaction(store -> store.append(post("general", "alice", "hello", "r-1")));
         List<MessagePosted> batch = List.of(
                 post("general", "bob", "before", null),
                 post("general", "Alice", "hello", "r-1"),
+                post("general", "alice", "changed", "r-1"),
                 post("random", "carol", "after", "r-1"));
 
-        // what GroupCommit does when a batch fails: the unique key made it fail, so each post is stored alone
-        RuntimeException failed =
-                assertThrows(RuntimeException.class, () -> inTransaction(store -> store.appendAll(batch)));
-        assertTrue(MessageStore.isUniqueViolation(failed), failed::toString);
-        assertEquals(Map.of("general", 1L, "random", 0L), inTransaction(MessageStore::rooms));
-        List<Receipt> alone = batch.stream()
-                .map(posted -> inTransaction(store -> store.append(posted)))
-                .toList();
+        List<Receipt> receipts = inTransaction(store -> store.appendAll(batch));
 
-        assertEquals(2, stored(alone.get(0)));
-        assertEquals(new Receipt.Repeated(storedMessage(earlier)), alone.get(1));
-        assertEquals(1, stored(alone.get(2)));
+        assertEquals(2, stored(receipts.get(0)));
+        assertEquals(new Receipt.Repeated(storedMessage(earlier)), receipts.get(1), "one look-up for the batch");
+        assertEquals(new Receipt.RefConflict(1), receipts.get(2));
+        assertEquals(1, stored(receipts.get(3)), "a ref is per room and sender");
         assertEquals(List.of("hello", "before"), texts(all("general")));
         assertEquals(List.of("after"), texts(all("random")));
+    }
+
+    @Test
+    void aRetryFromOutsideTheRoomIsAnsweredFromTheStoredRowAndNeverStored() {
+        Receipt first = inTransaction(store -> store.append(post("general", "alice", "hello", "r-1")));
+
+        List<Receipt> receipts = inTransaction(store -> store.appendAll(List.of(
+                retry("general", "alice", "hello", "r-1"),
+                retry("general", "alice", "changed", "r-1"),
+                retry("general", "alice", "never sent", "r-2"))));
+
+        assertEquals(new Receipt.Repeated(storedMessage(first)), receipts.get(0));
+        assertEquals(new Receipt.RefConflict(1), receipts.get(1));
+        assertEquals(new Receipt.NotStored(), receipts.get(2));
+        assertEquals(
+                new Receipt.NotStored(), inTransaction(store -> store.append(retry("general", "bob", "x", "r-3"))));
+        assertEquals(List.of("hello"), texts(all("general")));
     }
 
     @Test
@@ -192,22 +205,20 @@ class MessageStoreJpaTest {
     }
 
     @Test
-    void anExpiredRefInABatchFailsItAndIsStoredAlone() {
+    void anExpiredRefInABatchIsClearedFromTheOldRowAndStoredAgain() {
         cut.readSettings();
         inTransaction(store -> store.append(post("general", "alice", "hello", "r-1")));
         cut.clock = Clock.fixed(NOW.plus(cut.refWindow).plusMillis(1), ZoneOffset.UTC);
-        List<MessagePosted> batch =
-                List.of(post("general", "bob", "hi", null), post("general", "alice", "hello again", "r-1"));
 
-        // a batch does not look refs up: the old row's ref still holds the unique key
-        RuntimeException failed =
-                assertThrows(RuntimeException.class, () -> inTransaction(store -> store.appendAll(batch)));
-        assertTrue(MessageStore.isUniqueViolation(failed), failed::toString);
-        List<Long> seqs = batch.stream()
-                .map(posted -> stored(inTransaction(store -> store.append(posted))))
+        List<Long> seqs = inTransaction(store -> store.appendAll(
+                        List.of(post("general", "bob", "hi", null), post("general", "alice", "hello again", "r-1"))))
+                .stream()
+                .map(this::stored)
                 .toList();
 
         assertEquals(List.of(2L, 3L), seqs);
+        assertNull(all("general").get(0).ref());
+        assertEquals("r-1", all("general").get(2).ref());
     }
 
     @Test
@@ -358,8 +369,14 @@ class MessageStoreJpaTest {
         return last;
     }
 
+    private static final AtomicLong IDS = new AtomicLong();
+
     private static MessagePosted post(String room, String sender, String text, String ref) {
-        return new MessagePosted(room, sender, text, ref, NOW);
+        return new MessagePosted(IDS.incrementAndGet(), room, sender, text, ref, NOW, false);
+    }
+
+    private static MessagePosted retry(String room, String sender, String text, String ref) {
+        return new MessagePosted(IDS.incrementAndGet(), room, sender, text, ref, NOW, true);
     }
 
     private long stored(Receipt receipt) {
