@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -27,8 +28,9 @@ import java.util.logging.Logger;
  * Posts on their way to the archive: accepted on the container thread and handed on in order, never waited for.
  * Each accepted post stays pending until its receipt comes back ({@link #settle}); the pending posts are bounded in
  * total ({@code parley.store.max-pending}) and per room ({@code parley.store.max-pending-per-room}), so nothing is
- * accepted that the store cannot take, and a post pending longer than {@code parley.store.timeout-ms} is answered
- * with {@code internal} (if it is stored later anyway, it is delivered, and a retry of its ref gets the stored row).
+ * accepted that the store cannot take. A post pending longer than {@code parley.store.timeout-ms} is answered with
+ * {@code internal} but stays pending, and counted, until its receipt comes: it is still queued for the store, and
+ * if it is stored after all, its sender still gets its own copy with the ref.
  *
  * <p>Order among a connection's accepted posts: a post with a ref refused because the store is full holds back that
  * connection's later posts to the room until that ref is sent again (or the timeout passed), so a resend cannot land
@@ -55,8 +57,40 @@ public class Posting {
     private volatile boolean stopped;
     private ScheduledFuture<?> sweep;
 
-    /** A post on its way: who sent it, for the answer, and since when. */
-    public record Pending(Connection connection, Command.Say say, long acceptedAt) {}
+    /** A post on its way: who sent it, for the answer, since when, and whether it was answered for being late. */
+    public static final class Pending {
+        private final Connection connection;
+        private final Command.Say say;
+        private final long acceptedAt;
+        private final AtomicBoolean answeredLate = new AtomicBoolean();
+
+        Pending(Connection connection, Command.Say say, long acceptedAt) {
+            this.connection = connection;
+            this.say = say;
+            this.acceptedAt = acceptedAt;
+        }
+
+        public Connection connection() {
+            return connection;
+        }
+
+        public Command.Say say() {
+            return say;
+        }
+
+        /** Whether the sender was told {@code internal} because the post was not stored in time. */
+        public boolean answeredLate() {
+            return answeredLate.get();
+        }
+
+        boolean answerLate() {
+            if (!answeredLate.compareAndSet(false, true)) {
+                return false;
+            }
+            connection.refuse(say, ErrorCode.INTERNAL, "the message was not stored in time; retry");
+            return true;
+        }
+    }
 
     @PostConstruct
     void start() {
@@ -122,7 +156,7 @@ public class Posting {
     /**
      * The receipt of post {@code id} came back: it is no longer pending.
      *
-     * @return who posted it, or null if it was answered already (it timed out)
+     * @return who posted it, or null if it is not one of this server's posts
      */
     public Pending settle(long id) {
         Pending settled = pending.remove(id);
@@ -155,9 +189,9 @@ public class Posting {
 
     private void answerOlderThan(long ageNanos) {
         long now = System.nanoTime();
-        pending.forEach((id, post) -> {
-            if (now - post.acceptedAt() >= ageNanos && settle(id) != null) {
-                post.connection().refuse(post.say(), ErrorCode.INTERNAL, "the message was not stored in time; retry");
+        pending.values().forEach(post -> {
+            if (now - post.acceptedAt >= ageNanos) {
+                post.answerLate();
             }
         });
     }

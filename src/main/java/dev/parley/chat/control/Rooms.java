@@ -244,8 +244,8 @@ public class Rooms {
             Receipt receipt = one.receipt();
             if (receipt instanceof Receipt.Stored stored) {
                 release(stored.message(), post == null ? null : post.connection());
-            } else if (post == null) {
-                continue; // answered with internal when it timed out; the sender retries its ref
+            } else if (post == null || receipt instanceof Receipt.Failed && post.answeredLate()) {
+                continue; // not this server's post, or its sender heard internal already and retries its ref
             } else if (receipt instanceof Receipt.Repeated repeated) {
                 post.connection().send(repeated.message());
             } else if (receipt instanceof Receipt.RefConflict) {

@@ -175,7 +175,7 @@ class PostingTest {
     }
 
     @Test
-    void aPostNotStoredInTimeIsAnsweredInternalAndStillDeliveredIfItIsStoredLater() {
+    void aPostNotStoredInTimeIsAnsweredInternalAndStillAcknowledgedIfItIsStoredLater() {
         bothInLobby();
         chat.archive.holding.set(true);
         cut.post(alice, new Command.Say("lobby", "slow", "r1"));
@@ -183,13 +183,30 @@ class PostingTest {
         JsonObject error = aliceSink.next("error");
         assertEquals("internal", error.getString("code"));
         assertEquals("r1", error.getString("ref"));
+        assertEquals(1, chat.posting.pending(), "still queued for the store, so still counted");
         chat.archive.settleHeld();
 
         assertEquals("slow", bobSink.next("message").getString("text"));
-        assertEquals("slow", aliceSink.next("message").getString("text"));
+        JsonObject own = aliceSink.next("message");
+        assertEquals("r1", own.getString("ref"), "the sender's own copy, so its pending post settles");
+        assertEquals(0, chat.posting.pending());
         chat.archive.holding.set(false);
         cut.post(alice, new Command.Say("lobby", "slow", "r1"));
-        assertEquals(1, aliceSink.next("message").getInt("seq"), "the retry gets the stored message");
+        assertEquals(1, aliceSink.next("message").getInt("seq"), "a retry gets the stored message, not a copy");
+    }
+
+    @Test
+    void postsThatTimedOutStillCountAgainstTheBoundsUntilTheStoreAnswers() {
+        bothInLobby();
+        chat.archive.holding.set(true);
+        cut.post(alice, new Command.Say("lobby", "one", "r1"));
+        cut.post(alice, new Command.Say("lobby", "two", "r2"));
+        assertEquals("internal", aliceSink.next("error").getString("code"));
+        assertEquals("internal", aliceSink.next("error").getString("code"));
+
+        cut.post(bob, new Command.Say("lobby", "three", "r3"));
+
+        assertEquals("rate_limited", bobSink.next("error").getString("code"), "the store is still two behind");
     }
 
     @Test
