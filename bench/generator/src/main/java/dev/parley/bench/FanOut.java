@@ -43,10 +43,12 @@ final class FanOut implements Client.Handler {
     private final Map<String, LongAdder> errorCodes = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<Integer, LongAdder> closeCodes = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, LongAdder> errorReasons = new java.util.concurrent.ConcurrentHashMap<>();
-    // a post answered `internal` because its store timed out may still be stored and delivered (Posting says so):
-    // these tell such posts from lost ones
+    // a post answered `internal` because its store timed out may still be stored and delivered (Posting says so),
+    // and then its sender's copy carries no ref: these tell such posts from lost ones, by the ref the post was sent
+    // with
     private final java.util.Set<String> refusedRefs = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.Set<String> echoedRefs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final LongAdder echoedWithoutRef = new LongAdder();
     private final long[] firstSeq;
     private final long[] lastSeq;
     private final Map<Integer, Integer>[] lastBySender;
@@ -70,6 +72,10 @@ final class FanOut implements Client.Handler {
         for (int i = 0; i < lastBySender.length; i++) {
             lastBySender[i] = new HashMap<>();
         }
+    }
+
+    private static String refOf(Client sender, int n) {
+        return sender.name + "-" + n;
     }
 
     String roomOf(String run, int client) {
@@ -107,9 +113,11 @@ final class FanOut implements Client.Handler {
         delivered.incrementAndGet();
         if (sender == client.index) {
             echoed.increment();
-            String ref = Json.string(frame, "ref");
-            if (ref != null) {
-                echoedRefs.add(ref);
+            if (refs) {
+                echoedRefs.add(refOf(client, n));
+                if (Json.string(frame, "ref") == null) {
+                    echoedWithoutRef.increment();
+                }
             }
         }
         Integer last = lastBySender[client.index].put(sender, n);
@@ -173,7 +181,7 @@ final class FanOut implements Client.Handler {
                         Client sender = clients.get(room * members + member);
                         int n = ++sent[sender.index];
                         String text = "b " + sender.index + " " + n + " " + System.nanoTime();
-                        sender.send(Target.say(sender.room, text, refs ? sender.name + "-" + n : null));
+                        sender.send(Target.say(sender.room, text, refs ? refOf(sender, n) : null));
                     }
                 },
                 0,
@@ -236,6 +244,7 @@ final class FanOut implements Client.Handler {
         long refusedThenEchoed =
                 refusedRefs.stream().filter(echoedRefs::contains).count();
         f.put("refused_then_echoed", refusedThenEchoed);
+        f.put("echoed_without_ref", echoedWithoutRef.sum());
         f.put("window_seconds", window);
         f.put("deliveries_per_second", deliveredInWindow / window);
         f.put("server_cpu_seconds", cpu);
@@ -288,7 +297,8 @@ final class FanOut implements Client.Handler {
                         ? "exact"
                         : "NOT-EXACT(order/dup=" + outOfOrder.sum() + ",skipped=" + skipped.sum() + ",gaps="
                                 + seqGaps.sum() + ",seq-incomplete=" + seqIncomplete + ",errors=" + errorCodes
-                                + ",refused-then-echoed=" + refusedThenEchoed + ",closed=" + closeCodes + ")",
+                                + ",refused-then-echoed=" + refusedThenEchoed + ",echoed-without-ref="
+                                + echoedWithoutRef.sum() + ",closed=" + closeCodes + ")",
                 Results.brief(deliveryHistogram),
                 Results.brief(echoHistogram),
                 deliveredInWindow / window,
