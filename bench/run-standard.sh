@@ -7,7 +7,7 @@
 #   bench/run-standard.sh wildfly               # one server
 #   BENCH_SET=smoke bench/run-standard.sh wildfly   # a ~30 s check that the generator works (CI)
 #
-# Environment: BENCH_SET=standard|quick|fanout|persistence|smoke (the last three: parts, for checks), BENCH_PORT_OFFSET (default 0: HTTP on 8080+offset),
+# Environment: BENCH_SET=standard|quick|fanout|persistence|hot|smoke (the last four: parts, for checks), BENCH_PORT_OFFSET (default 0: HTTP on 8080+offset),
 # BENCH_BUILD_DIR (root build directory, default target-bench), BENCH_SERVER_HEAP (default 1g),
 # BENCH_POSTGRES=1 adds the persistence run on PostgreSQL (WildFly only), BENCH_SKIP_BUILD=1 reuses parley.war
 # and the generator where they exist. Exits 1 if any run failed.
@@ -30,6 +30,9 @@ JAR=$ROOT/bench/generator/target/parley-bench.jar
 # the settings every server gets: the per-address and total connection limits and the handshake rate must not
 # refuse the generator's clients, which all come from 127.0.0.1 (see bench/README.md)
 SETTINGS=${BENCH_SETTINGS:--Dparley.connections.max=40000 -Dparley.connections.per-address=40000 -Dparley.handshakes.per-address-per-second=100000 -Dparley.handshakes.per-address-burst=100000}
+# hot room A's 20 posters post 50 a second each, over the default posting limit (10/s, burst 20): its server is
+# started again with these on top of SETTINGS, so every other run keeps the defaults
+HOT_ROOM_A_SETTINGS="-Dparley.rate.say-per-second=100 -Dparley.rate.say-burst=200"
 SERVERS=("$@")
 if [[ ${#SERVERS[@]} -eq 0 ]]; then
     SERVERS=(wildfly liberty payara)
@@ -175,6 +178,13 @@ bench() { # server scenario target out-name [options...]
     fi
 }
 
+# one room, 100 of its 110 members post 300 posts/s in all (3/s each, inside the default limits); /api/health is
+# sampled every 100 ms meanwhile
+hot_room_b() { # server duration
+    bench "$1" fanout parley hot-room-b --rooms 1 --members 110 --posters 100 --rate 300 --warmup 5 --duration "$2" \
+        --health-probe-ms 100
+}
+
 standard_set() { # server
     local s=$1
     case $SET in
@@ -186,6 +196,9 @@ standard_set() { # server
         for t in parley raw; do bench "$s" fanout $t persistence --rooms 200 --members 5 --rate 2000 --warmup 5 --duration 20; done
         bench "$s" fanout parley persistence-500 --rooms 200 --members 5 --rate 500 --warmup 5 --duration 20
         ;;
+    hot)
+        hot_room_b "$s" 20
+        ;;
     fanout)
         for t in parley raw; do bench "$s" fanout $t fanout --rooms 1 --members 1000 --rate 20 --warmup 5 --duration 20; done
         for t in parley raw; do bench "$s" fanout $t persistence --rooms 200 --members 5 --rate 2000 --warmup 5 --duration 15; done
@@ -193,6 +206,7 @@ standard_set() { # server
     quick)
         for t in parley raw; do bench "$s" fanout $t fanout --rooms 1 --members 1000 --rate 20 --warmup 3 --duration 10; done
         for t in parley raw; do bench "$s" fanout $t persistence --rooms 200 --members 5 --rate 2000 --warmup 3 --duration 10; done
+        hot_room_b "$s" 10
         for t in parley raw; do bench "$s" capacity $t capacity --step 2000 --max 10000 --samples 50; done
         for t in parley raw; do bench "$s" idle $t idle --connections 5000 --rooms 100 --quiet 5; done
         for t in parley raw; do bench "$s" handshake $t handshake --duration 5; done
@@ -201,6 +215,7 @@ standard_set() { # server
         for t in parley raw; do bench "$s" fanout $t fanout --rooms 1 --members 1000 --rate 20 --warmup 5 --duration 30; done
         for t in parley raw; do bench "$s" fanout $t persistence --rooms 200 --members 5 --rate 2000 --warmup 5 --duration 20; done
         bench "$s" fanout parley persistence-500 --rooms 200 --members 5 --rate 500 --warmup 5 --duration 20
+        hot_room_b "$s" 20
         for t in parley raw; do bench "$s" capacity $t capacity --step 1000 --max 19000 --samples 100; done
         for t in parley raw; do bench "$s" idle $t idle --connections 10000 --rooms 100 --quiet 10; done
         for t in parley raw; do bench "$s" handshake $t handshake --duration 10; done
@@ -210,13 +225,34 @@ standard_set() { # server
 
 # A freshly started server spends its first minute compiling (C1/C2 took more CPU than Parley in a cold run), so
 # the first scenario measured the JIT, not the server. Every server first runs both endpoints' hot paths unmeasured.
-warm_up() { # server
-    local s=$1
+warm_up() { # server [targets]
+    local s=$1 t
     [[ $SET == smoke ]] && return
     log "$s warming up"
-    for t in parley raw; do
+    for t in ${2:-parley raw}; do
         WARMING=1 bench "$s" fanout $t warm-up --rooms 100 --members 5 --rate 500 --warmup 5 --duration 20 --drain 10
     done
+}
+
+# hot room A: one room, 20 of its 30 members post 1,000 posts/s in all, on a server of its own started with
+# HOT_ROOM_A_SETTINGS (the posting limit is read at startup); standard, quick and hot sets only
+hot_room_a_set() { # server
+    local s=$1 duration
+    case $SET in
+    standard | hot) duration=20 ;;
+    quick) duration=10 ;;
+    *) return ;;
+    esac
+    log "starting $s again for hot room A: $HOT_ROOM_A_SETTINGS"
+    if SETTINGS="$SETTINGS $HOT_ROOM_A_SETTINGS" "start_$s"; then
+        warm_up "$s" parley
+        bench "$s" fanout parley hot-room-a --rooms 1 --members 30 --posters 20 --rate 1000 --warmup 5 \
+            --duration "$duration"
+    else
+        log "$s did not start for hot room A; see $WORK/$s.log"
+        FAILURES=$((FAILURES + 1))
+    fi
+    stop_server
 }
 
 # the persistence run on PostgreSQL 14 (fsync on) from the generator jar, WildFly configured by the shipped
@@ -268,6 +304,7 @@ main() {
         warm_up "$server"
         standard_set "$server"
         stop_server
+        hot_room_a_set "$server"
         if [[ $server == wildfly && ${BENCH_POSTGRES:-0} == 1 ]]; then
             postgres_set
         fi

@@ -29,6 +29,10 @@ def num(value, digits=0):
     return f"{value:,.{digits}f}"
 
 
+def counts(value):
+    return ", ".join(f"{key} {num(count)}" for key, count in value.items()) if value else "none"
+
+
 def ratio(a, b):
     return f"{a / b:.2f}×" if a is not None and b else "—"
 
@@ -67,6 +71,27 @@ for server_dir in sorted(p for p in root.iterdir() if p.is_dir()):
             rows.append([label, "persistence {}×{}, {} posts/s ({})".format(*params(qp, "rooms", "members", "rate"), database),
                          f"{num(fig(qp, 'echoes_per_second'))} stored and echoed/s of {num(fig(qp, 'posts_per_second_measured'))} posted/s; echo p50 {num(fig(qp, 'echo_latency', 'p50_ms'), 1)} / p99 {num(fig(qp, 'echo_latency', 'p99_ms'), 1)} ms; exact: {num(fig(qp, 'exact'))}",
                          "—", "—", loads(qp)])
+    for name in ("hot-room-a", "hot-room-b"):
+        hp = load(s, name, "parley")
+        if hp:
+            posters, members, rate = (int(float(v)) for v in params(hp, "posters", "members", "rate"))
+            limits = [o.replace("-Dparley.", "") for o in hp["machine"].get("server_parley_settings", [])
+                      if o.startswith("-Dparley.rate.")]
+            health = ""
+            if fig(hp, "health_latency"):
+                health = (f"; /api/health p50 {num(fig(hp, 'health_latency', 'p50_ms'), 1)}"
+                          f" / p99 {num(fig(hp, 'health_latency', 'p99_ms'), 1)}"
+                          f" / max {num(fig(hp, 'health_latency', 'max_ms'), 0)} ms,"
+                          f" {num(fig(hp, 'health_not_200'))} not 200, {num(fig(hp, 'health_unanswered'))} unanswered")
+            rows.append([label,
+                         f"{name}: one room, {posters} posters + {members - posters} readers, {rate:,} posts/s"
+                         f" ({' '.join(limits) or 'default limits'})",
+                         f"{num(fig(hp, 'echoed'))} of {num(fig(hp, 'posts'))} posts echoed;"
+                         f" echo p50 {num(fig(hp, 'echo_latency', 'p50_ms'), 1)} / p99 {num(fig(hp, 'echo_latency', 'p99_ms'), 1)}"
+                         f" / max {num(fig(hp, 'echo_latency', 'max_ms'), 0)} ms; {num(fig(hp, 'stored_per_second'))} stored/s;"
+                         f" exact: {num(fig(hp, 'exact'))}; errors: {counts(fig(hp, 'errors_by_code'))};"
+                         f" closed: {counts(fig(hp, 'closes_by_code'))}{health}",
+                         "—", "—", loads(hp)])
     cp, cr = load(s, "capacity", "parley"), load(s, "capacity", "raw")
     if cp or cr:
         rows.append([label, "capacity: one room, 4 broadcasts in flight, p95 ≤ 500 ms",

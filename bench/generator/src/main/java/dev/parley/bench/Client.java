@@ -86,6 +86,8 @@ final class Client implements WebSocket.Listener {
     private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
     /** Completes when the connection can take part: joined its room (Parley) or open (raw). */
     final CompletableFuture<Client> ready = new CompletableFuture<>();
+    /** The room's latest seq when this connection joined ({@code joined.last}): it sees every later one; 0 on raw. */
+    volatile long joinedLast;
 
     private Client(int index, String name, String room, Handler handler) {
         this.index = index;

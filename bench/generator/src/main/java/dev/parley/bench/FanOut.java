@@ -13,23 +13,28 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * R rooms of M members; posts at a total rate, each from the next member in turn (so no connection nears Parley's
- * posting limit); every receiver records the delay from the send time carried in the text, and checks that it
- * gets each message once and in order (per sender; on Parley also seq without gaps). The sender's own copy is the
+ * R rooms of M members; posts at a total rate, each from the next poster in turn (by default every member posts,
+ * so no connection nears Parley's posting limit); every receiver records the delay from the send time carried in
+ * the text, and checks that it gets each message once and in order (per sender; on Parley also that it sees its
+ * room's seqs from the first after its join to the room's last, each once, in order). The sender's own copy is the
  * echo: post-to-echo latency, which is what the persistence scenario reports.
  *
- * <p>Options: {@code --rooms 1 --members 1000 --rate 20 --duration 30 --warmup 5 --drain 30 --refs true}; with
- * {@code --require-exact} the process fails (exit 1) unless every delivery arrived once and in order.
+ * <p>Options: {@code --rooms 1 --members 1000 --rate 20 --duration 30 --warmup 5 --drain 30 --refs true}; {@code
+ * --posters N} lets only the first N members of each room post (the rest only read: a hot room); {@code
+ * --health-probe-ms N} samples {@code /api/health} every N ms during the measured window; with {@code
+ * --require-exact} the process fails (exit 1) unless every delivery arrived once and in order.
  */
 final class FanOut implements Client.Handler {
 
     private final int rooms;
     private final int members;
+    private final int posters;
     private final double rate;
     private final boolean refs;
     private final Recorder delivery = new Recorder(3);
     private final Recorder echo = new Recorder(3);
     private final AtomicLong delivered = new AtomicLong();
+    private final LongAdder echoed = new LongAdder();
     private final LongAdder outOfOrder = new LongAdder();
     private final LongAdder skipped = new LongAdder();
     private final LongAdder seqGaps = new LongAdder();
@@ -37,6 +42,14 @@ final class FanOut implements Client.Handler {
     private final LongAdder closed = new LongAdder();
     private final Map<String, LongAdder> errorCodes = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<Integer, LongAdder> closeCodes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, LongAdder> errorReasons = new java.util.concurrent.ConcurrentHashMap<>();
+    // a post answered `internal` because its store timed out may still be stored and delivered (Posting says so),
+    // and then its sender's copy carries no ref: these tell such posts from lost ones, by the ref the post was sent
+    // with
+    private final java.util.Set<String> refusedRefs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> echoedRefs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final LongAdder echoedWithoutRef = new LongAdder();
+    private final long[] firstSeq;
     private final long[] lastSeq;
     private final Map<Integer, Integer>[] lastBySender;
     private volatile long windowStart = Long.MAX_VALUE;
@@ -47,13 +60,22 @@ final class FanOut implements Client.Handler {
     FanOut(Options options) {
         rooms = options.integer("rooms", 1);
         members = options.integer("members", 1000);
+        posters = options.integer("posters", members);
+        if (posters < 1 || posters > members) {
+            throw new IllegalArgumentException("--posters is 1 to --members (" + members + ")");
+        }
         rate = options.decimal("rate", 20);
         refs = Boolean.parseBoolean(options.string("refs", "true"));
+        firstSeq = new long[rooms * members];
         lastSeq = new long[rooms * members];
         lastBySender = new Map[rooms * members];
         for (int i = 0; i < lastBySender.length; i++) {
             lastBySender[i] = new HashMap<>();
         }
+    }
+
+    private static String refOf(Client sender, int n) {
+        return sender.name + "-" + n;
     }
 
     String roomOf(String run, int client) {
@@ -65,9 +87,15 @@ final class FanOut implements Client.Handler {
         String type = Json.type(frame);
         if ("error".equals(type)) {
             errors.increment();
-            errorCodes
-                    .computeIfAbsent(String.valueOf(Json.string(frame, "code")), code -> new LongAdder())
+            String code = String.valueOf(Json.string(frame, "code"));
+            errorCodes.computeIfAbsent(code, c -> new LongAdder()).increment();
+            errorReasons
+                    .computeIfAbsent(code + ": " + Json.string(frame, "message"), reason -> new LongAdder())
                     .increment();
+            String ref = Json.string(frame, "ref");
+            if (ref != null) {
+                refusedRefs.add(ref);
+            }
             return;
         }
         if (!"message".equals(type) && !"say".equals(type)) {
@@ -83,6 +111,15 @@ final class FanOut implements Client.Handler {
         int n = Integer.parseInt(parts[2]);
         long sentAt = Long.parseLong(parts[3]);
         delivered.incrementAndGet();
+        if (sender == client.index) {
+            echoed.increment();
+            if (refs) {
+                echoedRefs.add(refOf(client, n));
+                if (Json.string(frame, "ref") == null) {
+                    echoedWithoutRef.increment();
+                }
+            }
+        }
         Integer last = lastBySender[client.index].put(sender, n);
         if (last != null && n <= last) {
             outOfOrder.increment();
@@ -91,7 +128,9 @@ final class FanOut implements Client.Handler {
         }
         long seq = Json.number(frame, "seq");
         if (seq >= 0) {
-            if (lastSeq[client.index] != 0 && seq != lastSeq[client.index] + 1) {
+            if (lastSeq[client.index] == 0) {
+                firstSeq[client.index] = seq;
+            } else if (seq != lastSeq[client.index] + 1) {
                 seqGaps.increment();
             }
             lastSeq[client.index] = seq;
@@ -138,11 +177,11 @@ final class FanOut implements Client.Handler {
                     while (posted.get() < due) {
                         long k = posted.getAndIncrement();
                         int room = (int) (k % rooms);
-                        int member = (int) ((k / rooms) % members);
+                        int member = (int) ((k / rooms) % posters);
                         Client sender = clients.get(room * members + member);
                         int n = ++sent[sender.index];
                         String text = "b " + sender.index + " " + n + " " + System.nanoTime();
-                        sender.send(Target.say(sender.room, text, refs ? sender.name + "-" + n : null));
+                        sender.send(Target.say(sender.room, text, refs ? refOf(sender, n) : null));
                     }
                 },
                 0,
@@ -155,12 +194,16 @@ final class FanOut implements Client.Handler {
         long deliveredAtStart = delivered.get();
         double cpuStart = server.cpuSeconds();
         windowStart = System.nanoTime();
+        HealthProbe health = healthProbe(options, target);
         // a busy server may take seconds to answer /api/metrics (its HTTP requests wait for the same worker threads
         // as the posts): the window must not wait for it
         long metricsStartAt = System.nanoTime();
         Map<String, Double> metricsStart = server.metrics();
         Thread.sleep(Math.max(0, TimeUnit.SECONDS.toMillis(duration) - (System.nanoTime() - windowStart) / 1_000_000));
         windowEnd = System.nanoTime();
+        if (health != null) {
+            health.stop();
+        }
         long deliveredInWindow = delivered.get() - deliveredAtStart;
         double cpu = server.cpuSeconds() - cpuStart;
         long rss = server.rssBytes();
@@ -190,14 +233,18 @@ final class FanOut implements Client.Handler {
         f.put("out_of_order_or_duplicate", outOfOrder.sum());
         f.put("skipped_per_sender", skipped.sum());
         f.put("seq_gaps", seqGaps.sum());
+        long seqIncomplete = seqIncomplete(clients);
+        f.put("seq_incomplete_clients", seqIncomplete);
+        f.put("echoed", echoed.sum());
         f.put("errors", errors.sum());
         f.put("closed_by_server", closed.sum());
-        Map<String, Object> byCode = new java.util.TreeMap<>();
-        errorCodes.forEach((code, count) -> byCode.put(code, count.sum()));
-        f.put("errors_by_code", byCode);
-        Map<String, Object> closesByCode = new java.util.TreeMap<>();
-        closeCodes.forEach((code, count) -> closesByCode.put(code.toString(), count.sum()));
-        f.put("closes_by_code", closesByCode);
+        f.put("errors_by_code", Results.counts(errorCodes));
+        f.put("closes_by_code", Results.counts(closeCodes));
+        f.put("errors_by_reason", Results.counts(errorReasons));
+        long refusedThenEchoed =
+                refusedRefs.stream().filter(echoedRefs::contains).count();
+        f.put("refused_then_echoed", refusedThenEchoed);
+        f.put("echoed_without_ref", echoedWithoutRef.sum());
         f.put("window_seconds", window);
         f.put("deliveries_per_second", deliveredInWindow / window);
         f.put("server_cpu_seconds", cpu);
@@ -209,36 +256,91 @@ final class FanOut implements Client.Handler {
                 - metricsStart.getOrDefault("parley_messages_stored_total", Double.NaN);
         f.put("stored_per_second", stored / metricsWindow);
         f.put("echoes_per_second", echoHistogram.getTotalCount() / window);
-        boolean exact =
-                delivered.get() == expected && outOfOrder.sum() == 0 && skipped.sum() == 0 && seqGaps.sum() == 0;
+        String healthBrief = "";
+        if (health != null) {
+            Histogram healthHistogram = health.latency();
+            f.put("health_latency", Results.latency(healthHistogram));
+            f.put("health_requests", health.sent());
+            f.put("health_not_200", health.not200());
+            f.put("health_unanswered", health.unanswered());
+            f.put("health_answers", health.answers());
+            healthBrief = String.format(
+                    Locale.ROOT,
+                    " health[%s n=%d not-200=%d unanswered=%d]",
+                    Results.brief(healthHistogram),
+                    health.sent(),
+                    health.not200(),
+                    health.unanswered());
+        }
+        boolean exact = delivered.get() == expected
+                && outOfOrder.sum() == 0
+                && skipped.sum() == 0
+                && seqGaps.sum() == 0
+                && seqIncomplete == 0;
         f.put("exact", exact);
         String summary = String.format(
                 Locale.ROOT,
-                "%s %s %s: rooms=%d members=%d rate=%.0f/s delivered=%d/%d %s delivery[%s] echo[%s] "
-                        + "deliveries/s=%.0f cpu=%.1fs deliveries/cpu-s=%.0f stored/s=%.0f rss=%dMB",
+                "%s %s %s: rooms=%d members=%d posters=%d rate=%.0f/s delivered=%d/%d echoed=%d/%d %s delivery[%s] "
+                        + "echo[%s] deliveries/s=%.0f cpu=%.1fs deliveries/cpu-s=%.0f stored/s=%.0f rss=%dMB%s",
                 options.scenario,
                 target.kind(),
                 options.string("server-label", "?"),
                 rooms,
                 members,
+                posters,
                 rate,
                 delivered.get(),
                 expected,
+                echoed.sum(),
+                posted.get(),
                 exact
                         ? "exact"
                         : "NOT-EXACT(order/dup=" + outOfOrder.sum() + ",skipped=" + skipped.sum() + ",gaps="
-                                + seqGaps.sum() + ",errors=" + errorCodes + ",closed=" + closeCodes + ")",
+                                + seqGaps.sum() + ",seq-incomplete=" + seqIncomplete + ",errors=" + errorCodes
+                                + ",refused-then-echoed=" + refusedThenEchoed + ",echoed-without-ref="
+                                + echoedWithoutRef.sum() + ",closed=" + closeCodes + ")",
                 Results.brief(deliveryHistogram),
                 Results.brief(echoHistogram),
                 deliveredInWindow / window,
                 cpu,
                 deliveredInWindow / cpu,
                 stored / metricsWindow,
-                rss / (1024 * 1024));
+                rss / (1024 * 1024),
+                healthBrief);
         clients.forEach(Client::abort);
         results.finish(options, summary);
         if (options.flag("require-exact") && !exact) {
             throw new IllegalStateException("deliveries were not exact: " + summary);
         }
+    }
+
+    /**
+     * Clients that did not see their room's seqs from the first after their join to the last any member of the room
+     * saw; with no seq gaps, the others saw each of those exactly once and in order. None on raw (no seqs).
+     */
+    private long seqIncomplete(List<Client> clients) {
+        long[] roomLast = new long[rooms];
+        for (Client client : clients) {
+            int room = client.index / members;
+            roomLast[room] = Math.max(roomLast[room], lastSeq[client.index]);
+        }
+        return clients.stream()
+                .filter(client -> {
+                    long last = roomLast[client.index / members];
+                    boolean nothingStored = last == 0 && lastSeq[client.index] == 0;
+                    return !nothingStored
+                            && (firstSeq[client.index] != client.joinedLast + 1 || lastSeq[client.index] != last);
+                })
+                .count();
+    }
+
+    private static HealthProbe healthProbe(Options options, Target target) {
+        int every = options.integer("health-probe-ms", 0);
+        if (every <= 0) {
+            return null;
+        }
+        HealthProbe probe = new HealthProbe(target.httpBase().resolve("api/health"), every);
+        probe.start();
+        return probe;
     }
 }

@@ -98,6 +98,7 @@ final class Fleet {
             if ("welcome".equals(type)) {
                 client.send(Target.join(client.room));
             } else if ("joined".equals(type)) {
+                client.joinedLast = Math.max(0, Json.number(frame, "last"));
                 client.ready.complete(client);
             } else if ("error".equals(type)) {
                 client.ready.completeExceptionally(new IllegalStateException(client.name + ": " + frame));

@@ -5,8 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 
 /** A run's report: the parameters, the machine, the figures; printed as one line and written as JSON. */
@@ -27,6 +30,8 @@ final class Results {
         machine.put("server", options.string("server-label", "?"));
         machine.put("server_pid", server == null ? -1 : server.pid);
         machine.put("server_command", server == null ? "" : abbreviate(server.command()));
+        // the command above is cut short, and a run's figures depend on the limits the server was started with
+        machine.put("server_parley_settings", server == null ? List.of() : server.parleySettings());
         machine.put("load_average_start", ServerProbe.loadAverage());
         report.put("machine", machine);
         report.put("figures", figures);
@@ -42,6 +47,13 @@ final class Results {
         out.put("p999_ms", ms(micros.getValueAtPercentile(99.9)));
         out.put("max_ms", ms(micros.getMaxValue()));
         out.put("mean_ms", micros.getTotalCount() == 0 ? 0.0 : micros.getMean() / 1000.0);
+        return out;
+    }
+
+    /** Counters by key (a code, a status), sorted by key, for the report. */
+    static Map<String, Object> counts(Map<?, LongAdder> counters) {
+        Map<String, Object> out = new TreeMap<>();
+        counters.forEach((key, count) -> out.put(key.toString(), count.sum()));
         return out;
     }
 

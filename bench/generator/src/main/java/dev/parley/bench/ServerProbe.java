@@ -131,6 +131,13 @@ final class ServerProbe {
         }
     }
 
+    /** The {@code -Dparley.*} options on the server's command line. */
+    List<String> parleySettings() {
+        return Stream.of(command().split(" "))
+                .filter(option -> option.startsWith("-Dparley."))
+                .toList();
+    }
+
     static long listening(int port) throws IOException {
         String hexPort = String.format(":%04X", port);
         String inode = null;
