@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.parley.testing.AdminApi;
 import dev.parley.testing.ChatClient;
+import dev.parley.testing.Poll;
 import dev.parley.testing.ServerProcess;
 import jakarta.json.JsonValue;
 import java.net.URL;
@@ -73,7 +74,7 @@ class AdminRestartIT {
             quiet.command("join", "room", closed);
             quiet.awaitError("room_closed");
         }
-        AdminIT.eventually(
+        Poll.until(
                 Duration.ofSeconds(15),
                 () -> admin.array(admin.get("bans")).stream()
                         .map(JsonValue::asJsonObject)

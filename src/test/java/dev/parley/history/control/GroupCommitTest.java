@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.parley.testing.Poll;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -54,7 +54,7 @@ class GroupCommitTest {
         for (String item : List.of("b", "c", "d", "e")) {
             queued.add(callers.submit(() -> cut.submit(item)));
         }
-        awaitUntil(() -> cut.waiting() == 4);
+        Poll.until(Duration.ofSeconds(10), () -> cut.waiting() == 4, "the callers queued up");
         firstCommitMayEnd.countDown();
 
         assertEquals("stored a", first.get(10, TimeUnit.SECONDS));
@@ -89,7 +89,7 @@ class GroupCommitTest {
         for (String item : List.of("b", "c", "d")) {
             queued.add(callers.submit(() -> cut.submit(item)));
         }
-        awaitUntil(() -> cut.waiting() == 3);
+        Poll.until(Duration.ofSeconds(10), () -> cut.waiting() == 3, "the callers queued up");
         firstCommitMayEnd.countDown();
 
         assertEquals("stored a", first.get(10, TimeUnit.SECONDS));
@@ -134,15 +134,5 @@ class GroupCommitTest {
             throw new IllegalStateException(item + " is bad");
         }
         return "stored " + item;
-    }
-
-    private static void awaitUntil(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("the callers did not queue up");
-            }
-            Thread.sleep(1);
-        }
     }
 }
