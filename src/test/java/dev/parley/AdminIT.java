@@ -13,6 +13,7 @@ import dev.parley.testing.AdminApi;
 import dev.parley.testing.ChatClient;
 import dev.parley.testing.Deployments;
 import dev.parley.testing.JmxConsole;
+import dev.parley.testing.Poll;
 import dev.parley.testing.RealmUsers;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -22,8 +23,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import javax.management.openmbean.CompositeData;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -45,6 +44,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class AdminIT {
 
     static final String MBEAN = "dev.parley:type=ChatAdmin";
+    static final int COUNTED = 3;
+    /** A rate sample a second, an uptime in whole seconds: both move within a few seconds, even when slow. */
+    static final Duration RATE_SEEN = Duration.ofSeconds(15);
 
     @ArquillianResource
     URL base;
@@ -83,17 +85,34 @@ class AdminIT {
         assertEquals(403, chatter.post("announce", json("text", "not allowed")).statusCode());
     }
 
+    /**
+     * The rate is sampled once a second over {@code parley.admin.rate-window-s} (10 s by default): messages stored
+     * just now show as a positive rate within a sample or two.
+     */
     @Test
     void anAdminGetsTheLiveCounts() {
+        String room = unique("counted");
         try (ChatClient alice = ChatClient.open(base, unique("alice"))) {
             JsonObject stats = admin.object(admin.get("stats"));
             assertTrue(stats.getInt("connections") >= 1, stats.toString());
             assertTrue(stats.getInt("rooms") >= 1, stats.toString());
+            alice.join(room);
+            for (int i = 0; i < COUNTED; i++) {
+                alice.post(room, "counted " + i);
+            }
+            JsonObject after = admin.object(admin.get("stats"));
             assertTrue(
-                    stats.containsKey("messagesStored")
-                            && stats.containsKey("messagesPerSecond")
-                            && stats.containsKey("uptimeSeconds"),
-                    stats.toString());
+                    after.getJsonNumber("messagesStored").longValue()
+                            >= stats.getJsonNumber("messagesStored").longValue() + COUNTED,
+                    stats + " -> " + after);
+            Poll.until(
+                    RATE_SEEN,
+                    () -> admin.object(admin.get("stats")),
+                    now -> now.getJsonNumber("messagesPerSecond").doubleValue() > 0
+                            && now.getJsonNumber("uptimeSeconds").longValue()
+                                    > stats.getJsonNumber("uptimeSeconds").longValue(),
+                    now -> "after " + COUNTED + " messages the rate is not positive or the uptime did not grow: "
+                            + stats + " -> " + now);
             assertTrue(names(admin.array(admin.get("rooms"))).contains("general"));
         }
     }
@@ -167,7 +186,7 @@ class AdminIT {
         admin.ok(admin.post("bans", json("user", name, "seconds", 2, "reason", "cool down")));
         assertRefusedAsBanned(name);
 
-        eventually(
+        Poll.until(
                 Duration.ofSeconds(15),
                 () -> admin.array(admin.get("bans")).stream()
                         .noneMatch(ban -> name.equals(ban.asJsonObject().getString("subject"))),
@@ -343,8 +362,7 @@ class AdminIT {
                 ChatClient bob = ChatClient.open(base, unique("bob"))) {
             assertTrue((Integer) jmx.attribute(MBEAN, "Connections") >= 2);
             assertTrue((Integer) jmx.attribute(MBEAN, "Rooms") >= 1);
-            assertTrue((Long) jmx.attribute(MBEAN, "Uptime") >= 0);
-            jmx.attribute(MBEAN, "MessagesPerSecond");
+            long uptime = (Long) jmx.attribute(MBEAN, "Uptime");
             long storedBefore = (Long) jmx.attribute(MBEAN, "MessagesStored");
 
             String[] text = {String.class.getName()};
@@ -355,8 +373,20 @@ class AdminIT {
 
             alice.join(room);
             bob.join(room);
-            alice.post(room, "counted");
-            assertTrue((Long) jmx.attribute(MBEAN, "MessagesStored") > storedBefore);
+            for (int i = 0; i < COUNTED; i++) {
+                alice.post(room, "counted " + i);
+            }
+            assertTrue((Long) jmx.attribute(MBEAN, "MessagesStored") >= storedBefore + COUNTED);
+            Poll.until(
+                    RATE_SEEN,
+                    () -> (Double) jmx.attribute(MBEAN, "MessagesPerSecond"),
+                    rate -> rate > 0,
+                    rate -> "MessagesPerSecond is " + rate + " after " + COUNTED + " messages");
+            Poll.until(
+                    RATE_SEEN,
+                    () -> (Long) jmx.attribute(MBEAN, "Uptime"),
+                    later -> later > uptime,
+                    later -> "Uptime stayed at " + later + " s");
             String[] members = (String[]) jmx.invoke(MBEAN, "listMembers", new Object[] {room}, text);
             assertEquals(
                     List.of(alice.user(), bob.user()).stream()
@@ -443,22 +473,6 @@ class AdminIT {
                             .anyMatch(row -> action.equals(row.getString("action"))
                                     && RealmUsers.ADMIN.equals(row.getString("actor"))),
                     "the actor is not the admin's principal");
-        }
-    }
-
-    /** Waiting for a server-side timer: poll with a short pause until true, or fail at the deadline. */
-    static void eventually(Duration limit, BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + limit + ": " + what);
-            }
-            try {
-                TimeUnit.MILLISECONDS.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
         }
     }
 
