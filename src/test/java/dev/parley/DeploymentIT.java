@@ -4,32 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.testing.ChatClient;
-import dev.parley.testing.Deployments;
+import dev.parley.testing.DeployedParley;
 import jakarta.json.JsonObject;
-import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class DeploymentIT {
-
-    @Deployment(testable = false)
-    public static WebArchive deployment() {
-        return Deployments.parley();
-    }
-
-    @ArquillianResource
-    URL base;
+class DeploymentIT extends DeployedParley {
 
     /** The root is Parley's page (its title, its script), not a server's welcome page, and the script is served. */
     @Test

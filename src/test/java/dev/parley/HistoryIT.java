@@ -8,43 +8,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.parley.testing.ChatClient;
-import dev.parley.testing.Deployments;
+import dev.parley.testing.DeployedParley;
 import jakarta.json.JsonObject;
 import java.io.IOException;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.Archive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Stored messages: the history a {@code joined} carries and the pages of {@code history before/after}, with their
  * limits and {@code more} flags.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class HistoryIT {
+class HistoryIT extends DeployedParley {
 
     static final int POSTED = 210;
 
-    @ArquillianResource
-    URL base;
-
-    @Deployment(testable = false)
-    static Archive<?> deployment() {
-        return Deployments.parley();
-    }
-
-    /** The profile says which database the server must use ({@code parley.it.database}); its startup log names it. */
     @Test
     void theServerStoresInTheDatabaseTheProfileConfigured() throws IOException {
         String log = System.getProperty("parley.it.server-log");

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.testing.ChatClient;
-import dev.parley.testing.Deployments;
+import dev.parley.testing.DeployedParley;
 import dev.parley.testing.Poll;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,29 +19,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The operator's endpoints on the real server: health asks the database, metrics move when clients chat. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class OpsIT {
+class OpsIT extends DeployedParley {
 
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(ChatClient.TIMEOUT).build();
-
-    @Deployment(testable = false)
-    public static WebArchive deployment() {
-        return Deployments.parley();
-    }
-
-    @ArquillianResource
-    URL base;
 
     @Test
     void healthSaysTheDatabaseAnswers() throws Exception {
