@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.parley.testing.ChatClient;
 import dev.parley.testing.DeployedParley;
 import jakarta.json.JsonObject;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -26,18 +22,6 @@ import org.junit.jupiter.api.Test;
 class HistoryIT extends DeployedParley {
 
     static final int POSTED = 210;
-
-    @Test
-    void theServerStoresInTheDatabaseTheProfileConfigured() throws IOException {
-        String log = System.getProperty("parley.it.server-log");
-        assumeTrue(log != null, "no server log to read for this server");
-        String database = System.getProperty("parley.it.database", "H2");
-        List<String> named = Files.readAllLines(Path.of(log)).stream()
-                .filter(line -> line.contains("Parley database: "))
-                .toList();
-        assertFalse(named.isEmpty(), "no startup line names Parley's database in " + log);
-        assertTrue(named.get(named.size() - 1).contains(" is " + database + " "), named.get(named.size() - 1));
-    }
 
     @Test
     void historyPagesBothWaysWithDefaultAndClampedLimitsAndMoreFlags() {
