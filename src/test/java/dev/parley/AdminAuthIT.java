@@ -7,18 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.testing.AdminApi;
 import dev.parley.testing.ChatClient;
-import dev.parley.testing.Deployments;
+import dev.parley.testing.DeployedParley;
 import dev.parley.testing.RealmUsers;
 import jakarta.json.JsonObject;
-import java.net.URL;
 import java.net.http.HttpResponse;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.Archive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The smoke test of the admin REST API's login on every server (the full admin suite, AdminIT, runs on WildFly): no
@@ -26,17 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * action that reaches a WebSocket client. The users are the realm's own: WildFly's add-user.sh (RealmUsers),
  * Liberty's basicRegistry (src/test/liberty/server.xml).
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class AdminAuthIT {
-
-    @ArquillianResource
-    URL base;
-
-    @Deployment(testable = false)
-    static Archive<?> deployment() {
-        return Deployments.parley();
-    }
+class AdminAuthIT extends DeployedParley {
 
     @Test
     void onlyTheRoleChatAdminGetsIn() {

@@ -7,54 +7,34 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.parley.testing.AdminApi;
 import dev.parley.testing.ChatClient;
-import dev.parley.testing.Deployments;
-import dev.parley.testing.JmxConsole;
+import dev.parley.testing.DeployedParley;
+import dev.parley.testing.Poll;
 import dev.parley.testing.RealmUsers;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import javax.management.openmbean.CompositeData;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.Archive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Administration on the managed server, black-box: who may use the REST API, and every operator action observed by
- * real WebSocket clients, through REST and through JMX as JConsole calls it (WildFly only); each action leaves an
- * audit row. The users are the realm's own: WildFly's add-user.sh ({@link RealmUsers}), Liberty's basicRegistry
+ * real WebSocket clients, through REST ({@link AdminJmxIT}: through JMX); each action leaves an audit row. The
+ * users are the realm's own: WildFly's add-user.sh ({@link RealmUsers}), Liberty's basicRegistry
  * (src/test/liberty/server.xml).
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class AdminIT {
+class AdminIT extends DeployedParley {
 
-    static final String MBEAN = "dev.parley:type=ChatAdmin";
-
-    @ArquillianResource
-    URL base;
+    static final int COUNTED = 3;
+    /** A rate sample a second, an uptime in whole seconds: both move within a few seconds, even when slow. */
+    static final Duration RATE_SEEN = Duration.ofSeconds(15);
 
     AdminApi admin;
-
-    @Deployment(testable = false)
-    static Archive<?> deployment() {
-        return Deployments.parley();
-    }
 
     @BeforeEach
     void logIn() {
@@ -83,17 +63,34 @@ class AdminIT {
         assertEquals(403, chatter.post("announce", json("text", "not allowed")).statusCode());
     }
 
+    /**
+     * The rate is sampled once a second over {@code parley.admin.rate-window-s} (10 s by default): messages stored
+     * just now show as a positive rate within a sample or two.
+     */
     @Test
     void anAdminGetsTheLiveCounts() {
+        String room = unique("counted");
         try (ChatClient alice = ChatClient.open(base, unique("alice"))) {
             JsonObject stats = admin.object(admin.get("stats"));
             assertTrue(stats.getInt("connections") >= 1, stats.toString());
             assertTrue(stats.getInt("rooms") >= 1, stats.toString());
+            alice.join(room);
+            for (int i = 0; i < COUNTED; i++) {
+                alice.post(room, "counted " + i);
+            }
+            JsonObject after = admin.object(admin.get("stats"));
             assertTrue(
-                    stats.containsKey("messagesStored")
-                            && stats.containsKey("messagesPerSecond")
-                            && stats.containsKey("uptimeSeconds"),
-                    stats.toString());
+                    after.getJsonNumber("messagesStored").longValue()
+                            >= stats.getJsonNumber("messagesStored").longValue() + COUNTED,
+                    stats + " -> " + after);
+            Poll.until(
+                    RATE_SEEN,
+                    () -> admin.object(admin.get("stats")),
+                    now -> now.getJsonNumber("messagesPerSecond").doubleValue() > 0
+                            && now.getJsonNumber("uptimeSeconds").longValue()
+                                    > stats.getJsonNumber("uptimeSeconds").longValue(),
+                    now -> "after " + COUNTED + " messages the rate is not positive or the uptime did not grow: "
+                            + stats + " -> " + now);
             assertTrue(names(admin.array(admin.get("rooms"))).contains("general"));
         }
     }
@@ -167,7 +164,7 @@ class AdminIT {
         admin.ok(admin.post("bans", json("user", name, "seconds", 2, "reason", "cool down")));
         assertRefusedAsBanned(name);
 
-        eventually(
+        Poll.until(
                 Duration.ofSeconds(15),
                 () -> admin.array(admin.get("bans")).stream()
                         .noneMatch(ban -> name.equals(ban.asJsonObject().getString("subject"))),
@@ -329,94 +326,6 @@ class AdminIT {
         assertEquals(404, admin.delete("bans/users/" + unique("never")).statusCode());
     }
 
-    // ---- the MXBean, as JConsole calls it ----
-
-    @Test
-    void theMxBeanShowsCountsAndItsOperationsActOnTheWire() throws Exception {
-        assumeTrue(
-                "wildfly".equals(System.getProperty("parley.it.server", "wildfly")),
-                "JMX remote as WildFly's jconsole.sh does it");
-        int offset = Integer.parseInt(System.getProperty("parley.it.port-offset", "0"));
-        String room = unique("jmx");
-        try (JmxConsole jmx = JmxConsole.wildFly(offset, RealmUsers.JMX, RealmUsers.JMX_PASSWORD);
-                ChatClient alice = ChatClient.open(base, unique("alice"));
-                ChatClient bob = ChatClient.open(base, unique("bob"))) {
-            assertTrue((Integer) jmx.attribute(MBEAN, "Connections") >= 2);
-            assertTrue((Integer) jmx.attribute(MBEAN, "Rooms") >= 1);
-            assertTrue((Long) jmx.attribute(MBEAN, "Uptime") >= 0);
-            jmx.attribute(MBEAN, "MessagesPerSecond");
-            long storedBefore = (Long) jmx.attribute(MBEAN, "MessagesStored");
-
-            String[] text = {String.class.getName()};
-            String[] twoTexts = {String.class.getName(), String.class.getName()};
-            jmx.invoke(MBEAN, "createRoom", new Object[] {room}, text);
-            CompositeData[] rooms = (CompositeData[]) jmx.invoke(MBEAN, "listRooms", new Object[0], new String[0]);
-            assertTrue(Arrays.stream(rooms).anyMatch(r -> room.equals(r.get("name"))), "listRooms lacks " + room);
-
-            alice.join(room);
-            bob.join(room);
-            alice.post(room, "counted");
-            assertTrue((Long) jmx.attribute(MBEAN, "MessagesStored") > storedBefore);
-            String[] members = (String[]) jmx.invoke(MBEAN, "listMembers", new Object[] {room}, text);
-            assertEquals(
-                    List.of(alice.user(), bob.user()).stream()
-                            .sorted(String.CASE_INSENSITIVE_ORDER)
-                            .toList(),
-                    List.of(members));
-
-            jmx.invoke(MBEAN, "announce", new Object[] {room, "from the console"}, twoTexts);
-            alice.await(frame -> isNotice(frame, "from the console"), "the JMX notice");
-
-            jmx.invoke(MBEAN, "mute", new Object[] {room, bob.user(), 0L}, new String[] {
-                String.class.getName(), String.class.getName(), long.class.getName()
-            });
-            bob.say(room, "muted?", ChatClient.ref());
-            bob.awaitError("muted");
-            jmx.invoke(MBEAN, "unmute", new Object[] {room, bob.user()}, twoTexts);
-
-            jmx.invoke(MBEAN, "kick", new Object[] {room, bob.user(), "console kick"}, new String[] {
-                String.class.getName(), String.class.getName(), String.class.getName()
-            });
-            assertEquals("kicked", bob.await("left").getString("reason"));
-
-            jmx.invoke(MBEAN, "closeRoom", new Object[] {room, "console close"}, twoTexts);
-            assertEquals("room_closed", alice.await("left").getString("reason"));
-            jmx.invoke(MBEAN, "reopenRoom", new Object[] {room}, text);
-            alice.join(room);
-            long seq = alice.post(room, "to be deleted").getJsonNumber("seq").longValue();
-            jmx.invoke(MBEAN, "deleteMessage", new Object[] {room, seq, "console delete"}, new String[] {
-                String.class.getName(), long.class.getName(), String.class.getName()
-            });
-            assertEquals(seq, alice.await("deleted").getJsonNumber("seq").longValue());
-
-            jmx.invoke(MBEAN, "ban", new Object[] {bob.user(), 0L, "console ban"}, new String[] {
-                String.class.getName(), long.class.getName(), String.class.getName()
-            });
-            bob.awaitError("banned");
-            assertEquals(4004, bob.awaitClose());
-            jmx.invoke(MBEAN, "unban", new Object[] {bob.user()}, text);
-
-            try {
-                jmx.invoke(MBEAN, "kick", new Object[] {"no-such-room", "bob", null}, new String[] {
-                    String.class.getName(), String.class.getName(), String.class.getName()
-                });
-                throw new AssertionError("kick in a missing room did not fail");
-            } catch (javax.management.RuntimeMBeanException refused) {
-                assertTrue(refused.getCause() instanceof IllegalArgumentException, refused.toString());
-            }
-        }
-        JsonArray audit = admin.array(admin.get("audit?limit=200"));
-        for (String action :
-                List.of("create-room", "announce", "mute", "kick", "close-room", "delete-message", "ban")) {
-            assertTrue(
-                    audit.stream()
-                            .map(JsonValue::asJsonObject)
-                            .anyMatch(row ->
-                                    "jmx".equals(row.getString("actor")) && action.equals(row.getString("action"))),
-                    "no audit row of " + action + " by jmx in " + audit);
-        }
-    }
-
     // ---- helpers ----
 
     private void assertRefusedAsBanned(String name) {
@@ -443,22 +352,6 @@ class AdminIT {
                             .anyMatch(row -> action.equals(row.getString("action"))
                                     && RealmUsers.ADMIN.equals(row.getString("actor"))),
                     "the actor is not the admin's principal");
-        }
-    }
-
-    /** Waiting for a server-side timer: poll with a short pause until true, or fail at the deadline. */
-    static void eventually(Duration limit, BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + limit + ": " + what);
-            }
-            try {
-                TimeUnit.MILLISECONDS.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
         }
     }
 

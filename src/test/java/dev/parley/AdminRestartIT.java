@@ -5,46 +5,31 @@ import static dev.parley.testing.ChatClient.json;
 import static dev.parley.testing.ChatClient.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.parley.testing.AdminApi;
 import dev.parley.testing.ChatClient;
-import dev.parley.testing.ServerProcess;
+import dev.parley.testing.OwnServer;
+import dev.parley.testing.Poll;
 import jakarta.json.JsonValue;
 import java.net.URL;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Moderation is stored: a permanent ban, a mute and a closed room hold after the server is killed and started
  * again, and a timed ban that ran out while the server was down is ended at startup by its re-armed timer. Not an
  * Arquillian test: it restarts its own WildFly (with the realm users RealmUsers created in the unpacked server).
+ * WildFly only (the payara and liberty profiles exclude it): the admin users are WildFly's add-user.sh users.
  */
 class AdminRestartIT {
 
-    static ServerProcess server;
-
-    @BeforeAll
-    static void startServer() {
-        assumeTrue(
-                "wildfly".equals(System.getProperty("parley.it.server", "wildfly")),
-                "the admin users of this test are WildFly's add-user.sh users");
-        server = ServerProcess.prepare("admin-restart");
-        server.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.stop();
-        }
-    }
+    @RegisterExtension
+    static final OwnServer server = OwnServer.with("admin-restart");
 
     @Test
     void bansMutesAndClosedRoomsSurviveARestart() throws Exception {
-        URL base = server.httpUri().toURL();
+        URL base = server.base();
         AdminApi admin = AdminApi.admin(base);
         String banned = unique("banned");
         String brief = unique("brief");
@@ -59,8 +44,8 @@ class AdminRestartIT {
         admin.ok(admin.post("rooms/" + room + "/mutes", json("user", muted, "seconds", 3600)));
         admin.ok(admin.post("rooms/" + closed + "/close", json("reason", "gone")));
 
-        server.kill();
-        server.start();
+        server.process().kill();
+        server.process().start();
 
         try (ChatClient refused = ChatClient.connect(chatUri(base, "name=" + banned))) {
             refused.awaitError("banned");
@@ -73,7 +58,7 @@ class AdminRestartIT {
             quiet.command("join", "room", closed);
             quiet.awaitError("room_closed");
         }
-        AdminIT.eventually(
+        Poll.until(
                 Duration.ofSeconds(15),
                 () -> admin.array(admin.get("bans")).stream()
                         .map(JsonValue::asJsonObject)

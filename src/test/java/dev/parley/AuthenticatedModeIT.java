@@ -4,11 +4,10 @@ import static dev.parley.ProtocolIT.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.parley.testing.ChatClient;
 import dev.parley.testing.ChatPage;
-import dev.parley.testing.ServerProcess;
+import dev.parley.testing.OwnServer;
 import jakarta.json.JsonObject;
 import java.net.CookieManager;
 import java.net.HttpCookie;
@@ -22,9 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
@@ -33,33 +32,23 @@ import org.openqa.selenium.WebElement;
  * application realm as an operator does ({@code bin/add-user.sh -a}): without a login the WebSocket gets
  * {@code unauthorized} and 4001; after the container's FORM login (j_security_check, the session cookie kept) it is
  * welcomed under the principal's name, whatever name it asks for; logging out (POST /logout) closes that
- * WebSocket with 4001. The page does the same in a browser. WildFly only: the realm user is scripted for WildFly
- * here.
+ * WebSocket with 4001. The page does the same in a browser. WildFly only (the payara and liberty profiles exclude
+ * it): the realm user is added with WildFly's add-user.sh.
  */
 class AuthenticatedModeIT {
 
     static final String USER = "alice";
     static final String PASSWORD = "s3cret-Pass";
 
-    static ServerProcess server;
-    static URL base;
+    @RegisterExtension
+    static final OwnServer server =
+            OwnServer.with("auth", "-Dparley.guests=false").withUser(USER, PASSWORD);
 
-    @BeforeAll
-    static void startServer() throws Exception {
-        assumeTrue(
-                "wildfly".equals(System.getProperty("parley.it.server", "wildfly")),
-                "the realm user is added with WildFly's add-user.sh");
-        server = ServerProcess.prepare("auth", "-Dparley.guests=false");
-        server.addApplicationUser(USER, PASSWORD);
-        server.start();
-        base = server.httpUri().toURL();
-    }
+    URL base;
 
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.stop();
-        }
+    @BeforeEach
+    void onTheServer() {
+        base = server.base();
     }
 
     @Test
@@ -125,7 +114,7 @@ class AuthenticatedModeIT {
     @Test
     void thePageOffersLogInAndLogOut() {
         try (ChatPage page = ChatPage.start()) {
-            page.load(server.httpUri());
+            page.load(server.process().httpUri());
             page.enterName("visitor");
             visible(page, "#log-in", "the Log in link after 4001").click();
             visible(page, "#j_username", "the server's login form").sendKeys(USER);
@@ -161,7 +150,7 @@ class AuthenticatedModeIT {
 
         static Login as(String user, String password) throws Exception {
             Login login = new Login();
-            URI root = base.toURI();
+            URI root = server.process().httpUri();
             HttpResponse<String> form = login.http.send(
                     HttpRequest.newBuilder(root.resolve("login?next=/")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, form.statusCode(), "GET /login shows the login form");

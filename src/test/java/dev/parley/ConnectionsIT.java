@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.parley.testing.ChatClient;
-import dev.parley.testing.ServerProcess;
+import dev.parley.testing.OwnServer;
 import dev.parley.testing.TcpProxy;
 import jakarta.json.JsonObject;
 import java.net.InetAddress;
@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Connection limits and liveness through real handshakes, on a server of its own with small limits (they would
@@ -44,32 +45,29 @@ class ConnectionsIT {
     static final int GRACE_MS = 2000;
     static final SecureRandom RANDOM = new SecureRandom();
 
-    static ServerProcess server;
+    @RegisterExtension
+    static final OwnServer server = OwnServer.with(
+            "connections",
+            "-Dparley.connections.max=" + MAX,
+            "-Dparley.connections.per-address=" + PER_ADDRESS,
+            "-Dparley.handshakes.per-address-per-second=1",
+            "-Dparley.handshakes.per-address-burst=" + HANDSHAKE_BURST,
+            "-Dparley.trusted-proxies=127.0.0.2",
+            "-Dparley.ping.interval-ms=" + PING_INTERVAL_MS,
+            "-Dparley.ping.timeout-ms=" + PING_TIMEOUT_MS,
+            "-Dparley.presence.grace-ms=" + GRACE_MS);
+
     static TcpProxy trustedProxy;
 
     @BeforeAll
-    static void startServer() throws Exception {
-        server = ServerProcess.prepare(
-                "connections",
-                "-Dparley.connections.max=" + MAX,
-                "-Dparley.connections.per-address=" + PER_ADDRESS,
-                "-Dparley.handshakes.per-address-per-second=1",
-                "-Dparley.handshakes.per-address-burst=" + HANDSHAKE_BURST,
-                "-Dparley.trusted-proxies=127.0.0.2",
-                "-Dparley.ping.interval-ms=" + PING_INTERVAL_MS,
-                "-Dparley.ping.timeout-ms=" + PING_TIMEOUT_MS,
-                "-Dparley.presence.grace-ms=" + GRACE_MS);
-        server.start();
-        trustedProxy = TcpProxy.start("127.0.0.1", server.httpUri().getPort(), InetAddress.getByName("127.0.0.2"));
+    static void startProxy() throws Exception {
+        trustedProxy = TcpProxy.start("127.0.0.1", server.base().getPort(), InetAddress.getByName("127.0.0.2"));
     }
 
     @AfterAll
-    static void stopServer() {
+    static void stopProxy() {
         if (trustedProxy != null) {
             trustedProxy.close();
-        }
-        if (server != null) {
-            server.stop();
         }
     }
 
@@ -92,7 +90,7 @@ class ConnectionsIT {
             held.remove(0).close();
             held.add(admittedOnceReleased(crowded));
 
-            String log = server.consoleOutput();
+            String log = server.process().consoleOutput();
             assertTrue(
                     Pattern.compile("refuse id=\\S+ user=\\S+ address=" + Pattern.quote(crowded)
                                     + " reason=limit_exceeded code=4009")
@@ -245,7 +243,7 @@ class ConnectionsIT {
             assertFalse(bystander.isClosed(), "a client that answers pings was closed");
             assertTrue(
                     Pattern.compile("disconnect id=\\S+ user=" + Pattern.quote(sleeper) + " address=\\S+ code=4010")
-                            .matcher(server.consoleOutput())
+                            .matcher(server.process().consoleOutput())
                             .find(),
                     "no disconnect line");
         }
@@ -289,9 +287,9 @@ class ConnectionsIT {
             alice.post(room, secret);
             alice.command("whisper", "to", alice.user(), "text", secret);
             alice.await("whisper");
-            assertFalse(server.consoleOutput().contains(secret), "a message text is in the server's log");
+            assertFalse(server.process().consoleOutput().contains(secret), "a message text is in the server's log");
             assertFalse(
-                    server.consoleOutput().contains(alice.welcome().getString("resume")),
+                    server.process().consoleOutput().contains(alice.welcome().getString("resume")),
                     "a resume token is in the server's log");
         }
     }
@@ -301,11 +299,7 @@ class ConnectionsIT {
     }
 
     private static URI direct(String query) {
-        try {
-            return ChatClient.chatUri(server.httpUri().toURL(), query);
-        } catch (java.net.MalformedURLException e) {
-            throw new IllegalStateException(e);
-        }
+        return ChatClient.chatUri(server.base(), query);
     }
 
     /** Through the trusted proxy, as the client {@code address}. */

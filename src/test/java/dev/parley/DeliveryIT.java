@@ -7,11 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.parley.testing.ChatClient;
-import dev.parley.testing.Deployments;
+import dev.parley.testing.DeployedParley;
 import dev.parley.testing.RawWebSocket;
 import dev.parley.testing.ServerJvm;
 import jakarta.json.JsonObject;
-import java.net.URL;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -23,21 +22,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.Archive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Delivery under pressure: rate limits, concurrent posters to one room (one gapless order that every member
  * sees) and a member that stops reading on a raw socket (disconnected while the others get everything).
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class DeliveryIT {
+class DeliveryIT extends DeployedParley {
 
     static final int PER_THREAD = 100;
     /** Gives up on the slow-consumer test after this many 16 KB messages (about 32 MB through the stuck socket). */
@@ -49,14 +40,6 @@ class DeliveryIT {
 
     static final int DEFAULT_SAY_BURST = 20;
     static final double DEFAULT_SAY_PER_SECOND = 10;
-
-    @ArquillianResource
-    URL base;
-
-    @Deployment(testable = false)
-    static Archive<?> deployment() {
-        return Deployments.parley();
-    }
 
     @Test
     void aBurstOfSaysOverThePostingRateIsRateLimited() {
@@ -339,15 +322,15 @@ class DeliveryIT {
             // frame, so there the thread closing the stuck member stays parked inside the container's close (README,
             // Known issues); Parley's committer and database watch wait for work and never write to a client. Any
             // other Parley thread parked (a blocking send, a lock) fails the test on every server
-            ServerJvm.ofHttpPort(base.getPort())
-                    .ifPresent(threads -> assertEquals(
-                            List.of(),
-                            threads.parkedIn(
+            assertEquals(
+                    List.of(),
+                    ServerJvm.ofHttpPort(base.getPort())
+                            .parkedIn(
                                     "dev.parley.",
                                     "at dev.parley.chat.boundary.SessionSink.close",
                                     "\"parley-committer\"",
                                     "\"parley-database-watch\""),
-                            "server threads parked in Parley's code while the stuck socket is open"));
+                    "server threads parked in Parley's code while the stuck socket is open");
 
             RawWebSocket.Ending ending = stuck.readToEnd();
             System.out.println("DeliveryIT: the stuck socket " + ending);

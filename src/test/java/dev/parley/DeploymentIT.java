@@ -4,41 +4,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.testing.ChatClient;
-import dev.parley.testing.Deployments;
+import dev.parley.testing.DeployedParley;
 import jakarta.json.JsonObject;
-import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class DeploymentIT {
+class DeploymentIT extends DeployedParley {
 
-    @Deployment(testable = false)
-    public static WebArchive deployment() {
-        return Deployments.parley();
-    }
-
-    @ArquillianResource
-    URL base;
-
+    /** The root is Parley's page (its title, its script), not a server's welcome page, and the script is served. */
     @Test
     void rootPageIsServed() throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(base.toURI().resolve("/"))
-                .timeout(Duration.ofSeconds(10))
-                .build();
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> page = get("/");
 
-        assertEquals(200, response.statusCode(), response::body);
+        assertEquals(200, page.statusCode(), page::body);
+        assertTrue(page.body().contains("<title>Parley</title>"), page::body);
+        assertTrue(page.body().contains("<script type=\"module\" src=\"js/app.js\"></script>"), page::body);
+        HttpResponse<String> script = get("/js/app.js");
+        assertEquals(200, script.statusCode(), script::body);
+        assertTrue(
+                script.headers().firstValue("Content-Type").orElse("").contains("javascript"),
+                script.headers()::toString);
+        assertTrue(script.body().contains("from './connection.js'"), "js/app.js is not Parley's page script");
     }
 
     @Test
@@ -51,5 +40,12 @@ class DeploymentIT {
             assertEquals("alice", welcome.getString("user"), welcome::toString);
             assertTrue(ChatClient.strings(welcome, "rooms").contains("general"), welcome::toString);
         }
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(base.toURI().resolve(path))
+                .timeout(Duration.ofSeconds(10))
+                .build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     }
 }

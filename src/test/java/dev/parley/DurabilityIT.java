@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.parley.testing.ChatClient;
-import dev.parley.testing.ServerProcess;
+import dev.parley.testing.OwnServer;
 import jakarta.json.JsonObject;
 import java.net.URL;
 import java.util.ArrayList;
@@ -20,9 +20,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A message is acknowledged (echoed to its sender with its seq) only after it is committed, so it must survive
@@ -38,29 +38,21 @@ class DurabilityIT {
     static final int BURST = 100;
     static final int BURST_ACKS_BEFORE_KILL = 20;
 
-    static ServerProcess server;
+    @RegisterExtension
+    static final OwnServer server = OwnServer.with(
+            "durability",
+            "-Dparley.rate.say-per-second=100000",
+            "-Dparley.rate.say-burst=100000",
+            "-Dparley.rate.commands-per-second=100000",
+            "-Dparley.rate.commands-burst=100000",
+            "-Dparley.rooms.auto-create=true");
 
     @BeforeAll
-    static void startServer() {
-        server = ServerProcess.prepare(
-                "durability",
-                "-Dparley.rate.say-per-second=100000",
-                "-Dparley.rate.say-burst=100000",
-                "-Dparley.rate.commands-per-second=100000",
-                "-Dparley.rate.commands-burst=100000",
-                "-Dparley.rooms.auto-create=true");
-        server.start();
+    static void theServerNamesTheProfilesDatabase() {
         String database = System.getProperty("parley.it.database", "H2");
         assertTrue(
-                server.consoleOutput().contains("Parley database: java:app/jdbc/parley is " + database + " "),
+                server.process().consoleOutput().contains("Parley database: java:app/jdbc/parley is " + database + " "),
                 "the server's startup log does not name " + database + " as Parley's database");
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.stop();
-        }
     }
 
     /**
@@ -72,7 +64,7 @@ class DurabilityIT {
      */
     @Test
     void everyAcknowledgedMessageOfSeveralPostersSurvivesSigkillExactlyOnce() throws Exception {
-        URL base = server.httpUri().toURL();
+        URL base = server.base();
         List<String> rooms = new ArrayList<>();
         for (int i = 0; i < ROOMS; i++) {
             rooms.add(ChatClient.unique("crash" + i));
@@ -112,7 +104,7 @@ class DurabilityIT {
             assertTrue(
                     burstAcks.await(ChatClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
                     "no " + BURST_ACKS_BEFORE_KILL + " echoes of the burst");
-            server.kill();
+            server.process().kill();
             for (Future<?> burst : bursts) {
                 burst.get(ChatClient.TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
             }
@@ -125,7 +117,7 @@ class DurabilityIT {
         System.out.printf(
                 "DurabilityIT: %d posters, %d sent, %d acknowledged before SIGKILL%n", POSTERS, sent, acknowledged);
 
-        server.start();
+        server.process().start();
 
         // each poster reads history as itself: a message carries its ref only for its sender
         for (Poster poster : posters) {

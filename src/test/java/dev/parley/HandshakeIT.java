@@ -9,35 +9,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.testing.ChatClient;
-import dev.parley.testing.Deployments;
+import dev.parley.testing.DeployedParley;
 import jakarta.json.JsonObject;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.Archive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The connection's life: who may connect under which name, the refusal sequence (upgrade, one {@code error},
  * then the close code), taking a guest name over with the resume token, and the inbound frame limit.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class HandshakeIT {
-
-    @ArquillianResource
-    URL base;
-
-    @Deployment(testable = false)
-    static Archive<?> deployment() {
-        return Deployments.parley();
-    }
+class HandshakeIT extends DeployedParley {
 
     @Test
     void anInvalidNameIsRefusedWithNameInvalidThenClose4002() {

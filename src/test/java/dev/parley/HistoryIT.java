@@ -5,57 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.parley.testing.ChatClient;
-import dev.parley.testing.Deployments;
+import dev.parley.testing.DeployedParley;
 import jakarta.json.JsonObject;
-import java.io.IOException;
-import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.Archive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Stored messages: the history a {@code joined} carries and the pages of {@code history before/after}, with their
  * limits and {@code more} flags.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class HistoryIT {
+class HistoryIT extends DeployedParley {
 
     static final int POSTED = 210;
-
-    @ArquillianResource
-    URL base;
-
-    @Deployment(testable = false)
-    static Archive<?> deployment() {
-        return Deployments.parley();
-    }
-
-    /** The profile says which database the server must use ({@code parley.it.database}); its startup log names it. */
-    @Test
-    void theServerStoresInTheDatabaseTheProfileConfigured() throws IOException {
-        String log = System.getProperty("parley.it.server-log");
-        assumeTrue(log != null, "no server log to read for this server");
-        String database = System.getProperty("parley.it.database", "H2");
-        List<String> named = Files.readAllLines(Path.of(log)).stream()
-                .filter(line -> line.contains("Parley database: "))
-                .toList();
-        assertFalse(named.isEmpty(), "no startup line names Parley's database in " + log);
-        assertTrue(named.get(named.size() - 1).contains(" is " + database + " "), named.get(named.size() - 1));
-    }
 
     @Test
     void historyPagesBothWaysWithDefaultAndClampedLimitsAndMoreFlags() {

@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.testing.ChatClient;
-import dev.parley.testing.Deployments;
+import dev.parley.testing.DeployedParley;
+import dev.parley.testing.Poll;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import java.io.IOException;
 import java.io.StringReader;
-import java.net.URL;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,29 +19,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The operator's endpoints on the real server: health asks the database, metrics move when clients chat. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class OpsIT {
+class OpsIT extends DeployedParley {
 
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(ChatClient.TIMEOUT).build();
-
-    @Deployment(testable = false)
-    public static WebArchive deployment() {
-        return Deployments.parley();
-    }
-
-    @ArquillianResource
-    URL base;
 
     @Test
     void healthSaysTheDatabaseAnswers() throws Exception {
@@ -66,7 +53,13 @@ class OpsIT {
                                 && frame.getJsonNumber("seq").longValue() == seq,
                         "message " + seq);
             }
-            Map<String, Double> after = metrics();
+            Map<String, Double> after = metricsGrownBy(
+                    before,
+                    Map.of(
+                            "parley_messages_stored_total", 3.0,
+                            "parley_messages_delivered_total", 6.0,
+                            "parley_store_seconds_count", 3.0,
+                            "parley_fanout_seconds_count", 3.0));
 
             assertTrue(after.get("parley_connections") >= 2, "two clients are connected: " + after);
             assertTrue(grew(before, after, "parley_messages_stored_total") >= 3, () -> diff(before, after));
@@ -119,7 +112,8 @@ class OpsIT {
                     posters.get(i).awaitOwn(ref);
                 }
             }
-            Map<String, Double> after = metrics();
+            Map<String, Double> after =
+                    metricsGrownBy(before, Map.of("parley_messages_stored_total", (double) clients * posts));
 
             double stored = grew(before, after, "parley_messages_stored_total");
             double transactions = grew(before, after, "parley_store_transactions_total");
@@ -139,23 +133,44 @@ class OpsIT {
                 second.awaitError("name_taken");
                 assertEquals(4003, second.awaitClose());
             }
-            Map<String, Double> after = metrics();
-
             String refused = "parley_refusals_total{reason=\"name_taken\",code=\"4003\"}";
+            Map<String, Double> after = metricsGrownBy(before, Map.of(refused, 1.0));
+
             assertEquals(1, grew(before, after, refused), () -> diff(before, after));
             assertEquals(0, grew(before, after, "parley_queue_overflows_total"), () -> diff(before, after));
         }
     }
 
-    private HttpResponse<String> get(String path) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(base.toURI().resolve(path))
+    private HttpResponse<String> get(String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base.toString()).resolve(path))
                 .timeout(ChatClient.TIMEOUT)
                 .build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The metrics once every sample in {@code growth} has grown by at least its amount since {@code before}: the
+     * server records some after the work they count (a fan-out after its sends), so a client that has seen the work
+     * done can read the metrics a moment before they are.
+     */
+    private Map<String, Double> metricsGrownBy(Map<String, Double> before, Map<String, Double> growth) {
+        return Poll.until(
+                ChatClient.TIMEOUT,
+                this::metrics,
+                now -> growth.entrySet().stream()
+                        .allMatch(sample -> grew(before, now, sample.getKey()) >= sample.getValue()),
+                now -> "expected growth " + growth + ", saw\n" + diff(before, now));
     }
 
     /** Every sample line of the exposition, keyed by name and labels as written. */
-    private Map<String, Double> metrics() throws Exception {
+    private Map<String, Double> metrics() {
         HttpResponse<String> response = get("/api/metrics");
         assertEquals(200, response.statusCode(), response::body);
         assertTrue(

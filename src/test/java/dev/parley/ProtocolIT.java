@@ -9,37 +9,20 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.testing.ChatClient;
-import dev.parley.testing.Deployments;
+import dev.parley.testing.DeployedParley;
 import jakarta.json.JsonObject;
-import java.net.URL;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.Archive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Protocol v1 (the shared protocol.md) against the real WAR on a real server: commands, replies, fan-out of one
  * room, whispers, typing, idempotent {@code say} and the error replies. Every test uses its own users and rooms,
  * so tests do not see each other through the shared server state.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class ProtocolIT {
+class ProtocolIT extends DeployedParley {
 
     static final Pattern TIMESTAMP = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z");
-
-    @ArquillianResource
-    URL base;
-
-    @Deployment(testable = false)
-    static Archive<?> deployment() {
-        return Deployments.parley();
-    }
 
     @Test
     void theExampleOfTheProtocolWorksEndToEnd() {

@@ -2,10 +2,9 @@ package dev.parley;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.parley.testing.ChatClient;
-import dev.parley.testing.ServerProcess;
+import dev.parley.testing.OwnServer;
 import jakarta.json.JsonObject;
 import java.net.URL;
 import java.util.ArrayList;
@@ -15,14 +14,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A clean shutdown (SIGTERM) in the middle of a burst of posts: every client is closed with 1001 (not dropped),
  * and after a restart history holds every message whose echo reached its sender, exactly once, seqs 1..n.
- * Not an Arquillian test: it stops and restarts its own server.
+ * Not an Arquillian test: it stops and restarts its own server. Not on Open Liberty (the liberty profile excludes it):
+ * there one client saw 1006 instead of 1001 in a CI run (README, Known issues), not yet understood.
  */
 class ShutdownIT {
 
@@ -30,34 +29,17 @@ class ShutdownIT {
     static final int BURST = 150;
     static final int ACKS_BEFORE_STOP = 40;
 
-    static ServerProcess server;
-
-    @BeforeAll
-    static void startServer() {
-        server = ServerProcess.prepare(
-                "shutdown",
-                "-Dparley.rate.say-per-second=100000",
-                "-Dparley.rate.say-burst=100000",
-                "-Dparley.rate.commands-per-second=100000",
-                "-Dparley.rate.commands-burst=100000");
-        server.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.stop();
-        }
-    }
+    @RegisterExtension
+    static final OwnServer server = OwnServer.with(
+            "shutdown",
+            "-Dparley.rate.say-per-second=100000",
+            "-Dparley.rate.say-burst=100000",
+            "-Dparley.rate.commands-per-second=100000",
+            "-Dparley.rate.commands-burst=100000");
 
     @Test
     void sigtermClosesEveryClientWith1001AndLosesNothingAcknowledged() throws Exception {
-        // Open Liberty: one client saw 1006 instead of 1001 in a CI run (README, Known issues); until that is
-        // understood this test runs on WildFly, where it passes, and not on the Liberty stage
-        assumeFalse(
-                "liberty".equals(System.getProperty("parley.it.server", "wildfly")),
-                "SIGTERM closing with 1001 is not yet dependable on Open Liberty (README, Known issues)");
-        URL base = server.httpUri().toURL();
+        URL base = server.base();
         String room = ChatClient.unique("closing");
         Map<String, String> sent = new LinkedHashMap<>();
         Map<String, Long> acknowledged = new LinkedHashMap<>();
@@ -80,7 +62,7 @@ class ShutdownIT {
             while (acknowledged.size() < ACKS_BEFORE_STOP) {
                 acknowledge(first.next(), first.user(), room, sent, acknowledged);
             }
-            CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::stop);
+            CompletableFuture<Void> stopping = CompletableFuture.runAsync(server.process()::stop);
             for (ChatClient client : clients) {
                 int code = client.awaitEnd();
                 for (JsonObject frame : client.drain()) {
@@ -95,7 +77,7 @@ class ShutdownIT {
         System.out.printf(
                 "ShutdownIT: %d sent, %d acknowledged before the server stopped%n", sent.size(), acknowledged.size());
 
-        server.start();
+        server.process().start();
         try (ChatClient reader = ChatClient.open(base, ChatClient.unique("reader"))) {
             reader.join(room);
             List<JsonObject> stored = history(reader, room);

@@ -8,6 +8,7 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import javax.management.JMException;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
@@ -71,8 +72,14 @@ public final class JmxConsole implements AutoCloseable {
         }
     }
 
-    public Object attribute(String objectName, String attribute) throws Exception {
-        return connection().getAttribute(new ObjectName(objectName), attribute);
+    public Object attribute(String objectName, String attribute) {
+        try {
+            return connection().getAttribute(new ObjectName(objectName), attribute);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (JMException e) {
+            throw new IllegalStateException("cannot read " + objectName + " " + attribute, e);
+        }
     }
 
     /** Invokes an operation; {@code signature} holds the parameter types' class names, as JConsole sends them. */

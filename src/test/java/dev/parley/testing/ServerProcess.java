@@ -16,7 +16,6 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -161,8 +160,7 @@ public abstract class ServerProcess implements AutoCloseable {
      * Waits until {@code GET /} answers 200 (Parley's page) and the server {@link #started() says it has started}:
      * the server is up and parley.war deployed.
      */
-    private void awaitParley() throws IOException {
-        Instant deadline = Instant.now().plus(START_TIMEOUT);
+    private void awaitParley() {
         HttpClient client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
@@ -170,39 +168,40 @@ public abstract class ServerProcess implements AutoCloseable {
         HttpRequest request = HttpRequest.newBuilder(httpUri())
                 .timeout(Duration.ofSeconds(10))
                 .build();
-        int status = 0;
-        while (status != 200 || !started()) {
+        Poll.until(
+                START_TIMEOUT,
+                () -> startingStatus(client, request),
+                status -> status == 200 && hasStarted(),
+                status -> httpUri() + " did not answer 200 (last status " + status + ")" + logTail());
+    }
+
+    /** The status of {@code GET /}, 0 while nothing answers; throws once the server cannot start any more. */
+    private int startingStatus(HttpClient client, HttpRequest request) {
+        try {
             checkDeployment();
             if (!process.isAlive()) {
                 throw new IllegalStateException(
                         serverName() + " exited with " + process.exitValue() + " while starting" + logTail());
             }
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException(httpUri() + " did not answer 200 within " + START_TIMEOUT
-                        + " (last status " + status + ")" + logTail());
-            }
             try {
-                status = client.send(request, HttpResponse.BodyHandlers.discarding())
+                return client.send(request, HttpResponse.BodyHandlers.discarding())
                         .statusCode();
-            } catch (IOException e) {
-                status = 0;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
+            } catch (IOException notYet) {
+                return 0;
             }
-            if (status != 200 || !started()) {
-                pause();
-            }
-        }
-    }
-
-    /** Polling an external process's progress has no event to wait on; a short pause between looks is all. */
-    static void pause() {
-        try {
-            TimeUnit.MILLISECONDS.sleep(100);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    private boolean hasStarted() {
+        try {
+            return started();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
