@@ -100,11 +100,12 @@ public final class Committer<T, R> {
     public void stop(Duration patience) {
         running = false;
         try {
+            // never interrupted: a thread interrupted inside the database's file I/O makes the embedded H2 close its
+            // file channel under the open database; the loop sees running fall within its poll's 100 ms
             thread.join(Math.max(1, patience.toMillis()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        thread.interrupt();
         List<T> left = new ArrayList<>();
         queue.drainTo(left);
         if (!left.isEmpty()) {
@@ -126,6 +127,7 @@ public final class Committer<T, R> {
                 queue.drainTo(batch, maxBatch - 1);
                 settle(write(batch));
             } catch (InterruptedException e) {
+                // not Parley's doing (see stop): the container is stopping its threads
                 if (!running) {
                     return;
                 }

@@ -18,6 +18,8 @@ import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
@@ -41,6 +43,9 @@ import javax.sql.DataSource;
 public class Schema {
 
     static final String REFERENCE = "java:app/jdbc/parley";
+    /** An embedded H2 file, on H2's retry file system or not (the servers' URLs use {@code retry:}). */
+    static final Pattern H2_FILE = Pattern.compile("jdbc:h2:(retry:)?file:");
+
     private static final Logger LOG = Logger.getLogger(Schema.class.getName());
 
     @Resource(lookup = REFERENCE)
@@ -70,7 +75,7 @@ public class Schema {
     private static void warnIfTemporary(DatabaseMetaData database) throws SQLException {
         String url = database.getURL();
         String location = location(database);
-        if (url.startsWith("jdbc:h2:file:") && isTemporary(location)) {
+        if (H2_FILE.matcher(url).lookingAt() && isTemporary(location)) {
             LOG.severe(() -> "Parley's database " + location + " is under the system temp directory "
                     + System.getProperty("java.io.tmpdir") + ": its messages will be lost when the server restarts"
                     + " (run Payara Micro with --rootdir DIR, or point Parley at a database that is kept)");
@@ -101,9 +106,8 @@ public class Schema {
 
     private static String location(DatabaseMetaData database) throws SQLException {
         String url = database.getURL();
-        return url.startsWith("jdbc:h2:file:")
-                ? url.substring("jdbc:h2:file:".length()).split(";")[0] + ".mv.db"
-                : url;
+        Matcher file = H2_FILE.matcher(url);
+        return file.lookingAt() ? url.substring(file.end()).split(";")[0] + ".mv.db" : url;
     }
 
     static List<String> statements() {

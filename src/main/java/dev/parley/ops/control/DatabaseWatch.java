@@ -45,11 +45,20 @@ public class DatabaseWatch {
         watcher.start();
     }
 
+    /**
+     * Ends the watch without interrupting it: a thread interrupted inside the database's file I/O makes the embedded
+     * H2 close its file channel under the open database.
+     */
     @PreDestroy
     void stop() {
         watching = false;
         if (watcher != null) {
-            watcher.interrupt();
+            LockSupport.unpark(watcher);
+            try {
+                watcher.join(settings.timeout().plus(settings.interval()).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -62,11 +71,10 @@ public class DatabaseWatch {
 
     private void watch() {
         while (watching) {
-            LockSupport.parkNanos(settings.interval().toNanos());
-            if (Thread.interrupted() && !watching) {
-                return;
+            LockSupport.parkNanos(this, settings.interval().toNanos());
+            if (watching) {
+                observe();
             }
-            observe();
         }
     }
 

@@ -56,7 +56,7 @@ class MessageStoreJpaTest {
 
     @BeforeAll
     static void createDatabase() {
-        String url = "jdbc:h2:file:" + directory.resolve("parley") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+        String url = "jdbc:h2:retry:file:" + directory.resolve("parley") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
         JdbcDataSource h2 = new JdbcDataSource();
         h2.setURL(url);
         Schema schema = new Schema();
