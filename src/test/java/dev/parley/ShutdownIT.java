@@ -35,7 +35,12 @@ class ShutdownIT {
             "-Dparley.rate.say-per-second=100000",
             "-Dparley.rate.say-burst=100000",
             "-Dparley.rate.commands-per-second=100000",
-            "-Dparley.rate.commands-burst=100000");
+            "-Dparley.rate.commands-burst=100000",
+            // a burst from several clients on a loaded machine can outrun the store: this test is about what happens
+            // to accepted posts, so the store's back-pressure (rate_limited, internal after 5 s) is lifted too
+            "-Dparley.store.max-pending=100000",
+            "-Dparley.store.max-pending-per-room=100000",
+            "-Dparley.store.timeout-ms=120000");
 
     @Test
     void sigtermClosesEveryClientWith1001AndLosesNothingAcknowledged() throws Exception {
