@@ -50,9 +50,9 @@ public class DatabaseWatch {
      * H2 close its file channel under the open database.
      */
     @PreDestroy
-    void stop() {
+    public void stop() {
         watching = false;
-        if (watcher != null) {
+        if (watcher != null && watcher != Thread.currentThread()) {
             LockSupport.unpark(watcher);
             try {
                 watcher.join(settings.timeout().plus(settings.interval()).toMillis());
