@@ -35,8 +35,8 @@ import org.junit.platform.launcher.LauncherSessionListener;
  *       properties {@code parley.it.server-config} and {@code parley.it.server-options}.
  *   <li>Open Liberty: the driver jar in the server's {@code lib/} (here the Arquillian server's; {@link LibertyProcess}
  *       adds it to its copy of the shipped server) and {@code PARLEY_DB_URL}, {@code PARLEY_DB_DATASOURCE_CLASS} ….
- *   <li>Payara Micro: {@code --addlibs} with the driver jar ({@code parley.it.micro-options} for Arquillian's Micro,
- *       {@link PayaraMicroProcess} for its own) and the variables of {@code server-config/payara/postgresql.env}.
+ *   <li>Payara Micro: {@code --addlibs} with the driver jar ({@link PayaraMicroProcess}, which Arquillian's
+ *       {@link PayaraMicroContainer} runs too) and the variables of {@code server-config/payara/postgresql.env}.
  * </ul>
  * At the end it prints what is stored: per room, the message count against the highest seq.
  */
@@ -79,7 +79,9 @@ public final class PostgresSession implements LauncherSessionListener {
                             Path.of(required("liberty.home"), "usr", "servers", "parley-it", "lib")
                                     .resolve(driverJar().getFileName()),
                             StandardCopyOption.REPLACE_EXISTING);
-                case "payara-micro" -> System.setProperty("parley.it.micro-options", "--addlibs " + driverJar());
+                case "payara-micro" -> {
+                    // PayaraMicroProcess adds the driver with --addlibs
+                }
                 default -> throw new IllegalStateException("PostgreSQL is not set up for the server " + server);
             }
             System.out.println(

@@ -67,6 +67,11 @@ public abstract class ServerProcess implements AutoCloseable {
                 throw new IllegalStateException(
                         "parley.it.server=" + server + ": expected wildfly, payara-micro or liberty");
         };
+        return laidOut(process);
+    }
+
+    /** {@code process} with a fresh directory (previous runs' data removed) and the built {@code parley.war}. */
+    static <T extends ServerProcess> T laidOut(T process) {
         try {
             deleteTree(process.base);
             Files.createDirectories(process.base);
