@@ -1,13 +1,13 @@
 # One image per server, each from the server's official image with parley.war and server-config/ applied:
-#   mvn -B -Pliberty verify -DskipTests     (parley.war, and the H2 jar in target/liberty/wlp/usr/servers/parley-it/lib/)
+#   mvn -B -Dserver=liberty package -DskipTests   (parley.war, and the Liberty server in target/liberty-server/parley/)
 #   docker build --target wildfly -t parley:wildfly .
 #   docker build --target liberty -t parley:liberty .
 #   docker build --target payara  -t parley:payara  .
 # PostgreSQL on the payara image: docker run --env-file server-config/payara/postgresql.env, with the driver jar
 # copied into the image and --addlibs added to the command (src/site/markdown/deploy.md, Payara).
 # Untested here: no Docker engine runs on the build machines. Each stage only repeats steps the tests exercise
-# (the WAR in standalone/deployments; the Liberty server made from server-config/liberty/ with the WAR in apps/ and
-# the H2 jar in lib/; Payara Micro with --deploy, --rootdir and --nocluster).
+# (the WAR in standalone/deployments; the Liberty server directory the build makes, which the crash tests run;
+# Payara Micro with --deploy, --rootdir and --nocluster).
 
 FROM quay.io/wildfly/wildfly:39.0.1.Final-jdk17 AS wildfly
 # the embedded H2 database lives in standalone/data/parley/: mount a volume there to keep it
@@ -15,9 +15,7 @@ COPY --chown=jboss:jboss target/parley.war /opt/jboss/wildfly/standalone/deploym
 EXPOSE 8080
 
 FROM icr.io/appcafe/open-liberty:26.0.0.3-full-java17-openj9-ubi AS liberty
-COPY --chown=1001:0 server-config/liberty/server.xml server-config/liberty/parley.xml server-config/liberty/jvm.options /config/
-COPY --chown=1001:0 target/liberty/wlp/usr/servers/parley-it/lib/ /config/lib/
-COPY --chown=1001:0 target/parley.war /config/apps/parley.war
+COPY --chown=1001:0 target/liberty-server/parley/ /config/
 # the embedded H2 database lives in /opt/ol/wlp/output/defaultServer/data/parley/ (server.output.dir)
 EXPOSE 9080
 

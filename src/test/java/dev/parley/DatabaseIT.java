@@ -12,9 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Arquillian server stores in the database its profile set up, as its startup log says. Needs the server's log
- * file ({@code parley.it.server-log}), which the wildfly and payara-server profiles give; the payara and liberty
- * profiles exclude it (there {@link DurabilityIT} checks the same startup line on a server of its own).
+ * The Arquillian server stores in the database its profile set up, as its startup log says; every server profile
+ * names that log ({@code parley.it.server-log}).
  */
 class DatabaseIT extends DeployedParley {
 

@@ -6,27 +6,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
- * Open Liberty from the unpacked runtime ({@code liberty.home}), with a server made as the README tells operators
- * to: the files of {@code server-config/liberty/} ({@code parley.it.liberty-config}), {@code parley.war} in
- * {@code apps/}, the JDBC driver jars in {@code lib/}; its own user directory {@code <name>/wlp-usr}. It runs with
- * {@code bin/server run}, which ends in {@code exec java}: the process is the server JVM. Ports and test settings
- * come from {@code bootstrap.properties} and {@code JVM_ARGS}.
+ * Open Liberty from the unpacked runtime ({@code liberty.home}) with the server the build ships
+ * ({@code parley.it.liberty-server}: server-config/liberty/'s files, {@code apps/parley.war}, the H2 driver in
+ * {@code lib/}), copied whole into its own user directory {@code <name>/wlp-usr/servers/} as an operator installs it.
+ * Only what an operator adds on top: ports and host in {@code bootstrap.properties}, for PostgreSQL the driver jar in
+ * {@code lib/} (the {@code PARLEY_DB_*} variables come with the test JVM's environment). It runs with
+ * {@code bin/server run}, which ends in {@code exec java}: the process is the server JVM. Test settings come from
+ * {@code JVM_ARGS}.
  */
 final class LibertyProcess extends ServerProcess {
 
     private static final String SERVER = "parley";
 
     private final Path home;
-    private final Path config;
+    private final Path shipped;
     private final List<String> settings;
 
     LibertyProcess(Path base, int portOffset, List<String> settings) {
         super(base, portOffset);
         this.home = Path.of(required("liberty.home"));
-        this.config = Path.of(required("parley.it.liberty-config"));
+        this.shipped = Path.of(required("parley.it.liberty-server"));
         this.settings = settings;
     }
 
@@ -43,20 +44,15 @@ final class LibertyProcess extends ServerProcess {
         return userDir().resolve("servers").resolve(SERVER);
     }
 
+    /** The shipped server as it is; {@code war} is the one in its {@code apps/} already. */
     @Override
     protected void layOut(Path war) throws IOException {
         Path server = serverDir();
-        copyTree(config, server);
-        Files.createDirectories(server.resolve("apps"));
-        Files.copy(war, server.resolve("apps").resolve("parley.war"), StandardCopyOption.REPLACE_EXISTING);
-        // the JDBC driver jars the build put beside the Arquillian server (the H2 jar)
-        Path drivers =
-                home.resolve("usr").resolve("servers").resolve("parley-it").resolve("lib");
-        Files.createDirectories(server.resolve("lib"));
-        try (Stream<Path> jars = Files.list(drivers)) {
-            for (Path jar : jars.filter(f -> f.toString().endsWith(".jar")).toList()) {
-                Files.copy(jar, server.resolve("lib").resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-            }
+        copyTree(shipped, server);
+        if (System.getProperty("parley.it.postgresql.jar") != null) {
+            Path driver = PostgresSession.driverJar();
+            Files.copy(
+                    driver, server.resolve("lib").resolve(driver.getFileName()), StandardCopyOption.REPLACE_EXISTING);
         }
         Files.writeString(
                 server.resolve("bootstrap.properties"),

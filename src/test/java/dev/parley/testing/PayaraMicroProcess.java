@@ -16,6 +16,10 @@ import java.util.List;
  * A restart on the same root directory first starts the application remembered there, then deploys
  * {@code --deploy}'s again (undeploying the first): {@code /} answers before that, and a client connected then is
  * cut off. The start is complete when Micro logs that it is ready.
+ * <p>
+ * For PostgreSQL ({@code -Ddb=postgres}) it adds the driver with {@code --addlibs}, as
+ * {@code server-config/payara/postgresql.env} tells operators; the {@code PARLEY_DB_*} variables come with the test
+ * JVM's environment.
  */
 final class PayaraMicroProcess extends ServerProcess {
 
@@ -79,6 +83,9 @@ final class PayaraMicroProcess extends ServerProcess {
                 "--nocluster",
                 "--port",
                 Integer.toString(httpPort())));
+        if (System.getProperty("parley.it.postgresql.jar") != null) {
+            command.addAll(List.of("--addlibs", PostgresSession.driverJar().toString()));
+        }
         return new ProcessBuilder(command).directory(base.toFile());
     }
 }

@@ -22,21 +22,31 @@ import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
 
 /**
- * A real PostgreSQL for the integration tests of the {@code postgres} profile ({@code parley.it.database=PostgreSQL}),
+ * A real PostgreSQL for the integration tests of {@code -Ddb=postgres} ({@code parley.it.database=PostgreSQL}),
  * started before the first test of the failsafe JVM and stopped after the last, whatever the tests did.
  * <p>
- * It listens on 127.0.0.1 on a free port with {@code fsync} and {@code synchronous_commit} on (a commit is on disk
- * when acknowledged), holds a database {@code parley} owned by a role {@code parley}, and configures WildFly the way
- * an operator does: {@code server-config/wildfly/postgresql.cli} run on a copy of {@code standalone.xml}. Arquillian's
- * server and {@link WildFlyProcess} pick that configuration and the connection settings up from the system
- * properties {@code parley.it.server-config} and {@code parley.it.server-options}. At the end it prints what is
- * stored: per room, the message count against the highest seq.
+ * It listens on 127.0.0.1 on port {@code parley.it.postgresql.port} with {@code fsync} and {@code synchronous_commit}
+ * on (a commit is on disk when acknowledged), and holds a database {@code parley} owned by the role of
+ * {@code PARLEY_DB_USER}. The servers learn its address the way their operators are told to, and the servers the
+ * tests start inherit the test JVM's environment, where the build put the {@code PARLEY_DB_*} variables:
+ * <ul>
+ *   <li>WildFly: {@code server-config/wildfly/postgresql.cli} run on a copy of {@code standalone.xml}; Arquillian's
+ *       server and {@link WildFlyProcess} pick that configuration and the connection settings up from the system
+ *       properties {@code parley.it.server-config} and {@code parley.it.server-options}.
+ *   <li>Open Liberty: the driver jar in the server's {@code lib/} (here the Arquillian server's; {@link LibertyProcess}
+ *       adds it to its copy of the shipped server) and {@code PARLEY_DB_URL}, {@code PARLEY_DB_DATASOURCE_CLASS} ….
+ *   <li>Payara Micro: {@code --addlibs} with the driver jar ({@link PayaraMicroProcess}, which Arquillian's
+ *       {@link PayaraMicroContainer} runs too) and the variables of {@code server-config/payara/postgresql.env}.
+ * </ul>
+ * At the end it prints what is stored: per room, the message count against the highest seq.
  */
 public final class PostgresSession implements LauncherSessionListener {
 
     public static final String SERVER_CONFIG = "standalone-parley-postgresql.xml";
-    private static final String USER = "parley";
-    private static final String PASSWORD = "parley-it";
+    /** The build sets these for the servers (pom.xml, profile postgres); the database is made to match. */
+    private static final String USER = System.getenv("PARLEY_DB_USER");
+
+    private static final String PASSWORD = System.getenv("PARLEY_DB_PASSWORD");
 
     private static EmbeddedPostgres postgres;
     private static Path directory;
@@ -53,13 +63,29 @@ public final class PostgresSession implements LauncherSessionListener {
             Files.createDirectories(directory);
             start();
             String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/parley";
-            configureWildFly();
-            System.setProperty("parley.it.server-config", SERVER_CONFIG);
-            System.setProperty(
-                    "parley.it.server-options",
-                    "-Dparley.db.url=" + url + " -Dparley.db.user=" + USER + " -Dparley.db.password=" + PASSWORD);
-            System.out.println("PostgresSession: PostgreSQL at " + url + " (fsync on, synchronous_commit on), WildFly "
-                    + "configuration " + SERVER_CONFIG + " made by " + required("parley.it.postgresql.cli"));
+            String server = System.getProperty("parley.it.server", "wildfly");
+            switch (server) {
+                case "wildfly" -> {
+                    configureWildFly();
+                    System.setProperty("parley.it.server-config", SERVER_CONFIG);
+                    System.setProperty(
+                            "parley.it.server-options",
+                            "-Dparley.db.url=" + url + " -Dparley.db.user=" + USER + " -Dparley.db.password="
+                                    + PASSWORD);
+                }
+                case "liberty" ->
+                    Files.copy(
+                            driverJar(),
+                            Path.of(required("liberty.home"), "usr", "servers", "parley-it", "lib")
+                                    .resolve(driverJar().getFileName()),
+                            StandardCopyOption.REPLACE_EXISTING);
+                case "payara-micro" -> {
+                    // PayaraMicroProcess adds the driver with --addlibs
+                }
+                default -> throw new IllegalStateException("PostgreSQL is not set up for the server " + server);
+            }
+            System.out.println(
+                    "PostgresSession: PostgreSQL at " + url + " (fsync on, synchronous_commit on) for " + server);
         } catch (IOException | SQLException | RuntimeException e) {
             stop();
             throw new IllegalStateException("cannot prepare PostgreSQL for the integration tests", e);
@@ -82,6 +108,7 @@ public final class PostgresSession implements LauncherSessionListener {
         ProcessBuilder.Redirect log = ProcessBuilder.Redirect.appendTo(
                 directory.resolve("postgres.log").toFile());
         postgres = EmbeddedPostgres.builder()
+                .setPort(Integer.parseInt(required("parley.it.postgresql.port")))
                 .setDataDirectory(directory.resolve("data"))
                 .setCleanDataDirectory(true)
                 .setServerConfig("listen_addresses", "127.0.0.1")
@@ -134,6 +161,11 @@ public final class PostgresSession implements LauncherSessionListener {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("PostgreSQL pid " + pid + " did not stop", e);
         }
+    }
+
+    /** The PostgreSQL JDBC driver from Maven Central, which the operator adds to the server. */
+    static Path driverJar() {
+        return Path.of(required("parley.it.postgresql.jar"));
     }
 
     /** The shipped CLI script on a fresh copy of standalone.xml, with the driver jar Maven Central gives. */
@@ -226,7 +258,7 @@ public final class PostgresSession implements LauncherSessionListener {
         String value = System.getProperty(property);
         if (value == null || value.isBlank()) {
             throw new IllegalStateException(
-                    "system property " + property + " is not set: run mvn -Pwildfly,postgres verify");
+                    "system property " + property + " is not set: run mvn verify -Ddb=postgres");
         }
         return value;
     }

@@ -24,8 +24,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * A server JVM with {@code parley.war} that a crash test starts, SIGKILLs and starts again on the same data.
  * <p>
- * Arquillian cannot do this: its managed containers own their processes and stop them cleanly (and the Payara Micro
- * adapter boots a new Micro in a new temp directory per deployment). Each implementation launches the server JVM
+ * Arquillian cannot do this: its containers own their processes and stop them cleanly. Each implementation launches the server JVM
  * itself, with no shell left in between, so {@link #pid()} is the JVM's and {@code kill -9} hits it. The server is
  * the one of the build's profile: system property {@code parley.it.server} ({@code wildfly}, the default,
  * {@code payara-micro}, {@code liberty}).
@@ -66,6 +65,11 @@ public abstract class ServerProcess implements AutoCloseable {
                 throw new IllegalStateException(
                         "parley.it.server=" + server + ": expected wildfly, payara-micro or liberty");
         };
+        return laidOut(process);
+    }
+
+    /** {@code process} with a fresh directory (previous runs' data removed) and the built {@code parley.war}. */
+    static <T extends ServerProcess> T laidOut(T process) {
         try {
             deleteTree(process.base);
             Files.createDirectories(process.base);
