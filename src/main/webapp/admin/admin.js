@@ -8,6 +8,7 @@ const REFRESH_MS = 3000;
 const ROOMS_PAGE = 50;
 const AUDIT_PAGE = 50;
 let csrf = '-';
+let loggingOut = false;
 const roomsView = { query: '', offset: 0, total: 0 };
 const auditView = { offset: 0, shown: 0 };
 
@@ -42,7 +43,10 @@ async function exchange(method, path, body) {
     }
     const response = await fetch(API + path, options);
     if (response.status === 401) {
-        window.location.assign('../login?next=' + encodeURIComponent('/admin/'));
+        // a poll answered after Log out ended the session must not send the leaving browser to the login instead
+        if (!loggingOut) {
+            window.location.assign('../login?next=' + encodeURIComponent('/admin/'));
+        }
         throw new Error('the login has ended');
     }
     const text = await response.text();
@@ -260,6 +264,10 @@ onSubmit('delete-message', {
 onSubmit('announce', {
     description: (v) => (v.room ? `Announced in ${v.room}` : 'Announced to everyone'),
     run: (v) => call('POST', 'announce', { text: v.text, room: optional(v.room) }),
+});
+
+$('log-out').addEventListener('submit', () => {
+    loggingOut = true;
 });
 
 async function start() {
