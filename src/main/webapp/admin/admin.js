@@ -4,7 +4,13 @@
 
 const API = '../api/admin/';
 const REFRESH_MS = 3000;
+// thousands of rooms or a long audit trail are shown a page at a time, fetched page by page
+const ROOMS_PAGE = 50;
+const AUDIT_PAGE = 50;
 let csrf = '-';
+let loggingOut = false;
+const roomsView = { query: '', offset: 0, total: 0 };
+const auditView = { offset: 0, shown: 0 };
 
 const $ = (id) => document.getElementById(id);
 
@@ -26,6 +32,10 @@ function say(text, failed = false) {
 }
 
 async function call(method, path, body) {
+    return (await exchange(method, path, body)).data;
+}
+
+async function exchange(method, path, body) {
     const options = { method, headers: { 'X-Parley-CSRF': csrf }, credentials: 'same-origin' };
     if (body !== undefined) {
         options.headers['Content-Type'] = 'application/json';
@@ -33,7 +43,10 @@ async function call(method, path, body) {
     }
     const response = await fetch(API + path, options);
     if (response.status === 401) {
-        window.location.assign('../login?next=' + encodeURIComponent('/admin/'));
+        // a poll answered after Log out ended the session must not send the leaving browser to the login instead
+        if (!loggingOut) {
+            window.location.assign('../login?next=' + encodeURIComponent('/admin/'));
+        }
         throw new Error('the login has ended');
     }
     const text = await response.text();
@@ -41,7 +54,7 @@ async function call(method, path, body) {
     if (!response.ok) {
         throw new Error(data?.error ?? `${method} ${path}: ${response.status}`);
     }
-    return data;
+    return { data, headers: response.headers };
 }
 
 function duration(seconds) {
@@ -153,19 +166,59 @@ function renderAudit(rows) {
     }));
 }
 
+function roomsPath() {
+    return `rooms?query=${encodeURIComponent(roomsView.query)}&offset=${roomsView.offset}&limit=${ROOMS_PAGE}`;
+}
+
+function showPages(rooms) {
+    roomsView.total = Number(rooms.headers.get('X-Total-Count') ?? rooms.data.length);
+    const last = Math.min(roomsView.offset + rooms.data.length, roomsView.total);
+    $('rooms-page').textContent = roomsView.total === 0 ? 'no rooms'
+        : `${roomsView.offset + 1}–${last} of ${roomsView.total}`;
+    $('rooms-previous').disabled = roomsView.offset === 0;
+    $('rooms-next').disabled = last >= roomsView.total;
+    $('audit-page').textContent = auditView.shown === 0 ? 'no entries'
+        : `entries ${auditView.offset + 1}–${auditView.offset + auditView.shown}`;
+    $('audit-newer').disabled = auditView.offset === 0;
+    $('audit-older').disabled = auditView.shown < AUDIT_PAGE;
+}
+
 async function refresh() {
-    const [stats, rooms, bans, mutes, audit] = await Promise.all([call('GET', 'stats'), call('GET', 'rooms'),
-        call('GET', 'bans'), call('GET', 'mutes'), call('GET', 'audit?limit=100')]);
+    const [stats, rooms, bans, mutes, audit] = await Promise.all([call('GET', 'stats'),
+        exchange('GET', roomsPath()), call('GET', 'bans'), call('GET', 'mutes'),
+        call('GET', `audit?offset=${auditView.offset}&limit=${AUDIT_PAGE}`)]);
     $('connections').textContent = stats.connections;
     $('rooms-count').textContent = stats.rooms;
     $('messages-stored').textContent = stats.messagesStored;
     $('messages-per-second').textContent = stats.messagesPerSecond;
     $('uptime').textContent = duration(stats.uptimeSeconds);
-    renderRooms(rooms);
+    renderRooms(rooms.data);
     renderBans(bans);
     renderMutes(mutes);
     renderAudit(audit);
+    auditView.shown = audit.length;
+    showPages(rooms);
 }
+
+function reload() {
+    refresh().catch((failure) => say(failure.message, true));
+}
+
+function turnPage(view, step) {
+    view.offset = Math.max(0, view.offset + step);
+    reload();
+}
+
+$('rooms-search').addEventListener('submit', (event) => event.preventDefault());
+$('rooms-search').elements.query.addEventListener('input', (event) => {
+    roomsView.query = event.target.value.trim();
+    roomsView.offset = 0;
+    reload();
+});
+$('rooms-previous').addEventListener('click', () => turnPage(roomsView, -ROOMS_PAGE));
+$('rooms-next').addEventListener('click', () => turnPage(roomsView, ROOMS_PAGE));
+$('audit-newer').addEventListener('click', () => turnPage(auditView, -AUDIT_PAGE));
+$('audit-older').addEventListener('click', () => turnPage(auditView, AUDIT_PAGE));
 
 function onSubmit(formId, work) {
     const form = $(formId);
@@ -213,6 +266,10 @@ onSubmit('announce', {
     run: (v) => call('POST', 'announce', { text: v.text, room: optional(v.room) }),
 });
 
+$('log-out').addEventListener('submit', () => {
+    loggingOut = true;
+});
+
 async function start() {
     try {
         const session = await call('GET', 'session');
@@ -222,7 +279,17 @@ async function start() {
     } catch (failure) {
         say(failure.message, true);
     }
-    setInterval(() => refresh().catch((failure) => say(failure.message, true)), REFRESH_MS);
+    // live figures without a reload; a hidden tab asks nothing, and catches up as soon as it is shown again
+    setInterval(() => {
+        if (document.visibilityState === 'visible') {
+            reload();
+        }
+    }, REFRESH_MS);
+    document.addEventListener('visibilitychange', () => {
+        if (document.visibilityState === 'visible') {
+            reload();
+        }
+    });
 }
 
 start();

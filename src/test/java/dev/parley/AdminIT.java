@@ -96,6 +96,23 @@ class AdminIT extends DeployedParley {
     }
 
     @Test
+    void roomsAndTheAuditTrailComeAPageAtATime() {
+        String prefix = unique("paged");
+        List<String> created = List.of(prefix + "-a", prefix + "-b", prefix + "-c");
+        created.forEach(room -> admin.ok(admin.post("rooms", json("room", room))));
+
+        HttpResponse<String> second = admin.get("rooms?query=" + prefix + "&offset=1&limit=1");
+        HttpResponse<String> newest = admin.get("audit?limit=2");
+        HttpResponse<String> older = admin.get("audit?offset=1&limit=1");
+        assertEquals(List.of(prefix + "-b"), names(admin.array(second)));
+        assertEquals("3", second.headers().firstValue("X-Total-Count").orElse(""));
+        assertEquals(
+                admin.array(newest).get(1).asJsonObject().getString("target"),
+                admin.array(older).get(0).asJsonObject().getString("target"));
+        assertTrue(names(admin.array(admin.get("rooms"))).containsAll(created), "without paging: every room");
+    }
+
+    @Test
     void theAdminPageNeedsTheFormLoginAndMutatingCallsTheCsrfHeader() {
         AdminApi page = AdminApi.formLogin(base, RealmUsers.ADMIN, RealmUsers.ADMIN_PASSWORD);
         assertEquals(200, page.send("GET", "admin/", null).statusCode());

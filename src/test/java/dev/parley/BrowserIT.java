@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.testing.Browsers;
 import dev.parley.testing.ChatClient;
 import dev.parley.testing.ChatPage;
 import dev.parley.testing.ChatPage.Shown;
 import dev.parley.testing.DeployedParley;
+import dev.parley.testing.Screenshots;
 import dev.parley.testing.TcpProxy;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -20,8 +22,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,11 +41,11 @@ class BrowserIT extends DeployedParley {
 
     static final String HOSTILE = "<img src=x onerror=alert(1)>";
 
-    private final List<ChatPage> pages = new ArrayList<>();
+    private final Browsers browsers = new Browsers();
 
     @AfterEach
     void quitBrowsers() {
-        pages.forEach(ChatPage::close);
+        browsers.close();
     }
 
     @Test
@@ -245,7 +245,7 @@ class BrowserIT extends DeployedParley {
                         carolPage.find("#name").get(0).getDomProperty("value"),
                         "the name is still there to edit"),
                 () -> assertEquals("page", carolPage.sidebarLink("room", room).getDomAttribute("aria-current")));
-        save("phone-dark.png", carolPage.asDarkPhone().screenshot());
+        Screenshots.save("phone-dark.png", carolPage.asDarkPhone().screenshot());
 
         ChatPage impostor = browser().load(page("?name=" + carol + "#" + room));
         impostor.waitFor(
@@ -257,16 +257,11 @@ class BrowserIT extends DeployedParley {
     }
 
     private ChatPage browser() {
-        if (pages.size() == 2) {
-            throw new IllegalStateException("at most two browsers at once on this machine");
-        }
-        ChatPage page = ChatPage.start();
-        pages.add(page);
-        return page;
+        return browsers.start();
     }
 
     private URI page(String suffix) {
-        return URI.create(base.toString().replaceAll("/$", "") + "/" + suffix);
+        return Browsers.page(base, suffix);
     }
 
     private HttpResponse<String> get(String path) throws Exception {
@@ -295,14 +290,6 @@ class BrowserIT extends DeployedParley {
         graphics.drawImage(one, 0, 0, null);
         graphics.drawImage(two, one.getWidth() + gap, 0, null);
         graphics.dispose();
-        ImageIO.write(both, "png", screenshots().resolve(name).toFile());
-    }
-
-    private static void save(String name, byte[] png) throws IOException {
-        Files.write(screenshots().resolve(name), png);
-    }
-
-    private static Path screenshots() throws IOException {
-        return Files.createDirectories(Path.of(System.getProperty("parley.it.build-dir", "target"), "screenshots"));
+        ImageIO.write(both, "png", Screenshots.directory().resolve(name).toFile());
     }
 }

@@ -323,6 +323,14 @@ public final class ChatPage implements AutoCloseable {
         return this;
     }
 
+    /** A window as tall as the page, so that a screenshot shows all of it, not only the top. */
+    public ChatPage wholePage() {
+        long height = ((Number) script("return document.documentElement.scrollHeight;")).longValue();
+        Dimension size = driver.manage().window().getSize();
+        driver.manage().window().setSize(new Dimension(size.getWidth(), (int) Math.min(height + 140, 4000)));
+        return this;
+    }
+
     public byte[] screenshot() {
         return driver.getScreenshotAs(OutputType.BYTES);
     }

@@ -20,8 +20,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -33,6 +35,8 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class AdminResource {
+
+    static final String TOTAL_HEADER = "X-Total-Count";
 
     /** The body of an action; each action reads the fields it needs. {@code seconds} 0 or absent: permanent. */
     public record Action(String room, String user, String address, String reason, String text, Long seconds) {}
@@ -61,10 +65,25 @@ public class AdminResource {
         return administration.stats();
     }
 
+    /**
+     * The rooms by name: all of them, or with {@code limit} one page of those whose name contains {@code query}. The
+     * body stays a plain list (what REST clients already read); {@value #TOTAL_HEADER} says how many matched.
+     */
     @GET
     @Path("rooms")
-    public List<Rooms.Overview> rooms() {
-        return administration.rooms();
+    public Response rooms(
+            @QueryParam("query") String query,
+            @QueryParam("offset") @DefaultValue("0") int offset,
+            @QueryParam("limit") Integer limit) {
+        String wanted = query == null ? "" : query.strip().toLowerCase(Locale.ROOT);
+        List<Rooms.Overview> matching = administration.rooms().stream()
+                .filter(room -> room.name().contains(wanted))
+                .toList();
+        int from = Math.min(Math.max(0, offset), matching.size());
+        int to = limit == null ? matching.size() : Math.min(matching.size(), from + Math.max(0, limit));
+        return Response.ok(matching.subList(from, to))
+                .header(TOTAL_HEADER, matching.size())
+                .build();
     }
 
     @POST
@@ -165,11 +184,12 @@ public class AdminResource {
         administration.unbanAddress(actor(), address);
     }
 
-    /** The newest entries first. */
+    /** The newest entries first; {@code offset} skips that many of the newest, for paging back. */
     @GET
     @Path("audit")
-    public List<AuditView> audit(@QueryParam("limit") @DefaultValue("100") int limit) {
-        return administration.audit(limit);
+    public List<AuditView> audit(
+            @QueryParam("offset") @DefaultValue("0") int offset, @QueryParam("limit") @DefaultValue("100") int limit) {
+        return administration.audit(offset, limit);
     }
 
     /** Liberty's principal prints as {@code WSPrincipal:name}: always the name. */

@@ -149,7 +149,12 @@ public class Administration {
     }
 
     public List<AuditView> audit(int limit) {
-        return audit.latest(Math.max(1, Math.min(limit, settings.auditShown())));
+        return audit(0, limit);
+    }
+
+    /** One page of the trail, newest first: a long trail is read page by page, never whole. */
+    public List<AuditView> audit(int offset, int limit) {
+        return audit.latest(Math.max(0, offset), Math.max(1, Math.min(limit, settings.auditShown())));
     }
 
     // ---- actions; actor is the principal's name, or "jmx" ----

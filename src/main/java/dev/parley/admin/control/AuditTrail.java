@@ -35,10 +35,11 @@ public class AuditTrail {
         LOG.info(() -> line(now, actor, action, target, reason));
     }
 
-    /** The newest {@code limit} entries, newest first. */
+    /** {@code limit} entries, newest first, after skipping the newest {@code offset}. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public List<AuditView> latest(int limit) {
+    public List<AuditView> latest(int offset, int limit) {
         return em.createQuery("SELECT a FROM AuditEntry a ORDER BY a.actedAt DESC, a.id", AuditEntry.class)
+                .setFirstResult(offset)
                 .setMaxResults(limit)
                 .getResultStream()
                 .map(AuditEntry::view)
