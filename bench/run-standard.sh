@@ -7,7 +7,8 @@
 #   bench/run-standard.sh wildfly               # one server
 #   BENCH_SET=smoke bench/run-standard.sh wildfly   # a ~30 s check that the generator works (CI)
 #
-# Environment: BENCH_SET=standard|quick|fanout|persistence|hot|smoke (the last four: parts, for checks), BENCH_PORT_OFFSET (default 0: HTTP on 8080+offset),
+# Environment: BENCH_SET=standard|quick|pipeline|fanout|persistence|hot|smoke (pipeline: the message pipeline's
+# targets, three rounds each; the last four: parts, for checks), BENCH_PORT_OFFSET (default 0: HTTP on 8080+offset),
 # BENCH_BUILD_DIR (root build directory, default target-bench), BENCH_SERVER_HEAP (default 1g),
 # BENCH_POSTGRES=1 adds the persistence run on PostgreSQL (WildFly only), BENCH_SKIP_BUILD=1 reuses parley.war
 # and the generator where they exist. Exits 1 if any run failed.
@@ -180,8 +181,8 @@ bench() { # server scenario target out-name [options...]
 
 # one room, 100 of its 110 members post 300 posts/s in all (3/s each, inside the default limits); /api/health is
 # sampled every 100 ms meanwhile
-hot_room_b() { # server duration
-    bench "$1" fanout parley hot-room-b --rooms 1 --members 110 --posters 100 --rate 300 --warmup 5 --duration "$2" \
+hot_room_b() { # server duration [name suffix]
+    bench "$1" fanout parley "hot-room-b${3:-}" --rooms 1 --members 110 --posters 100 --rate 300 --warmup 5 --duration "$2" \
         --health-probe-ms 100
 }
 
@@ -198,6 +199,17 @@ standard_set() { # server
         ;;
     hot)
         hot_room_b "$s" 20
+        ;;
+    pipeline)
+        # the message pipeline's targets (issue #13), each three times so the note can give medians; the raw
+        # endpoint and one fan-out beside them say how loaded the machine was
+        for t in parley raw; do bench "$s" fanout $t fanout --rooms 1 --members 1000 --rate 20 --warmup 5 --duration 20; done
+        bench "$s" fanout raw persistence --rooms 200 --members 5 --rate 2000 --warmup 5 --duration 20
+        for round in 1 2 3; do
+            bench "$s" fanout parley "persistence-r$round" --rooms 200 --members 5 --rate 2000 --warmup 5 --duration 20
+            bench "$s" fanout parley "persistence-5000-r$round" --rooms 200 --members 5 --rate 5000 --warmup 5 --duration 20
+            hot_room_b "$s" 20 "-r$round"
+        done
         ;;
     fanout)
         for t in parley raw; do bench "$s" fanout $t fanout --rooms 1 --members 1000 --rate 20 --warmup 5 --duration 20; done
@@ -239,15 +251,19 @@ warm_up() { # server [targets]
 hot_room_a_set() { # server
     local s=$1 duration
     case $SET in
-    standard | hot) duration=20 ;;
+    standard | hot | pipeline) duration=20 ;;
     quick) duration=10 ;;
     *) return ;;
     esac
+    local rounds=1
+    [[ $SET == pipeline ]] && rounds=3
     log "starting $s again for hot room A: $HOT_ROOM_A_SETTINGS"
     if SETTINGS="$SETTINGS $HOT_ROOM_A_SETTINGS" "start_$s"; then
         warm_up "$s" parley
-        bench "$s" fanout parley hot-room-a --rooms 1 --members 30 --posters 20 --rate 1000 --warmup 5 \
-            --duration "$duration"
+        for ((round = 1; round <= rounds; round++)); do
+            bench "$s" fanout parley "hot-room-a$( ((rounds > 1)) && echo "-r$round")" --rooms 1 --members 30 \
+                --posters 20 --rate 1000 --warmup 5 --duration "$duration"
+        done
     else
         log "$s did not start for hot room A; see $WORK/$s.log"
         FAILURES=$((FAILURES + 1))
@@ -276,10 +292,17 @@ postgres_set() {
     if start_wildfly "$home" "-Dparley.db.url=$url -Dparley.db.user=$user -Dparley.db.password=$password"; then
         SERVER_LABEL="$SERVER_LABEL + PostgreSQL 14"
         warm_up wildfly
-        bench wildfly fanout parley persistence-postgres --rooms 200 --members 5 --rate 2000 --warmup 5 \
-            --duration "$([[ $SET == quick ]] && echo 10 || echo 20)"
-        bench wildfly fanout parley persistence-postgres-500 --rooms 200 --members 5 --rate 500 --warmup 5 \
-            --duration "$([[ $SET == quick ]] && echo 10 || echo 20)"
+        if [[ $SET == pipeline ]]; then
+            for round in 1 2 3; do
+                bench wildfly fanout parley "persistence-postgres-r$round" --rooms 200 --members 5 --rate 2000 \
+                    --warmup 5 --duration 20
+            done
+        else
+            bench wildfly fanout parley persistence-postgres --rooms 200 --members 5 --rate 2000 --warmup 5 \
+                --duration "$([[ $SET == quick ]] && echo 10 || echo 20)"
+            bench wildfly fanout parley persistence-postgres-500 --rooms 200 --members 5 --rate 500 --warmup 5 \
+                --duration "$([[ $SET == quick ]] && echo 10 || echo 20)"
+        fi
     else
         log "WildFly on PostgreSQL did not start; see $WORK/wildfly.log"
         FAILURES=$((FAILURES + 1))
