@@ -174,6 +174,20 @@ class AdminIT extends DeployedParley {
         assertAudited("unban", "user:" + name);
     }
 
+    /** A ban so long that its end in milliseconds overflowed used to end at once. */
+    @Test
+    void aBanLongerThanAHundredYearsIsRefusedNeverShortened() {
+        String name = unique("forever");
+        long tooLong = Long.MAX_VALUE / 1000;
+        assertEquals(
+                400, admin.post("bans", json("user", name, "seconds", tooLong)).statusCode());
+        assertTrue(admin.array(admin.get("bans")).stream()
+                .noneMatch(ban -> name.equals(ban.asJsonObject().getString("subject"))));
+        admin.ok(admin.post("bans", json("user", name, "seconds", 100L * 365 * 24 * 3600, "reason", "long")));
+        assertRefusedAsBanned(name);
+        admin.ok(admin.delete("bans/users/" + name));
+    }
+
     @Test
     void aTwoSecondBanEndsByItself() {
         String name = unique("brief");

@@ -57,6 +57,9 @@ import java.util.regex.Pattern;
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class Administration {
 
+    /** The longest timed ban or mute; longer ones overflowed their end in milliseconds and ended at once. */
+    static final long MAX_SECONDS = 100L * 365 * 24 * 3600;
+
     private static final Logger LOG = Logger.getLogger(Administration.class.getName());
     private static final Pattern ADDRESS = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
     static final int MAX_REASON = 1000;
@@ -335,8 +338,8 @@ public class Administration {
     }
 
     private long until(long seconds) {
-        if (seconds < 0) {
-            throw AdminRefused.invalid("seconds must be 0 (permanent) or more");
+        if (seconds < 0 || seconds > MAX_SECONDS) {
+            throw AdminRefused.invalid("seconds must be 0 (permanent) or 1 to " + MAX_SECONDS + " (100 years)");
         }
         return seconds == 0 ? Moderation.PERMANENT : clock.millis() + seconds * 1000;
     }

@@ -106,12 +106,16 @@ public class ChatEndpoint {
                 admission instanceof Users.Refused refused ? refused : users.register(connection, handshake.resume());
         if (refusal != null) {
             ticket.release();
-            ConnectionLog.refused(
-                    session.getId(),
-                    identity.name(),
-                    address,
-                    refusal.code().wire(),
-                    refusal.closing().getCode());
+            long leftOut = gate.refusalsLeftOutBefore(address);
+            if (leftOut >= 0) {
+                ConnectionLog.refused(
+                        session.getId(),
+                        identity.name(),
+                        address,
+                        refusal.code().wire(),
+                        refusal.closing().getCode(),
+                        leftOut);
+            }
             connection.reject(refusal.code(), refusal.message(), refusal.closing());
             return;
         }

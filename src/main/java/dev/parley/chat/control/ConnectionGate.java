@@ -32,6 +32,7 @@ public class ConnectionGate {
     private final AtomicInteger open = new AtomicInteger();
     private final Map<String, Integer> openByAddress = new ConcurrentHashMap<>();
     private final Map<String, RateLimiter> handshakesByAddress = new ConcurrentHashMap<>();
+    private final Map<String, SampledLog> refusalLogByAddress = new ConcurrentHashMap<>();
     private final AtomicBoolean accepting = new AtomicBoolean(true);
     private volatile long purgedAt;
 
@@ -45,7 +46,11 @@ public class ConnectionGate {
         return limits;
     }
 
-    /** The client's address as far as Parley can trust it. */
+    /**
+     * The client's address as far as Parley can trust it. Behind a trusted proxy, a hop that is not an IP address
+     * (proxies write {@code unknown} or a host name) ends the search at the proxy, so it cannot switch off the
+     * per-address limits and bans; an IPv6 address has one spelling however the header wrote it.
+     */
     public String clientAddress(Handshake handshake) {
         String address = handshake.peer() == null ? UNKNOWN : handshake.peer();
         if (!limits.trustedProxies().contains(address) || handshake.forwardedFor() == null) {
@@ -53,8 +58,8 @@ public class ConnectionGate {
         }
         List<String> hops = List.of(handshake.forwardedFor().split(","));
         for (int i = hops.size() - 1; i >= 0; i--) {
-            String hop = hops.get(i).trim();
-            if (hop.isEmpty()) {
+            String hop = IpAddresses.canonical(hops.get(i));
+            if (hop == null) {
                 break;
             }
             address = hop;
@@ -110,13 +115,34 @@ public class ConnectionGate {
         return openByAddress.getOrDefault(address, 0);
     }
 
-    private boolean handshakeAllowed(String address) {
+    /**
+     * Whether a refusal of a connection from {@code address} is logged: at most
+     * {@code parley.log.refusals-per-address-per-minute} lines a minute per address.
+     *
+     * @return -1 to leave this one out, else how many were left out since the last line
+     */
+    public long refusalsLeftOutBefore(String address) {
+        purgeIdleBuckets();
+        return refusalLogByAddress
+                .computeIfAbsent(
+                        address,
+                        absent -> new SampledLog(new RateLimiter(
+                                limits.refusalLinesPerMinute() / 60.0, limits.refusalLinesPerMinute(), nanoClock)))
+                .admit();
+    }
+
+    private void purgeIdleBuckets() {
         long now = nanoClock.getAsLong();
         if (now - purgedAt > NANOS_PER_SECOND * 10) {
             purgedAt = now;
             // a bucket refills completely within burst / rate seconds; older ones say nothing a new one would not
-            handshakesByAddress.values().removeIf(bucket -> bucket.isFull());
+            handshakesByAddress.values().removeIf(RateLimiter::isFull);
+            refusalLogByAddress.values().removeIf(SampledLog::idle);
         }
+    }
+
+    private boolean handshakeAllowed(String address) {
+        purgeIdleBuckets();
         return handshakesByAddress
                 .computeIfAbsent(
                         address,
@@ -130,6 +156,32 @@ public class ConnectionGate {
             return;
         }
         openByAddress.computeIfPresent(address, (key, count) -> count <= 1 ? null : count - 1);
+    }
+
+    /** A log allowance that counts the lines it left out. */
+    private static final class SampledLog {
+
+        private final RateLimiter allowance;
+        private long leftOut;
+
+        SampledLog(RateLimiter allowance) {
+            this.allowance = allowance;
+        }
+
+        synchronized long admit() {
+            if (!allowance.tryAcquire()) {
+                leftOut++;
+                return -1;
+            }
+            long before = leftOut;
+            leftOut = 0;
+            return before;
+        }
+
+        /** Full and nothing left out: forgetting it loses nothing. */
+        synchronized boolean idle() {
+            return leftOut == 0 && allowance.isFull();
+        }
     }
 
     /** One admission (or refusal); {@link #release()} gives its slots back once, however often it is called. */

@@ -21,6 +21,7 @@ import java.util.stream.Stream;
  * @param pingInterval         a connection silent this long is pinged; zero turns pings off
  * @param pingTimeout          a pinged connection that stays silent this long is closed with 4010
  * @param shutdownDrain        how long a shutdown waits for in-flight messages to reach their clients
+ * @param refusalLinesPerMinute refusal lines logged per client address and minute; the rest are counted
  */
 public record ConnectionLimits(
         int maxConnections,
@@ -30,7 +31,8 @@ public record ConnectionLimits(
         Set<String> trustedProxies,
         Duration pingInterval,
         Duration pingTimeout,
-        Duration shutdownDrain) {
+        Duration shutdownDrain,
+        int refusalLinesPerMinute) {
 
     public static ConnectionLimits from(Settings settings) {
         return new ConnectionLimits(
@@ -44,7 +46,8 @@ public record ConnectionLimits(
                         .collect(Collectors.toUnmodifiableSet()),
                 settings.millis("parley.ping.interval-ms", Duration.ofSeconds(30)),
                 settings.millis("parley.ping.timeout-ms", Duration.ofSeconds(10)),
-                settings.millis("parley.shutdown.drain-ms", Duration.ofSeconds(5)));
+                settings.millis("parley.shutdown.drain-ms", Duration.ofSeconds(5)),
+                settings.integer("parley.log.refusals-per-address-per-minute", 10));
     }
 
     public static ConnectionLimits defaults() {

@@ -3,7 +3,8 @@ package dev.parley.chat.control;
 import java.util.logging.Logger;
 
 /**
- * The operator's record of who came and went: exactly one line per connect, disconnect and refusal, at INFO, as
+ * The operator's record of who came and went: one line per connect, disconnect and refusal (refusals sampled per
+ * address, so a client hammering the server cannot flood the log), at INFO, as
  * {@code key=value} pairs after the event name, in the logger {@code dev.parley.connections}. It never carries a
  * message text, a resume token or a password; other components (administration) log their actions through
  * {@link #event} the same way.
@@ -11,6 +12,8 @@ import java.util.logging.Logger;
 public final class ConnectionLog {
 
     static final Logger LOG = Logger.getLogger("dev.parley.connections");
+
+    private static final int MAX_VALUE_CHARS = 128;
 
     private ConnectionLog() {}
 
@@ -31,8 +34,29 @@ public final class ConnectionLog {
         event("disconnect", "id", connection.id(), "user", connection.user(), "address", address, "code", closeCode);
     }
 
-    public static void refused(String id, String user, String address, String reason, int closeCode) {
-        event("refuse", "id", id, "user", user, "address", address, "reason", reason, "code", closeCode);
+    /**
+     * @param leftOut refusals from the same address not logged since the last line (see
+     *     {@link ConnectionGate#refusalsLeftOutBefore})
+     */
+    public static void refused(String id, String user, String address, String reason, int closeCode, long leftOut) {
+        if (leftOut == 0) {
+            event("refuse", "id", id, "user", user, "address", address, "reason", reason, "code", closeCode);
+        } else {
+            event(
+                    "refuse",
+                    "id",
+                    id,
+                    "user",
+                    user,
+                    "address",
+                    address,
+                    "reason",
+                    reason,
+                    "code",
+                    closeCode,
+                    "left_out",
+                    leftOut);
+        }
     }
 
     /** One line: the event name, then each key and value; values with spaces, quotes or '=' are quoted. */
@@ -52,19 +76,35 @@ public final class ConnectionLog {
 
     private static String value(Object value) {
         String text = String.valueOf(value);
-        if (!text.isEmpty() && text.chars().noneMatch(c -> c <= ' ' || c == '"' || c == '=' || c == 0x7f)) {
+        if (text.length() > MAX_VALUE_CHARS) {
+            // a refused handshake's name is whatever the client sent, up to the container's header limit
+            text = text.substring(0, MAX_VALUE_CHARS) + "…(" + text.length() + " chars)";
+        }
+        if (!text.isEmpty() && text.codePoints().noneMatch(c -> c <= ' ' || c == '"' || c == '=' || unsafe(c))) {
             return text;
         }
         StringBuilder quoted = new StringBuilder("\"");
         text.codePoints().forEach(c -> {
             if (c == '"' || c == '\\') {
                 quoted.append('\\').appendCodePoint(c);
-            } else if (c < ' ' || c == 0x7f) {
+            } else if (c < ' ' || unsafe(c)) {
                 quoted.append(String.format("\\u%04x", c));
             } else {
                 quoted.appendCodePoint(c);
             }
         });
         return quoted.append('"').toString();
+    }
+
+    /**
+     * Characters that could break a line for a log reader (NEL, U+2028, U+2029) or reorder what it shows (bidi
+     * controls are format characters).
+     */
+    private static boolean unsafe(int c) {
+        int type = Character.getType(c);
+        return type == Character.CONTROL
+                || type == Character.FORMAT
+                || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR;
     }
 }

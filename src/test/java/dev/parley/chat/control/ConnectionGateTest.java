@@ -55,6 +55,40 @@ class ConnectionGateTest {
     }
 
     @Test
+    void aForwardedHopThatIsNotAnAddressIsNotBelievedAndTheProxyCounts() {
+        for (String hop :
+                new String[] {"unknown", "evil.example", "_hidden", "1.2.3", "::1%eth0", "[::1", "300.1.1.1"}) {
+            assertEquals(
+                    "10.0.0.1",
+                    cut.clientAddress(from("10.0.0.1", "203.0.113.5, " + hop)),
+                    "hop " + hop + " must not become an address of its own, nor switch off the per-address limits");
+        }
+        assertEquals("203.0.113.5", cut.clientAddress(from("10.0.0.1", "203.0.113.5:4711")), "a port is dropped");
+        assertEquals("2001:db8::1", cut.clientAddress(from("10.0.0.1", "[2001:db8::1]:4711")));
+    }
+
+    @Test
+    void oneIpv6AddressIsOneAddressHoweverItIsSpelled() {
+        String[] spellings = {"2001:db8::1", "2001:DB8:0:0:0:0:0:1", "[2001:db8:0::1]", "2001:0db8::0001"};
+        for (String spelling : spellings) {
+            assertEquals("2001:db8::1", cut.clientAddress(from("10.0.0.1", spelling)));
+        }
+    }
+
+    @Test
+    void refusalsAreLoggedAFewTimesAMinutePerAddressAndSaySoWhenLinesWereLeftOut() {
+        ConnectionGate sampled = gate(Map.of("parley.log.refusals-per-address-per-minute", "2"));
+        assertEquals(0, sampled.refusalsLeftOutBefore("a"));
+        assertEquals(0, sampled.refusalsLeftOutBefore("a"));
+        assertEquals(-1, sampled.refusalsLeftOutBefore("a"), "the third line within a minute is left out");
+        assertEquals(-1, sampled.refusalsLeftOutBefore("a"));
+        assertEquals(0, sampled.refusalsLeftOutBefore("b"), "other addresses have their own allowance");
+        now.addAndGet(30_000_000_000L);
+        assertEquals(2, sampled.refusalsLeftOutBefore("a"), "after half a minute one more, counting the two left out");
+        assertEquals(-1, sampled.refusalsLeftOutBefore("a"));
+    }
+
+    @Test
     void perAddressAndTotalLimitsHoldAndReleaseGivesSlotsBackOnce() {
         ConnectionGate.Ticket a1 = cut.enter("a");
         ConnectionGate.Ticket a2 = cut.enter("a");

@@ -27,4 +27,13 @@ class ConnectionLogTest {
                 ConnectionLog.line("admin", "action", "kick", "user", "a b", "note", "x=\"y\"\n", "by", null));
         assertEquals("e empty=\"\"", ConnectionLog.line("e", "empty", ""));
     }
+
+    @Test
+    void lineBreaksAndBidiControlsOfAnyKindAreEscapedAndLongValuesCut() {
+        assertEquals(
+                "refuse user=\"a\\u0085b\\u2028c\\u2029d\\u202ee\\u000d\"",
+                ConnectionLog.line("refuse", "user", "a\u0085b\u2028c\u2029d\u202ee\r"));
+        String line = ConnectionLog.line("refuse", "user", "x".repeat(10_000));
+        assertEquals("refuse user=\"" + "x".repeat(128) + "…(10000 chars)\"", line);
+    }
 }
