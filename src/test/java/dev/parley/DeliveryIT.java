@@ -320,7 +320,8 @@ class DeliveryIT extends DeployedParley {
             }
             // Open Liberty's Session.close() waits for the stuck socket's pending write before it sends the close
             // frame, so there the thread closing the stuck member stays parked inside the container's close (README,
-            // Known issues); Parley's committer and database watch wait for work and never write to a client. Any
+            // Known issues); Parley's committer, room loader and database watch wait for work and never write to a
+            // client. Any
             // other Parley thread parked (a blocking send, a lock) fails the test on every server
             assertEquals(
                     List.of(),
@@ -329,6 +330,7 @@ class DeliveryIT extends DeployedParley {
                                     "dev.parley.",
                                     "at dev.parley.chat.boundary.SessionSink.close",
                                     "\"parley-committer\"",
+                                    "\"parley-room-loader\"",
                                     "\"parley-database-watch\""),
                     "server threads parked in Parley's code while the stuck socket is open");
 

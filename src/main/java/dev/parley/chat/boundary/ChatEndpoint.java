@@ -98,6 +98,7 @@ public class ChatEndpoint {
         Outbox outbox = new Outbox(
                 new SessionSink(session), executor, limits.outboxMaxFrames(), limits.outboxMaxBytes(), metrics::closed);
         connection = new Connection(session.getId(), identity, outbox, limits);
+        connection.runsCommandsWith(this::runGuarded);
         connection.address(ConnectionGate.UNKNOWN.equals(address) ? null : address);
         if (admission instanceof Users.Admitted && moderation.banned(identity.key(), connection.address())) {
             admission = new Users.Refused(ErrorCode.BANNED, Closing.BANNED, "you are banned");
@@ -165,6 +166,11 @@ public class ChatEndpoint {
             connection.refuse(command, ErrorCode.RATE_LIMITED, "too many commands; slow down");
             return;
         }
+        connection.run(command);
+    }
+
+    /** Runs one command; a failure answers it with {@code internal} and leaves the connection open. */
+    private void runGuarded(Command command) {
         try {
             dispatch(command);
         } catch (RuntimeException failed) {

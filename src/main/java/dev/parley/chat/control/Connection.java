@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /** One WebSocket connection of a user: its identity, the rooms it has joined, its limits and its outbox. */
 public final class Connection {
@@ -24,6 +25,10 @@ public final class Connection {
     private final Pulse pulse = new Pulse(System.nanoTime());
     private volatile String address;
     private final Map<String, HeldRef> heldBack = new ConcurrentHashMap<>();
+    private final CommandTurns turns = new CommandTurns();
+    private volatile Consumer<Command> runner = command -> {
+        throw new IllegalStateException("no command runner set");
+    };
 
     /** A post refused because the store was full: later posts to its room wait for its resend until {@code until}. */
     private record HeldRef(String ref, long until) {}
@@ -72,6 +77,33 @@ public final class Connection {
 
     void resumeToken(String token) {
         this.resumeToken = token;
+    }
+
+    /** What runs this connection's commands (the endpoint's dispatch); {@link #run} hands them to it in turn. */
+    public void runsCommandsWith(Consumer<Command> runner) {
+        this.runner = runner;
+    }
+
+    /**
+     * Runs the command now, or, while an earlier command of this connection finishes on another thread (a join
+     * whose room is being read from the archive), keeps it until that one is done, so that the connection's
+     * commands take effect in the order it sent them. What waits is bounded by the command rate limits.
+     */
+    public void run(Command command) {
+        if (turns.mustWait(command)) {
+            return;
+        }
+        runner.accept(command);
+    }
+
+    /** The command running now finishes later, on another thread: the commands after it wait for {@link #finished}. */
+    void finishesLater() {
+        turns.pause();
+    }
+
+    /** The command that {@link #finishesLater} has finished: runs the commands that waited, in order, on this thread. */
+    void finished() {
+        turns.resume(runner);
     }
 
     /** Takes a token from the bucket the command belongs to: {@code say} and {@code whisper}, or the rest. */

@@ -10,6 +10,7 @@ import dev.parley.chat.entity.Receipt;
 import dev.parley.metrics.Metrics;
 import dev.parley.settings.Settings;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
@@ -18,6 +19,7 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -25,9 +27,15 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The room registry: who is in which room, fan-out of stored messages, presence and typing. Posts go to the
@@ -48,6 +56,8 @@ public class Rooms {
 
     public static final String GENERAL = "general";
 
+    private static final Logger LOG = Logger.getLogger(Rooms.class.getName());
+
     @Inject
     Posting posting;
 
@@ -66,16 +76,34 @@ public class Rooms {
     @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
     ScheduledExecutorService scheduler;
 
+    @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
+    ManagedThreadFactory threads;
+
     ChatLimits limits;
+    /** Reads rooms from the archive for joins: a thread of Parley's own, so no container thread waits on the database. */
+    Executor loader;
 
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     private final Object creation = new Object();
+    private final Map<String, CompletableFuture<Room>> reads = new ConcurrentHashMap<>();
     private Presence presence;
 
     @PostConstruct
     void start() {
         limits = ChatLimits.from(Settings.fromEnvironment());
+        loader = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = threads.newThread(runnable);
+            thread.setName("parley-room-loader");
+            return thread;
+        });
         load();
+    }
+
+    @PreDestroy
+    void stop() {
+        if (loader instanceof ExecutorService service) {
+            service.shutdownNow();
+        }
     }
 
     /** Reads the stored rooms and makes sure {@code general} exists. */
@@ -104,6 +132,12 @@ public class Rooms {
         return rooms.size();
     }
 
+    /**
+     * A room in memory with its recent messages is joined at once. One that must be read from the archive first (its
+     * first join since the start, or a new room) is read on the loader thread, never on the container's: the join
+     * finishes there, and the connection's later commands wait for it ({@link Connection#run}). Joins of one room
+     * share one read.
+     */
     public void join(Connection connection, Command.Join join) {
         String name = join.room();
         if (!ProtocolRules.isRoomName(name)) {
@@ -128,12 +162,88 @@ public class Rooms {
                 connection.refuse(join, ErrorCode.LIMIT_EXCEEDED, "no more rooms can be created");
                 return;
             }
-            room = open(name);
+        } else if (room.recentLoaded()) {
+            enter(connection, join, room);
+            return;
         }
+        connection.finishesLater();
+        readBeforeJoin(name).whenComplete((read, failure) -> {
+            try {
+                if (failure == null) {
+                    enter(connection, join, read);
+                } else {
+                    LOG.log(Level.WARNING, "room " + name + " could not be read", failure);
+                    connection.refuse(join, ErrorCode.INTERNAL, "the room could not be opened; retry");
+                }
+            } finally {
+                connection.finished();
+            }
+        });
+    }
+
+    /** The room, created if new, with its recent messages in memory; read on the loader thread, once per room. */
+    private CompletableFuture<Room> readBeforeJoin(String name) {
+        CompletableFuture<Room> read = reads.computeIfAbsent(
+                name,
+                absent -> CompletableFuture.supplyAsync(
+                        () -> {
+                            Room room = rooms.get(name);
+                            if (room == null) {
+                                room = open(name);
+                            }
+                            loadRecent(room);
+                            return room;
+                        },
+                        loader));
+        read.whenComplete((room, failure) -> reads.remove(name, read));
+        return read;
+    }
+
+    /**
+     * Reads the room's latest messages outside its lock (its sequencer goes on meanwhile) and keeps those released
+     * so far; committed messages still on their way to the sequencer come live, not twice. A read that missed a
+     * message released meanwhile is repeated, the last time under the lock.
+     */
+    private void loadRecent(Room room) {
+        for (int attempt = 0; attempt < 3 && !room.recentLoaded(); attempt++) {
+            List<Event.Message> latest = archive.latest(room.name, ChatLimits.JOINED_HISTORY);
+            room.lock.lock();
+            try {
+                long newest =
+                        latest.isEmpty() ? 0 : latest.get(latest.size() - 1).seq();
+                if (!room.recentLoaded() && newest >= room.lastSeq) {
+                    keepReleased(room, latest);
+                }
+            } finally {
+                room.lock.unlock();
+            }
+        }
+        room.lock.lock();
+        try {
+            if (!room.recentLoaded()) {
+                keepReleased(room, archive.latest(room.name, ChatLimits.JOINED_HISTORY));
+            }
+        } finally {
+            room.lock.unlock();
+        }
+    }
+
+    private static void keepReleased(Room room, List<Event.Message> latest) {
+        long released = room.lastSeq;
+        room.loadRecent(
+                latest.stream().filter(message -> message.seq() <= released).toList());
+    }
+
+    /** The join itself, in memory: membership, presence, and {@code joined} with the room's snapshot. */
+    private void enter(Connection connection, Command.Join join, Room room) {
+        String name = room.name;
         room.lock.lock();
         try {
             if (moderation.closed(name)) {
                 connection.refuse(join, ErrorCode.ROOM_CLOSED, "the room " + name + " is closed");
+                return;
+            }
+            if (connection.ended().isDone()) {
                 return;
             }
             Room.Member member = room.members.get(connection.userKey());
@@ -148,17 +258,14 @@ public class Rooms {
             }
             member.connections.add(connection);
             connection.rooms().add(name);
-            if (!room.recentLoaded()) {
-                long released = room.lastSeq;
-                // committed messages still on their way to the sequencer come live: not twice
-                room.loadRecent(archive.latest(name, ChatLimits.JOINED_HISTORY).stream()
-                        .filter(message -> message.seq() <= released)
-                        .toList());
-            }
             connection.send(new Event.Joined(
                     name, membersListed(room), room.members.size(), personal(room.recent(), connection), room.lastSeq));
         } finally {
             room.lock.unlock();
+        }
+        if (connection.ended().isDone()) {
+            // closed while this join was read: the close's own clean-up may have run before the room was added
+            disconnected(connection);
         }
     }
 

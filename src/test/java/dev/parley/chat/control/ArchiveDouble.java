@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -27,6 +29,10 @@ public class ArchiveDouble implements MessageHistory {
     public final AtomicBoolean failing = new AtomicBoolean();
     public final AtomicBoolean holding = new AtomicBoolean();
     Consumer<PostsSettled> settled = posts -> {};
+    /** While set and closed, reads of rooms ({@link #openRoom}, {@link #latest}) wait for it, as a slow database would. */
+    public volatile CountDownLatch readsOpen;
+    /** While true, reads of rooms fail, as a database that is down would. */
+    public final AtomicBoolean readsFail = new AtomicBoolean();
 
     /** What the archive's observer and committer do together: store, then tell chat. */
     public void onMessagePosted(MessagePosted posted) {
@@ -82,8 +88,26 @@ public class ArchiveDouble implements MessageHistory {
     }
 
     @Override
-    public synchronized long openRoom(String name) {
-        return messages.computeIfAbsent(name, n -> new ArrayList<>()).size();
+    public long openRoom(String name) {
+        awaitRead();
+        synchronized (this) {
+            return messages.computeIfAbsent(name, n -> new ArrayList<>()).size();
+        }
+    }
+
+    private void awaitRead() {
+        CountDownLatch open = readsOpen;
+        try {
+            if (open != null && !open.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test never opened the reads");
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(interrupted);
+        }
+        if (readsFail.get()) {
+            throw new IllegalStateException("database down");
+        }
     }
 
     @Override
@@ -94,9 +118,12 @@ public class ArchiveDouble implements MessageHistory {
     }
 
     @Override
-    public synchronized List<Event.Message> latest(String room, int count) {
-        List<Event.Message> all = messages.getOrDefault(room, List.of());
-        return List.copyOf(all.subList(Math.max(0, all.size() - count), all.size()));
+    public List<Event.Message> latest(String room, int count) {
+        awaitRead();
+        synchronized (this) {
+            List<Event.Message> all = messages.getOrDefault(room, List.of());
+            return List.copyOf(all.subList(Math.max(0, all.size() - count), all.size()));
+        }
     }
 
     @Override

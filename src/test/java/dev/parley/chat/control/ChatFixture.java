@@ -41,6 +41,7 @@ public class ChatFixture implements AutoCloseable {
         rooms.moderation = moderation;
         rooms.scheduler = scheduler;
         rooms.posting = posting;
+        rooms.loader = Runnable::run;
         posting.limits = limits;
         posting.scheduler = scheduler;
         posting.messagePosted = new EventDouble<>(archive::onMessagePosted);

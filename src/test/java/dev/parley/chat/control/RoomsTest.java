@@ -9,6 +9,11 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +37,82 @@ class RoomsTest {
         cut.join(alice, new Command.Join("zoo"));
         assertEquals("general", cut.listed().get(0));
         assertTrue(cut.listed().contains("zoo"));
+    }
+
+    /** What the endpoint does with each command: run it in the connection's turn (see {@link Connection#run}). */
+    private void runsCommands(Connection connection) {
+        connection.runsCommandsWith(command -> {
+            if (command instanceof Command.Join join) {
+                cut.join(connection, join);
+            } else if (command instanceof Command.Say say) {
+                cut.post(connection, say);
+            }
+        });
+    }
+
+    private ExecutorService aLoaderThread() {
+        ExecutorService loader = Executors.newSingleThreadExecutor();
+        cut.loader = loader;
+        return loader;
+    }
+
+    @Test
+    void aJoinThatMustReadTheArchiveReturnsAtOnceAndTheConnectionsLaterCommandsWaitForIt() throws Exception {
+        ExecutorService loader = aLoaderThread();
+        runsCommands(alice);
+        runsCommands(bob);
+        bob.run(new Command.Join("lobby"));
+        bobSink.next("joined");
+        chat.archive.readsOpen = new CountDownLatch(1);
+
+        alice.run(new Command.Join("slow"));
+        alice.run(new Command.Say("slow", "after the join", "r1"));
+        alice.run(new Command.Join("lobby"));
+
+        assertEquals(List.of(), aliceSink.drain(), "nothing answered while the room is read");
+        bob.run(new Command.Say("lobby", "others go on", null));
+        assertEquals("others go on", bobSink.next("message").getString("text"));
+        chat.archive.readsOpen.countDown();
+        assertEquals("slow", aliceSink.next("joined").getString("room"));
+        assertEquals("r1", aliceSink.next("message").getString("ref"), "the say waited for its join");
+        assertEquals("lobby", aliceSink.next("joined").getString("room"));
+        loader.shutdownNow();
+    }
+
+    @Test
+    void aRoomThatCannotBeReadAnswersTheJoinWithInternalAndTheConnectionGoesOn() throws Exception {
+        ExecutorService loader = aLoaderThread();
+        runsCommands(alice);
+        cut.join(bob, new Command.Join("lobby"));
+        bobSink.next("joined");
+        chat.archive.readsFail.set(true);
+
+        alice.run(new Command.Join("broken"));
+        alice.run(new Command.Join("lobby"));
+
+        JsonObject error = aliceSink.next("error");
+        assertEquals("internal", error.getString("code"));
+        assertEquals("lobby", aliceSink.next("joined").getString("room"), "a room in memory needs no read");
+        chat.archive.readsFail.set(false);
+        alice.run(new Command.Join("broken"));
+        assertEquals("broken", aliceSink.next("joined").getString("room"), "the next join reads again");
+        loader.shutdownNow();
+    }
+
+    @Test
+    void aConnectionClosedWhileItsJoinIsReadIsNotLeftInTheRoom() throws Exception {
+        ExecutorService loader = aLoaderThread();
+        runsCommands(alice);
+        chat.archive.readsOpen = new CountDownLatch(1);
+        alice.run(new Command.Join("slow"));
+        alice.closed();
+        cut.disconnected(alice);
+
+        chat.archive.readsOpen.countDown();
+        loader.shutdown();
+        assertTrue(loader.awaitTermination(10, TimeUnit.SECONDS));
+        assertEquals(Optional.of(List.of()), cut.members("slow"), "alice left at once after her join landed");
+        assertTrue(alice.rooms().isEmpty());
     }
 
     @Test
