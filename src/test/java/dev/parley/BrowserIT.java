@@ -103,6 +103,7 @@ class BrowserIT extends DeployedParley {
         List<Shown> alicesView = alicePage.messages();
         assertAll(
                 () -> assertEquals(alice, hello.from()),
+                () -> assertTrue(hello.guest(), "a guest's message shows the guest mark: " + hello),
                 () -> assertFalse(hello.own(), "someone else's message is not marked own"),
                 () -> assertTrue(
                         alicesView.stream()
