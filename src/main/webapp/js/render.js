@@ -21,7 +21,7 @@ const ERROR_WORDS = {
     muted: 'You are muted in this room.',
     banned: 'You are banned from this server.',
     name_invalid: 'That name is not allowed. Use letters, digits, _ - and . (up to 32).',
-    name_taken: 'That name is taken right now. Pick another one.',
+    name_taken: 'That name is taken. Pick another one.',
     origin_refused: 'This page may not connect to this server.',
     unauthorized: 'This server needs you to log in first.',
     internal: 'The server had a problem; please try again.',

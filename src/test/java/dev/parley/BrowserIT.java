@@ -251,7 +251,7 @@ class BrowserIT extends DeployedParley {
         ChatPage impostor = browser().load(page("?name=" + carol + "#" + room));
         impostor.waitFor(
                 "the name prompt saying the name is taken",
-                page -> page.nameProblem().equals("That name is taken right now. Pick another one.") ? page : null);
+                page -> page.nameProblem().equals("That name is taken. Pick another one.") ? page : null);
         assertEquals("stopped", impostor.connectionState(), "no reconnecting to a taken name");
         String dave = unique("dave");
         impostor.enterName(dave).waitConnectedAs(dave).waitInRoom(room).waitMessage("earlier 70");
