@@ -26,7 +26,8 @@ CREATE INDEX IF NOT EXISTS parley_message_ref_alone ON parley_message (ref);
 ALTER TABLE parley_message ADD COLUMN IF NOT EXISTS deleted_at BIGINT;
 
 -- Moderation (dev.parley.admin): bans, mutes, closed rooms and the audit trail. until_at 0 means permanent.
--- A ban's id is its kind and subject ("user:alice", "address:10.0.0.7"); a mute's is "room/user".
+-- A ban's id is its kind and subject ("user:g:alice", "address:10.0.0.7"); a mute's is "room/user key". A user key
+-- is its kind, g: (guest) or a: (account), and the case-folded name (since version 2, see migrate-2-user-kinds.sql).
 CREATE TABLE IF NOT EXISTS parley_ban (
     id VARCHAR(300) NOT NULL PRIMARY KEY,
     kind VARCHAR(16) NOT NULL,
@@ -63,3 +64,15 @@ CREATE TABLE IF NOT EXISTS parley_audit (
 );
 
 CREATE INDEX IF NOT EXISTS parley_audit_acted_at ON parley_audit (acted_at);
+
+-- The accounts that have logged in at least once (case-folded names): no guest may take these names.
+CREATE TABLE IF NOT EXISTS parley_account (
+    name_key VARCHAR(255) NOT NULL PRIMARY KEY,
+    first_login_at BIGINT NOT NULL
+);
+
+-- The migrations that have run (db/migrate-N-*.sql), each once, in the transaction that inserted its row here.
+CREATE TABLE IF NOT EXISTS parley_schema_version (
+    version INT NOT NULL PRIMARY KEY,
+    applied_at BIGINT NOT NULL
+);

@@ -131,12 +131,20 @@ function renderRooms(rooms) {
     }));
 }
 
+/** A user key as words: 'g:bob' is the guest bob, 'a:bob' the account bob (the API takes the key back). */
+function who(key) {
+    const kinds = { 'g:': 'guest', 'a:': 'account' };
+    const kind = kinds[key.slice(0, 2)];
+    return kind ? `${kind} ${key.slice(2)}` : key;
+}
+
 function renderBans(bans) {
     $('bans').replaceChildren(...bans.map((ban) => {
-        const item = element('li', `${ban.kind} ${ban.subject} — until ${when(ban.until)}`
+        const subject = ban.kind === 'user' ? who(ban.subject) : `address ${ban.subject}`;
+        const item = element('li', `${subject} — until ${when(ban.until)}`
             + (ban.reason ? ` — ${ban.reason}` : '') + ` (by ${ban.createdBy})`);
         const path = ban.kind === 'user' ? 'bans/users/' : 'bans/addresses/';
-        item.append(button('Unban', () => act(`Unbanned ${ban.subject}`,
+        item.append(button('Unban', () => act(`Unbanned ${subject}`,
             () => call('DELETE', path + encodeURIComponent(ban.subject)))));
         return item;
     }));
@@ -147,8 +155,8 @@ function renderBans(bans) {
 
 function renderMutes(mutes) {
     $('mutes').replaceChildren(...mutes.map((mute) => {
-        const item = element('li', `${mute.user} in ${mute.room} — until ${when(mute.until)} (by ${mute.createdBy})`);
-        item.append(button('Unmute', () => act(`Unmuted ${mute.user} in ${mute.room}`,
+        const item = element('li', `${who(mute.user)} in ${mute.room} — until ${when(mute.until)} (by ${mute.createdBy})`);
+        item.append(button('Unmute', () => act(`Unmuted ${who(mute.user)} in ${mute.room}`,
             () => call('DELETE', `rooms/${encodeURIComponent(mute.room)}/mutes/${encodeURIComponent(mute.user)}`))));
         return item;
     }));

@@ -737,10 +737,10 @@ function conversationItems(conv) {
             previous = null;
         }
         const continued = previous !== null && previous.from === message.from
-            && date - previous.at < CONTINUED_WITHIN_MS;
+            && previous.guest === message.guest && date - previous.at < CONTINUED_WITHIN_MS;
         items.push(messageItem({
             from: message.from, text: message.text, at: date, seq: message.seq, ref: message.ref,
-            deleted: message.deleted === true,
+            deleted: message.deleted === true, guest: message.guest === true,
             own: message.from === state.me, continued, state: extra.state ?? 'sent', note: extra.note,
         }));
         previous = message;

@@ -4,7 +4,7 @@
 const FINAL_CLOSE_CODES = new Map([
     [4001, 'This server needs you to log in first.'],
     [4002, 'That name is not allowed. Use letters, digits, _ - and . (up to 32).'],
-    [4003, 'That name is taken right now. Pick another one.'],
+    [4003, 'That name is taken. Pick another one.'],
     [4004, 'You are banned from this server.'],
     [4005, 'This page may not connect to this server (origin refused).'],
     [4011, 'You opened Parley as this name in another tab or window; this one has stopped.'],

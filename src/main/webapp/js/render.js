@@ -21,7 +21,7 @@ const ERROR_WORDS = {
     muted: 'You are muted in this room.',
     banned: 'You are banned from this server.',
     name_invalid: 'That name is not allowed. Use letters, digits, _ - and . (up to 32).',
-    name_taken: 'That name is taken right now. Pick another one.',
+    name_taken: 'That name is taken. Pick another one.',
     origin_refused: 'This page may not connect to this server.',
     unauthorized: 'This server needs you to log in first.',
     internal: 'The server had a problem; please try again.',
@@ -122,7 +122,7 @@ export function timeElement(date) {
  * One message. {@code continued}: the same sender as the one above within a few minutes, shown without the name.
  * {@code state}: 'sent', 'pending' or 'failed' (with the reason in {@code note}).
  */
-export function messageItem({ from, text, at, seq, ref, own, continued, state, note, deleted = false }) {
+export function messageItem({ from, text, at, seq, ref, own, continued, state, note, deleted = false, guest = false }) {
     const item = element('li', 'msg');
     item.classList.toggle('own', own);
     item.classList.toggle('continued', continued);
@@ -137,6 +137,12 @@ export function messageItem({ from, text, at, seq, ref, own, continued, state, n
     const body = element('div', 'body');
     const meta = element('div', 'meta');
     meta.append(element('span', `from ${hueClass(from)}`, from));
+    if (guest) {
+        // a guest chose this name at the door; no account vouches for it
+        const mark = element('span', 'guest', 'guest');
+        mark.title = 'A guest: anyone may connect under a free name';
+        meta.append(mark);
+    }
     if (own) {
         meta.append(element('span', 'you', 'you'));
     }

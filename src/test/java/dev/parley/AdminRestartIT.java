@@ -62,7 +62,7 @@ class AdminRestartIT {
                 Duration.ofSeconds(15),
                 () -> admin.array(admin.get("bans")).stream()
                         .map(JsonValue::asJsonObject)
-                        .noneMatch(ban -> brief.equals(ban.getString("subject"))),
+                        .noneMatch(ban -> ("g:" + brief).equals(ban.getString("subject"))),
                 "the expired ban's re-armed timer ended it");
         try (ChatClient back = ChatClient.open(base, brief)) {
             assertEquals(brief, back.user());
@@ -70,7 +70,7 @@ class AdminRestartIT {
         assertTrue(
                 admin.array(admin.get("bans")).stream()
                         .map(JsonValue::asJsonObject)
-                        .anyMatch(ban -> banned.equals(ban.getString("subject"))),
+                        .anyMatch(ban -> ("g:" + banned).equals(ban.getString("subject"))),
                 "the permanent ban is listed");
     }
 }

@@ -7,20 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.testing.ChatClient;
 import dev.parley.testing.ChatPage;
+import dev.parley.testing.FormLogin;
 import dev.parley.testing.OwnServer;
 import jakarta.json.JsonObject;
-import java.net.CookieManager;
-import java.net.HttpCookie;
-import java.net.URI;
 import java.net.URL;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -61,7 +55,7 @@ class AuthenticatedModeIT {
 
     @Test
     void aWrongPasswordLogsNoOneIn() throws Exception {
-        Login login = Login.as(USER, "wrong");
+        FormLogin login = FormLogin.as(server.process().httpUri(), USER, "wrong");
         assertFalse(login.succeeded, "the login with a wrong password succeeded");
         try (ChatClient client =
                 ChatClient.connect(ChatClient.chatUri(base, "name=" + USER), Map.of("Cookie", login.cookies()))) {
@@ -72,7 +66,7 @@ class AuthenticatedModeIT {
 
     @Test
     void afterTheFormLoginTheUserIsThePrincipalAndLogoutCloses4001() throws Exception {
-        Login login = Login.as(USER, PASSWORD);
+        FormLogin login = FormLogin.as(server.process().httpUri(), USER, PASSWORD);
         assertTrue(login.succeeded, "the FORM login did not bring the browser back to the page");
         try (ChatClient chat = ChatClient.connect(
                         ChatClient.chatUri(base, "name=mallory"), Map.of("Cookie", login.cookies()));
@@ -135,51 +129,5 @@ class AuthenticatedModeIT {
                         .filter(WebElement::isDisplayed)
                         .findFirst()
                         .orElse(null));
-    }
-
-    /** A browser's FORM login: the protected /login, the container's form, j_security_check, back to the page. */
-    private static final class Login {
-
-        final CookieManager cookies = new CookieManager();
-        final HttpClient http = HttpClient.newBuilder()
-                .cookieHandler(cookies)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
-        boolean succeeded;
-
-        static Login as(String user, String password) throws Exception {
-            Login login = new Login();
-            URI root = server.process().httpUri();
-            HttpResponse<String> form = login.http.send(
-                    HttpRequest.newBuilder(root.resolve("login?next=/")).build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, form.statusCode(), "GET /login shows the login form");
-            assertTrue(form.body().contains("j_security_check"), form::body);
-            String body = "j_username=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&j_password="
-                    + URLEncoder.encode(password, StandardCharsets.UTF_8);
-            HttpResponse<String> posted = login.http.send(
-                    HttpRequest.newBuilder(root.resolve("j_security_check"))
-                            .header("Content-Type", "application/x-www-form-urlencoded")
-                            .POST(HttpRequest.BodyPublishers.ofString(body))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            // success: back to the page that asked (/login?next=/), which sends the browser on to /
-            URI next = root;
-            HttpResponse<String> response = posted;
-            for (int hop = 0; hop < 3 && response.statusCode() / 100 == 3; hop++) {
-                next = next.resolve(response.headers().firstValue("Location").orElseThrow());
-                response = login.http.send(HttpRequest.newBuilder(next).build(), HttpResponse.BodyHandlers.ofString());
-            }
-            login.succeeded = response.statusCode() == 200
-                    && next.getPath().equals("/")
-                    && response.body().contains("id=\"composer\"");
-            return login;
-        }
-
-        String cookies() {
-            return cookies.getCookieStore().getCookies().stream()
-                    .map(HttpCookie::toString)
-                    .collect(Collectors.joining("; "));
-        }
     }
 }

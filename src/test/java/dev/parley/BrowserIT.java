@@ -103,6 +103,7 @@ class BrowserIT extends DeployedParley {
         List<Shown> alicesView = alicePage.messages();
         assertAll(
                 () -> assertEquals(alice, hello.from()),
+                () -> assertTrue(hello.guest(), "a guest's message shows the guest mark: " + hello),
                 () -> assertFalse(hello.own(), "someone else's message is not marked own"),
                 () -> assertTrue(
                         alicesView.stream()
@@ -250,7 +251,7 @@ class BrowserIT extends DeployedParley {
         ChatPage impostor = browser().load(page("?name=" + carol + "#" + room));
         impostor.waitFor(
                 "the name prompt saying the name is taken",
-                page -> page.nameProblem().equals("That name is taken right now. Pick another one.") ? page : null);
+                page -> page.nameProblem().equals("That name is taken. Pick another one.") ? page : null);
         assertEquals("stopped", impostor.connectionState(), "no reconnecting to a taken name");
         String dave = unique("dave");
         impostor.enterName(dave).waitConnectedAs(dave).waitInRoom(room).waitMessage("earlier 70");

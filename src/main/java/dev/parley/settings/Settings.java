@@ -1,11 +1,13 @@
 package dev.parley.settings;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Reads {@code parley.*} settings: a Java system property first, then the environment variable
@@ -51,6 +53,14 @@ public final class Settings {
         reads.accept(name, fallback);
         String value = valueOf(name);
         return value == null ? fallback : value;
+    }
+
+    /** A comma-separated list, each item trimmed, empty items left out; by default none. */
+    public List<String> list(String name) {
+        return Stream.of(text(name, "").split(","))
+                .map(String::trim)
+                .filter(item -> !item.isEmpty())
+                .toList();
     }
 
     public int integer(String name, int fallback) {

@@ -244,9 +244,10 @@ public final class ChatPage implements AutoCloseable {
         List<List<String>> rows = (List<List<String>>) ((JavascriptExecutor) driver)
                 .executeScript("return [...document.querySelectorAll('#messages li.msg')].map(li => ["
                         + "li.querySelector('.from').textContent, li.querySelector('.text').textContent,"
-                        + "li.className, li.dataset.seq || '', li.querySelector('.status')?.textContent || '']);");
+                        + "li.className, li.dataset.seq || '', li.querySelector('.status')?.textContent || '',"
+                        + "li.querySelector('.meta .guest')?.textContent || '']);");
         return rows.stream()
-                .map(row -> new Shown(row.get(0), row.get(1), row.get(2), row.get(3), row.get(4)))
+                .map(row -> new Shown(row.get(0), row.get(1), row.get(2), row.get(3), row.get(4), row.get(5)))
                 .toList();
     }
 
@@ -353,8 +354,15 @@ public final class ChatPage implements AutoCloseable {
         }
     }
 
-    /** One message as shown: sender, text, CSS classes ({@code own}, {@code pending}, {@code failed}), seq. */
-    public record Shown(String from, String text, String classes, String seq, String status) {
+    /**
+     * One message as shown: sender, text, CSS classes ({@code own}, {@code pending}, {@code failed}), seq, status
+     * line, and the mark a guest's name gets.
+     */
+    public record Shown(String from, String text, String classes, String seq, String status, String mark) {
+
+        public boolean guest() {
+            return "guest".equals(mark);
+        }
 
         public boolean delivered() {
             return !classes.contains("pending") && !classes.contains("failed");

@@ -164,17 +164,18 @@ public class Administration {
 
     public void kick(String actor, String room, String user, String reason) {
         existingRoom(room);
-        userName(user);
-        if (!rooms.kick(room, Identity.keyOf(user), reason(reason))) {
+        if (!rooms.kick(room, userKey(user), reason(reason))) {
             throw AdminRefused.notFound(user + " is not in " + room);
         }
         audit.record(actor, "kick", room + "/" + user, reason(reason));
     }
 
-    /** Bans a user name (a guest is its name) for {@code seconds}, 0 = permanently. */
+    /**
+     * Bans a user for {@code seconds}, 0 = permanently: {@code user} is a name, which means the account while the
+     * name is reserved and else the guest, or a key ({@code g:ops}, {@code a:ops}) for the one meant.
+     */
     public void ban(String actor, String user, long seconds, String reason) {
-        userName(user);
-        banSubject(actor, Ban.USER, Identity.keyOf(user), seconds, reason);
+        banSubject(actor, Ban.USER, userKey(user), seconds, reason);
     }
 
     public void banAddress(String actor, String address, long seconds, String reason) {
@@ -185,8 +186,7 @@ public class Administration {
     }
 
     public void unban(String actor, String user) {
-        userName(user);
-        liftBan(actor, Ban.USER, Identity.keyOf(user));
+        liftBan(actor, Ban.USER, userKey(user));
     }
 
     public void unbanAddress(String actor, String address) {
@@ -195,9 +195,8 @@ public class Administration {
 
     public void mute(String actor, String room, String user, long seconds) {
         existingRoom(room);
-        userName(user);
         long until = until(seconds);
-        String key = Identity.keyOf(user);
+        String key = userKey(user);
         store.mute(new Mute(room, key, until, clock.millis(), actor));
         moderation.mute(room, key, until);
         arm(new Expiry("mute", key, room, until));
@@ -205,8 +204,7 @@ public class Administration {
     }
 
     public void unmute(String actor, String room, String user) {
-        userName(user);
-        String key = Identity.keyOf(user);
+        String key = userKey(user);
         if (store.unmute(room, key, null).isEmpty()) {
             throw AdminRefused.notFound(user + " is not muted in " + room);
         }
@@ -350,10 +348,14 @@ public class Administration {
         }
     }
 
-    private static void userName(String user) {
-        if (!ProtocolRules.isUserName(user)) {
-            throw AdminRefused.invalid("a user name is 1 to 32 letters, digits, '_', '-' or '.'");
+    private String userKey(String user) {
+        String name = Identity.isKey(user) ? Identity.nameOf(user) : user;
+        if (!ProtocolRules.isUserName(name)) {
+            throw AdminRefused.invalid(
+                    "a user name is 1 to 32 letters, digits, '_', '-' or '.', with g: (guest) or a: (account) before"
+                            + " it to say which");
         }
+        return users.keyOf(user);
     }
 
     private static String reason(String reason) {

@@ -5,7 +5,10 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** A ban of a user name (guests included: a guest is its name) or of a remote address. */
+/**
+ * A ban of a user, by its key ({@code g:bob} the guest, {@code a:bob} the account: see chat's {@code Identity}), or of
+ * a remote address.
+ */
 @Entity
 @Table(name = "parley_ban")
 public class Ban {

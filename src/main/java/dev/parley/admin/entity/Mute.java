@@ -5,7 +5,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** A user who may not {@code say} in one room. */
+/** A user (by its key: {@code g:bob} the guest, {@code a:bob} the account) who may not {@code say} in one room. */
 @Entity
 @Table(name = "parley_mute")
 public class Mute {

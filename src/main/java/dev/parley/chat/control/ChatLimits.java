@@ -1,8 +1,11 @@
 package dev.parley.chat.control;
 
+import dev.parley.chat.entity.Identity;
 import dev.parley.settings.Settings;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -12,6 +15,7 @@ import java.util.stream.Stream;
 public record ChatLimits(
         boolean guests,
         List<String> allowedOrigins,
+        Set<String> reservedNames,
         int maxTextCodePoints,
         int maxFrameBytes,
         double sayPerSecond,
@@ -46,6 +50,9 @@ public record ChatLimits(
                         .map(String::trim)
                         .filter(origin -> !origin.isEmpty())
                         .toList(),
+                settings.list("parley.reserved-names").stream()
+                        .map(Identity::fold)
+                        .collect(Collectors.toUnmodifiableSet()),
                 settings.integer("parley.text.max-code-points", 4000),
                 settings.integer("parley.frame.max-bytes", 65536),
                 settings.integer("parley.rate.say-per-second", 10),

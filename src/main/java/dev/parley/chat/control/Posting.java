@@ -144,7 +144,7 @@ public class Posting {
         Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         try {
             messagePosted.fire(
-                    new MessagePosted(id, say.room(), connection.user(), say.text(), say.ref(), at, !member));
+                    new MessagePosted(id, say.room(), connection.identity(), say.text(), say.ref(), at, !member));
         } catch (RuntimeException failed) {
             LOG.log(Level.WARNING, "a post to " + say.room() + " could not be handed to the archive", failed);
             if (settle(id) != null) {

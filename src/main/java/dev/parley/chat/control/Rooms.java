@@ -3,7 +3,6 @@ package dev.parley.chat.control;
 import dev.parley.chat.entity.Command;
 import dev.parley.chat.entity.ErrorCode;
 import dev.parley.chat.entity.Event;
-import dev.parley.chat.entity.Identity;
 import dev.parley.chat.entity.MessageHistory;
 import dev.parley.chat.entity.PostsSettled;
 import dev.parley.chat.entity.Receipt;
@@ -646,10 +645,9 @@ public class Rooms {
     /** Keeps {@code ref} only on the messages the connection's own user posted. */
     private static List<Event.Message> personal(List<Event.Message> messages, Connection connection) {
         return messages.stream()
-                .map(message ->
-                        message.ref() != null && Identity.keyOf(message.from()).equals(connection.userKey())
-                                ? message
-                                : message.withoutRef())
+                .map(message -> message.ref() != null && message.senderKey().equals(connection.userKey())
+                        ? message
+                        : message.withoutRef())
                 .toList();
     }
 }

@@ -6,10 +6,14 @@ import dev.parley.chat.entity.ErrorCode;
 import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.Handshake;
 import dev.parley.chat.entity.Identity;
+import dev.parley.chat.entity.KnownAccounts;
 import dev.parley.settings.Settings;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -24,8 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Who is online: which connections speak for which user name, guest names and their resume tokens, and whispers,
- * which go from user to user rather than through a room.
+ * Who is online: which connections speak for which user (by {@linkplain Identity#key() key}: a guest and an account
+ * of one name are two users), guest names and their resume tokens, the names no guest may take, and whispers, which
+ * go from user to user rather than through a room.
  */
 @ApplicationScoped
 public class Users {
@@ -34,13 +39,25 @@ public class Users {
 
     ChatLimits limits;
     Clock clock = Clock.systemUTC();
+
+    @Inject
+    KnownAccounts accounts;
+
+    /** Case-folded names of the accounts that have ever logged in. */
+    private final Set<String> loggedIn = ConcurrentHashMap.newKeySet();
+
     private final ConcurrentHashMap<String, User> online = new ConcurrentHashMap<>();
     /** Connections of logged-in users by the id of the HTTP session their login lives in. */
     private final ConcurrentHashMap<String, Set<Connection>> byLoginSession = new ConcurrentHashMap<>();
 
     @PostConstruct
-    void readSettings() {
+    void start() {
         limits = ChatLimits.from(Settings.fromEnvironment());
+        loadAccounts();
+    }
+
+    void loadAccounts() {
+        loggedIn.addAll(accounts.names());
     }
 
     public ChatLimits limits() {
@@ -75,47 +92,88 @@ public class Users {
      * Makes the connection the holder of its user name. A guest name is held by one connection: a second guest
      * takes it over only with the current resume token (the old connection is closed with 4011). A user the
      * server's realm authenticated may have many connections and always gets its name; a guest holding it is
-     * closed with {@code name_taken}.
+     * closed with {@code name_taken}, and from then on the name is reserved: no guest may take it, even while the
+     * account is offline (nor a name in {@code parley.reserved-names}).
      *
      * @return null when registered, else why not
      */
     public Refused register(Connection connection, String resumeToken) {
-        List<Connection> displaced = new ArrayList<>();
+        Identity identity = connection.identity();
+        String name = Identity.fold(identity.name());
+        // reserved before the account takes its key, and a guest checks inside its key's lock, so a guest that
+        // registers concurrently with an account's first login is either refused or displaced below
+        if (identity.authenticated() && loggedIn.add(name)) {
+            accounts.remember(name);
+        }
+        List<Connection> replaced = new ArrayList<>();
         AtomicReference<Refused> refusal = new AtomicReference<>();
         online.compute(connection.userKey(), (key, holder) -> {
+            if (identity.authenticated()) {
+                if (holder == null) {
+                    return User.of(connection);
+                }
+                holder.connections().add(connection);
+                return holder;
+            }
+            if (reserved(name)) {
+                refusal.set(new Refused(
+                        ErrorCode.NAME_TAKEN,
+                        Closing.NAME_TAKEN,
+                        "the name " + identity.name() + " belongs to a registered user; choose another"));
+                return holder;
+            }
             if (holder == null) {
                 return User.of(connection);
             }
-            if (connection.identity().authenticated()) {
-                if (holder.authenticated()) {
-                    holder.connections().add(connection);
-                    return holder;
-                }
-                displaced.addAll(holder.connections());
-                return User.of(connection);
-            }
-            if (holder.authenticated() || resumeToken == null || !resumeToken.equals(holder.resumeToken())) {
+            if (resumeToken == null || !sameToken(resumeToken, holder.resumeToken())) {
                 refusal.set(new Refused(
-                        ErrorCode.NAME_TAKEN, Closing.NAME_TAKEN, "the name " + connection.user() + " is in use"));
+                        ErrorCode.NAME_TAKEN, Closing.NAME_TAKEN, "the name " + identity.name() + " is in use"));
                 return holder;
             }
-            displaced.addAll(holder.connections());
+            replaced.addAll(holder.connections());
             return User.of(connection);
         });
         if (refusal.get() != null) {
             return refusal.get();
         }
-        for (Connection old : displaced) {
-            if (connection.identity().authenticated()) {
-                old.reject(ErrorCode.NAME_TAKEN, "a logged-in user has the name " + old.user(), Closing.NAME_TAKEN);
-            } else {
-                old.closeAfterFlush(Closing.REPLACED, "replaced by a newer connection");
+        if (identity.authenticated()) {
+            User guest = online.remove(Identity.guestKey(name));
+            if (guest != null) {
+                guest.connections()
+                        .forEach(old -> old.reject(
+                                ErrorCode.NAME_TAKEN,
+                                "a logged-in user has the name " + old.user(),
+                                Closing.NAME_TAKEN));
             }
-        }
-        if (!connection.identity().authenticated()) {
+        } else {
+            replaced.forEach(old -> old.closeAfterFlush(Closing.REPLACED, "replaced by a newer connection"));
             connection.resumeToken(online.get(connection.userKey()).resumeToken());
         }
         return null;
+    }
+
+    /** Whether no guest may take the name: an account has logged in with it, or the operator reserved it. */
+    public boolean reserved(String name) {
+        String folded = Identity.fold(name);
+        return loggedIn.contains(folded) || limits.reservedNames().contains(folded);
+    }
+
+    /**
+     * Whom a plain name means, for a whisper or an operator: the account while the name is reserved (no guest can
+     * hold it then), else the guest. A key ({@code g:…}, {@code a:…}) means itself.
+     */
+    public String keyOf(String nameOrKey) {
+        if (Identity.isKey(nameOrKey)) {
+            return Identity.keyOf(Identity.nameOf(nameOrKey), Identity.isGuestKey(nameOrKey));
+        }
+        return Identity.keyOf(nameOrKey, !reserved(nameOrKey));
+    }
+
+    /** Constant time: how much of a guessed token matches must not show in how long the refusal takes. */
+    private static boolean sameToken(String offered, String held) {
+        return held != null
+                && MessageDigest.isEqual(
+                        offered.getBytes(StandardCharsets.UTF_8), held.getBytes(StandardCharsets.UTF_8));
     }
 
     public void release(Connection connection) {
@@ -179,7 +237,7 @@ public class Users {
             sender.refuse(whisper, ErrorCode.BAD_REQUEST, "a ref is 1 to 64 characters");
             return;
         }
-        User recipient = whisper.to() == null ? null : online.get(Identity.keyOf(whisper.to()));
+        User recipient = whisper.to() == null ? null : online.get(keyOf(whisper.to()));
         if (recipient == null) {
             sender.refuse(whisper, ErrorCode.USER_UNKNOWN, whisper.to() + " is not online");
             return;

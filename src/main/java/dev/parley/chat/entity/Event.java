@@ -31,7 +31,16 @@ public sealed interface Event {
     String TIMESTAMP = "yyyy-MM-dd'T'HH:mm:ss.SSSX";
     int PROTOCOL = 1;
 
-    record Welcome(int protocol, String user, String resume, List<String> rooms) implements Event {}
+    /** The ignorable extensions this server sends, announced in {@code welcome.features}. */
+    List<String> FEATURES = List.of("deleted", "guest");
+
+    record Welcome(int protocol, String user, String resume, List<String> rooms, List<String> features)
+            implements Event {
+
+        public Welcome(int protocol, String user, String resume, List<String> rooms) {
+            this(protocol, user, resume, rooms, FEATURES);
+        }
+    }
 
     record Joined(String room, List<String> members, int count, List<Message> history, long last) implements Event {}
 
@@ -42,6 +51,8 @@ public sealed interface Event {
     /**
      * {@code ref} is set only on the copy for the connection that posted it. An operator's deletion leaves the
      * message in place with an empty text and {@code deleted} true (otherwise absent), so seq stays gap-free.
+     * {@code guest} is true when a guest posted it (otherwise absent): a guest and an account may have had the same
+     * name.
      */
     record Message(
             String room,
@@ -50,20 +61,30 @@ public sealed interface Event {
             String text,
             @JsonbDateFormat(TIMESTAMP) Instant at,
             String ref,
-            Boolean deleted)
+            Boolean deleted,
+            Boolean guest)
             implements Event {
 
         public Message(String room, long seq, String from, String text, Instant at, String ref) {
-            this(room, seq, from, text, at, ref, null);
+            this(room, seq, from, text, at, ref, null, null);
+        }
+
+        public Message(String room, long seq, Identity sender, String text, Instant at, String ref) {
+            this(room, seq, sender.name(), text, at, ref, null, sender.guest() ? Boolean.TRUE : null);
         }
 
         public Message withRef(String ref) {
-            return new Message(room, seq, from, text, at, ref, deleted);
+            return new Message(room, seq, from, text, at, ref, deleted, guest);
         }
 
         /** What is left of a message an operator deleted. */
         public Message redacted() {
-            return new Message(room, seq, from, "", at, ref, Boolean.TRUE);
+            return new Message(room, seq, from, "", at, ref, Boolean.TRUE, guest);
+        }
+
+        /** Who posted it, as a key (see {@link Identity}). */
+        public String senderKey() {
+            return Identity.keyOf(from, Boolean.TRUE.equals(guest));
         }
 
         public Message withoutRef() {

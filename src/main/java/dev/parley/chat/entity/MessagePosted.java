@@ -9,8 +9,15 @@ import java.time.Instant;
  * {@link PostsSettled} under the same {@code id}.
  *
  * @param id        chat's number for the post, unique while the application runs
+ * @param sender    who posted it; a guest and an account of the same name are different senders
  * @param retryOnly the sender is not in the room: only a retry of a ref it stored there may be answered, nothing is
  *                  stored
  */
 public record MessagePosted(
-        long id, String room, String sender, String text, String ref, Instant at, boolean retryOnly) {}
+        long id, String room, Identity sender, String text, String ref, Instant at, boolean retryOnly) {
+
+    /** Refs are unique per sender key and room, so a guest's retry never matches an account's post. */
+    public String senderKey() {
+        return sender.key();
+    }
+}

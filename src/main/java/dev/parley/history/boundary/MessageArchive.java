@@ -1,7 +1,6 @@
 package dev.parley.history.boundary;
 
 import dev.parley.chat.entity.Event;
-import dev.parley.chat.entity.Identity;
 import dev.parley.chat.entity.MessageHistory;
 import dev.parley.chat.entity.MessagePosted;
 import dev.parley.chat.entity.PostsSettled;
@@ -99,7 +98,7 @@ public class MessageArchive implements MessageHistory {
             if (posted.ref() == null || !MessageStore.isUniqueViolation(failed)) {
                 throw failed;
             }
-            return store.replay(posted.room(), Identity.keyOf(posted.sender()), posted.ref(), posted.text())
+            return store.replay(posted.room(), posted.senderKey(), posted.ref(), posted.text())
                     .orElseThrow(() -> failed);
         }
     }

@@ -1,7 +1,6 @@
 package dev.parley.history.control;
 
 import dev.parley.chat.entity.Event;
-import dev.parley.chat.entity.Identity;
 import dev.parley.chat.entity.MessagePosted;
 import dev.parley.chat.entity.Receipt;
 import dev.parley.history.entity.RoomState;
@@ -142,7 +141,7 @@ public class MessageStore {
 
     private Receipt appendInTransaction(MessagePosted posted, Batch batch) {
         if (posted.retryOnly()) {
-            String senderKey = Identity.keyOf(posted.sender());
+            String senderKey = posted.senderKey();
             return Optional.ofNullable(batch.byRef.get(refKey(posted.room(), senderKey, posted.ref())))
                     .or(() -> batch.lookUpRefs ? byRef(posted.room(), senderKey, posted.ref()) : Optional.empty())
                     .filter(this::withinWindow)
@@ -154,7 +153,7 @@ public class MessageStore {
         if (room == null) {
             throw new IllegalStateException("room " + posted.room() + " is not stored");
         }
-        String senderKey = Identity.keyOf(posted.sender());
+        String senderKey = posted.senderKey();
         List<String> refKey = refKey(posted.room(), senderKey, posted.ref());
         if (posted.ref() != null) {
             Optional<StoredMessage> earlier = Optional.ofNullable(batch.byRef.get(refKey))
@@ -170,7 +169,7 @@ public class MessageStore {
         StoredMessage message = new StoredMessage(
                 posted.room(),
                 room.nextSeq(),
-                posted.sender(),
+                posted.sender().name(),
                 senderKey,
                 posted.text(),
                 posted.at().toEpochMilli(),

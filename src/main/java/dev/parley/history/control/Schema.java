@@ -1,5 +1,7 @@
 package dev.parley.history.control;
 
+import dev.parley.chat.entity.Identity;
+import dev.parley.settings.Settings;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.Singleton;
@@ -13,9 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
@@ -24,7 +29,8 @@ import javax.sql.DataSource;
 
 /**
  * Creates the tables before anything uses them, from one script valid on H2 and PostgreSQL, because the JPA
- * providers of the three servers would each generate a different schema.
+ * providers of the three servers would each generate a different schema. A change to what stored rows mean is a
+ * migration script of its own, run once and recorded in {@code parley_schema_version}.
  *
  * <p>Parley's database is the resource reference {@code java:app/jdbc/parley} (also persistence.xml's
  * {@code jta-data-source}), which each server binds from its own descriptor, because no one definition is
@@ -43,6 +49,9 @@ import javax.sql.DataSource;
 public class Schema {
 
     static final String REFERENCE = "java:app/jdbc/parley";
+    static final String SCRIPT = "/db/schema.sql";
+    static final String MIGRATE_USER_KINDS = "/db/migrate-2-user-kinds.sql";
+    static final int USER_KINDS = 2;
     /** An embedded H2 file, on H2's retry file system or not (the servers' URLs use {@code retry:}). */
     static final Pattern H2_FILE = Pattern.compile("jdbc:h2:(retry:)?file:");
 
@@ -50,6 +59,8 @@ public class Schema {
 
     @Resource(lookup = REFERENCE)
     DataSource dataSource;
+
+    Settings settings = Settings.fromEnvironment();
 
     @PostConstruct
     void create() {
@@ -60,9 +71,10 @@ public class Schema {
                     + location(database);
             LOG.info(() -> "Parley database: " + REFERENCE + " is " + described);
             warnIfTemporary(database);
-            for (String sql : statements()) {
+            for (String sql : statements(SCRIPT)) {
                 statement.execute(sql);
             }
+            migrate(connection, reservedNames(settings));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create Parley's schema", e);
         }
@@ -110,8 +122,66 @@ public class Schema {
         return file.lookingAt() ? url.substring(file.end()).split(";")[0] + ".mv.db" : url;
     }
 
-    static List<String> statements() {
-        try (InputStream script = Schema.class.getResourceAsStream("/db/schema.sql")) {
+    /**
+     * Version 2 (db/migrate-2-user-kinds.sql): user keys get their kind. A database that has it already, or that
+     * another instance is migrating (its version row is taken first, so the second waits on it and then finds it),
+     * is left alone.
+     *
+     * @param accounts case-folded names whose stored messages are an account's, not a guest's
+     */
+    static void migrate(Connection connection, Collection<String> accounts) throws SQLException {
+        if (applied(connection, USER_KINDS)) {
+            return;
+        }
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try (PreparedStatement version =
+                        connection.prepareStatement("INSERT INTO parley_schema_version VALUES (?, ?)");
+                Statement statement = connection.createStatement();
+                PreparedStatement account =
+                        connection.prepareStatement("UPDATE parley_message SET sender_key = ? WHERE sender_key = ?")) {
+            version.setInt(1, USER_KINDS);
+            version.setLong(2, System.currentTimeMillis());
+            version.executeUpdate();
+            for (String sql : statements(MIGRATE_USER_KINDS)) {
+                statement.execute(sql);
+            }
+            for (String name : accounts) {
+                account.setString(1, Identity.accountKey(name));
+                account.setString(2, Identity.guestKey(name));
+                account.executeUpdate();
+            }
+            connection.commit();
+            LOG.info(() -> "Parley database: user keys migrated to version " + USER_KINDS);
+        } catch (SQLException failed) {
+            connection.rollback();
+            if (!MessageStore.isUniqueViolation(failed) || !applied(connection, USER_KINDS)) {
+                throw failed;
+            }
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    private static boolean applied(Connection connection, int version) throws SQLException {
+        try (PreparedStatement query =
+                connection.prepareStatement("SELECT COUNT(*) FROM parley_schema_version WHERE version = ?")) {
+            query.setInt(1, version);
+            try (ResultSet result = query.executeQuery()) {
+                return result.next() && result.getInt(1) > 0;
+            }
+        }
+    }
+
+    /** The names the operator reserved for accounts: at the migration, their stored messages are theirs. */
+    private static List<String> reservedNames(Settings settings) {
+        return settings.list("parley.reserved-names").stream()
+                .map(Identity::fold)
+                .toList();
+    }
+
+    static List<String> statements(String resource) {
+        try (InputStream script = Schema.class.getResourceAsStream(resource)) {
             String text = new String(script.readAllBytes(), StandardCharsets.UTF_8);
             String withoutComments = text.replaceAll("(?m)^\\s*--.*$", "");
             return Arrays.stream(withoutComments.split(";"))

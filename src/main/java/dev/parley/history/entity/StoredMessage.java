@@ -1,6 +1,7 @@
 package dev.parley.history.entity;
 
 import dev.parley.chat.entity.Event;
+import dev.parley.chat.entity.Identity;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -11,8 +12,9 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A message as stored, keyed by (room, seq). {@code senderKey} is the sender's case-folded name, so a ref is
- * unique per user and room however the name was typed; refs older than the idempotency window are cleared.
+ * A message as stored, keyed by (room, seq). {@code senderKey} is the sender's {@linkplain Identity#key() key} (kind
+ * and case-folded name), so a ref is unique per user and room however the name was typed, and a guest's ref never
+ * answers an account's post; refs older than the idempotency window are cleared.
  */
 @Entity
 @Table(name = "parley_message")
@@ -98,7 +100,13 @@ public class StoredMessage {
     }
 
     public Event.Message toEvent() {
-        Event.Message message = new Event.Message(room, seq, sender, body, Instant.ofEpochMilli(postedAt), ref);
+        Event.Message message = new Event.Message(
+                room,
+                seq,
+                new Identity(sender, !Identity.isGuestKey(senderKey)),
+                body,
+                Instant.ofEpochMilli(postedAt),
+                ref);
         return deleted() ? message.redacted() : message;
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 import dev.parley.chat.entity.Command;
 import dev.parley.chat.entity.ErrorCode;
 import dev.parley.chat.entity.Event;
+import dev.parley.chat.entity.Identity;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -69,11 +70,12 @@ class EventEncoderTest {
     void welcome() {
         JsonObject json =
                 parse(cut.encode(new Event.Welcome(Event.PROTOCOL, "alice", "r3sum3", List.of("general", "random"))));
-        assertEquals(Set.of("type", "protocol", "user", "resume", "rooms"), json.keySet());
+        assertEquals(Set.of("type", "protocol", "user", "resume", "rooms", "features"), json.keySet());
         assertEquals(1, json.getInt("protocol"));
         assertEquals("alice", json.getString("user"));
         assertEquals("r3sum3", json.getString("resume"));
         assertEquals(List.of("general", "random"), strings(json.getJsonArray("rooms")));
+        assertEquals(List.of("deleted", "guest"), strings(json.getJsonArray("features")));
     }
 
     @Test
@@ -131,6 +133,20 @@ class EventEncoderTest {
         assertEquals("message", json.getString("type"));
         assertMessage(json, "general", 42, "alice", "hello", "2026-11-21T23:59:01.123Z", null);
         assertEquals(Set.of("type", "room", "seq", "from", "text", "at"), json.keySet());
+    }
+
+    @Test
+    void aGuestsMessageSaysSoAndAnAccountsDoesNot() {
+        JsonObject guests =
+                parse(cut.encode(new Event.Message("general", 1, new Identity("ops", false), "hello", AT, null)));
+        JsonObject accounts =
+                parse(cut.encode(new Event.Message("general", 2, new Identity("ops", true), "hello", AT, null)));
+
+        assertTrue(guests.getBoolean("guest"));
+        assertEquals(Set.of("type", "room", "seq", "from", "text", "at"), accounts.keySet());
+        assertTrue(parse(cut.encode(
+                        new Event.Message("general", 1, new Identity("ops", false), "x", AT, null).redacted()))
+                .getBoolean("guest"));
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.parley.chat.control;
 
 import dev.parley.chat.entity.Event;
-import dev.parley.chat.entity.Identity;
 import dev.parley.chat.entity.MessageHistory;
 import dev.parley.chat.entity.MessagePosted;
 import dev.parley.chat.entity.PostsSettled;
@@ -63,7 +62,7 @@ public class ArchiveDouble implements MessageHistory {
         if (failing.get()) {
             return new Receipt.Failed("database down");
         }
-        Optional<Receipt> retry = replay(posted.room(), Identity.keyOf(posted.sender()), posted.ref(), posted.text());
+        Optional<Receipt> retry = replay(posted.room(), posted.senderKey(), posted.ref(), posted.text());
         if (retry.isPresent()) {
             return retry.get();
         }
@@ -82,7 +81,7 @@ public class ArchiveDouble implements MessageHistory {
             return Optional.empty();
         }
         return messages.getOrDefault(room, List.of()).stream()
-                .filter(m -> ref.equals(m.ref()) && Identity.keyOf(m.from()).equals(senderKey))
+                .filter(m -> ref.equals(m.ref()) && m.senderKey().equals(senderKey))
                 .findFirst()
                 .map(m -> m.text().equals(text) ? new Receipt.Repeated(m) : new Receipt.RefConflict(m.seq()));
     }

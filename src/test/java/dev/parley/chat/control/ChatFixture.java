@@ -20,6 +20,7 @@ public class ChatFixture implements AutoCloseable {
 
     public final ChatLimits limits;
     public final ArchiveDouble archive = new ArchiveDouble();
+    public final AccountsDouble accounts;
     public final Users users = new Users();
     public final Rooms rooms = new Rooms();
     public final Posting posting = new Posting();
@@ -32,8 +33,16 @@ public class ChatFixture implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
 
     public ChatFixture(Map<String, String> settings) {
+        this(settings, new AccountsDouble());
+    }
+
+    /** A fixture whose users find these accounts stored, as after a restart. */
+    public ChatFixture(Map<String, String> settings, AccountsDouble accounts) {
+        this.accounts = accounts;
         limits = ChatLimits.from(Settings.of(settings));
         users.limits = limits;
+        users.accounts = accounts;
+        users.loadAccounts();
         rooms.limits = limits;
         rooms.archive = archive;
         rooms.metrics = metrics;

@@ -2,10 +2,12 @@ package dev.parley.chat.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.chat.entity.Command;
 import dev.parley.chat.entity.Event;
+import dev.parley.chat.entity.Identity;
 import jakarta.json.JsonObject;
 import java.time.Clock;
 import java.time.Instant;
@@ -35,7 +37,7 @@ class ModerationEffectsTest {
     void aKickRemovesTheUserAtOnceWithoutTheGraceAndTellsTheOthers() {
         bothIn("lobby");
 
-        assertTrue(cut.kick("lobby", "bob", "be nice"));
+        assertTrue(cut.kick("lobby", "g:bob", "be nice"));
 
         JsonObject left = bobSink.next("left");
         assertEquals("kicked", left.getString("reason"));
@@ -44,7 +46,7 @@ class ModerationEffectsTest {
         assertEquals("bob", presence.getJsonArray("left").getString(0));
         assertEquals(List.of("alice"), cut.members("lobby").orElseThrow());
         assertFalse(bob.rooms().contains("lobby"));
-        assertFalse(cut.kick("lobby", "bob", null), "bob is no longer there");
+        assertFalse(cut.kick("lobby", "g:bob", null), "bob is no longer there");
     }
 
     @Test
@@ -70,7 +72,7 @@ class ModerationEffectsTest {
         bothIn("lobby");
         Instant now = Instant.parse("2026-11-22T03:00:00Z");
         chat.moderation.clock = Clock.fixed(now, ZoneOffset.UTC);
-        chat.moderation.mute("lobby", "bob", now.toEpochMilli() + 1000);
+        chat.moderation.mute("lobby", "g:bob", now.toEpochMilli() + 1000);
 
         cut.post(bob, new Command.Say("lobby", "hello?", null));
         assertEquals("muted", bobSink.next("error").getString("code"));
@@ -91,9 +93,23 @@ class ModerationEffectsTest {
     }
 
     @Test
+    void aGuestsMuteDoesNotMuteTheAccountOfThatName() {
+        chat.moderation.mute("lobby", bob.userKey(), Moderation.PERMANENT);
+        RecordingSink accountSink = new RecordingSink();
+        Connection bobsAccount = chat.connection(new Identity("bob", true), accountSink);
+        assertNull(chat.users.register(bobsAccount, null), "the account takes the name from the guest");
+        cut.join(bobsAccount, new Command.Join("lobby"));
+        accountSink.next("joined");
+
+        cut.post(bobsAccount, new Command.Say("lobby", "not muted", null));
+
+        assertEquals("not muted", accountSink.next("message").getString("text"));
+    }
+
+    @Test
     void aBanExpelsEveryConnectionOfTheUserOrFromTheAddress() {
         alice.address("10.0.0.7");
-        assertEquals(1, chat.users.expel("bob", null, "you are banned"));
+        assertEquals(1, chat.users.expel("g:bob", null, "you are banned"));
         assertEquals("banned", bobSink.next("error").getString("code"));
         assertEquals(4004, bobSink.closeCode());
 

@@ -168,4 +168,69 @@ class UsersTest {
         assertEquals("whisper", error.getString("for"));
         assertEquals("nobody", error.getString("to"));
     }
+
+    @Test
+    void aGuestCannotTakeTheNameOfAnAccountThatIsOffline() {
+        Connection admin = chat.connection(new Identity("ops", true), new RecordingSink());
+        assertNull(cut.register(admin, null));
+        cut.release(admin);
+        assertEquals(0, cut.userCount(), "the account is offline");
+
+        Connection impostor = chat.connection(new Identity("OPS", false), new RecordingSink());
+        Users.Refused refused = cut.register(impostor, null);
+
+        assertEquals(ErrorCode.NAME_TAKEN, refused.code());
+        assertEquals(4003, refused.closing().getCode());
+        assertTrue(refused.message().contains("registered user"), refused.message());
+        assertEquals(0, cut.userCount());
+    }
+
+    @Test
+    void theAccountsThatLoggedInBeforeARestartAndTheReservedNamesAreNoGuestsNames() throws InterruptedException {
+        Connection admin = chat.connection(new Identity("Ops", true), new RecordingSink());
+        assertNull(cut.register(admin, null));
+        assertEquals(java.util.Set.of("ops"), chat.accounts.stored, "the first login is kept");
+
+        try (ChatFixture restarted = new ChatFixture(Map.of("parley.reserved-names", "Root, staff"), chat.accounts)) {
+            for (String name : new String[] {"ops", "root", "STAFF"}) {
+                Connection guest = restarted.connection(new Identity(name, false), new RecordingSink());
+                assertEquals(
+                        ErrorCode.NAME_TAKEN,
+                        restarted.users.register(guest, null).code(),
+                        name);
+            }
+            assertNull(restarted.users.register(
+                    restarted.connection(new Identity("visitor", false), new RecordingSink()), null));
+        }
+    }
+
+    @Test
+    void aGuestAndAnAccountOfOneNameAreDifferentUsers() {
+        Connection guest = chat.guest("bob", new RecordingSink());
+        assertEquals("g:bob", guest.userKey());
+        assertEquals("g:bob", cut.keyOf("Bob"), "an unreserved name means its guest");
+        chat.moderation.banUser(cut.keyOf("bob"), Moderation.PERMANENT);
+
+        Connection account = chat.connection(new Identity("Bob", true), new RecordingSink());
+
+        assertEquals("a:bob", account.userKey());
+        assertFalse(chat.moderation.banned(account.userKey(), null), "banning the guest bob bans no account");
+        assertTrue(chat.moderation.banned(Identity.guestKey("BOB"), null));
+        assertNull(cut.register(account, null));
+        assertEquals("a:bob", cut.keyOf("bob"), "once an account has logged in, the name means the account");
+        assertEquals("g:bob", cut.keyOf("g:BOB"), "a key means itself");
+    }
+
+    @Test
+    void aWhisperToAReservedNameGoesToTheAccount() {
+        RecordingSink accountSink = new RecordingSink();
+        RecordingSink senderSink = new RecordingSink();
+        Connection account = chat.connection(new Identity("carol", true), accountSink);
+        assertNull(cut.register(account, null));
+        Connection sender = chat.guest("dave", senderSink);
+
+        cut.whisper(sender, new Command.Whisper("Carol", "psst", null));
+
+        assertEquals("psst", accountSink.next("whisper").getString("text"));
+    }
 }

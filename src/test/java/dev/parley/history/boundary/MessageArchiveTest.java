@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.parley.chat.entity.Event;
+import dev.parley.chat.entity.Identity;
 import dev.parley.chat.entity.MessagePosted;
 import dev.parley.chat.entity.PostsSettled;
 import dev.parley.chat.entity.Receipt;
@@ -63,7 +64,7 @@ class MessageArchiveTest {
 
         assertEquals(new Receipt.Repeated(STORED_CONCURRENTLY), receipt);
         assertEquals(
-                List.of("append", "replay general alice r-1"),
+                List.of("append", "replay general g:alice r-1"),
                 store.calls,
                 "the stored row is read by a second call, i.e. in a new transaction");
     }
@@ -103,7 +104,7 @@ class MessageArchiveTest {
 
     private Receipt post(String sender, String text, String ref) {
         long id = ids.incrementAndGet();
-        cut.onMessagePosted(new MessagePosted(id, "general", sender, text, ref, AT, false));
+        cut.onMessagePosted(new MessagePosted(id, "general", new Identity(sender, false), text, ref, AT, false));
         try {
             PostsSettled answer = settled.poll(10, TimeUnit.SECONDS);
             assertNotNull(answer, "no receipt within 10 s");

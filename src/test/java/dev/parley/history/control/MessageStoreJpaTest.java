@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.chat.entity.Event;
+import dev.parley.chat.entity.Identity;
 import dev.parley.chat.entity.MessagePosted;
 import dev.parley.chat.entity.Receipt;
 import jakarta.persistence.EntityManager;
@@ -179,7 +180,7 @@ class MessageStoreJpaTest {
                 inTransaction(store -> store.append(post("general", "alice", "goodbye", "r-1"))));
         assertEquals(
                 Optional.of(new Receipt.RefConflict(1)),
-                inTransaction(store -> store.replay("general", "alice", "r-1", "goodbye")));
+                inTransaction(store -> store.replay("general", "g:alice", "r-1", "goodbye")));
         assertEquals(1, stored(inTransaction(store -> store.append(post("random", "alice", "hello", "r-1")))));
         assertEquals(List.of("hello"), texts(all("general")));
     }
@@ -196,7 +197,7 @@ class MessageStoreJpaTest {
                 inTransaction(store -> store.append(post("general", "alice", "hello", "r-1"))));
 
         cut.clock = Clock.fixed(NOW.plus(window).plusMillis(1), ZoneOffset.UTC);
-        assertEquals(Optional.empty(), inTransaction(store -> store.replay("general", "alice", "r-1", "hello")));
+        assertEquals(Optional.empty(), inTransaction(store -> store.replay("general", "g:alice", "r-1", "hello")));
         Receipt again = inTransaction(store -> store.append(post("general", "alice", "hello again", "r-1")));
 
         assertEquals(2, stored(again));
@@ -254,7 +255,7 @@ class MessageStoreJpaTest {
         Event.Message deleted =
                 inTransaction(store -> store.redact("general", 2)).orElseThrow();
 
-        Event.Message redacted = new Event.Message("general", 2, "alice", "", NOW, null, true);
+        Event.Message redacted = new Event.Message("general", 2, "alice", "", NOW, null, true, true);
         assertEquals(redacted, deleted, "the deletion's broadcast carries no ref");
         assertEquals(
                 List.of(1L, 2L, 3L),
@@ -343,21 +344,8 @@ class MessageStoreJpaTest {
         return inTransaction(cut, work);
     }
 
-    /** What the server's transaction interceptor does around each call: new persistence context, commit or roll back. */
     private static <R> R inTransaction(MessageStore store, Function<MessageStore, R> work) {
-        EntityManager em = database.createEntityManager();
-        try {
-            em.getTransaction().begin();
-            store.em = em;
-            R result = work.apply(store);
-            em.getTransaction().commit();
-            return result;
-        } finally {
-            if (em.getTransaction().isActive()) {
-                em.getTransaction().rollback();
-            }
-            em.close();
-        }
+        return StoreTransaction.run(database, store, work);
     }
 
     private List<Event.Message> all(String room) {
@@ -372,11 +360,11 @@ class MessageStoreJpaTest {
     private static final AtomicLong IDS = new AtomicLong();
 
     private static MessagePosted post(String room, String sender, String text, String ref) {
-        return new MessagePosted(IDS.incrementAndGet(), room, sender, text, ref, NOW, false);
+        return new MessagePosted(IDS.incrementAndGet(), room, new Identity(sender, false), text, ref, NOW, false);
     }
 
     private static MessagePosted retry(String room, String sender, String text, String ref) {
-        return new MessagePosted(IDS.incrementAndGet(), room, sender, text, ref, NOW, true);
+        return new MessagePosted(IDS.incrementAndGet(), room, new Identity(sender, false), text, ref, NOW, true);
     }
 
     private long stored(Receipt receipt) {

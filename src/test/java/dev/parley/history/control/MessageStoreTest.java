@@ -23,7 +23,7 @@ class MessageStoreTest {
     void createSchema() throws SQLException {
         database = DriverManager.getConnection("jdbc:h2:mem:store-test;DB_CLOSE_DELAY=-1");
         try (Statement statement = database.createStatement()) {
-            for (String sql : Schema.statements()) {
+            for (String sql : Schema.statements(Schema.SCRIPT)) {
                 statement.execute(sql);
             }
             statement.execute("INSERT INTO parley_room (name, last_seq, created_at) VALUES ('general', 0, 0)");
