@@ -85,8 +85,12 @@ class AdminBrowserIT extends DeployedParley {
                 "the kick in the audit trail", page -> text(page, "#audit").contains(room + "/" + guest) ? page : null);
         Screenshots.save("admin-page.png", admin.wholePage().screenshot());
 
+        String signedIn = admin.cookieHeader();
         admin.find("header form button").get(0).click();
-        admin.waitFor("the admin page left", page -> path(page).equals("/admin/") ? null : page);
+        admin.waitFor("logged out to the chat page", page -> path(page).equals("/") ? page : null);
+        // what the browser held while signed in (a copy of it, or a request sent before the logout) opens nothing
+        HttpResponse<String> replayed = get(Browsers.page(base, "api/admin/session"), "Cookie", signedIn);
+        assertEquals(401, replayed.statusCode(), () -> "the ended login's cookies still work: " + replayed.body());
         admin.load(page("admin/"));
         admin.waitFor("asked to log in again", page -> single(page, "#j_username"));
     }
@@ -110,10 +114,16 @@ class AdminBrowserIT extends DeployedParley {
         return Browsers.page(base, suffix);
     }
 
-    private static HttpResponse<String> get(URI uri) throws Exception {
-        HttpRequest request =
-                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build();
-        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> get(URI uri, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        // Open Liberty answers HTTP/1.1 only
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .build()
+                .send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static WebElement single(ChatPage page, String css) {

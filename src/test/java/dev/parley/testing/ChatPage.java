@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
@@ -330,6 +331,13 @@ public final class ChatPage implements AutoCloseable {
         Dimension size = driver.manage().window().getSize();
         driver.manage().window().setSize(new Dimension(size.getWidth(), (int) Math.min(height + 140, 4000)));
         return this;
+    }
+
+    /** The cookies the browser holds for the page's site, HttpOnly ones included, as a {@code Cookie} header. */
+    public String cookieHeader() {
+        return driver.manage().getCookies().stream()
+                .map(cookie -> cookie.getName() + "=" + cookie.getValue())
+                .collect(Collectors.joining("; "));
     }
 
     public byte[] screenshot() {

@@ -42,8 +42,11 @@ public class Logout extends HttpServlet {
             }
         }
         request.logout();
-        if (session != null) {
-            session.invalidate();
+        // Open Liberty's logout() has invalidated the session already, and invalidating it again throws: the browser
+        // got a 500 page instead of the redirect. WildFly's logout() leaves the session to the application.
+        HttpSession left = request.getSession(false);
+        if (left != null) {
+            left.invalidate();
         }
         response.sendRedirect(request.getContextPath() + "/");
     }
