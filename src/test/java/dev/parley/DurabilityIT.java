@@ -128,7 +128,7 @@ class DurabilityIT {
         for (Poster poster : posters) {
             poster.client = ChatClient.open(base, poster.user);
             poster.client.join(poster.room);
-            assertStoredExactlyOnce(history(poster.client, poster.room), poster, posters, false);
+            assertStoredExactlyOnce(poster.client.wholeHistory(poster.room), poster, posters, false);
         }
         // a client that lost its connection sends again what it has no echo for; refs make that safe
         ExecutorService resenders = Executors.newFixedThreadPool(POSTERS);
@@ -155,7 +155,7 @@ class DurabilityIT {
             resenders.shutdownNow();
         }
         for (Poster poster : posters) {
-            List<JsonObject> all = history(poster.client, poster.room);
+            List<JsonObject> all = poster.client.wholeHistory(poster.room);
             assertStoredExactlyOnce(all, poster, posters, true);
             int sentToRoom = posters.stream()
                     .filter(p -> p.room.equals(poster.room))
@@ -267,27 +267,6 @@ class DurabilityIT {
         if (complete) {
             assertEquals(poster.sent.keySet(), seqsByRef.keySet(), poster.user + ": stored");
         }
-    }
-
-    /** The room's whole history, oldest first, paged with {@code after} from 0 following {@code more}. */
-    private static List<JsonObject> history(ChatClient client, String room) {
-        List<JsonObject> messages = new ArrayList<>();
-        long after = 0;
-        boolean more = true;
-        for (int page = 0; more; page++) {
-            assertTrue(page < 100, "history does not end: " + messages.size() + " messages so far");
-            client.command("history", "room", room, "after", after, "limit", 200);
-            JsonObject reply = client.await("history");
-            assertEquals(room, reply.getString("room"), reply::toString);
-            List<JsonObject> items = reply.getJsonArray("messages").getValuesAs(JsonObject.class);
-            messages.addAll(items);
-            more = reply.getBoolean("more");
-            if (more) {
-                assertTrue(!items.isEmpty(), "an empty page that says more: " + reply);
-                after = items.get(items.size() - 1).getJsonNumber("seq").longValue();
-            }
-        }
-        return messages;
     }
 
     private static void assertSeqsAreOneToN(List<JsonObject> stored) {

@@ -85,7 +85,7 @@ class ShutdownIT {
         server.process().start();
         try (ChatClient reader = ChatClient.open(base, ChatClient.unique("reader"))) {
             reader.join(room);
-            List<JsonObject> stored = history(reader, room);
+            List<JsonObject> stored = reader.wholeHistory(room);
             List<Long> seqs =
                     stored.stream().map(m -> m.getJsonNumber("seq").longValue()).toList();
             assertEquals(LongStream.rangeClosed(1, seqs.size()).boxed().toList(), seqs, "seqs are not 1..n");
@@ -113,22 +113,5 @@ class ShutdownIT {
         } else if ("error".equals(type) && !"internal".equals(frame.getString("code", null))) {
             fail("the server refused a command: " + frame);
         }
-    }
-
-    private static List<JsonObject> history(ChatClient client, String room) {
-        List<JsonObject> messages = new ArrayList<>();
-        long after = 0;
-        boolean more = true;
-        while (more) {
-            client.command("history", "room", room, "after", after, "limit", 200);
-            JsonObject reply = client.await("history");
-            List<JsonObject> items = reply.getJsonArray("messages").getValuesAs(JsonObject.class);
-            messages.addAll(items);
-            more = reply.getBoolean("more") && !items.isEmpty();
-            if (!items.isEmpty()) {
-                after = items.get(items.size() - 1).getJsonNumber("seq").longValue();
-            }
-        }
-        return messages;
     }
 }

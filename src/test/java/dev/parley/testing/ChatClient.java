@@ -344,6 +344,35 @@ public final class ChatClient implements AutoCloseable {
         return awaitOwn(ref);
     }
 
+    /**
+     * The room's whole history as this connection sees it (its own messages with their refs), oldest first: pages
+     * {@code after} 0 onwards, following {@code more}.
+     */
+    public List<JsonObject> wholeHistory(String room) {
+        List<JsonObject> messages = new ArrayList<>();
+        long after = 0;
+        for (int page = 0; ; page++) {
+            if (page >= 100) {
+                throw new AssertionError(
+                        label + ": the history of " + room + " does not end: " + messages.size() + " messages so far");
+            }
+            command("history", "room", room, "after", after, "limit", 200);
+            JsonObject reply = await(
+                    frame -> "history".equals(frame.getString("type", null))
+                            && room.equals(frame.getString("room", null)),
+                    "the history of " + room);
+            List<JsonObject> items = reply.getJsonArray("messages").getValuesAs(JsonObject.class);
+            messages.addAll(items);
+            if (!reply.getBoolean("more")) {
+                return messages;
+            }
+            if (items.isEmpty()) {
+                throw new AssertionError(label + ": an empty page that says more: " + reply);
+            }
+            after = items.get(items.size() - 1).getJsonNumber("seq").longValue();
+        }
+    }
+
     /** This connection's copy of its message with that ref, failing fast on an error about it. */
     public JsonObject awaitOwn(String ref) {
         JsonObject reply = await(

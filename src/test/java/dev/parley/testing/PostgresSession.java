@@ -3,6 +3,9 @@ package dev.parley.testing;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -38,7 +41,9 @@ import org.junit.platform.launcher.LauncherSessionListener;
  *   <li>Payara Micro: {@code --addlibs} with the driver jar ({@link PayaraMicroProcess}, which Arquillian's
  *       {@link PayaraMicroContainer} runs too) and the variables of {@code server-config/payara/postgresql.env}.
  * </ul>
- * At the end it prints what is stored: per room, the message count against the highest seq.
+ * A test may stop it and start it again on the same data and port ({@link #stopDatabase}, {@link #restartDatabase}):
+ * a database outage under a running server. At the end it prints what is stored: per room, the message count
+ * against the highest seq.
  */
 public final class PostgresSession implements LauncherSessionListener {
 
@@ -105,19 +110,7 @@ public final class PostgresSession implements LauncherSessionListener {
     }
 
     private static void start() throws IOException, SQLException {
-        ProcessBuilder.Redirect log = ProcessBuilder.Redirect.appendTo(
-                directory.resolve("postgres.log").toFile());
-        postgres = EmbeddedPostgres.builder()
-                .setPort(Integer.parseInt(required("parley.it.postgresql.port")))
-                .setDataDirectory(directory.resolve("data"))
-                .setCleanDataDirectory(true)
-                .setServerConfig("listen_addresses", "127.0.0.1")
-                .setServerConfig("fsync", "on")
-                .setServerConfig("synchronous_commit", "on")
-                .setServerConfig("full_page_writes", "on")
-                .setOutputRedirector(log)
-                .setErrorRedirector(log)
-                .start();
+        launch();
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
                 Statement statement = connection.createStatement()) {
             for (String setting : List.of("fsync", "synchronous_commit", "full_page_writes")) {
@@ -131,6 +124,73 @@ public final class PostgresSession implements LauncherSessionListener {
             statement.execute("CREATE ROLE " + USER + " LOGIN PASSWORD '" + PASSWORD + "'");
             statement.execute("CREATE DATABASE parley OWNER " + USER);
         }
+    }
+
+    /**
+     * The postmaster on the data directory, initialised on the first launch (the directory is emptied before). Not
+     * cleaned on close, so that {@link #restartDatabase} finds the same database; {@link #stop} deletes it at the end.
+     */
+    private static void launch() throws IOException {
+        ProcessBuilder.Redirect log = ProcessBuilder.Redirect.appendTo(
+                directory.resolve("postgres.log").toFile());
+        postgres = EmbeddedPostgres.builder()
+                .setPort(port())
+                .setDataDirectory(directory.resolve("data"))
+                .setCleanDataDirectory(false)
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on")
+                .setOutputRedirector(log)
+                .setErrorRedirector(log)
+                .start();
+    }
+
+    /**
+     * Stops the test PostgreSQL the way an operator's stop or restart does (pg_ctl stop, fast mode: every session is
+     * ended, then the postmaster exits and its port closes), keeping its data: the database outage of
+     * {@code DatabaseOutageIT}. Returns once nothing accepts connections on its port.
+     */
+    public static synchronized void stopDatabase() {
+        if (postgres == null) {
+            throw new IllegalStateException("the test PostgreSQL is not running");
+        }
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            postgres = null;
+        }
+        if (accepting()) {
+            throw new IllegalStateException(
+                    "PostgreSQL still accepts connections on port " + port() + " after pg_ctl stop");
+        }
+    }
+
+    /** Starts the test PostgreSQL again on the same data directory and port after {@link #stopDatabase}. */
+    public static synchronized void restartDatabase() {
+        if (postgres != null) {
+            return;
+        }
+        try {
+            launch();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean accepting() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port()), 1000);
+            return true;
+        } catch (IOException refused) {
+            return false;
+        }
+    }
+
+    private static int port() {
+        return Integer.parseInt(required("parley.it.postgresql.port"));
     }
 
     /**
@@ -241,12 +301,13 @@ public final class PostgresSession implements LauncherSessionListener {
         lines.forEach(System.out::println);
     }
 
-    private static void stop() {
+    private static synchronized void stop() {
         if (postgres == null) {
             return;
         }
         try {
             postgres.close();
+            deleteTree(directory.resolve("data"));
         } catch (IOException e) {
             System.err.println("PostgresSession: stopping PostgreSQL failed: " + e);
         } finally {

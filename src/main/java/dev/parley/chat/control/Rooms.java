@@ -353,7 +353,7 @@ public class Rooms {
             } else if (post == null || receipt instanceof Receipt.Failed && post.answeredLate()) {
                 continue; // not this server's post, or its sender heard internal already and retries its ref
             } else if (receipt instanceof Receipt.Repeated repeated) {
-                post.connection().send(repeated.message());
+                repeat(repeated.message(), post.connection());
             } else if (receipt instanceof Receipt.RefConflict) {
                 post.connection().refuse(post.say(), ErrorCode.REF_CONFLICT, "this ref was used with another text");
             } else if (receipt instanceof Receipt.NotStored) {
@@ -565,7 +565,37 @@ public class Rooms {
         if (room == null) {
             return;
         }
-        Optional<long[]> missing = sequenceAndSend(room, List.of(new Room.Release(message, sender)));
+        readBack(room, sequenceAndSend(room, List.of(new Room.Release(message, sender))));
+    }
+
+    /**
+     * A retry of a stored ref: its sender gets the stored message again. A message its room has not released yet was
+     * stored by a commit the archive reported failed (the connection broke while it committed, so the outcome was
+     * unknown): it goes through the sequencer now, to every member, so that it is not delivered to its sender only.
+     */
+    private void repeat(Event.Message message, Connection sender) {
+        Room room = rooms.get(message.room());
+        if (room == null) {
+            sender.send(message);
+            return;
+        }
+        Optional<long[]> missing;
+        room.lock.lock();
+        try {
+            if (message.seq() <= room.lastSeq) {
+                sender.send(message);
+                return;
+            }
+            room.sequence(message, sender).forEach(ready -> broadcast(room, ready));
+            missing = room.missing();
+        } finally {
+            room.lock.unlock();
+        }
+        readBack(room, missing);
+    }
+
+    /** Reads the seqs a room is missing below a higher one from the database and releases them. */
+    private void readBack(Room room, Optional<long[]> missing) {
         if (missing.isPresent()) {
             long from = missing.get()[0];
             int count = (int) Math.min(ChatLimits.HISTORY_MAX, missing.get()[1] - from + 1);

@@ -26,6 +26,9 @@ public class ArchiveDouble implements MessageHistory {
     private final Map<String, List<Event.Message>> messages = new ConcurrentHashMap<>();
     private final List<MessagePosted> held = new ArrayList<>();
     public final AtomicBoolean failing = new AtomicBoolean();
+    /** Stores, but reports a failure: a commit whose connection broke before it answered. */
+    public final AtomicBoolean failingAfterCommit = new AtomicBoolean();
+
     public final AtomicBoolean holding = new AtomicBoolean();
     Consumer<PostsSettled> settled = posts -> {};
     /** While set and closed, reads of rooms ({@link #openRoom}, {@link #latest}) wait for it, as a slow database would. */
@@ -73,7 +76,9 @@ public class ArchiveDouble implements MessageHistory {
         Event.Message message = new Event.Message(
                 posted.room(), room.size() + 1, posted.sender(), posted.text(), posted.at(), posted.ref());
         room.add(message);
-        return new Receipt.Stored(message);
+        return failingAfterCommit.get()
+                ? new Receipt.Failed("connection lost while committing")
+                : new Receipt.Stored(message);
     }
 
     synchronized Optional<Receipt> replay(String room, String senderKey, String ref, String text) {

@@ -240,6 +240,32 @@ class RoomsTest {
         assertEquals(1, first.getInt("seq"));
     }
 
+    /**
+     * A commit reported failed that happened (the outcome was unknown): the resent ref is answered from the stored
+     * message, and that message reaches every member once, not its sender only.
+     */
+    @Test
+    void aResentRefWhoseCommitWasReportedFailedReachesEveryMemberOnce() {
+        cut.join(alice, new Command.Join("lobby"));
+        cut.join(bob, new Command.Join("lobby"));
+        aliceSink.drain();
+        bobSink.drain();
+        chat.archive.failingAfterCommit.set(true);
+        cut.post(alice, new Command.Say("lobby", "kept?", "r1"));
+        assertEquals("internal", aliceSink.next("error").getString("code"));
+        chat.archive.failingAfterCommit.set(false);
+
+        cut.post(alice, new Command.Say("lobby", "kept?", "r1"));
+
+        JsonObject own = aliceSink.next("message");
+        assertEquals(1, own.getInt("seq"));
+        assertEquals("r1", own.getString("ref"));
+        assertEquals(1, bobSink.next("message").getInt("seq"), "bob gets the message too");
+        cut.post(bob, new Command.Say("lobby", "next", null));
+        assertEquals(2, aliceSink.next("message").getInt("seq"), "alice does not get seq 1 again");
+        assertEquals(2, bobSink.next("message").getInt("seq"));
+    }
+
     @Test
     void roomNamesAreChecked() {
         cut.join(alice, new Command.Join("Bad Name"));
