@@ -17,6 +17,7 @@ import org.jboss.shrinkwrap.api.Archive;
  * {@link Deployments#parley()} deploys: the real WAR) the way operators run it ({@link PayaraMicroProcess}:
  * {@code --deploy}, {@code --rootdir}, {@code --nocluster}), on {@code 8080 + parley.it.port-offset}; a deployment
  * then only tells the test where Parley is. Its console log is {@code <build dir>/arquillian-payara/console.log}.
+ * Its file realm has the admin tests' users ({@link RealmUsers#addTo}).
  */
 public final class PayaraMicroContainer implements DeployableContainer<PayaraMicroContainerConfiguration> {
 
@@ -39,6 +40,7 @@ public final class PayaraMicroContainer implements DeployableContainer<PayaraMic
                 Path.of(ServerProcess.required("parley.it.build-dir")).resolve("arquillian-payara"),
                 Integer.parseInt(System.getProperty("parley.it.port-offset", "0")),
                 settings));
+        RealmUsers.addTo(micro);
         micro.start();
     }
 

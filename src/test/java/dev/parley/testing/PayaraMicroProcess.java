@@ -1,10 +1,12 @@
 package dev.parley.testing;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,6 +22,9 @@ import java.util.List;
  * For PostgreSQL ({@code -Ddb=postgres}) it adds the driver with {@code --addlibs}, as
  * {@code server-config/payara/postgresql.env} tells operators; the {@code PARLEY_DB_*} variables come with the test
  * JVM's environment.
+ * <p>
+ * Users of the file realm are made as the deploy document tells operators: {@code create-file-user} lines in a file
+ * Micro runs after it has booted ({@code --postbootcommandfile}).
  */
 final class PayaraMicroProcess extends ServerProcess {
 
@@ -35,6 +40,30 @@ final class PayaraMicroProcess extends ServerProcess {
     @Override
     protected String serverName() {
         return "Payara Micro";
+    }
+
+    /** Asadmin commands Micro runs once it has booted, before it deploys Parley; one a line. */
+    private Path postBootCommands() {
+        return base.resolve("post-boot.asadmin");
+    }
+
+    @Override
+    public void addApplicationUser(String user, String password, String... groups) {
+        // asadmin takes no password on its command line: the password file holds it
+        Path passwordFile = base.resolve(user + ".password");
+        String line = "create-file-user --passwordfile " + passwordFile
+                + (groups.length > 0 ? " --groups " + String.join(":", groups) : "") + " " + user + "\n";
+        try {
+            Files.writeString(passwordFile, "AS_ADMIN_USERPASSWORD=" + password + "\n", StandardCharsets.UTF_8);
+            Files.writeString(
+                    postBootCommands(),
+                    line,
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
@@ -85,6 +114,9 @@ final class PayaraMicroProcess extends ServerProcess {
                 Integer.toString(httpPort())));
         if (System.getProperty("parley.it.postgresql.jar") != null) {
             command.addAll(List.of("--addlibs", PostgresSession.driverJar().toString()));
+        }
+        if (Files.exists(postBootCommands())) {
+            command.addAll(List.of("--postbootcommandfile", postBootCommands().toString()));
         }
         return new ProcessBuilder(command).directory(base.toFile());
     }

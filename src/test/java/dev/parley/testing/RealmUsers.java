@@ -15,7 +15,8 @@ import org.junit.platform.launcher.LauncherSessionListener;
  * The users the admin tests log in as, created on the unpacked WildFly (system property {@code jboss.home}) with its
  * own {@code bin/add-user.sh}, exactly as an operator would, before any test server copies
  * {@code standalone/configuration}: an application user with group {@code chat-admin}, one without, and a
- * management user for JMX. Nothing happens on other servers (Liberty's test users are in its server.xml).
+ * management user for JMX. Nothing happens here on other servers: Liberty's test users are in its server.xml, Payara
+ * Micro's are added by {@link #addTo} when it is laid out.
  */
 public final class RealmUsers implements LauncherSessionListener {
 
@@ -54,6 +55,12 @@ public final class RealmUsers implements LauncherSessionListener {
                 "-p",
                 CHATTER_PASSWORD);
         addUser(Path.of(home), configuration.resolve("mgmt-users.properties"), JMX, "-u", JMX, "-p", JMX_PASSWORD);
+    }
+
+    /** The admin tests' application users (an admin in group {@code chat-admin}, a user without) on {@code server}. */
+    static void addTo(ServerProcess server) {
+        server.addApplicationUser(ADMIN, ADMIN_PASSWORD, "chat-admin");
+        server.addApplicationUser(CHATTER, CHATTER_PASSWORD);
     }
 
     /** Runs add-user.sh unless the user is already in the file (the unpacked server is kept between builds). */
