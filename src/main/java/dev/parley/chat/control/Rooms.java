@@ -166,10 +166,13 @@ public class Rooms {
             return;
         }
         connection.finishesLater();
-        readBeforeJoin(name).whenComplete((read, failure) -> {
+        CompletableFuture<Room> read = readBeforeJoin(name);
+        read.whenComplete((readRoom, failure) -> {
+            // before answering: a join this answer lets run must not find the finished read and share its failure
+            reads.remove(name, read);
             try {
                 if (failure == null) {
-                    enter(connection, join, read);
+                    enter(connection, join, readRoom);
                 } else {
                     LOG.log(Level.WARNING, "room " + name + " could not be read", failure);
                     connection.refuse(join, ErrorCode.INTERNAL, "the room could not be opened; retry");
@@ -180,9 +183,12 @@ public class Rooms {
         });
     }
 
-    /** The room, created if new, with its recent messages in memory; read on the loader thread, once per room. */
+    /**
+     * The room, created if new, with its recent messages in memory, read on the loader thread; joins that come while
+     * it is read share the read, and each removes it before it answers (see {@link #join}).
+     */
     private CompletableFuture<Room> readBeforeJoin(String name) {
-        CompletableFuture<Room> read = reads.computeIfAbsent(
+        return reads.computeIfAbsent(
                 name,
                 absent -> CompletableFuture.supplyAsync(
                         () -> {
@@ -194,8 +200,6 @@ public class Rooms {
                             return room;
                         },
                         loader));
-        read.whenComplete((room, failure) -> reads.remove(name, read));
-        return read;
     }
 
     /**
