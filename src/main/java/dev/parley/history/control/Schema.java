@@ -152,7 +152,7 @@ public class Schema {
                 account.executeUpdate();
             }
             connection.commit();
-            LOG.info(() -> "Parley database: user keys migrated to version " + USER_KINDS);
+            LOG.info(() -> "Parley schema: user keys migrated to version " + USER_KINDS);
         } catch (SQLException failed) {
             connection.rollback();
             if (!MessageStore.isUniqueViolation(failed) || !applied(connection, USER_KINDS)) {
