@@ -39,6 +39,14 @@ class RoomsTest {
         assertTrue(cut.listed().contains("zoo"));
     }
 
+    /** Alice and Bob in "lobby", with what their joins sent already read. */
+    private void bothInLobby() {
+        cut.join(alice, new Command.Join("lobby"));
+        cut.join(bob, new Command.Join("lobby"));
+        aliceSink.drain();
+        bobSink.drain();
+    }
+
     /** What the endpoint does with each command: run it in the connection's turn (see {@link Connection#run}). */
     private void runsCommands(Connection connection) {
         connection.runsCommandsWith(command -> {
@@ -136,10 +144,7 @@ class RoomsTest {
 
     @Test
     void joiningAgainAnswersJoinedWithoutPresence() {
-        cut.join(alice, new Command.Join("lobby"));
-        cut.join(bob, new Command.Join("lobby"));
-        aliceSink.drain();
-        bobSink.drain();
+        bothInLobby();
 
         cut.join(bob, new Command.Join("lobby"));
 
@@ -150,10 +155,7 @@ class RoomsTest {
 
     @Test
     void messagesCarryConsecutiveSeqAndTheRefOnlyForTheSender() {
-        cut.join(alice, new Command.Join("lobby"));
-        cut.join(bob, new Command.Join("lobby"));
-        aliceSink.drain();
-        bobSink.drain();
+        bothInLobby();
 
         cut.post(alice, new Command.Say("lobby", "hello", "r1"));
         cut.post(bob, new Command.Say("lobby", "hi", null));
@@ -223,10 +225,7 @@ class RoomsTest {
 
     @Test
     void aFailedStoreBroadcastsNothingAndTellsTheSender() {
-        cut.join(alice, new Command.Join("lobby"));
-        cut.join(bob, new Command.Join("lobby"));
-        aliceSink.drain();
-        bobSink.drain();
+        bothInLobby();
         chat.archive.failing.set(true);
 
         cut.post(alice, new Command.Say("lobby", "lost?", "r1"));
@@ -246,10 +245,7 @@ class RoomsTest {
      */
     @Test
     void aResentRefWhoseCommitWasReportedFailedReachesEveryMemberOnce() {
-        cut.join(alice, new Command.Join("lobby"));
-        cut.join(bob, new Command.Join("lobby"));
-        aliceSink.drain();
-        bobSink.drain();
+        bothInLobby();
         chat.archive.failingAfterCommit.set(true);
         cut.post(alice, new Command.Say("lobby", "kept?", "r1"));
         assertEquals("internal", aliceSink.next("error").getString("code"));
@@ -305,10 +301,7 @@ class RoomsTest {
 
     @Test
     void leaveAnswersLeftAndTellsTheOthers() {
-        cut.join(alice, new Command.Join("lobby"));
-        cut.join(bob, new Command.Join("lobby"));
-        aliceSink.drain();
-        bobSink.drain();
+        bothInLobby();
 
         cut.leave(bob, new Command.Leave("lobby"));
 
@@ -357,10 +350,7 @@ class RoomsTest {
 
     @Test
     void typingGoesToTheOthersAtMostOncePerInterval() {
-        cut.join(alice, new Command.Join("lobby"));
-        cut.join(bob, new Command.Join("lobby"));
-        aliceSink.drain();
-        bobSink.drain();
+        bothInLobby();
 
         cut.typing(alice, new Command.Typing("lobby"));
         cut.typing(alice, new Command.Typing("lobby"));
