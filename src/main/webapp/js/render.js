@@ -1,7 +1,11 @@
 // DOM builders. Message text only ever becomes text nodes (never markup); links are anchors built here, and only
 // for http and https.
 
-const LINK = /\bhttps?:\/\/[^\s<>"]+/gi;
+// Bidi controls (U+061C, U+200E-F, U+202A-E, U+2066-9) may stand in a message (protocol v1 allows them) but never in
+// a link, and each run of text and each link is isolated from its neighbours: a U+202E in the text cannot reverse
+// how a link reads, so a link shows what it opens.
+const BIDI_CONTROLS = '\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069';
+const LINK = new RegExp(`\\bhttps?:\\/\\/[^\\s<>"${BIDI_CONTROLS}]+`, 'gi');
 const TRAILING_PUNCTUATION = /[.,;:!?'")\]]+$/;
 
 const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
@@ -66,7 +70,12 @@ export function safeLink(candidate) {
     }
 }
 
-/** Text with its http(s) links as anchors, as a fragment of text nodes and anchors only. */
+/** A run of message text in an isolate of its own (dir auto), so its bidi controls end with it. */
+function isolated(text) {
+    return element('bdi', null, text);
+}
+
+/** Text with its http(s) links as anchors, as a fragment of isolated text runs and left-to-right anchors only. */
 export function linkified(text) {
     const fragment = document.createDocumentFragment();
     let from = 0;
@@ -76,15 +85,17 @@ export function linkified(text) {
         if (url === null) {
             continue;
         }
-        fragment.append(document.createTextNode(text.slice(from, match.index)));
+        fragment.append(isolated(text.slice(from, match.index)));
         const anchor = element('a', 'link', candidate);
+        anchor.dir = 'ltr';
         anchor.href = url.href;
+        anchor.title = url.href;
         anchor.target = '_blank';
         anchor.rel = 'noopener noreferrer';
         fragment.append(anchor);
         from = match.index + candidate.length;
     }
-    fragment.append(document.createTextNode(text.slice(from)));
+    fragment.append(isolated(text.slice(from)));
     return fragment;
 }
 
@@ -149,6 +160,7 @@ export function messageItem({ from, text, at, seq, ref, own, continued, state, n
     meta.append(timeElement(at));
     body.append(meta);
     const textNode = element('div', 'text');
+    textNode.dir = 'auto';
     if (deleted) {
         textNode.classList.add('deleted');
         textNode.textContent = 'This message was deleted by an operator.';
@@ -168,6 +180,6 @@ export function messageItem({ from, text, at, seq, ref, own, continued, state, n
 
 export function noticeItem(text, kind = 'notice') {
     const item = element('li', `system ${kind}`);
-    item.append(element('span', null, text));
+    item.append(isolated(text));
     return item;
 }

@@ -142,6 +142,43 @@ class BrowserIT extends DeployedParley {
         assertEquals("1 member", alicePage.subtitle());
     }
 
+    /**
+     * A right-to-left override (U+202E, allowed in text by protocol v1) before a link would draw the address backwards,
+     * and one inside an address would hide where it leads: links end at bidi controls, read left to right whatever
+     * stands around them, and show their real target.
+     */
+    @Test
+    void bidiControlsCannotMakeALinkLie() {
+        String room = unique("bidi");
+        String reader = unique("reader");
+        ChatPage page = browser()
+                .load(page("#" + room))
+                .enterName(reader)
+                .waitConnectedAs(reader)
+                .waitInRoom(room);
+        String text = "see \u202Ehttps://example.org/gnp.exe and https://example.org/\u202Egpj.exe";
+        try (ChatClient writer = ChatClient.open(base, unique("writer"))) {
+            writer.join(room);
+            writer.post(room, text);
+        }
+        page.waitMessage(text);
+
+        List<WebElement> links = page.find("#messages a.link");
+        @SuppressWarnings("unchecked")
+        List<Boolean> drawnLeftToRight =
+                (List<Boolean>) page.script("return [...document.querySelectorAll('#messages a.link')].map(a => {"
+                        + " const text = a.firstChild, at = i => { const r = document.createRange();"
+                        + " r.setStart(text, i); r.setEnd(text, i + 1); return r.getBoundingClientRect().left; };"
+                        + " return at(0) < at(text.length - 1); });");
+        assertAll(
+                () -> assertEquals(2, links.size(), "two links"),
+                () -> assertEquals("https://example.org/gnp.exe", links.get(0).getText()),
+                () -> assertEquals(List.of(true, true), drawnLeftToRight, "each address is drawn left to right"),
+                () -> assertEquals("https://example.org/", links.get(1).getText(), "the control ends the link"),
+                () -> assertEquals("https://example.org/", links.get(1).getDomAttribute("title")),
+                () -> assertEquals("https://example.org/", links.get(1).getDomProperty("href")));
+    }
+
     @Test
     void typingShowsAndExpires() {
         String room = unique("typing");
