@@ -80,11 +80,7 @@ class BrowserIT extends DeployedParley {
         String room = unique("lobby");
         String alice = unique("alice");
         String bob = unique("bob");
-        ChatPage alicePage = browser()
-                .load(page("#" + room))
-                .enterName(alice)
-                .waitConnectedAs(alice)
-                .waitInRoom(room);
+        ChatPage alicePage = inRoom(room, alice);
         ChatPage bobPage = browser()
                 .load(page(""))
                 .enterName(bob)
@@ -151,11 +147,7 @@ class BrowserIT extends DeployedParley {
     void bidiControlsCannotMakeALinkLie() {
         String room = unique("bidi");
         String reader = unique("reader");
-        ChatPage page = browser()
-                .load(page("#" + room))
-                .enterName(reader)
-                .waitConnectedAs(reader)
-                .waitInRoom(room);
+        ChatPage page = inRoom(room, reader);
         String text = "see \u202Ehttps://example.org/gnp.exe and https://example.org/\u202Egpj.exe";
         try (ChatClient writer = ChatClient.open(base, unique("writer"))) {
             writer.join(room);
@@ -184,16 +176,8 @@ class BrowserIT extends DeployedParley {
         String room = unique("typing");
         String alice = unique("alice");
         String bob = unique("bob");
-        ChatPage alicePage = browser()
-                .load(page("#" + room))
-                .enterName(alice)
-                .waitConnectedAs(alice)
-                .waitInRoom(room);
-        ChatPage bobPage = browser()
-                .load(page("#" + room))
-                .enterName(bob)
-                .waitConnectedAs(bob)
-                .waitInRoom(room);
+        ChatPage alicePage = inRoom(room, alice);
+        ChatPage bobPage = inRoom(room, bob);
 
         bobPage.type("I am thinking", false);
         alicePage.waitTyping(line -> line.equals(bob + " is typing…"), bob + " is typing");
@@ -220,11 +204,7 @@ class BrowserIT extends DeployedParley {
                     .enterName(alice)
                     .waitConnectedAs(alice)
                     .waitInRoom(room);
-            ChatPage bobPage = browser()
-                    .load(page("#" + room))
-                    .enterName(bob)
-                    .waitConnectedAs(bob)
-                    .waitInRoom(room);
+            ChatPage bobPage = inRoom(room, bob);
             bobPage.say("before the cut");
             alicePage.waitMessage("before the cut");
 
@@ -292,6 +272,15 @@ class BrowserIT extends DeployedParley {
         assertEquals("stopped", impostor.connectionState(), "no reconnecting to a taken name");
         String dave = unique("dave");
         impostor.enterName(dave).waitConnectedAs(dave).waitInRoom(room).waitMessage("earlier 70");
+    }
+
+    /** A browser that opened the page on the room's link and entered as {@code name}. */
+    private ChatPage inRoom(String room, String name) {
+        return browser()
+                .load(page("#" + room))
+                .enterName(name)
+                .waitConnectedAs(name)
+                .waitInRoom(room);
     }
 
     private ChatPage browser() {
