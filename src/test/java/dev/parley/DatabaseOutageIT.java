@@ -6,18 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.parley.testing.ChatClient;
+import dev.parley.testing.Health;
 import dev.parley.testing.OwnServer;
-import dev.parley.testing.Poll;
 import dev.parley.testing.PostgresSession;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.io.IOException;
-import java.io.StringReader;
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -78,9 +71,6 @@ class DatabaseOutageIT {
             "-Dparley.health.timeout-ms=1000",
             "-Dparley.rooms.auto-create=true");
 
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(ChatClient.TIMEOUT).build();
-
     @Test
     void postsDuringAnOutageAreRefusedAndEveryAcknowledgedOneIsStoredOnceAfterIt() throws Exception {
         URL base = server.base();
@@ -98,7 +88,7 @@ class DatabaseOutageIT {
                 poster.client = ChatClient.open(base, poster.user);
                 poster.client.join(poster.room);
             }
-            awaitHealth(base, "up");
+            Health.await(base, "up");
 
             CountDownLatch acks = new CountDownLatch(ACKS_BEFORE_STOP);
             AtomicBoolean stopped = new AtomicBoolean();
@@ -112,7 +102,7 @@ class DatabaseOutageIT {
                 stopped.set(true);
                 long down = System.nanoTime();
                 awaitAll(bursts);
-                awaitHealth(base, "down");
+                Health.await(base, "down");
                 long healthDown = System.nanoTime();
                 awaitAll(submitEach(threads, posters, poster -> () -> poster.postWhileDown(POSTS_WHILE_DOWN)));
                 System.out.printf(
@@ -128,7 +118,7 @@ class DatabaseOutageIT {
                 PostgresSession.restartDatabase();
             }
             long restarted = System.nanoTime();
-            awaitHealth(base, "up");
+            Health.await(base, "up");
             System.out.printf(
                     "DatabaseOutageIT: PostgreSQL down for %d ms; health said up %d ms after the restart%n",
                     millis(restarted - stopping), millis(System.nanoTime() - restarted));
@@ -144,11 +134,11 @@ class DatabaseOutageIT {
             // be stored all the same (the pool checks a connection before it hands it out)
             try {
                 PostgresSession.stopDatabase();
-                awaitHealth(base, "down");
+                Health.await(base, "down");
             } finally {
                 PostgresSession.restartDatabase();
             }
-            awaitHealth(base, "up");
+            Health.await(base, "up");
             awaitAll(submitEach(threads, posters, poster -> () -> poster.postStored(POSTS_AFTER)));
         } finally {
             threads.shutdownNow();
@@ -369,31 +359,6 @@ class DatabaseOutageIT {
             results.add(future.get(ChatClient.TIMEOUT.toMillis() * 3, TimeUnit.MILLISECONDS));
         }
         return results;
-    }
-
-    /** Polls {@code /api/health} until it says the database is {@code state}: 200 when up, 503 when down. */
-    private static void awaitHealth(URL base, String state) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base.toString()).resolve("/api/health"))
-                .timeout(Duration.ofSeconds(2))
-                .build();
-        Poll.until(
-                ChatClient.TIMEOUT,
-                () -> {
-                    try {
-                        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-                    } catch (IOException e) {
-                        throw new AssertionError("/api/health did not answer: " + e, e);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new AssertionError(e);
-                    }
-                },
-                response -> response.statusCode() == ("up".equals(state) ? 200 : 503)
-                        && state.equals(Json.createReader(new StringReader(response.body()))
-                                .readObject()
-                                .getString("database")),
-                response ->
-                        "the database " + state + " in /api/health: " + response.statusCode() + " " + response.body());
     }
 
     private static long millis(long nanos) {

@@ -67,7 +67,7 @@ public final class PostgresSession implements LauncherSessionListener {
             deleteTree(directory);
             Files.createDirectories(directory);
             start();
-            String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/parley";
+            String url = url();
             String server = System.getProperty("parley.it.server", "wildfly");
             switch (server) {
                 case "wildfly" -> {
@@ -177,6 +177,48 @@ public final class PostgresSession implements LauncherSessionListener {
             launch();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Freezes the test PostgreSQL (SIGSTOP to the postmaster and every backend): connections stay open and nothing
+     * answers, the way a hung database host or a full disk looks to a server, unlike {@link #stopDatabase}, which
+     * ends its sessions. {@link #thawDatabase} lets it go on.
+     */
+    public static synchronized void freezeDatabase() {
+        signalAll("-STOP");
+    }
+
+    public static synchronized void thawDatabase() {
+        signalAll("-CONT");
+    }
+
+    /** The JDBC URL of the test database, for a test that adds driver options (they take precedence). */
+    public static String url() {
+        return "jdbc:postgresql://127.0.0.1:" + port() + "/parley";
+    }
+
+    private static void signalAll(String signal) {
+        if (postgres == null) {
+            throw new IllegalStateException("the test PostgreSQL is not running");
+        }
+        try {
+            long pid =
+                    Long.parseLong(Files.readAllLines(directory.resolve("data").resolve("postmaster.pid"))
+                            .get(0)
+                            .trim());
+            ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
+            List<String> command = new ArrayList<>(List.of("kill", signal, Long.toString(pid)));
+            postmaster.descendants().forEach(backend -> command.add(Long.toString(backend.pid())));
+            Process kill = new ProcessBuilder(command).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -1,0 +1,50 @@
+package dev.parley.testing;
+
+import jakarta.json.Json;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+
+/** What {@code /api/health} says about the database, awaited the way a load balancer's probe sees it. */
+public final class Health {
+
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(ChatClient.TIMEOUT).build();
+
+    private Health() {}
+
+    /** Polls {@code /api/health} until it says the database is {@code state}: 200 when up, 503 when down. */
+    public static void await(URL base, String state) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base.toString()).resolve("/api/health"))
+                .timeout(Duration.ofSeconds(2))
+                .build();
+        Poll.until(
+                ChatClient.TIMEOUT,
+                () -> {
+                    try {
+                        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+                    } catch (HttpTimeoutException e) {
+                        // a loaded machine, not an answer: asked again until the limit
+                        return null;
+                    } catch (IOException e) {
+                        throw new AssertionError("/api/health did not answer: " + e, e);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new AssertionError(e);
+                    }
+                },
+                response -> response != null
+                        && response.statusCode() == ("up".equals(state) ? 200 : 503)
+                        && state.equals(Json.createReader(new StringReader(response.body()))
+                                .readObject()
+                                .getString("database")),
+                response -> "the database " + state + " in /api/health: "
+                        + (response == null ? "no answer within 2 s" : response.statusCode() + " " + response.body()));
+    }
+}
