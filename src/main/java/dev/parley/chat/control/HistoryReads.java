@@ -14,8 +14,8 @@ import jakarta.enterprise.event.Observes;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -43,30 +43,23 @@ public class HistoryReads {
     @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
     ManagedThreadFactory threads;
 
-    @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
-    ScheduledExecutorService scheduler;
-
     private HistoryLimits limits;
     private long replyBound;
     private ThreadPoolExecutor readers;
-    private ScheduledExecutorService deadlines;
+    /** Its own timer: a deadline cancelled by a timely answer leaves its queue at once, not when it would be due. */
+    private ScheduledThreadPoolExecutor deadlines;
 
     @PostConstruct
     void start() {
         Settings settings = Settings.fromEnvironment();
-        start(HistoryLimits.from(settings), ChatLimits.from(settings).outboxMaxBytes(), threads, scheduler);
+        start(HistoryLimits.from(settings), ChatLimits.from(settings).outboxMaxBytes(), threads);
     }
 
     /** Created with the application, so that a setting that had to be lowered is logged at start. */
     void startEarly(@Observes @Initialized(ApplicationScoped.class) Object started) {}
 
-    void start(
-            HistoryLimits limits,
-            long outboxMaxBytes,
-            ThreadFactory threadFactory,
-            ScheduledExecutorService deadlines) {
+    void start(HistoryLimits limits, long outboxMaxBytes, ThreadFactory threadFactory) {
         this.limits = limits;
-        this.deadlines = deadlines;
         replyBound = limits.replyBound(outboxMaxBytes);
         if (replyBound < limits.maxReplyBytes()) {
             LOG.warning("parley.history.max-reply-bytes=" + limits.maxReplyBytes()
@@ -85,6 +78,12 @@ public class HistoryReads {
                     thread.setName("parley-history-" + count.incrementAndGet());
                     return thread;
                 });
+        deadlines = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = threadFactory.newThread(runnable);
+            thread.setName("parley-history-deadlines");
+            return thread;
+        });
+        deadlines.setRemoveOnCancelPolicy(true);
     }
 
     /**
@@ -94,6 +93,7 @@ public class HistoryReads {
     @PreDestroy
     void stop() {
         readers.shutdown();
+        deadlines.shutdownNow();
     }
 
     /**
@@ -103,11 +103,11 @@ public class HistoryReads {
     void answer(Connection connection, Command.History query, Supplier<Event.History> read) {
         connection.finishesLater();
         Answer answer = new Answer(connection, query, read);
-        answer.deadline = deadlines.schedule(answer::late, limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
         try {
+            answer.deadline = deadlines.schedule(answer::late, limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
             readers.execute(answer);
         } catch (RejectedExecutionException refused) {
-            if (readers.isShutdown()) {
+            if (readers.isShutdown() || deadlines.isShutdown()) {
                 answer.refuse(ErrorCode.INTERNAL, "the server is shutting down");
             } else {
                 answer.refuse(

@@ -53,10 +53,7 @@ public class ChatFixture implements AutoCloseable {
         rooms.posting = posting;
         rooms.loader = Runnable::run;
         historyReads.start(
-                HistoryLimits.from(Settings.of(settings)),
-                limits.outboxMaxBytes(),
-                Executors.defaultThreadFactory(),
-                scheduler);
+                HistoryLimits.from(Settings.of(settings)), limits.outboxMaxBytes(), Executors.defaultThreadFactory());
         rooms.historyReads = historyReads;
         posting.limits = limits;
         posting.scheduler = scheduler;
