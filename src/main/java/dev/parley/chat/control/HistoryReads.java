@@ -100,7 +100,7 @@ public class HistoryReads {
      * Reads the page with {@code read} on a history thread and sends it to the connection, or refuses the query;
      * returns at once, and the connection's later commands wait for the answer.
      */
-    void answer(Connection connection, Command.History query, Supplier<Event.History> read) {
+    public void answer(Connection connection, Command.History query, Supplier<Event.History> read) {
         connection.finishesLater();
         Answer answer = new Answer(connection, query, read);
         try {
