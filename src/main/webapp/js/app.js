@@ -362,9 +362,9 @@ const HANDLERS = {
         if (!conv) {
             return;
         }
-        const direction = conv.historyQueue.shift();
+        const asked = conv.historyQueue.shift();
         event.messages.forEach((message) => remember(conv, message));
-        if (direction === 'before') {
+        if (asked?.direction === 'before') {
             conv.moreBefore = event.more;
             conv.loadingOlder = false;
             drawAll({ keepFromBottom: true });
@@ -441,6 +441,9 @@ const HANDLERS = {
             drawAll();
             return;
         }
+        if (event.for === 'history' && historyRefused(event)) {
+            return;
+        }
         if (event.for === 'join') {
             const conv = state.conversations.get(roomKey(event.room ?? ''));
             if (conv && !conv.joined && conv.lastSeq === 0 && conv.messages.size === 0) {
@@ -481,12 +484,40 @@ function remember(conv, message) {
     return true;
 }
 
-function requestHistory(conv, direction, seq) {
+// a page may hold fewer messages than asked for (the server keeps each reply under its size bound): `more` says
+// whether to go on, and the catch-up after a reconnect goes on from the last seq it got
+function requestHistory(conv, direction, seq, tries = 0) {
     if (send({ type: 'history', room: conv.name, [direction]: seq, limit: direction === 'after' ? 200 : PAGE })) {
-        conv.historyQueue.push(direction);
+        conv.historyQueue.push({ direction, seq, tries });
         return true;
     }
     return false;
+}
+
+// a catch-up page refused for now (the server is busy, or could not read it in time) is asked again after a
+// backoff, as long as the connection that asked is still the one open (a new one resets the queue and catches up
+// by itself); an older page is not: the person scrolls up again. Returns whether the refusal was handled quietly.
+function historyRefused(event) {
+    const conv = state.conversations.get(roomKey(event.room ?? ''));
+    const asked = conv?.historyQueue.shift();
+    if (!asked) {
+        return false;
+    }
+    if (asked.direction === 'before') {
+        conv.loadingOlder = false;
+        return false;
+    }
+    if (!RESENT_CODES.includes(event.code) || asked.tries >= RESENDS) {
+        return false;
+    }
+    const queue = conv.historyQueue;
+    const backoff = Math.min(8000, 250 * 2 ** (asked.tries + 1)) * (0.75 + Math.random() / 2);
+    setTimeout(() => {
+        if (conv.historyQueue === queue && conv.joined) {
+            requestHistory(conv, 'after', asked.seq, asked.tries + 1);
+        }
+    }, backoff);
+    return true;
 }
 
 function loadOlder() {

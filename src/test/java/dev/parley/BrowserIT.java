@@ -236,6 +236,61 @@ class BrowserIT extends DeployedParley {
         }
     }
 
+    /**
+     * 200 messages of 4,000 {@code "} escape to about 1.6 M chars: as one {@code history} reply they overflowed the
+     * 1 MiB outbox, the page was closed with 4008, reconnected, asked the same again, and so on forever.
+     */
+    @Test
+    void aPageThatReconnectsIntoARoomOfMaximumSizeQuoteHeavyMessagesCatchesUpAndStaysConnected() throws Exception {
+        String room = unique("quotes");
+        String alice = unique("alice");
+        List<String> missed = IntStream.rangeClosed(1, 200)
+                .mapToObj(
+                        i -> i + " " + "\"".repeat(4000 - 1 - String.valueOf(i).length()))
+                .toList();
+        try (TcpProxy proxy = TcpProxy.start(base.getHost(), base.getPort())) {
+            ChatPage alicePage = browser()
+                    .load(URI.create("http://127.0.0.1:" + proxy.port() + "/#" + room))
+                    .enterName(alice)
+                    .waitConnectedAs(alice)
+                    .waitInRoom(room);
+            ChatClient.postAll(base, room, List.of("before the cut"));
+            alicePage.waitMessage("before the cut");
+            proxy.cut();
+            alicePage.waitDisconnected();
+            ChatClient.postAll(base, room, missed);
+            long overflowsBefore = queueOverflows();
+
+            proxy.restore();
+            alicePage.waitConnectedAs(alice);
+            List<String> all = LongStream.rangeClosed(1, 1 + missed.size())
+                    .mapToObj(Long::toString)
+                    .toList();
+            alicePage.waitSeqs(all);
+            ChatClient.postAll(base, room, List.of("after the catch-up"));
+            alicePage.waitMessage("after the catch-up");
+
+            List<Shown> shown = alicePage.messages();
+            assertAll(
+                    () -> assertEquals("open", alicePage.connectionState(), alicePage::connectionText),
+                    () -> assertEquals(0, queueOverflows() - overflowsBefore, "connections closed with 4008"),
+                    () -> assertTrue(
+                            missed.equals(texts(shown).subList(1, 1 + missed.size())),
+                            "the missed texts are shown in order, each once"));
+        }
+    }
+
+    private long queueOverflows() throws Exception {
+        HttpResponse<String> metrics = get("/api/metrics");
+        assertEquals(200, metrics.statusCode(), metrics::body);
+        return metrics.body()
+                .lines()
+                .filter(line -> line.startsWith("parley_queue_overflows_total "))
+                .mapToLong(line -> (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no parley_queue_overflows_total in " + metrics.body()));
+    }
+
     @Test
     void aDeepLinkOpensTheRoomAsTheNamedUserAndScrollingUpLoadsOlderMessages() throws IOException {
         String room = unique("deep");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.parley.admin.control.AdminSettings;
 import dev.parley.chat.control.ChatLimits;
 import dev.parley.chat.control.ConnectionLimits;
+import dev.parley.chat.control.HistoryLimits;
 import dev.parley.history.control.StoreSettings;
 import dev.parley.ops.control.HealthSettings;
 import java.io.IOException;
@@ -48,6 +49,7 @@ class SettingsDocumentTest {
         Settings unset = Settings.unsetReportingTo((name, fallback) -> defaults.put(name, shown(fallback)));
         ChatLimits.from(unset);
         ConnectionLimits.from(unset);
+        HistoryLimits.from(unset);
         StoreSettings.from(unset);
         AdminSettings.from(unset);
         HealthSettings.from(unset);

@@ -252,6 +252,20 @@ public final class ChatPage implements AutoCloseable {
                 .toList();
     }
 
+    /** The seqs of the messages the open conversation shows, in order: short where the texts are long. */
+    @SuppressWarnings("unchecked")
+    public List<String> seqs() {
+        return (List<String>) ((JavascriptExecutor) driver)
+                .executeScript("return [...document.querySelectorAll('#messages li.msg')].map(li => li.dataset.seq);");
+    }
+
+    public ChatPage waitSeqs(List<String> expected) {
+        waiting()
+                .withMessage(() -> "seqs " + expected + "; the page shows " + seqs() + " and says " + connectionText())
+                .until(d -> seqs().equals(expected));
+        return this;
+    }
+
     /** Waits until a message with exactly this text is shown and delivered (not pending, not failed). */
     public Shown waitMessage(String text) {
         return waitFor(

@@ -72,6 +72,9 @@ public class Rooms {
     @Inject
     Moderation moderation;
 
+    @Inject
+    HistoryReads historyReads;
+
     @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
     ScheduledExecutorService scheduler;
 
@@ -408,6 +411,10 @@ public class Rooms {
         });
     }
 
+    /**
+     * Answered from the archive on a history thread ({@link HistoryReads}), never on the container's; the
+     * connection's later commands wait for the answer.
+     */
     public void history(Connection connection, Command.History query) {
         if (!connection.rooms().contains(query.room())) {
             connection.refuse(query, ErrorCode.NOT_MEMBER, "you are not in " + query.room());
@@ -416,6 +423,11 @@ public class Rooms {
         int limit = query.limit() == null
                 ? ChatLimits.HISTORY_DEFAULT
                 : Math.max(1, Math.min(ChatLimits.HISTORY_MAX, query.limit()));
+        historyReads.answer(connection, query, () -> page(connection, query, limit));
+    }
+
+    /** A page of the room as the connection may see it, read on a history thread. */
+    private Event.History page(Connection connection, Command.History query, int limit) {
         Room room = rooms.get(query.room());
         long released = room == null ? Long.MAX_VALUE : room.lastSeq;
         Event.History page = archive.page(query.room(), query.before(), query.after(), limit);
@@ -424,7 +436,7 @@ public class Rooms {
                 .filter(message -> message.seq() <= released)
                 .toList();
         boolean more = page.more() || shown.size() < page.messages().size();
-        connection.send(new Event.History(page.room(), personal(shown, connection), more));
+        return new Event.History(page.room(), personal(shown, connection), more);
     }
 
     // ---- administration (dev.parley.admin): what operators see, and their actions' effects on the wire ----

@@ -31,7 +31,10 @@ public class ArchiveDouble implements MessageHistory {
 
     public final AtomicBoolean holding = new AtomicBoolean();
     Consumer<PostsSettled> settled = posts -> {};
-    /** While set and closed, reads of rooms ({@link #openRoom}, {@link #latest}) wait for it, as a slow database would. */
+    /**
+     * While set and closed, reads of rooms ({@link #openRoom}, {@link #latest}, {@link #page}) wait for it, as a slow
+     * database would.
+     */
     public volatile CountDownLatch readsOpen;
     /** While true, reads of rooms fail, as a database that is down would. */
     public final AtomicBoolean readsFail = new AtomicBoolean();
@@ -131,7 +134,12 @@ public class ArchiveDouble implements MessageHistory {
     }
 
     @Override
-    public synchronized Event.History page(String room, Long before, Long after, int limit) {
+    public Event.History page(String room, Long before, Long after, int limit) {
+        awaitRead();
+        return storedPage(room, before, after, limit);
+    }
+
+    private synchronized Event.History storedPage(String room, Long before, Long after, int limit) {
         List<Event.Message> all = messages.getOrDefault(room, List.of());
         if (before != null) {
             List<Event.Message> below =

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Users and Rooms wired as the container wires them, with the archive double and plain executors; the double answers
  * posts on the posting thread and broadcasts start their sends there, so a test sees every frame once the call
- * returns (unless the archive double holds posts back).
+ * returns (unless the archive double holds posts back); a {@code history} is answered on a thread of its own.
  */
 public class ChatFixture implements AutoCloseable {
 
@@ -26,6 +26,7 @@ public class ChatFixture implements AutoCloseable {
     public final Posting posting = new Posting();
     public final Metrics metrics = new Metrics();
     public final Moderation moderation = new Moderation();
+    public final HistoryReads historyReads = new HistoryReads();
     public final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     public final ExecutorService closer = Executors.newSingleThreadExecutor();
     public final ConnectionGate gate = new ConnectionGate();
@@ -51,6 +52,9 @@ public class ChatFixture implements AutoCloseable {
         rooms.scheduler = scheduler;
         rooms.posting = posting;
         rooms.loader = Runnable::run;
+        historyReads.start(
+                HistoryLimits.from(Settings.of(settings)), limits.outboxMaxBytes(), Executors.defaultThreadFactory());
+        rooms.historyReads = historyReads;
         posting.limits = limits;
         posting.scheduler = scheduler;
         posting.messagePosted = new EventDouble<>(archive::onMessagePosted);
@@ -84,6 +88,7 @@ public class ChatFixture implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        historyReads.stop();
         scheduler.shutdownNow();
         closer.shutdownNow();
         scheduler.awaitTermination(5, TimeUnit.SECONDS);

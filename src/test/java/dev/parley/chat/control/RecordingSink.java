@@ -31,12 +31,17 @@ public class RecordingSink implements FrameSink {
 
     /** The next frame, failing after five seconds. */
     public JsonObject next() {
+        return Json.createReader(new StringReader(nextText())).readObject();
+    }
+
+    /** The next frame as sent, failing after five seconds. */
+    public String nextText() {
         try {
             String frame = frames.poll(5, TimeUnit.SECONDS);
             if (frame == null) {
                 throw new AssertionError("no frame arrived");
             }
-            return Json.createReader(new StringReader(frame)).readObject();
+            return frame;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
