@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The database hangs (every PostgreSQL process stopped with SIGSTOP: its connections stay open and nothing answers),
  * the server running on: what needs no database goes on at once (new connections, joining a room in memory, typing,
- * whispers, presence), what needs it is answered within its timeouts (posts, an operator's ban, health), and a
+ * whispers, presence), what needs it is answered within its timeouts (posts, history, an operator's ban, health), and a
  * SIGTERM stops the server in bounded time. Only with {@code -Ddb=postgres}, on a WildFly of the test's own with
  * short timeouts: the driver's socket timeout bounds a read from the hung database.
  */
@@ -44,6 +44,7 @@ class HungDatabaseIT {
                             + "&connectTimeout=2&loginTimeout=2",
                     "-Dparley.store.timeout-ms=" + STORE_TIMEOUT.toMillis(),
                     "-Dparley.store.statement-timeout-ms=" + STORE_TIMEOUT.toMillis(),
+                    "-Dparley.history.timeout-ms=" + STORE_TIMEOUT.toMillis(),
                     "-Dparley.health.interval-ms=200",
                     "-Dparley.health.timeout-ms=1000",
                     // a departure is shown after the grace, with or without a database
@@ -76,6 +77,13 @@ class HungDatabaseIT {
                     "the refusal of the post");
             Duration postAnswered = since(posted);
 
+            long paging = System.nanoTime();
+            bob.command("history", "room", room, "before", 2);
+            JsonObject historyRefusal = bob.await(
+                    frame -> "error".equals(frame.getString("type")) && "history".equals(frame.getString("for", null)),
+                    "the refusal of the history page");
+            Duration historyAnswered = since(paging);
+
             long chatting = System.nanoTime();
             ChatClient carol = ChatClient.open(base, ChatClient.unique("carol"));
             JsonObject joined = carol.join(room);
@@ -96,10 +104,12 @@ class HungDatabaseIT {
             Duration banAnswered = since(banning);
 
             System.out.printf(
-                    "HungDatabaseIT: post refused (%s) after %d ms; join, typing, whisper and presence in %d ms;"
-                            + " ban answered %d after %d ms%n",
+                    "HungDatabaseIT: post refused (%s) after %d ms; history refused (%s) after %d ms; join, typing,"
+                            + " whisper and presence in %d ms; ban answered %d after %d ms%n",
                     refusal.getString("code"),
                     postAnswered.toMillis(),
+                    historyRefusal.getString("code"),
+                    historyAnswered.toMillis(),
                     chatAnswered.toMillis(),
                     ban.statusCode(),
                     banAnswered.toMillis());
@@ -109,6 +119,8 @@ class HungDatabaseIT {
             assertAll(
                     () -> assertEquals("internal", refusal.getString("code"), refusal::toString),
                     () -> assertShorter(postAnswered, STORE_TIMEOUT.plus(AT_ONCE), "the post's refusal"),
+                    () -> assertEquals("internal", historyRefusal.getString("code"), historyRefusal::toString),
+                    () -> assertShorter(historyAnswered, STORE_TIMEOUT.plus(AT_ONCE), "the history's refusal"),
                     () -> assertEquals(List.of("stored before the database hung"), recent, "the room's recent"),
                     () -> assertShorter(chatAnswered, AT_ONCE.multipliedBy(2), "chat without the database"),
                     () -> assertTrue(ban.statusCode() >= 500, "a ban that could not be stored: " + ban.body()),
