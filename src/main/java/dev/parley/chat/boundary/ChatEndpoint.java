@@ -6,6 +6,7 @@ import dev.parley.chat.control.ConnectionGate;
 import dev.parley.chat.control.ConnectionLog;
 import dev.parley.chat.control.Liveness;
 import dev.parley.chat.control.Moderation;
+import dev.parley.chat.control.OutboundBudget;
 import dev.parley.chat.control.Outbox;
 import dev.parley.chat.control.Rooms;
 import dev.parley.chat.control.Users;
@@ -67,6 +68,9 @@ public class ChatEndpoint {
     @Inject
     Moderation moderation;
 
+    @Inject
+    OutboundBudget budget;
+
     @Resource(lookup = "java:comp/DefaultManagedExecutorService")
     Executor executor;
 
@@ -96,7 +100,12 @@ public class ChatEndpoint {
                 ? admitted.identity()
                 : new Identity(String.valueOf(handshake.name()), false);
         Outbox outbox = new Outbox(
-                new SessionSink(session), executor, limits.outboxMaxFrames(), limits.outboxMaxBytes(), metrics::closed);
+                new SessionSink(session),
+                executor,
+                limits.outboxMaxFrames(),
+                limits.outboxMaxBytes(),
+                budget,
+                metrics::closed);
         connection = new Connection(session.getId(), identity, outbox, limits);
         connection.runsCommandsWith(this::runGuarded);
         connection.address(ConnectionGate.UNKNOWN.equals(address) ? null : address);
@@ -164,6 +173,11 @@ public class ChatEndpoint {
     void onCommand(Command command) {
         if (!connection.withinRate(command)) {
             connection.refuse(command, ErrorCode.RATE_LIMITED, "too many commands; slow down");
+            return;
+        }
+        if (!gate.withinAddressRate(address, Connection.isPost(command))) {
+            connection.refuse(
+                    command, ErrorCode.RATE_LIMITED, "too many commands from your address on all its connections");
             return;
         }
         connection.run(command);

@@ -26,6 +26,7 @@ public class ChatEndpointProvider extends ComponentProvider {
         endpoint.gate = fixture.gate;
         endpoint.liveness = fixture.liveness;
         endpoint.metrics = fixture.metrics;
+        endpoint.budget = fixture.budget;
 
         return endpoint;
     }

@@ -30,6 +30,7 @@ public class ChatFixture implements AutoCloseable {
     public final ExecutorService closer = Executors.newSingleThreadExecutor();
     public final ConnectionGate gate = new ConnectionGate();
     public final Liveness liveness = new Liveness();
+    public final OutboundBudget budget;
     private final AtomicInteger ids = new AtomicInteger();
 
     public ChatFixture(Map<String, String> settings) {
@@ -40,6 +41,7 @@ public class ChatFixture implements AutoCloseable {
     public ChatFixture(Map<String, String> settings, AccountsDouble accounts) {
         this.accounts = accounts;
         limits = ChatLimits.from(Settings.of(settings));
+        budget = new OutboundBudget(limits.outboundTotalChars());
         users.limits = limits;
         users.accounts = accounts;
         users.loadAccounts();
