@@ -1,5 +1,6 @@
 package dev.parley.chat.boundary;
 
+import dev.parley.chat.control.AllowedOrigins;
 import dev.parley.chat.control.ChatLimits;
 import dev.parley.chat.control.Connection;
 import dev.parley.chat.control.ConnectionGate;
@@ -71,6 +72,9 @@ public class ChatEndpoint {
     @Inject
     OutboundBudget budget;
 
+    @Inject
+    AllowedOrigins origins;
+
     @Resource(lookup = "java:comp/DefaultManagedExecutorService")
     Executor executor;
 
@@ -90,12 +94,15 @@ public class ChatEndpoint {
         decoder = new CommandDecoder();
         frames = new FrameAssembler(limits.maxFrameBytes());
         address = gate.clientAddress(handshake);
-        ticket = gate.enter(address);
-        Users.Admission admission = ticket.admitted()
-                ? users.identify(handshake)
-                : gate.accepting()
-                        ? new Users.Refused(ErrorCode.LIMIT_EXCEEDED, Closing.LIMIT_EXCEEDED, ticket.refusal())
-                        : new Users.Refused(ErrorCode.INTERNAL, Closing.GOING_AWAY, ticket.refusal());
+        Users.Admission admission = origins.refusal(handshake);
+        if (admission == null) {
+            ticket = gate.enter(address);
+            admission = ticket.admitted()
+                    ? users.identify(handshake)
+                    : gate.accepting()
+                            ? new Users.Refused(ErrorCode.LIMIT_EXCEEDED, Closing.LIMIT_EXCEEDED, ticket.refusal())
+                            : new Users.Refused(ErrorCode.INTERNAL, Closing.GOING_AWAY, ticket.refusal());
+        }
         Identity identity = admission instanceof Users.Admitted admitted
                 ? admitted.identity()
                 : new Identity(String.valueOf(handshake.name()), false);
@@ -115,7 +122,9 @@ public class ChatEndpoint {
         Users.Refused refusal =
                 admission instanceof Users.Refused refused ? refused : users.register(connection, handshake.resume());
         if (refusal != null) {
-            ticket.release();
+            if (ticket != null) {
+                ticket.release();
+            }
             long leftOut = gate.refusalsLeftOutBefore(address);
             if (leftOut >= 0) {
                 ConnectionLog.refused(
@@ -124,7 +133,8 @@ public class ChatEndpoint {
                         address,
                         refusal.code().wire(),
                         refusal.closing().getCode(),
-                        leftOut);
+                        leftOut,
+                        refusal.closing() == Closing.ORIGIN_REFUSED ? handshake.origin() : null);
             }
             connection.reject(refusal.code(), refusal.message(), refusal.closing());
             return;

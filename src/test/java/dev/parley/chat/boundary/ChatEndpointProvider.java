@@ -27,6 +27,7 @@ public class ChatEndpointProvider extends ComponentProvider {
         endpoint.liveness = fixture.liveness;
         endpoint.metrics = fixture.metrics;
         endpoint.budget = fixture.budget;
+        endpoint.origins = fixture.origins;
 
         return endpoint;
     }

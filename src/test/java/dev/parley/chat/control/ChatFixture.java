@@ -31,6 +31,7 @@ public class ChatFixture implements AutoCloseable {
     public final ConnectionGate gate = new ConnectionGate();
     public final Liveness liveness = new Liveness();
     public final OutboundBudget budget;
+    public final AllowedOrigins origins = new AllowedOrigins();
     private final AtomicInteger ids = new AtomicInteger();
 
     public ChatFixture(Map<String, String> settings) {
@@ -42,6 +43,7 @@ public class ChatFixture implements AutoCloseable {
         this.accounts = accounts;
         limits = ChatLimits.from(Settings.of(settings));
         budget = new OutboundBudget(limits.outboundTotalChars());
+        origins.allowed = limits.allowedOrigins();
         users.limits = limits;
         users.accounts = accounts;
         users.loadAccounts();
