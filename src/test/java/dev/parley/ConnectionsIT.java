@@ -43,6 +43,10 @@ class ConnectionsIT {
 
     static final int PING_TIMEOUT_MS = 2000;
     static final int GRACE_MS = 2000;
+    /** The commands one address may send at once on all its connections; each connection alone may send 60. */
+    static final int ADDRESS_COMMAND_BURST = 12;
+
+    static final String PINNED_ORIGIN = "https://chat.example.org";
     static final SecureRandom RANDOM = new SecureRandom();
 
     @RegisterExtension
@@ -55,7 +59,10 @@ class ConnectionsIT {
             "-Dparley.trusted-proxies=127.0.0.2",
             "-Dparley.ping.interval-ms=" + PING_INTERVAL_MS,
             "-Dparley.ping.timeout-ms=" + PING_TIMEOUT_MS,
-            "-Dparley.presence.grace-ms=" + GRACE_MS);
+            "-Dparley.presence.grace-ms=" + GRACE_MS,
+            "-Dparley.rate.commands-per-address-per-second=1",
+            "-Dparley.rate.commands-per-address-burst=" + ADDRESS_COMMAND_BURST,
+            "-Dparley.allowed-origins=" + PINNED_ORIGIN);
 
     static TcpProxy trustedProxy;
 
@@ -169,6 +176,76 @@ class ConnectionsIT {
     }
 
     /** Connections of other tests may still be closing: new addresses are tried until the total is reached. */
+    /**
+     * Three connections of one address send joins in turn: together they get the address's burst and then
+     * {@code rate_limited}, though each has sent far fewer than its own limit; another address is not slowed.
+     */
+    @Test
+    void theConnectionsOfOneAddressShareItsCommandRate() {
+        String crowded = address();
+        String room = unique("shared");
+        List<ChatClient> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < PER_ADDRESS; i++) {
+                held.add(admitted(crowded));
+            }
+            int joined = 0;
+            JsonObject refusal = null;
+            for (int sent = 0; refusal == null && sent < 3 * ADDRESS_COMMAND_BURST; sent++) {
+                ChatClient client = held.get(sent % held.size());
+                client.command("join", "room", room);
+                JsonObject reply = client.await(
+                        frame -> List.of("joined", "error").contains(frame.getString("type")), "join's reply");
+                if ("joined".equals(reply.getString("type"))) {
+                    joined++;
+                } else {
+                    refusal = reply;
+                }
+            }
+            assertTrue(refusal != null, "the address sent " + joined + " joins and none was refused");
+            assertError(refusal, "rate_limited", "join");
+            assertTrue(joined >= ADDRESS_COMMAND_BURST, "refused within the address's burst: " + joined);
+            try (ChatClient neighbour = admitted(address())) {
+                assertEquals(room, neighbour.join(room).getString("room"));
+            }
+        } finally {
+            held.forEach(ChatClient::close);
+        }
+    }
+
+    /**
+     * Pages of a foreign origin are refused before they take anything of their address: three bursts' worth of
+     * them are each told {@code origin_refused} (not {@code limit_exceeded}), and the address's next connection
+     * is admitted.
+     */
+    @Test
+    void aRefusedOriginDoesNotSpendItsAddresssHandshakes() {
+        String address = address();
+        for (int i = 0; i < 3 * HANDSHAKE_BURST; i++) {
+            try (ChatClient foreign = connect(address, encode(unique("page")), "http://evil.example")) {
+                assertError(foreign.next(), "origin_refused", null);
+                assertEquals(4005, foreign.awaitClose());
+            }
+        }
+        try (ChatClient own = admitted(address)) {
+            assertEquals("welcome", own.welcome().getString("type"));
+        }
+    }
+
+    /** {@code parley.allowed-origins} pins scheme, host and port: the pinned origin connects, its neighbours not. */
+    @Test
+    void anOperatorPinnedOriginIsAcceptedAndOnlyThatOrigin() {
+        try (ChatClient pinned = welcomed(connect(address(), encode(unique("page")), PINNED_ORIGIN))) {
+            assertEquals("welcome", pinned.welcome().getString("type"));
+        }
+        for (String neighbour : List.of("http://chat.example.org", PINNED_ORIGIN + ":8443", "https://example.org")) {
+            try (ChatClient refused = connect(address(), encode(unique("page")), neighbour)) {
+                assertError(refused.next(), "origin_refused", null);
+                assertEquals(4005, refused.awaitClose(), neighbour);
+            }
+        }
+    }
+
     @Test
     void theServerAdmitsAtMostItsTotalAndTheRestAreRefusedWith4009() {
         List<ChatClient> held = new ArrayList<>();
@@ -304,8 +381,19 @@ class ConnectionsIT {
 
     /** Through the trusted proxy, as the client {@code address}. */
     private static ChatClient connect(String address, String nameAndQuery) {
+        return connect(address, nameAndQuery, Map.of());
+    }
+
+    /** Through the trusted proxy, as the client {@code address}, from a page of that origin. */
+    private static ChatClient connect(String address, String nameAndQuery, String origin) {
+        return connect(address, nameAndQuery, Map.of("Origin", origin));
+    }
+
+    private static ChatClient connect(String address, String nameAndQuery, Map<String, String> headers) {
         URI uri = URI.create("ws://127.0.0.1:" + trustedProxy.port() + "/chat?name=" + nameAndQuery);
-        return ChatClient.connect(uri, Map.of("X-Forwarded-For", "192.0.2.1, " + address));
+        Map<String, String> all = new java.util.HashMap<>(headers);
+        all.put("X-Forwarded-For", "192.0.2.1, " + address);
+        return ChatClient.connect(uri, all);
     }
 
     private static ChatClient admitted(String address) {

@@ -45,6 +45,10 @@ class DurabilityIT {
             "-Dparley.rate.say-burst=100000",
             "-Dparley.rate.commands-per-second=100000",
             "-Dparley.rate.commands-burst=100000",
+            "-Dparley.rate.say-per-address-per-second=100000",
+            "-Dparley.rate.say-per-address-burst=100000",
+            "-Dparley.rate.commands-per-address-per-second=100000",
+            "-Dparley.rate.commands-per-address-burst=100000",
             // a burst from several clients on a loaded machine can outrun the store: this test is about what happens
             // to accepted posts, so the store's back-pressure (rate_limited, internal after 5 s) is lifted too
             "-Dparley.store.max-pending=100000",

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.testing.ChatClient;
 import dev.parley.testing.DeployedParley;
+import dev.parley.testing.RawWebSocket;
 import jakarta.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -128,6 +129,23 @@ class HandshakeIT extends DeployedParley {
                 ChatClient.connect(chatUri(base, "name=" + name), Map.of("Origin", "http://evil.example"))) {
             assertError(client.next(), "origin_refused", null);
             assertEquals(4005, client.awaitClose());
+        }
+    }
+
+    /**
+     * DNS rebinding: a page at http://attacker.example:PORT whose name the attacker then points at this server's
+     * address. The browser sends the attacker's name as the Origin and as the Host, so they agree; the server, with
+     * no {@code parley.allowed-origins} set, still refuses it.
+     */
+    @Test
+    void aPageWhoseNameWasReboundToThisServerIsRefusedByDefault() {
+        String rebound = "attacker.example:" + base.getPort();
+        try (RawWebSocket page = RawWebSocket.connect(
+                base, "name=" + unique("alice"), 65536, Map.of("Host", rebound, "Origin", "http://" + rebound))) {
+            RawWebSocket.Ending ending = page.readToEnd();
+            assertEquals(4005, ending.closeCode(), ending::toString);
+            assertEquals(1, ending.texts().size(), ending::toString);
+            assertError(ChatClient.parse(ending.texts().get(0)), "origin_refused", null);
         }
     }
 

@@ -44,15 +44,12 @@ class ReconnectStormIT {
     static final Duration STORM_TIMEOUT = Duration.ofSeconds(Long.getLong("parley.storm.timeout-s", 120));
 
     @RegisterExtension
-    static final OwnServer server = OwnServer.with(
+    // the storm comes from one address
+    static final OwnServer server = OwnServer.forOneAddress(
             "storm",
             "-Dparley.presence.grace-ms=200",
             "-Dparley.presence.large-room-interval-ms=" + PRESENCE_INTERVAL.toMillis(),
-            // the storm comes from one address
-            "-Dparley.connections.per-address=100000",
-            "-Dparley.connections.max=100000",
-            "-Dparley.handshakes.per-address-per-second=100000",
-            "-Dparley.handshakes.per-address-burst=100000");
+            "-Dparley.connections.max=100000");
 
     static URL base;
 

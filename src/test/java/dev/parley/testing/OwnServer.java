@@ -5,6 +5,7 @@ import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -32,6 +33,26 @@ public final class OwnServer implements AfterAllCallback {
     /** The profile's server under {@code <build dir>/name/} with {@code settings} as extra JVM options. */
     public static OwnServer with(String name, String... settings) {
         return new OwnServer(name, settings);
+    }
+
+    /**
+     * Like {@link #with}, with every per-address limit lifted (connections, handshakes, commands): for tests whose
+     * clients all come from 127.0.0.1, as many as the test needs.
+     */
+    public static OwnServer forOneAddress(String name, String... settings) {
+        return new OwnServer(
+                name,
+                Stream.concat(
+                                Stream.of(
+                                        "-Dparley.connections.per-address=100000",
+                                        "-Dparley.handshakes.per-address-per-second=100000",
+                                        "-Dparley.handshakes.per-address-burst=100000",
+                                        "-Dparley.rate.say-per-address-per-second=100000",
+                                        "-Dparley.rate.say-per-address-burst=100000",
+                                        "-Dparley.rate.commands-per-address-per-second=100000",
+                                        "-Dparley.rate.commands-per-address-burst=100000"),
+                                Stream.of(settings))
+                        .toArray(String[]::new));
     }
 
     /** A user of the server's own application realm, added the way its operator does before the first start. */

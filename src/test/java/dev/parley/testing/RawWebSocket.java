@@ -15,7 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A WebSocket client on a plain {@link Socket}, the upgrade written by hand: what a test needs when it must own the
@@ -68,6 +70,14 @@ public final class RawWebSocket implements AutoCloseable {
      * connect, so the window the client advertises stays small) and completes the upgrade.
      */
     public static RawWebSocket connect(URL base, String query, int receiveBufferBytes) {
+        return connect(base, query, receiveBufferBytes, Map.of());
+    }
+
+    /**
+     * The same with these request headers, e.g. an {@code Origin}, or a {@code Host} other than the address
+     * connected to (what a browser sends for a name that an attacker pointed at this server).
+     */
+    public static RawWebSocket connect(URL base, String query, int receiveBufferBytes, Map<String, String> headers) {
         Socket socket = new Socket();
         try {
             socket.setReceiveBufferSize(receiveBufferBytes);
@@ -75,7 +85,10 @@ public final class RawWebSocket implements AutoCloseable {
             int port = base.getPort() == -1 ? base.getDefaultPort() : base.getPort();
             socket.connect(new InetSocketAddress(base.getHost(), port), (int) ChatClient.TIMEOUT.toMillis());
             RawWebSocket client = new RawWebSocket(socket);
-            client.upgrade(base.getHost() + ":" + port, "/chat?" + query);
+            Map<String, String> request = new LinkedHashMap<>();
+            request.put("Host", base.getHost() + ":" + port);
+            request.putAll(headers);
+            client.upgrade("/chat?" + query, request);
             return client;
         } catch (IOException e) {
             try {
@@ -87,11 +100,14 @@ public final class RawWebSocket implements AutoCloseable {
         }
     }
 
-    private void upgrade(String host, String path) throws IOException {
+    private void upgrade(String path, Map<String, String> headers) throws IOException {
         byte[] nonce = new byte[16];
         RANDOM.nextBytes(nonce);
+        StringBuilder lines = new StringBuilder();
+        headers.forEach(
+                (name, value) -> lines.append(name).append(": ").append(value).append("\r\n"));
         String request = "GET " + path + " HTTP/1.1\r\n"
-                + "Host: " + host + "\r\n"
+                + lines
                 + "Upgrade: websocket\r\n"
                 + "Connection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"

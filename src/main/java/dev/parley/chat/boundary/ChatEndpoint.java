@@ -1,11 +1,13 @@
 package dev.parley.chat.boundary;
 
+import dev.parley.chat.control.AllowedOrigins;
 import dev.parley.chat.control.ChatLimits;
 import dev.parley.chat.control.Connection;
 import dev.parley.chat.control.ConnectionGate;
 import dev.parley.chat.control.ConnectionLog;
 import dev.parley.chat.control.Liveness;
 import dev.parley.chat.control.Moderation;
+import dev.parley.chat.control.OutboundBudget;
 import dev.parley.chat.control.Outbox;
 import dev.parley.chat.control.Rooms;
 import dev.parley.chat.control.Users;
@@ -67,6 +69,12 @@ public class ChatEndpoint {
     @Inject
     Moderation moderation;
 
+    @Inject
+    OutboundBudget budget;
+
+    @Inject
+    AllowedOrigins origins;
+
     @Resource(lookup = "java:comp/DefaultManagedExecutorService")
     Executor executor;
 
@@ -86,17 +94,25 @@ public class ChatEndpoint {
         decoder = new CommandDecoder();
         frames = new FrameAssembler(limits.maxFrameBytes());
         address = gate.clientAddress(handshake);
-        ticket = gate.enter(address);
-        Users.Admission admission = ticket.admitted()
-                ? users.identify(handshake)
-                : gate.accepting()
-                        ? new Users.Refused(ErrorCode.LIMIT_EXCEEDED, Closing.LIMIT_EXCEEDED, ticket.refusal())
-                        : new Users.Refused(ErrorCode.INTERNAL, Closing.GOING_AWAY, ticket.refusal());
+        Users.Admission admission = origins.refusal(handshake);
+        if (admission == null) {
+            ticket = gate.enter(address);
+            admission = ticket.admitted()
+                    ? users.identify(handshake)
+                    : gate.accepting()
+                            ? new Users.Refused(ErrorCode.LIMIT_EXCEEDED, Closing.LIMIT_EXCEEDED, ticket.refusal())
+                            : new Users.Refused(ErrorCode.INTERNAL, Closing.GOING_AWAY, ticket.refusal());
+        }
         Identity identity = admission instanceof Users.Admitted admitted
                 ? admitted.identity()
                 : new Identity(String.valueOf(handshake.name()), false);
         Outbox outbox = new Outbox(
-                new SessionSink(session), executor, limits.outboxMaxFrames(), limits.outboxMaxBytes(), metrics::closed);
+                new SessionSink(session),
+                executor,
+                limits.outboxMaxFrames(),
+                limits.outboxMaxBytes(),
+                budget,
+                metrics::closed);
         connection = new Connection(session.getId(), identity, outbox, limits);
         connection.runsCommandsWith(this::runGuarded);
         connection.address(ConnectionGate.UNKNOWN.equals(address) ? null : address);
@@ -106,7 +122,9 @@ public class ChatEndpoint {
         Users.Refused refusal =
                 admission instanceof Users.Refused refused ? refused : users.register(connection, handshake.resume());
         if (refusal != null) {
-            ticket.release();
+            if (ticket != null) {
+                ticket.release();
+            }
             long leftOut = gate.refusalsLeftOutBefore(address);
             if (leftOut >= 0) {
                 ConnectionLog.refused(
@@ -115,7 +133,8 @@ public class ChatEndpoint {
                         address,
                         refusal.code().wire(),
                         refusal.closing().getCode(),
-                        leftOut);
+                        leftOut,
+                        refusal.closing() == Closing.ORIGIN_REFUSED ? handshake.origin() : null);
             }
             connection.reject(refusal.code(), refusal.message(), refusal.closing());
             return;
@@ -164,6 +183,11 @@ public class ChatEndpoint {
     void onCommand(Command command) {
         if (!connection.withinRate(command)) {
             connection.refuse(command, ErrorCode.RATE_LIMITED, "too many commands; slow down");
+            return;
+        }
+        if (!gate.withinAddressRate(address, Connection.isPost(command))) {
+            connection.refuse(
+                    command, ErrorCode.RATE_LIMITED, "too many commands from your address on all its connections");
             return;
         }
         connection.run(command);

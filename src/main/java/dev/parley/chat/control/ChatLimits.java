@@ -30,6 +30,7 @@ public record ChatLimits(
         Duration typingInterval,
         int outboxMaxFrames,
         long outboxMaxBytes,
+        long outboundTotalChars,
         int outboxWriterThreads,
         int storeMaxPending,
         int storeMaxPendingPerRoom,
@@ -67,6 +68,8 @@ public record ChatLimits(
                 settings.millis("parley.typing.interval-ms", Duration.ofSeconds(2)),
                 settings.integer("parley.outbox.max-frames", 1000),
                 settings.number("parley.outbox.max-bytes", 1L << 20),
+                // 64 Mi chars are at most 128 MiB of UTF-16: a quarter of a -Xmx512m heap
+                settings.number("parley.outbound.total-chars", 64L << 20),
                 settings.integer(
                         "parley.outbox.writer-threads", Runtime.getRuntime().availableProcessors()),
                 settings.integer("parley.store.max-pending", 5000),

@@ -108,8 +108,12 @@ public final class Connection {
 
     /** Takes a token from the bucket the command belongs to: {@code say} and {@code whisper}, or the rest. */
     public boolean withinRate(Command command) {
-        boolean post = command instanceof Command.Say || command instanceof Command.Whisper;
-        return post ? posts.tryAcquire() : commands.tryAcquire();
+        return isPost(command) ? posts.tryAcquire() : commands.tryAcquire();
+    }
+
+    /** Whether the command counts against the posting rate ({@code say}, {@code whisper}) rather than the other. */
+    public static boolean isPost(Command command) {
+        return command instanceof Command.Say || command instanceof Command.Whisper;
     }
 
     /**

@@ -13,7 +13,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Who may open a connection at all, before any name is looked at: at most so many open connections in total and
- * per client address, and at most so many new ones per address and second. The client address is the TCP peer,
+ * per client address, and at most so many new ones per address and second; and how many commands one address may
+ * send on all its connections together, so that opening more connections does not multiply the per-connection
+ * command rates. The client address is the TCP peer,
  * or, when the peer is a trusted proxy, the last address in {@code X-Forwarded-For} that is not one.
  * <p>
  * Every admission is a {@link Ticket} that holds its slots until released; release is idempotent, so every close
@@ -32,6 +34,8 @@ public class ConnectionGate {
     private final AtomicInteger open = new AtomicInteger();
     private final Map<String, Integer> openByAddress = new ConcurrentHashMap<>();
     private final Map<String, RateLimiter> handshakesByAddress = new ConcurrentHashMap<>();
+    private final Map<String, RateLimiter> saysByAddress = new ConcurrentHashMap<>();
+    private final Map<String, RateLimiter> commandsByAddress = new ConcurrentHashMap<>();
     private final Map<String, SampledLog> refusalLogByAddress = new ConcurrentHashMap<>();
     private final AtomicBoolean accepting = new AtomicBoolean(true);
     private volatile long purgedAt;
@@ -137,16 +141,37 @@ public class ConnectionGate {
             purgedAt = now;
             // a bucket refills completely within burst / rate seconds; older ones say nothing a new one would not
             handshakesByAddress.values().removeIf(RateLimiter::isFull);
+            saysByAddress.values().removeIf(RateLimiter::isFull);
+            commandsByAddress.values().removeIf(RateLimiter::isFull);
             refusalLogByAddress.values().removeIf(SampledLog::idle);
         }
     }
 
     private boolean handshakeAllowed(String address) {
+        return take(
+                handshakesByAddress,
+                address,
+                new ConnectionLimits.Rate(limits.handshakesPerSecond(), limits.handshakeBurst()));
+    }
+
+    /**
+     * Takes a token for one command from the address's bucket, which all its connections share: {@code say} and
+     * {@code whisper} from one, every other command from the other. An unknown address is not limited here (its
+     * connections still are, each on its own).
+     */
+    public boolean withinAddressRate(String address, boolean post) {
+        if (UNKNOWN.equals(address)) {
+            return true;
+        }
+        return post
+                ? take(saysByAddress, address, limits.addressSays())
+                : take(commandsByAddress, address, limits.addressCommands());
+    }
+
+    /** A bucket that is full says nothing a new one would not: idle addresses' buckets are forgotten. */
+    private boolean take(Map<String, RateLimiter> buckets, String address, ConnectionLimits.Rate rate) {
         purgeIdleBuckets();
-        return handshakesByAddress
-                .computeIfAbsent(
-                        address,
-                        absent -> new RateLimiter(limits.handshakesPerSecond(), limits.handshakeBurst(), nanoClock))
+        return buckets.computeIfAbsent(address, absent -> new RateLimiter(rate.perSecond(), rate.burst(), nanoClock))
                 .tryAcquire();
     }
 

@@ -9,7 +9,7 @@ import java.util.stream.Stream;
 
 /**
  * The limits on connections themselves, read once from {@code parley.*} settings: how many may be open, in total
- * and per client address, how fast one address may open them, which proxies' {@code X-Forwarded-For} to believe,
+ * and per client address, how fast one address may open them and send commands on all of them together, which proxies' {@code X-Forwarded-For} to believe,
  * how idle connections are pinged, and how long a shutdown waits for connections to close. The settings
  * document lists the same names and defaults.
  *
@@ -22,6 +22,8 @@ import java.util.stream.Stream;
  * @param pingTimeout          a pinged connection that stays silent this long is closed with 4010
  * @param shutdownDrain        how long a shutdown waits for in-flight messages to reach their clients
  * @param refusalLinesPerMinute refusal lines logged per client address and minute; the rest are counted
+ * @param addressSays          {@code say} and {@code whisper} per client address, all its connections together
+ * @param addressCommands      every other command per client address, all its connections together
  */
 public record ConnectionLimits(
         int maxConnections,
@@ -32,7 +34,12 @@ public record ConnectionLimits(
         Duration pingInterval,
         Duration pingTimeout,
         Duration shutdownDrain,
-        int refusalLinesPerMinute) {
+        int refusalLinesPerMinute,
+        Rate addressSays,
+        Rate addressCommands) {
+
+    /** A token bucket's size: so many a second, sustained, and so many at once. */
+    public record Rate(double perSecond, int burst) {}
 
     public static ConnectionLimits from(Settings settings) {
         return new ConnectionLimits(
@@ -47,7 +54,13 @@ public record ConnectionLimits(
                 settings.millis("parley.ping.interval-ms", Duration.ofSeconds(30)),
                 settings.millis("parley.ping.timeout-ms", Duration.ofSeconds(10)),
                 settings.millis("parley.shutdown.drain-ms", Duration.ofSeconds(5)),
-                settings.integer("parley.log.refusals-per-address-per-minute", 10));
+                settings.integer("parley.log.refusals-per-address-per-minute", 10),
+                new Rate(
+                        settings.integer("parley.rate.say-per-address-per-second", 100),
+                        settings.integer("parley.rate.say-per-address-burst", 200)),
+                new Rate(
+                        settings.integer("parley.rate.commands-per-address-per-second", 300),
+                        settings.integer("parley.rate.commands-per-address-burst", 600)));
     }
 
     public static ConnectionLimits defaults() {

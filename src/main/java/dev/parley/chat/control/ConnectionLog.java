@@ -1,5 +1,8 @@
 package dev.parley.chat.control;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.logging.Logger;
 
 /**
@@ -37,26 +40,19 @@ public final class ConnectionLog {
     /**
      * @param leftOut refusals from the same address not logged since the last line (see
      *     {@link ConnectionGate#refusalsLeftOutBefore})
+     * @param origin  the page's origin when that is what was refused (the operator may have to allow it), else null
      */
-    public static void refused(String id, String user, String address, String reason, int closeCode, long leftOut) {
-        if (leftOut == 0) {
-            event("refuse", "id", id, "user", user, "address", address, "reason", reason, "code", closeCode);
-        } else {
-            event(
-                    "refuse",
-                    "id",
-                    id,
-                    "user",
-                    user,
-                    "address",
-                    address,
-                    "reason",
-                    reason,
-                    "code",
-                    closeCode,
-                    "left_out",
-                    leftOut);
+    public static void refused(
+            String id, String user, String address, String reason, int closeCode, long leftOut, String origin) {
+        List<Object> line = new ArrayList<>(
+                Arrays.asList("id", id, "user", user, "address", address, "reason", reason, "code", closeCode));
+        if (leftOut != 0) {
+            line.addAll(List.of("left_out", leftOut));
         }
+        if (origin != null) {
+            line.addAll(List.of("origin", origin, "allowed_by", "parley.allowed-origins"));
+        }
+        event("refuse", line.toArray());
     }
 
     /** One line: the event name, then each key and value; values with spaces, quotes or '=' are quoted. */

@@ -17,12 +17,16 @@ import java.util.logging.Logger;
  * time sends, one frame in flight, and the next send starts from the completion of the previous one, so a slow
  * client holds no thread and never delays a room. A queue over its bound closes its client with 4008.
  *
- * <p>Sizes are counted in UTF-16 chars, which bounds the bytes held in memory the way the setting intends.
+ * <p>Sizes are counted in UTF-16 chars, which bounds the bytes held in memory the way the setting intends. Every
+ * change of the count is also told to the server's {@link OutboundBudget}, and a closed outbox hands back what it
+ * still held, so the budget's total cannot keep chars of connections that are gone.
  */
 public final class Outbox {
 
     private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
     private static final Object PING = new Object();
+    /** The value of {@code chars} once released: nothing is counted here any more. */
+    private static final long RELEASED = -1;
 
     private final FrameSink sink;
     private final Executor closer;
@@ -34,19 +38,32 @@ public final class Outbox {
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final IntConsumer closedWith;
+    private final OutboundBudget budget;
     private volatile Runnable pingSent = () -> {};
 
+    /** An outbox with a budget of its own, no other outbox's queue counted against it. */
     public Outbox(FrameSink sink, Executor closer, int maxFrames, long maxChars) {
-        this(sink, closer, maxFrames, maxChars, code -> {});
+        this(sink, closer, maxFrames, maxChars, new OutboundBudget(Long.MAX_VALUE), code -> {});
     }
 
-    /** @param closedWith told the close code once, when the server closes this connection (for the metrics) */
-    public Outbox(FrameSink sink, Executor closer, int maxFrames, long maxChars, IntConsumer closedWith) {
+    /**
+     * @param budget     the server's budget of queued chars across every outbox, which may close this one
+     * @param closedWith told the close code once, when the server closes this connection (for the metrics)
+     */
+    public Outbox(
+            FrameSink sink,
+            Executor closer,
+            int maxFrames,
+            long maxChars,
+            OutboundBudget budget,
+            IntConsumer closedWith) {
         this.sink = sink;
         this.closer = closer;
         this.maxFrames = maxFrames;
         this.maxChars = maxChars;
+        this.budget = budget;
         this.closedWith = closedWith;
+        budget.track(this);
     }
 
     /** Queues the frame and, if no send is in flight, sends it on this thread. */
@@ -67,13 +84,49 @@ public final class Outbox {
             return false;
         }
         int queuedFrames = frames.incrementAndGet();
-        long queuedChars = chars.addAndGet(frame.length());
+        long queuedChars = count(frame.length());
+        if (queuedChars == RELEASED) {
+            return false;
+        }
         if (queuedFrames > maxFrames || queuedChars > maxChars) {
             closeNow(Closing.TOO_SLOW.reason("outbound queue overflowed"));
             return false;
         }
         queue.add(frame);
+        if (closed.get()) {
+            // closed meanwhile, e.g. by the budget this frame passed: nothing here will be sent
+            queue.clear();
+            return false;
+        }
         return true;
+    }
+
+    /**
+     * Adds {@code delta} to the chars queued here and to the budget's total, unless this outbox is released.
+     *
+     * @return the chars queued here now, or {@link #RELEASED}
+     */
+    private long count(long delta) {
+        long before;
+        do {
+            before = chars.get();
+            if (before == RELEASED) {
+                return RELEASED;
+            }
+        } while (!chars.compareAndSet(before, before + delta));
+        budget.add(delta);
+        return before + delta;
+    }
+
+    /** Hands what is still counted here back to the budget, once: a send that completes later counts nothing. */
+    private void release() {
+        long held = chars.getAndSet(RELEASED);
+        budget.untrack(this, Math.max(0, held));
+    }
+
+    /** The chars queued and in flight here; zero once closed. */
+    long queuedChars() {
+        return Math.max(0, chars.get());
     }
 
     /** Starts sending what is queued, unless a send is already in flight (its completion carries on). */
@@ -108,6 +161,7 @@ public final class Outbox {
     public void closeNow(CloseReason reason) {
         if (closed.compareAndSet(false, true)) {
             queue.clear();
+            release();
             closedWith.accept(reason.getCloseCode().getCode());
             try {
                 closer.execute(() -> sink.close(reason));
@@ -122,6 +176,7 @@ public final class Outbox {
     public void discard() {
         closed.set(true);
         queue.clear();
+        release();
     }
 
     /**
@@ -202,7 +257,7 @@ public final class Outbox {
         @Override
         public void accept(Throwable failure) {
             frames.decrementAndGet();
-            chars.addAndGet(-frame.length());
+            count(-frame.length());
             if (failure != null) {
                 failed(failure);
                 return;

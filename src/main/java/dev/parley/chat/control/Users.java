@@ -11,7 +11,6 @@ import dev.parley.settings.Settings;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -21,7 +20,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,11 +68,8 @@ public class Users {
 
     public record Refused(ErrorCode code, Closing closing, String message) implements Admission {}
 
-    /** Judges the handshake alone: origin, then the container's principal, then the guest name. */
+    /** Judges the rest of the handshake: the container's principal, then the guest name. */
     public Admission identify(Handshake handshake) {
-        if (!originAllowed(handshake.origin(), handshake.host())) {
-            return new Refused(ErrorCode.ORIGIN_REFUSED, Closing.ORIGIN_REFUSED, "this origin may not connect");
-        }
         if (handshake.principal() != null) {
             return new Admitted(new Identity(handshake.principal(), true));
         }
@@ -298,34 +293,6 @@ public class Users {
     /** Closes every connection at once, dropping what is queued (the JVM is exiting: no time to flush). */
     public void closeAllNow(Closing closing, String phrase) {
         online.values().forEach(user -> user.connections().forEach(c -> c.close(closing, phrase)));
-    }
-
-    boolean originAllowed(String origin, String host) {
-        if (origin == null) {
-            return true;
-        }
-        String normalised = origin.trim().toLowerCase(Locale.ROOT).replaceAll("/+$", "");
-        if (limits.allowedOrigins().stream()
-                .anyMatch(allowed ->
-                        allowed.toLowerCase(Locale.ROOT).replaceAll("/+$", "").equals(normalised))) {
-            return true;
-        }
-        if (host == null) {
-            return false;
-        }
-        try {
-            URI uri = URI.create(normalised);
-            if (uri.getHost() == null || uri.getScheme() == null) {
-                return false;
-            }
-            int defaultPort = "https".equals(uri.getScheme()) ? 443 : 80;
-            int originPort = uri.getPort() == -1 ? defaultPort : uri.getPort();
-            URI target = URI.create("http://" + host.trim().toLowerCase(Locale.ROOT));
-            int hostPort = target.getPort() == -1 ? defaultPort : target.getPort();
-            return uri.getHost().equals(target.getHost()) && originPort == hostPort;
-        } catch (IllegalArgumentException malformed) {
-            return false;
-        }
     }
 
     private record User(String name, boolean authenticated, String resumeToken, Set<Connection> connections) {

@@ -26,6 +26,8 @@ public class ChatEndpointProvider extends ComponentProvider {
         endpoint.gate = fixture.gate;
         endpoint.liveness = fixture.liveness;
         endpoint.metrics = fixture.metrics;
+        endpoint.budget = fixture.budget;
+        endpoint.origins = fixture.origins;
 
         return endpoint;
     }

@@ -31,6 +31,8 @@ public class ChatFixture implements AutoCloseable {
     public final ExecutorService closer = Executors.newSingleThreadExecutor();
     public final ConnectionGate gate = new ConnectionGate();
     public final Liveness liveness = new Liveness();
+    public final OutboundBudget budget;
+    public final AllowedOrigins origins = new AllowedOrigins();
     private final AtomicInteger ids = new AtomicInteger();
 
     public ChatFixture(Map<String, String> settings) {
@@ -41,6 +43,8 @@ public class ChatFixture implements AutoCloseable {
     public ChatFixture(Map<String, String> settings, AccountsDouble accounts) {
         this.accounts = accounts;
         limits = ChatLimits.from(Settings.of(settings));
+        budget = new OutboundBudget(limits.outboundTotalChars());
+        origins.allowed = limits.allowedOrigins();
         users.limits = limits;
         users.accounts = accounts;
         users.loadAccounts();

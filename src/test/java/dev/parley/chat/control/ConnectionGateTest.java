@@ -125,6 +125,35 @@ class ConnectionGateTest {
         assertFalse(cut.enter("hasty").admitted());
     }
 
+    /** The commands of every connection from one address come out of two buckets the address shares. */
+    @Test
+    void oneAddressSharesItsCommandAndPostingRatesWhateverItsConnections() {
+        ConnectionGate shared = gate(Map.of(
+                "parley.rate.say-per-address-per-second", "1",
+                "parley.rate.say-per-address-burst", "3",
+                "parley.rate.commands-per-address-per-second", "2",
+                "parley.rate.commands-per-address-burst", "5"));
+        for (int i = 0; i < 3; i++) {
+            assertTrue(shared.withinAddressRate("crowded", true));
+        }
+        assertFalse(shared.withinAddressRate("crowded", true), "the fourth post of the address");
+        for (int i = 0; i < 5; i++) {
+            assertTrue(shared.withinAddressRate("crowded", false), "commands have a bucket of their own");
+        }
+        assertFalse(shared.withinAddressRate("crowded", false));
+        assertTrue(shared.withinAddressRate("neighbour", true), "other addresses are not slowed");
+        assertTrue(shared.withinAddressRate(ConnectionGate.UNKNOWN, true));
+        now.addAndGet(1_000_000_000L);
+        assertTrue(shared.withinAddressRate("crowded", true), "one post a second again");
+        assertFalse(shared.withinAddressRate("crowded", true));
+        now.addAndGet(60_000_000_000L);
+        shared.refusalsLeftOutBefore("purge"); // idle buckets are forgotten now: a new bucket is as full
+        for (int i = 0; i < 3; i++) {
+            assertTrue(shared.withinAddressRate("crowded", true), "after a minute the whole burst again");
+        }
+        assertFalse(shared.withinAddressRate("crowded", true));
+    }
+
     @Test
     void anUnknownAddressIsHeldOnlyToTheTotal() {
         for (int i = 0; i < 5; i++) {

@@ -61,7 +61,7 @@ class OutboxTest {
     @Test
     void enqueueSendsNothingUntilFlushAndTheCloseCodeIsTold() {
         List<Integer> closes = new ArrayList<>();
-        Outbox counted = new Outbox(sink, Runnable::run, 3, 1000, closes::add);
+        Outbox counted = new Outbox(sink, Runnable::run, 3, 1000, new OutboundBudget(Long.MAX_VALUE), closes::add);
 
         assertTrue(counted.enqueue("a"));
         assertTrue(counted.enqueue("b"));

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class UsersTest {
 
-    ChatFixture chat = new ChatFixture(Map.of("parley.allowed-origins", "https://chat.example.org"));
+    ChatFixture chat = new ChatFixture(Map.of());
     Users cut = chat.users;
 
     @AfterEach
@@ -55,19 +55,6 @@ class UsersTest {
             assertEquals(4001, refused.closing().getCode());
             assertInstanceOf(Users.Admitted.class, closed.users.identify(new Handshake("bob", null, null, null, "h")));
         }
-    }
-
-    @Test
-    void originsMustBeTheSameOrAllowed() {
-        assertTrue(cut.originAllowed(null, "localhost:8080"), "no Origin: not a browser");
-        assertTrue(cut.originAllowed("http://localhost:8080", "localhost:8080"));
-        assertTrue(cut.originAllowed("https://Chat.Example.org", "127.0.0.1:8080"));
-        assertTrue(cut.originAllowed("https://example.com", "example.com"));
-        assertFalse(cut.originAllowed("http://evil.example", "localhost:8080"));
-        assertFalse(cut.originAllowed("http://localhost:9090", "localhost:8080"));
-        assertFalse(cut.originAllowed("null", "localhost:8080"));
-        Users.Refused refused = (Users.Refused) cut.identify(new Handshake(null, "a", null, "http://evil", "h"));
-        assertEquals(4005, refused.closing().getCode());
     }
 
     @Test

@@ -1,0 +1,99 @@
+package dev.parley.chat.control;
+
+import dev.parley.chat.entity.Closing;
+import dev.parley.settings.Settings;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * One budget of queued outbound chars across every connection ({@code parley.outbound.total-chars}). Each outbox is
+ * bounded on its own, but its bound times the connections allowed is far more than a heap: when the total passes
+ * the budget, the outboxes holding the most are closed with 4008 until it is back under, so the slowest readers go
+ * first and a client that keeps up, whose queue stays short, stays.
+ *
+ * <p>A frame broadcast to a room is one string in memory but counts once per recipient: the budget overstates the
+ * heap it guards, never understates it.
+ */
+@ApplicationScoped
+public class OutboundBudget {
+
+    private static final Logger LOG = Logger.getLogger(OutboundBudget.class.getName());
+
+    private final AtomicLong total = new AtomicLong();
+    private final Set<Outbox> outboxes = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean trimming = new AtomicBoolean();
+    private long limit;
+
+    public OutboundBudget() {}
+
+    OutboundBudget(long limit) {
+        this.limit = limit;
+    }
+
+    @PostConstruct
+    void readSettings() {
+        limit = ChatLimits.from(Settings.fromEnvironment()).outboundTotalChars();
+    }
+
+    /** The chars queued or in flight in every open outbox. */
+    public long queuedChars() {
+        return total.get();
+    }
+
+    void track(Outbox outbox) {
+        outboxes.add(outbox);
+    }
+
+    /** The outbox is closed: what it still counted leaves the total. */
+    void untrack(Outbox outbox, long held) {
+        outboxes.remove(outbox);
+        total.addAndGet(-held);
+    }
+
+    /** Counts a change of one outbox's queue; past the budget, trims. Only then is any outbox looked at. */
+    void add(long delta) {
+        if (total.addAndGet(delta) > limit && delta > 0) {
+            trim();
+        }
+    }
+
+    /**
+     * Closes the outboxes that hold the most until the total is under the budget again. One thread trims at a time;
+     * others that pass the budget meanwhile go on, as the trimming thread looks at the total after every close.
+     */
+    private void trim() {
+        if (!trimming.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            // sizes taken once: a comparator over counts that change while sorting breaks the sort's contract
+            List<Sized> fattest = outboxes.stream()
+                    .map(outbox -> new Sized(outbox, outbox.queuedChars()))
+                    .sorted(Comparator.comparingLong(Sized::chars).reversed())
+                    .toList();
+            int closed = 0;
+            for (Sized sized : fattest) {
+                if (total.get() <= limit) {
+                    break;
+                }
+                sized.outbox().closeNow(Closing.TOO_SLOW.reason("the server's outbound budget is spent"));
+                closed++;
+            }
+            if (closed > 0) {
+                LOG.info("outbound budget parley.outbound.total-chars=" + limit + " passed: closed " + closed
+                        + " connection(s) with the longest queues (4008)");
+            }
+        } finally {
+            trimming.set(false);
+        }
+    }
+
+    private record Sized(Outbox outbox, long chars) {}
+}
