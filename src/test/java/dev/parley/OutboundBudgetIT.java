@@ -25,7 +25,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class OutboundBudgetIT {
 
     static final int STUCK_MEMBERS = 3;
-    static final long TOTAL_CHARS = 1_000_000;
+    /**
+     * Far above one join's snapshot (50 recent messages of 16 KB, ~800 K chars): a poster joining holds that much for
+     * a moment, and under a smaller budget it could be the longest queue when the budget is passed.
+     */
+    static final long TOTAL_CHARS = 4_000_000;
     static final int MESSAGE_CAP = 3000;
 
     @RegisterExtension
