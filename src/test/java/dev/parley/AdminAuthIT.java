@@ -10,6 +10,7 @@ import dev.parley.testing.ChatClient;
 import dev.parley.testing.DeployedParley;
 import dev.parley.testing.RealmUsers;
 import jakarta.json.JsonObject;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 
@@ -48,5 +49,56 @@ class AdminAuthIT extends DeployedParley {
                             && text.equals(frame.getString("text", null)),
                     "the announcement");
         }
+    }
+
+    /**
+     * A browser that showed its own login dialog for the API keeps the Basic credentials and sends them with any
+     * request to Parley, another site's form too: a mutating call needs a proof that no other site sent it.
+     */
+    @Test
+    void aMutatingBasicCallWithoutSameOriginProofIsRefused() {
+        String room = unique("csrf");
+        AdminApi script = AdminApi.admin(base);
+        script.ok(script.post("rooms", json("room", room)));
+
+        AdminApi cachedByBrowser = AdminApi.basicWithoutProof(base, RealmUsers.ADMIN, RealmUsers.ADMIN_PASSWORD);
+        assertEquals(200, cachedByBrowser.get("stats").statusCode(), "reading needs no proof");
+        assertEquals(
+                403,
+                cachedByBrowser
+                        .post("rooms/" + room + "/close", json("reason", "csrf"))
+                        .statusCode());
+        // what another site's <form method=post> sends: no body, or a form body, and Sec-Fetch-Site cross-site
+        assertEquals(
+                403,
+                cachedByBrowser
+                        .send("POST", "api/admin/rooms/" + room + "/reopen", null)
+                        .statusCode());
+        HttpResponse<String> crossSiteForm = cachedByBrowser.send(
+                HttpRequest.newBuilder(java.net.URI.create(base + "api/admin/rooms/" + room + "/close"))
+                        .header("Sec-Fetch-Site", "cross-site")
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString("reason=csrf")));
+        assertEquals(403, crossSiteForm.statusCode());
+        assertEquals(false, roomClosed(script, room), "a refused call closed the room");
+
+        HttpResponse<String> sameOrigin = cachedByBrowser.send(
+                HttpRequest.newBuilder(java.net.URI.create(base + "api/admin/rooms/" + room + "/close"))
+                        .header("Sec-Fetch-Site", "same-origin")
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json("reason", "same origin"))));
+        assertEquals(204, sameOrigin.statusCode(), sameOrigin.body());
+        assertEquals(true, roomClosed(script, room));
+        assertEquals(204, script.post("rooms/" + room + "/reopen", null).statusCode(), "a script with the header");
+        assertEquals(false, roomClosed(script, room));
+    }
+
+    private static boolean roomClosed(AdminApi admin, String room) {
+        return admin.array(admin.get("rooms?query=" + room)).stream()
+                .map(jakarta.json.JsonValue::asJsonObject)
+                .filter(info -> room.equals(info.getString("name")))
+                .findFirst()
+                .orElseThrow()
+                .getBoolean("closed");
     }
 }

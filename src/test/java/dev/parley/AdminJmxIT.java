@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The administration MXBean as an operator's JConsole calls it over WildFly's JMX remoting, with a management user
  * of the server's own realm ({@link RealmUsers}): its counts move, and its operations act on the wire and leave
- * audit rows by {@code jmx}. WildFly only (the payara and liberty profiles exclude it): the remote JMX connector
- * and the user are WildFly's.
+ * audit rows by {@code jmx}: WildFly's remoting connector runs a call as its user in Elytron's own context, with no
+ * Subject for {@code JmxCaller} to name (JmxCallerTest shows the JDK's connector, which has one). WildFly only (the
+ * payara and liberty profiles exclude it): the remote JMX connector and the user are WildFly's.
  */
 class AdminJmxIT extends DeployedParley {
 

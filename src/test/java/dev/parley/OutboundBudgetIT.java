@@ -30,6 +30,7 @@ class OutboundBudgetIT {
      * a moment, and under a smaller budget it could be the longest queue when the budget is passed.
      */
     static final long TOTAL_CHARS = 4_000_000;
+
     static final int MESSAGE_CAP = 3000;
 
     @RegisterExtension

@@ -8,6 +8,7 @@ import dev.parley.chat.control.ConnectionLimits;
 import dev.parley.chat.control.HistoryLimits;
 import dev.parley.history.control.StoreSettings;
 import dev.parley.ops.control.HealthSettings;
+import dev.parley.web.control.LoginSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -53,6 +54,7 @@ class SettingsDocumentTest {
         StoreSettings.from(unset);
         AdminSettings.from(unset);
         HealthSettings.from(unset);
+        LoginSettings.from(unset);
         return defaults;
     }
 

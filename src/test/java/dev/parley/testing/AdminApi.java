@@ -25,6 +25,9 @@ import java.util.Map;
  */
 public final class AdminApi {
 
+    /** The header a script sends with any value (administration.md), the page with its session's token. */
+    public static final String SAME_ORIGIN_PROOF = "X-Parley-CSRF";
+
     private final URI base;
     private final String authorization;
     private final HttpClient http;
@@ -44,7 +47,13 @@ public final class AdminApi {
         return new AdminApi(URI.create(base.toString()), null, builder().build());
     }
 
+    /** A script's client: Basic credentials, and the header that shows its calls come from no other site. */
     public static AdminApi basic(URL base, String user, String password) {
+        return basicWithoutProof(base, user, password).header(SAME_ORIGIN_PROOF, "script");
+    }
+
+    /** Basic credentials alone, as a browser that cached them sends them with another site's form. */
+    public static AdminApi basicWithoutProof(URL base, String user, String password) {
         String token = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         return new AdminApi(
                 URI.create(base.toString()), "Basic " + token, builder().build());
@@ -121,11 +130,16 @@ public final class AdminApi {
         if (json != null) {
             request.header("Content-Type", "application/json");
         }
+        return send(request);
+    }
+
+    /** Sends a request made by the test, with this client's credentials and headers. */
+    public HttpResponse<String> send(HttpRequest.Builder request) {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
         headers.forEach(request::header);
-        return exchange(request);
+        return exchange(request.timeout(ChatClient.TIMEOUT));
     }
 
     private HttpResponse<String> exchange(HttpRequest.Builder request) {

@@ -61,6 +61,21 @@ final class LibertyProcess extends ServerProcess {
                 StandardCharsets.UTF_8);
     }
 
+    /** A configDropins override that includes {@code file} of the server directory, as server.xml's comment says. */
+    @Override
+    public void includeConfiguration(String file) {
+        Path overrides = serverDir().resolve("configDropins").resolve("overrides");
+        try {
+            Files.createDirectories(overrides);
+            Files.writeString(
+                    overrides.resolve("include-" + file),
+                    "<server>\n    <include location=\"${server.config.dir}/" + file + "\"/>\n</server>\n",
+                    StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private long logStart;
 
     @Override

@@ -61,6 +61,12 @@ public final class OwnServer implements AfterAllCallback {
         return this;
     }
 
+    /** One of the shipped server's optional configuration files, included as its operator does. */
+    public OwnServer including(String file) {
+        beforeStart.add(server -> server.includeConfiguration(file));
+        return this;
+    }
+
     /** The running server, started now if this is the first use. */
     public synchronized ServerProcess process() {
         if (process == null) {

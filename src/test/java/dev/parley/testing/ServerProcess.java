@@ -103,6 +103,14 @@ public abstract class ServerProcess implements AutoCloseable {
         throw new UnsupportedOperationException(serverName() + ": adding a realm user is not scripted here");
     }
 
+    /**
+     * Includes one of the shipped server's optional configuration files (e.g. Liberty's {@code security.xml}) the way
+     * its operator does (before {@link #start()}).
+     */
+    public void includeConfiguration(String file) {
+        throw new UnsupportedOperationException(serverName() + ": no optional configuration files are shipped");
+    }
+
     /** Starts {@link #command()} with its output appended to {@link #consoleLog()}. */
     protected Process launch() throws IOException {
         return command()

@@ -1,5 +1,7 @@
 package dev.parley.admin.boundary;
 
+import dev.parley.web.control.LoginThrottle;
+import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
@@ -17,12 +19,17 @@ import java.util.Set;
  * Who may use {@code /api/admin}. A WAR has one login-config, FORM for the pages; REST clients get Basic here
  * instead: without a logged-in session, {@code Authorization: Basic} credentials are checked against the server's
  * realm with {@link HttpServletRequest#login} (and logged out after the call, nothing is kept), and a request with
- * neither gets 401 with {@code WWW-Authenticate: Basic}. A user without the role {@code chat-admin} gets 403.
+ * neither gets 401 with {@code WWW-Authenticate: Basic}. A user without the role {@code chat-admin} gets 403. A
+ * failed Basic login counts against the client's address ({@link LoginThrottle}); beyond the limit the answer is 429
+ * before the credentials are looked at.
  *
- * <p>The admin page calls with its FORM session, so a mutating call must also carry the session's CSRF token in
- * {@value #CSRF_HEADER} (from {@code GET /api/admin/session}): another site can make a browser send the cookie, not
- * the header. The page sends that header on every call, and then a 401 comes without {@code WWW-Authenticate}, so the
- * browser does not pop up its own login dialog.
+ * <p>Another site can make a browser send what it holds for Parley: the session cookie, and Basic credentials the
+ * browser cached after its own login dialog. It cannot add a header of its own without a CORS preflight, which Parley
+ * never grants. So every mutating call must prove that it comes from Parley's page or from a script: a call of the
+ * page's FORM session carries the session's CSRF token in {@value #CSRF_HEADER} (from {@code GET
+ * /api/admin/session}); a Basic call carries that header with any value, or {@code Sec-Fetch-Site: same-origin}. The
+ * page sends that header on every call, and then a 401 comes without {@code WWW-Authenticate}, so the browser does
+ * not pop up its own login dialog.
  */
 @WebFilter(urlPatterns = "/api/admin/*")
 public class AdminGate extends HttpFilter {
@@ -31,6 +38,9 @@ public class AdminGate extends HttpFilter {
     public static final String CSRF_HEADER = "X-Parley-CSRF";
     static final String CSRF_ATTRIBUTE = "dev.parley.admin.csrf";
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+
+    @Inject
+    LoginThrottle throttle;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -42,10 +52,16 @@ public class AdminGate extends HttpFilter {
                 unauthorized(request, response, "log in: Basic credentials of a chat-admin user");
                 return;
             }
+            String address = request.getRemoteAddr();
+            if (throttle.refuses(address)) {
+                refuse(response, 429, "too many failed logins from " + address + "; retry later");
+                return;
+            }
             try {
                 request.login(credentials[0], credentials[1]);
                 byBasic = true;
             } catch (ServletException refused) {
+                throttle.failed(address, credentials[0], "basic");
                 unauthorized(request, response, "wrong user name or password");
                 return;
             }
@@ -53,7 +69,8 @@ public class AdminGate extends HttpFilter {
         try {
             if (!request.isUserInRole(ROLE)) {
                 refuse(response, HttpServletResponse.SC_FORBIDDEN, "only the role chat-admin may administer Parley");
-            } else if (!byBasic && !SAFE_METHODS.contains(request.getMethod()) && !csrfTokenMatches(request)) {
+            } else if (!SAFE_METHODS.contains(request.getMethod())
+                    && !(byBasic ? sameOriginShown(request) : csrfTokenMatches(request))) {
                 refuse(
                         response,
                         HttpServletResponse.SC_FORBIDDEN,
@@ -90,6 +107,11 @@ public class AdminGate extends HttpFilter {
         return sent != null
                 && expected instanceof String token
                 && MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8), sent.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A Basic call's proof that no other site sent it: see the class comment. */
+    static boolean sameOriginShown(HttpServletRequest request) {
+        return request.getHeader(CSRF_HEADER) != null || "same-origin".equals(request.getHeader("Sec-Fetch-Site"));
     }
 
     static String[] basicCredentials(String header) {

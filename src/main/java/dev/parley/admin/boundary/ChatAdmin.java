@@ -7,12 +7,10 @@ import java.util.function.Supplier;
 
 /**
  * The MXBean's implementation: every call goes to {@link Administration}, an EJB proxy, because JMX threads have no
- * EE context of their own. The actor in the audit trail is {@code jmx}: the JMX connector's user is not visible to
- * the application. Only JDK exceptions leave here, so a console without Parley's classes can show them.
+ * EE context of their own. The actor in the audit trail is the JMX connector's user where the connector tells
+ * ({@link JmxCaller}), else {@code jmx}. Only JDK exceptions leave here, so a console without Parley's classes can show them.
  */
 public class ChatAdmin implements ChatAdminMXBean {
-
-    static final String ACTOR = "jmx";
 
     private final Administration administration;
 
@@ -58,7 +56,7 @@ public class ChatAdmin implements ChatAdminMXBean {
     @Override
     public String kick(String room, String user, String reason) {
         return call(() -> {
-            administration.kick(ACTOR, room, user, reason);
+            administration.kick(JmxCaller.actor(), room, user, reason);
             return "kicked " + user + " from " + room;
         });
     }
@@ -66,7 +64,7 @@ public class ChatAdmin implements ChatAdminMXBean {
     @Override
     public String ban(String user, long seconds, String reason) {
         return call(() -> {
-            administration.ban(ACTOR, user, seconds, reason);
+            administration.ban(JmxCaller.actor(), user, seconds, reason);
             return "banned " + user + for_(seconds);
         });
     }
@@ -74,7 +72,7 @@ public class ChatAdmin implements ChatAdminMXBean {
     @Override
     public String banAddress(String address, long seconds, String reason) {
         return call(() -> {
-            administration.banAddress(ACTOR, address, seconds, reason);
+            administration.banAddress(JmxCaller.actor(), address, seconds, reason);
             return "banned address " + address + for_(seconds);
         });
     }
@@ -82,7 +80,7 @@ public class ChatAdmin implements ChatAdminMXBean {
     @Override
     public String unban(String user) {
         return call(() -> {
-            administration.unban(ACTOR, user);
+            administration.unban(JmxCaller.actor(), user);
             return "unbanned " + user;
         });
     }
@@ -90,7 +88,7 @@ public class ChatAdmin implements ChatAdminMXBean {
     @Override
     public String unbanAddress(String address) {
         return call(() -> {
-            administration.unbanAddress(ACTOR, address);
+            administration.unbanAddress(JmxCaller.actor(), address);
             return "unbanned address " + address;
         });
     }
@@ -98,7 +96,7 @@ public class ChatAdmin implements ChatAdminMXBean {
     @Override
     public String mute(String room, String user, long seconds) {
         return call(() -> {
-            administration.mute(ACTOR, room, user, seconds);
+            administration.mute(JmxCaller.actor(), room, user, seconds);
             return "muted " + user + " in " + room + for_(seconds);
         });
     }
@@ -106,7 +104,7 @@ public class ChatAdmin implements ChatAdminMXBean {
     @Override
     public String unmute(String room, String user) {
         return call(() -> {
-            administration.unmute(ACTOR, room, user);
+            administration.unmute(JmxCaller.actor(), room, user);
             return "unmuted " + user + " in " + room;
         });
     }
@@ -114,7 +112,7 @@ public class ChatAdmin implements ChatAdminMXBean {
     @Override
     public String createRoom(String room) {
         return call(() -> {
-            administration.createRoom(ACTOR, room);
+            administration.createRoom(JmxCaller.actor(), room);
             return "room " + room + " is open";
         });
     }
@@ -122,7 +120,7 @@ public class ChatAdmin implements ChatAdminMXBean {
     @Override
     public String closeRoom(String room, String reason) {
         return call(() -> {
-            administration.closeRoom(ACTOR, room, reason);
+            administration.closeRoom(JmxCaller.actor(), room, reason);
             return "closed " + room;
         });
     }
@@ -130,7 +128,7 @@ public class ChatAdmin implements ChatAdminMXBean {
     @Override
     public String reopenRoom(String room) {
         return call(() -> {
-            administration.reopenRoom(ACTOR, room);
+            administration.reopenRoom(JmxCaller.actor(), room);
             return "reopened " + room;
         });
     }
@@ -138,7 +136,7 @@ public class ChatAdmin implements ChatAdminMXBean {
     @Override
     public String deleteMessage(String room, long seq, String reason) {
         return call(() -> {
-            administration.deleteMessage(ACTOR, room, seq, reason);
+            administration.deleteMessage(JmxCaller.actor(), room, seq, reason);
             return "deleted message " + seq + " of " + room;
         });
     }
@@ -146,7 +144,7 @@ public class ChatAdmin implements ChatAdminMXBean {
     @Override
     public String announce(String text) {
         return call(() -> {
-            administration.announce(ACTOR, text);
+            administration.announce(JmxCaller.actor(), text);
             return "announced to everyone";
         });
     }
@@ -154,7 +152,7 @@ public class ChatAdmin implements ChatAdminMXBean {
     @Override
     public String announce(String room, String text) {
         return call(() -> {
-            administration.announce(ACTOR, room, text);
+            administration.announce(JmxCaller.actor(), room, text);
             return "announced in " + room;
         });
     }

@@ -21,6 +21,7 @@ import dev.parley.metrics.Metrics;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpSession;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
@@ -82,6 +83,7 @@ public class ChatEndpoint {
     private FrameAssembler frames;
     private Connection connection;
     private boolean admitted;
+    private HttpSession login;
     private String loginSession;
     private ConnectionGate.Ticket ticket;
     private String address;
@@ -140,10 +142,13 @@ public class ChatEndpoint {
             return;
         }
         admitted = true;
-        if (identity.authenticated()) {
+        if (identity.authenticated()
+                && session.getUserProperties().get(HandshakeConfigurator.LOGIN) instanceof HttpSession httpSession) {
+            login = httpSession;
             loginSession = (String) session.getUserProperties().get(HandshakeConfigurator.LOGIN_SESSION);
-            if (loginSession != null) {
-                users.bindLoginSession(loginSession, connection);
+            if (!LoginSessions.opened(login, loginSession, users, connection)) {
+                connection.reject(ErrorCode.UNAUTHORIZED, "your login ended; log in again", Closing.UNAUTHORIZED);
+                return;
             }
         }
         liveness.watch(connection);
@@ -233,8 +238,8 @@ public class ChatEndpoint {
         if (admitted) {
             liveness.forget(connection);
             users.release(connection);
-            if (loginSession != null) {
-                users.unbindLoginSession(loginSession, connection);
+            if (login != null) {
+                LoginSessions.closed(login, loginSession, users, connection);
             }
             rooms.disconnected(connection);
             ConnectionLog.disconnected(

@@ -18,6 +18,8 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
 
     /** User property: the id of the HTTP session an authenticated user's login lives in (see {@link LoginSessions}). */
     static final String LOGIN_SESSION = "dev.parley.login-session";
+    /** User property: that HTTP session itself, which an open chat keeps from timing out. */
+    static final String LOGIN = "dev.parley.login";
 
     @Override
     public boolean checkOrigin(String originHeaderValue) {
@@ -29,6 +31,7 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
         Principal principal = request.getUserPrincipal();
         if (principal != null && request.getHttpSession() instanceof HttpSession login) {
             config.getUserProperties().put(LOGIN_SESSION, login.getId());
+            config.getUserProperties().put(LOGIN, login);
         }
         Map<String, List<String>> parameters = request.getParameterMap();
         config.getUserProperties()

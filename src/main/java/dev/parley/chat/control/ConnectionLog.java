@@ -62,7 +62,7 @@ public final class ConnectionLog {
         }
     }
 
-    static String line(String name, Object... keysAndValues) {
+    public static String line(String name, Object... keysAndValues) {
         StringBuilder line = new StringBuilder(name);
         for (int i = 0; i + 1 < keysAndValues.length; i += 2) {
             line.append(' ').append(keysAndValues[i]).append('=').append(value(keysAndValues[i + 1]));

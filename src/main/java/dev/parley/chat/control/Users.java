@@ -183,15 +183,34 @@ public class Users {
      * expiry) ends the connection too; see {@link #loginEnded}.
      */
     public void bindLoginSession(String loginSession, Connection connection) {
-        byLoginSession
-                .computeIfAbsent(loginSession, id -> ConcurrentHashMap.newKeySet())
-                .add(connection);
+        bindLoginSession(loginSession, connection, () -> {});
+    }
+
+    /** As above; {@code firstOpened} runs when this is the login's only connection, atomically with the binding. */
+    public void bindLoginSession(String loginSession, Connection connection, Runnable firstOpened) {
+        byLoginSession.compute(loginSession, (id, held) -> {
+            Set<Connection> connections = held == null ? ConcurrentHashMap.newKeySet() : held;
+            connections.add(connection);
+            if (held == null) {
+                firstOpened.run();
+            }
+            return connections;
+        });
     }
 
     public void unbindLoginSession(String loginSession, Connection connection) {
+        unbindLoginSession(loginSession, connection, () -> {});
+    }
+
+    /** As above; {@code lastClosed} runs when no connection of the login is left, atomically with the unbinding. */
+    public void unbindLoginSession(String loginSession, Connection connection, Runnable lastClosed) {
         byLoginSession.computeIfPresent(loginSession, (id, connections) -> {
             connections.remove(connection);
-            return connections.isEmpty() ? null : connections;
+            if (connections.isEmpty()) {
+                lastClosed.run();
+                return null;
+            }
+            return connections;
         });
     }
 
