@@ -136,6 +136,14 @@ public class ChatAdmin implements ChatAdminMXBean {
     }
 
     @Override
+    public String purgeRoom(String room, String reason) {
+        return call(() -> {
+            administration.purgeRoom(ACTOR, room, reason);
+            return "deleted room " + room;
+        });
+    }
+
+    @Override
     public String deleteMessage(String room, long seq, String reason) {
         return call(() -> {
             administration.deleteMessage(ACTOR, room, seq, reason);
