@@ -65,7 +65,7 @@ public record ChatLimits(
                 settings.integer("parley.rooms.per-connection", 50),
                 settings.integer("parley.rooms.max", 10_000),
                 settings.flag("parley.rooms.auto-create", true),
-                settings.integer("parley.rooms.created-per-user-per-hour", 30),
+                settings.integer("parley.rooms.created-per-user-per-hour", 60),
                 settings.integer("parley.rooms.created-per-address-per-hour", 100),
                 settings.number("parley.rooms.cache-chars", 16_000_000L),
                 settings.millis("parley.presence.grace-ms", Duration.ofSeconds(5)),
