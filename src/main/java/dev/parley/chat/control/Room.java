@@ -36,7 +36,7 @@ final class Room {
     final Map<String, Long> typingForwardedAt = new ConcurrentHashMap<>();
     long lastSeq;
     /** Set under the lock when an operator deleted the room: it is no longer in the registry, nobody may enter. */
-    boolean purged;
+    volatile boolean purged;
 
     private final RecentCaches caches;
     /** The recent messages kept for {@code joined}; null while the room has no cache (see {@link RecentCaches}). */
@@ -118,6 +118,9 @@ final class Room {
 
     /** Under the lock: the room's cache is these messages, counted against the budget. */
     void loadRecent(List<Event.Message> messages) {
+        if (purged) {
+            return; // unreachable now: a cache here would count against the budget until evicted
+        }
         dropRecent();
         recent = new ArrayDeque<>(messages);
         recentChars = messages.stream().mapToLong(RecentCaches::size).sum();

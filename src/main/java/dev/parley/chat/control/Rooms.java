@@ -252,7 +252,7 @@ public class Rooms {
      * message released meanwhile is repeated, the last time under the lock.
      */
     private void loadRecent(Room room) {
-        for (int attempt = 0; attempt < 3 && !room.recentLoaded(); attempt++) {
+        for (int attempt = 0; attempt < 3 && !room.recentLoaded() && !room.purged; attempt++) {
             List<Event.Message> latest = archive.latest(room.name, ChatLimits.JOINED_HISTORY);
             room.lock.lock();
             try {
@@ -267,7 +267,7 @@ public class Rooms {
         }
         room.lock.lock();
         try {
-            if (!room.recentLoaded()) {
+            if (!room.recentLoaded() && !room.purged) {
                 keepReleased(room, archive.latest(room.name, ChatLimits.JOINED_HISTORY));
             }
         } finally {

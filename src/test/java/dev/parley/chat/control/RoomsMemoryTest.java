@@ -233,6 +233,27 @@ class RoomsMemoryTest {
     }
 
     @Test
+    void aJoinThatWasReadingTheRoomWhenItWasPurgedEntersTheNewRoomOfThatName() throws Exception {
+        cut.join(alice, new Command.Join("lobby"));
+        cut.post(alice, new Command.Say("lobby", "before the purge", null));
+        cut.leave(alice, new Command.Leave("lobby"));
+        ExecutorService loader = Executors.newSingleThreadExecutor();
+        cut.loader = loader;
+        bob.runsCommandsWith(command -> cut.join(bob, (Command.Join) command));
+        chat.archive.readsOpen = new CountDownLatch(1);
+        bob.run(new Command.Join("lobby"));
+
+        assertEquals(1, cut.purge("lobby", "gone"));
+        chat.archive.readsOpen.countDown();
+
+        JsonObject joined = bobSink.next("joined");
+        assertEquals(0, joined.getInt("last"), "not the deleted room's snapshot");
+        assertEquals(0, joined.getJsonArray("history").size());
+        assertEquals(Optional.of(List.of("bob")), cut.members("lobby"), "bob is in the room the registry holds");
+        loader.shutdownNow();
+    }
+
+    @Test
     void aPurgeWaitsForThePostsToTheRoomOnTheirWayToTheArchiveAndDeletesThemToo() throws Exception {
         cut.join(alice, new Command.Join("lobby"));
         aliceSink.drain();
