@@ -111,6 +111,7 @@ class RoomsMemoryTest {
             sampling.countDown();
             while (running.get()) {
                 highest.accumulateAndGet(cut.cachedChars(), Math::max);
+                Thread.onSpinWait();
             }
         });
         assertTrue(sampling.await(10, TimeUnit.SECONDS));
