@@ -170,7 +170,8 @@ public class Rooms {
                 connection.refuse(join, ErrorCode.LIMIT_EXCEEDED, "no more rooms can be created");
                 return;
             }
-            String refusal = creationRefusal(connection);
+            // a join that shares the read of a room another join is creating creates nothing
+            String refusal = reads.containsKey(name) ? null : creationRefusal(connection);
             if (refusal != null) {
                 connection.refuse(join, ErrorCode.LIMIT_EXCEEDED, refusal);
                 return;

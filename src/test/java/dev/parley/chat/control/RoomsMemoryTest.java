@@ -186,6 +186,29 @@ class RoomsMemoryTest {
     }
 
     @Test
+    void joinsOfARoomThatIsBeingCreatedDoNotCountAsCreatingIt() throws Exception {
+        try (ChatFixture limited = new ChatFixture(Map.of("parley.rooms.created-per-address-per-hour", "1"))) {
+            ExecutorService loader = Executors.newSingleThreadExecutor();
+            limited.rooms.loader = loader;
+            RecordingSink carolSink = new RecordingSink();
+            RecordingSink daveSink = new RecordingSink();
+            Connection carol = guestFrom(limited, "carol", "127.0.0.1", carolSink);
+            Connection dave = guestFrom(limited, "dave", "127.0.0.1", daveSink);
+            carol.runsCommandsWith(command -> limited.rooms.join(carol, (Command.Join) command));
+            dave.runsCommandsWith(command -> limited.rooms.join(dave, (Command.Join) command));
+            limited.archive.readsOpen = new CountDownLatch(1);
+
+            carol.run(new Command.Join("storm"));
+            dave.run(new Command.Join("storm"));
+            limited.archive.readsOpen.countDown();
+
+            assertEquals("storm", carolSink.next("joined").getString("room"));
+            assertEquals("storm", daveSink.next("joined").getString("room"), "dave created nothing");
+            loader.shutdownNow();
+        }
+    }
+
+    @Test
     void anAddressCreatesAtMostTheConfiguredRoomsAnHourWhoeverAsks() throws InterruptedException {
         try (ChatFixture limited = new ChatFixture(Map.of("parley.rooms.created-per-address-per-hour", "2"))) {
             RecordingSink carolSink = new RecordingSink();
