@@ -30,7 +30,7 @@ H2_VERSION=2.3.232
 JAR=$ROOT/bench/generator/target/parley-bench.jar
 # the settings every server gets: the per-address and total connection limits and the handshake rate must not
 # refuse the generator's clients, which all come from 127.0.0.1 (see bench/README.md)
-SETTINGS=${BENCH_SETTINGS:--Dparley.connections.max=40000 -Dparley.connections.per-address=40000 -Dparley.handshakes.per-address-per-second=100000 -Dparley.handshakes.per-address-burst=100000 -Dparley.rate.say-per-address-per-second=100000 -Dparley.rate.say-per-address-burst=100000 -Dparley.rate.commands-per-address-per-second=100000 -Dparley.rate.commands-per-address-burst=100000}
+SETTINGS=${BENCH_SETTINGS:--Dparley.connections.max=40000 -Dparley.connections.per-address=40000 -Dparley.handshakes.per-address-per-second=100000 -Dparley.handshakes.per-address-burst=100000 -Dparley.rate.say-per-address-per-second=100000 -Dparley.rate.say-per-address-burst=100000 -Dparley.rate.commands-per-address-per-second=100000 -Dparley.rate.commands-per-address-burst=100000 -Dparley.rooms.created-per-address-per-hour=100000 -Dparley.rooms.created-per-user-per-hour=100000}
 # hot room A's 20 posters post 50 a second each, over the default posting limit (10/s, burst 20): its server is
 # started again with these on top of SETTINGS, so every other run keeps the defaults
 HOT_ROOM_A_SETTINGS="-Dparley.rate.say-per-second=100 -Dparley.rate.say-burst=200"

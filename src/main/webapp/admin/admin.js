@@ -125,7 +125,8 @@ function renderRooms(rooms) {
             actions.append(button('Close…', () => fill('close-room', { room: room.name })));
         }
         actions.append(button('Announce…', () => fill('announce', { room: room.name })),
-            button('Delete message…', () => fill('delete-message', { room: room.name })));
+            button('Delete message…', () => fill('delete-message', { room: room.name })),
+            button('Delete room…', () => fill('purge-room', { room: room.name, confirm: '' })));
         row.append(actions);
         return row;
     }));
@@ -263,6 +264,15 @@ onSubmit('ban', {
 onSubmit('close-room', {
     description: (v) => `Closed ${v.room}`,
     run: (v) => call('POST', `rooms/${room(v)}/close`, { reason: optional(v.reason) }),
+});
+onSubmit('purge-room', {
+    description: (v) => `Deleted room ${v.room}`,
+    run: async (v) => {
+        if (v.confirm !== v.room) {
+            throw new Error(`type the room's name, ${v.room}, again to delete it`);
+        }
+        return call('DELETE', `rooms/${room(v)}` + (v.reason ? `?reason=${encodeURIComponent(v.reason)}` : ''));
+    },
 });
 onSubmit('delete-message', {
     description: (v) => `Deleted message ${v.seq} of ${v.room}`,

@@ -36,7 +36,7 @@ class AdminBrowserIT extends DeployedParley {
     }
 
     @Test
-    void anOperatorLogsInAnnouncesKicksAndLogsOut() throws Exception {
+    void anOperatorLogsInAnnouncesKicksDeletesARoomAndLogsOut() throws Exception {
         String room = unique("help");
         String guest = unique("guest");
         AdminApi api = AdminApi.basic(base, RealmUsers.ADMIN, RealmUsers.ADMIN_PASSWORD);
@@ -84,6 +84,19 @@ class AdminBrowserIT extends DeployedParley {
         admin.waitFor(
                 "the kick in the audit trail", page -> text(page, "#audit").contains(room + "/" + guest) ? page : null);
         Screenshots.save("admin-page.png", admin.wholePage().screenshot());
+
+        admin.script(
+                "[...document.querySelectorAll('#rooms tr')].find(row => row.cells[0]?.textContent === arguments[0])"
+                        + ".querySelector('.row-actions button:last-child').click();",
+                room);
+        assertEquals(room, admin.find("#purge-room [name=room]").get(0).getAttribute("value"));
+        fill(admin, "purge-room", "confirm", room);
+        fill(admin, "purge-room", "reason", "test over");
+        submit(admin, "purge-room");
+        admin.waitFor("the room " + room + " gone", page -> text(page, "#rooms").contains(room) ? null : page);
+        admin.waitFor(
+                "the deletion in the audit trail", page -> text(page, "#audit").contains("purge-room") ? page : null);
+        assertEquals(404, api.get("rooms/" + room + "/members").statusCode());
 
         String signedIn = admin.cookieHeader();
         admin.find("header form button").get(0).click();

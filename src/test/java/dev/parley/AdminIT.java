@@ -325,6 +325,41 @@ class AdminIT extends DeployedParley {
     }
 
     @Test
+    void aPurgedRoomSendsItsMembersOutDeletesItsMessagesAndFreesItsName() {
+        String room = unique("purged");
+        try (ChatClient alice = ChatClient.open(base, unique("alice"));
+                ChatClient bob = ChatClient.open(base, unique("bob"))) {
+            alice.join(room);
+            bob.join(room);
+            alice.post(room, "soon gone");
+            alice.post(room, "gone too");
+
+            admin.ok(admin.delete("rooms/" + room + "?reason=spam"));
+
+            for (ChatClient member : List.of(alice, bob)) {
+                JsonObject left = member.await("left");
+                assertEquals(room, left.getString("room"));
+                assertEquals("room_closed", left.getString("reason"));
+                assertEquals("the room was deleted: spam", left.getString("text"));
+            }
+            assertFalse(names(admin.array(admin.get("rooms"))).contains(room));
+            assertEquals(404, admin.get("rooms/" + room + "/members").statusCode());
+        }
+        try (ChatClient carol = ChatClient.open(base, unique("carol"))) {
+            assertFalse(ChatClient.strings(carol.welcome(), "rooms").contains(room), "welcome lists a purged room");
+            JsonObject joined = carol.join(room);
+            assertEquals(0, joined.getJsonArray("history").size(), "the stored messages are gone, not only the cache");
+            assertEquals(0, joined.getInt("last"), "a new room of the same name counts from the start");
+            carol.command("history", "room", room, "after", 0);
+            assertEquals(0, carol.await("history").getJsonArray("messages").size());
+            assertEquals(1, carol.post(room, "a new start").getJsonNumber("seq").longValue());
+        }
+        assertEquals(404, admin.delete("rooms/" + unique("never")).statusCode());
+        assertEquals(400, admin.delete("rooms/general").statusCode(), "general always exists");
+        assertAudited("purge-room", room);
+    }
+
+    @Test
     void anAnnouncementReachesEveryoneOrOneRoom() {
         String room = unique("news");
         try (ChatClient alice = ChatClient.open(base, unique("alice"));

@@ -14,6 +14,7 @@ import dev.parley.testing.JmxConsole;
 import dev.parley.testing.Poll;
 import dev.parley.testing.RealmUsers;
 import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.util.Arrays;
 import java.util.List;
@@ -97,6 +98,13 @@ class AdminJmxIT extends DeployedParley {
             });
             assertEquals(seq, alice.await("deleted").getJsonNumber("seq").longValue());
 
+            jmx.invoke(MBEAN, "purgeRoom", new Object[] {room, "console purge"}, twoTexts);
+            assertEquals(
+                    "the room was deleted: console purge", alice.await("left").getString("text"));
+            JsonObject fresh = alice.join(room);
+            assertEquals(0, fresh.getJsonArray("history").size(), "the purged room's messages are gone");
+            assertEquals(0, fresh.getInt("last"));
+
             jmx.invoke(MBEAN, "ban", new Object[] {bob.user(), 0L, "console ban"}, new String[] {
                 String.class.getName(), long.class.getName(), String.class.getName()
             });
@@ -115,8 +123,8 @@ class AdminJmxIT extends DeployedParley {
         }
         AdminApi admin = AdminApi.admin(base);
         JsonArray audit = admin.array(admin.get("audit?limit=200"));
-        for (String action :
-                List.of("create-room", "announce", "mute", "kick", "close-room", "delete-message", "ban")) {
+        for (String action : List.of(
+                "create-room", "announce", "mute", "kick", "close-room", "delete-message", "purge-room", "ban")) {
             assertTrue(
                     audit.stream()
                             .map(JsonValue::asJsonObject)

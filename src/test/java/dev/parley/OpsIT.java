@@ -62,6 +62,7 @@ class OpsIT extends DeployedParley {
                             "parley_fanout_seconds_count", 3.0));
 
             assertTrue(after.get("parley_connections") >= 2, "two clients are connected: " + after);
+            assertTrue(after.get("parley_room_cache_chars") >= 3 * "hello 0".length(), "the room's cache: " + after);
             assertTrue(grew(before, after, "parley_messages_stored_total") >= 3, () -> diff(before, after));
             assertTrue(grew(before, after, "parley_messages_delivered_total") >= 6, () -> diff(before, after));
             assertTrue(grew(before, after, "parley_store_seconds_count") >= 3, () -> diff(before, after));

@@ -104,6 +104,13 @@ public class AdminResource {
         administration.closeRoom(actor(), room, action == null ? null : action.reason());
     }
 
+    /** Deletes the room with its messages; {@code reason} goes to its members and the audit trail. */
+    @DELETE
+    @Path("rooms/{room}")
+    public void purgeRoom(@PathParam("room") String room, @QueryParam("reason") String reason) {
+        administration.purgeRoom(actor(), room, reason);
+    }
+
     @POST
     @Path("rooms/{room}/reopen")
     public void reopenRoom(@PathParam("room") String room) {

@@ -134,6 +134,14 @@ public class ChatAdmin implements ChatAdminMXBean {
     }
 
     @Override
+    public String purgeRoom(String room, String reason) {
+        return call(() -> {
+            administration.purgeRoom(JmxCaller.actor(), room, reason);
+            return "deleted room " + room;
+        });
+    }
+
+    @Override
     public String deleteMessage(String room, long seq, String reason) {
         return call(() -> {
             administration.deleteMessage(JmxCaller.actor(), room, seq, reason);

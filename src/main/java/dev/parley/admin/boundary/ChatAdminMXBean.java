@@ -42,6 +42,9 @@ public interface ChatAdminMXBean {
 
     String reopenRoom(String room);
 
+    /** Deletes the room, its messages and its state; its members are told with {@code reason}. */
+    String purgeRoom(String room, String reason);
+
     String deleteMessage(String room, long seq, String reason);
 
     String announce(String text);

@@ -232,6 +232,34 @@ public class Administration {
         audit.record(actor, "close-room", room, reason(reason));
     }
 
+    /**
+     * Deletes the room (not {@code general}): its members get {@code left} with reason {@code room_closed}, and its
+     * messages, its state, its mutes and its closed mark are deleted from the database, so that nothing refers to it;
+     * its name is free for a new, empty room. Joins are refused while it is deleted.
+     */
+    public void purgeRoom(String actor, String room, String reason) {
+        existingRoom(room);
+        if (Rooms.GENERAL.equals(room)) {
+            throw AdminRefused.invalid("general cannot be deleted; close it or delete its messages instead");
+        }
+        String why = reason(reason);
+        boolean wasClosed = moderation.closed(room);
+        moderation.close(room);
+        long deleted;
+        try {
+            deleted = rooms.purge(room, why == null ? "the room was deleted" : "the room was deleted: " + why);
+            store.forgetRoom(room);
+        } catch (RuntimeException failed) {
+            // the room is still there, or partly: open as it was, so the operator can try again
+            if (!wasClosed) {
+                moderation.reopen(room);
+            }
+            throw failed;
+        }
+        moderation.forgetRoom(room);
+        audit.record(actor, "purge-room", room, deleted + " messages" + (why == null ? "" : ": " + why));
+    }
+
     public void reopenRoom(String actor, String room) {
         existingRoom(room);
         if (!store.reopen(room)) {

@@ -80,6 +80,16 @@ public class ModerationStore {
         return true;
     }
 
+    /** The room was deleted: its mutes and its closed mark go too. */
+    public void forgetRoom(String room) {
+        em.createQuery("DELETE FROM Mute m WHERE m.room = :room")
+                .setParameter("room", room)
+                .executeUpdate();
+        em.createQuery("DELETE FROM ClosedRoom c WHERE c.room = :room")
+                .setParameter("room", room)
+                .executeUpdate();
+    }
+
     public List<String> closedRooms() {
         return em.createQuery("SELECT c.room FROM ClosedRoom c ORDER BY c.room", String.class)
                 .getResultList();

@@ -70,6 +70,13 @@ public class Moderation {
         closedRooms.remove(room);
     }
 
+    /** The room was deleted: its mutes and closed mark go with it, a new room of the name starts without them. */
+    public void forgetRoom(String room) {
+        String prefix = muteKey(room, "");
+        mutes.keySet().removeIf(key -> key.startsWith(prefix));
+        closedRooms.remove(room);
+    }
+
     private boolean active(Long until) {
         return until != null && (until == PERMANENT || until > clock.millis());
     }

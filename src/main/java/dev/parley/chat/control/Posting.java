@@ -172,6 +172,22 @@ public class Posting {
     }
 
     /**
+     * Waits until no post to the room is pending, at most until {@code deadline} ({@link System#nanoTime}).
+     *
+     * @return whether none is
+     */
+    public boolean awaitSettled(String room, long deadline) {
+        AtomicInteger inRoom = pendingPerRoom.get(room);
+        while (inRoom != null && inRoom.get() > 0) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        return true;
+    }
+
+    /**
      * Refuses new posts from now on (shutdown) and waits until every pending post is settled, at most until
      * {@code deadline} ({@link System#nanoTime}); what is still pending then is answered with {@code internal}.
      */

@@ -35,7 +35,14 @@ final class Room {
     final Map<String, Member> members = new ConcurrentHashMap<>();
     final Map<String, Long> typingForwardedAt = new ConcurrentHashMap<>();
     long lastSeq;
+    /** Set under the lock when an operator deleted the room: it is no longer in the registry, nobody may enter. */
+    volatile boolean purged;
+
+    private final RecentCaches caches;
+    /** The recent messages kept for {@code joined}; null while the room has no cache (see {@link RecentCaches}). */
     private Deque<Event.Message> recent;
+
+    private long recentChars;
     private final TreeMap<Long, Release> waiting = new TreeMap<>();
     private final Set<Long> deletedBeforeRelease = new HashSet<>();
     private final Set<String> pendingJoined = new TreeSet<>(BY_NAME);
@@ -43,9 +50,10 @@ final class Room {
     ScheduledFuture<?> presenceFlush;
     long presenceFlushedAt;
 
-    Room(String name, long lastSeq) {
+    Room(String name, long lastSeq, RecentCaches caches) {
         this.name = name;
         this.lastSeq = lastSeq;
+        this.caches = caches;
     }
 
     /** A user present in the room: one entry however many of its connections have joined. */
@@ -108,27 +116,59 @@ final class Room {
         return recent != null;
     }
 
+    /** Under the lock: the room's cache is these messages, counted against the budget. */
     void loadRecent(List<Event.Message> messages) {
+        if (purged) {
+            return; // unreachable now: a cache here would count against the budget until evicted
+        }
+        dropRecent();
         recent = new ArrayDeque<>(messages);
+        recentChars = messages.stream().mapToLong(RecentCaches::size).sum();
+        caches.loaded(this, recentChars);
+    }
+
+    /** Under the lock: the room keeps no messages; the next join reads them from the archive again. */
+    void dropRecent() {
+        if (recent != null) {
+            recent = null;
+            caches.dropped(this, recentChars);
+            recentChars = 0;
+        }
     }
 
     void remember(Event.Message message, int keep) {
         recent.addLast(message);
+        long change = RecentCaches.size(message);
         while (recent.size() > keep) {
-            recent.removeFirst();
+            change -= RecentCaches.size(recent.removeFirst());
         }
+        recentChars += change;
+        caches.changed(this, change);
     }
 
     private void redact(long seq) {
         if (recent != null) {
             Deque<Event.Message> redacted = new ArrayDeque<>(recent.size());
-            recent.forEach(message -> redacted.addLast(message.seq() == seq ? message.redacted() : message));
+            long change = 0;
+            for (Event.Message message : recent) {
+                Event.Message kept = message.seq() == seq ? message.redacted() : message;
+                change += RecentCaches.size(kept) - RecentCaches.size(message);
+                redacted.addLast(kept);
+            }
             recent = redacted;
+            recentChars += change;
+            caches.changed(this, change);
         }
     }
 
+    /** Under the lock, with the cache loaded: what {@code joined} shows; the room counts as just used. */
     List<Event.Message> recent() {
+        caches.touched(this);
         return List.copyOf(recent);
+    }
+
+    long recentChars() {
+        return recentChars;
     }
 
     Collection<Connection> connections() {

@@ -57,6 +57,9 @@ public class Rooms {
 
     private static final Logger LOG = Logger.getLogger(Rooms.class.getName());
 
+    /** Reads one join makes at most when the room's cache is dropped again each time before the join gets in. */
+    static final int READS_PER_JOIN = 3;
+
     @Inject
     Posting posting;
 
@@ -82,6 +85,9 @@ public class Rooms {
     ManagedThreadFactory threads;
 
     ChatLimits limits;
+    RecentCaches caches;
+    RateLimiters creationsByUser;
+    RateLimiters creationsByAddress;
     /** Reads rooms from the archive for joins: a thread of Parley's own, so no container thread waits on the database. */
     Executor loader;
 
@@ -111,7 +117,10 @@ public class Rooms {
     /** Reads the stored rooms and makes sure {@code general} exists. */
     public void load() {
         presence = new Presence(scheduler, limits.largeRoomPresenceInterval());
-        archive.rooms().forEach((name, lastSeq) -> rooms.put(name, new Room(name, lastSeq)));
+        caches = new RecentCaches(limits.roomCacheChars());
+        creationsByUser = RateLimiters.perHour(limits.roomsCreatedPerUserPerHour());
+        creationsByAddress = RateLimiters.perHour(limits.roomsCreatedPerAddressPerHour());
+        archive.rooms().forEach((name, lastSeq) -> rooms.put(name, new Room(name, lastSeq, caches)));
         open(GENERAL);
     }
 
@@ -136,9 +145,9 @@ public class Rooms {
 
     /**
      * A room in memory with its recent messages is joined at once. One that must be read from the archive first (its
-     * first join since the start, or a new room) is read on the loader thread, never on the container's: the join
-     * finishes there, and the connection's later commands wait for it ({@link Connection#run}). Joins of one room
-     * share one read.
+     * first join since the start or since its cache was dropped, or a new room) is read on the loader thread, never
+     * on the container's: the join finishes there, and the connection's later commands wait for it
+     * ({@link Connection#run}). Joins of one room share one read.
      */
     public void join(Connection connection, Command.Join join) {
         String name = join.room();
@@ -164,24 +173,59 @@ public class Rooms {
                 connection.refuse(join, ErrorCode.LIMIT_EXCEEDED, "no more rooms can be created");
                 return;
             }
-        } else if (room.recentLoaded()) {
-            enter(connection, join, room);
+            // a join that shares the read of a room another join is creating creates nothing
+            String refusal = reads.containsKey(name) ? null : creationRefusal(connection);
+            if (refusal != null) {
+                connection.refuse(join, ErrorCode.LIMIT_EXCEEDED, refusal);
+                return;
+            }
+        } else if (room.recentLoaded() && enter(connection, join, room)) {
             return;
         }
         connection.finishesLater();
+        enterAfterRead(connection, join, 1);
+    }
+
+    /** Why the connection may not create a room now, or null if it may: a room creation costs its user and address. */
+    private String creationRefusal(Connection connection) {
+        if (!creationsByUser.tryAcquire(connection.userKey())) {
+            return "you may create at most " + limits.roomsCreatedPerUserPerHour()
+                    + " rooms an hour; join an existing room or try later";
+        }
+        if (connection.address() != null && !creationsByAddress.tryAcquire(connection.address())) {
+            return "your address may create at most " + limits.roomsCreatedPerAddressPerHour()
+                    + " rooms an hour; join an existing room or try later";
+        }
+        return null;
+    }
+
+    /**
+     * Reads the room, then enters it; if its cache was dropped again before the join got in (budget, last member
+     * gone) or the room was deleted meanwhile, reads again, a few times at most.
+     */
+    private void enterAfterRead(Connection connection, Command.Join join, int attempt) {
+        String name = join.room();
         CompletableFuture<Room> read = readBeforeJoin(name);
         read.whenComplete((readRoom, failure) -> {
             // before answering: a join this answer lets run must not find the finished read and share its failure
             reads.remove(name, read);
+            boolean finished = true;
             try {
-                if (failure == null) {
-                    enter(connection, join, readRoom);
-                } else {
+                if (failure != null) {
                     LOG.log(Level.WARNING, "room " + name + " could not be read", failure);
                     connection.refuse(join, ErrorCode.INTERNAL, "the room could not be opened; retry");
+                } else if (!enter(connection, join, readRoom)) {
+                    if (attempt < READS_PER_JOIN) {
+                        finished = false;
+                        enterAfterRead(connection, join, attempt + 1);
+                    } else {
+                        connection.refuse(join, ErrorCode.INTERNAL, "the room is busy; retry");
+                    }
                 }
             } finally {
-                connection.finished();
+                if (finished) {
+                    connection.finished();
+                }
             }
         });
     }
@@ -200,6 +244,7 @@ public class Rooms {
                                 room = open(name);
                             }
                             loadRecent(room);
+                            trimCaches(room);
                             return room;
                         },
                         loader));
@@ -211,7 +256,7 @@ public class Rooms {
      * message released meanwhile is repeated, the last time under the lock.
      */
     private void loadRecent(Room room) {
-        for (int attempt = 0; attempt < 3 && !room.recentLoaded(); attempt++) {
+        for (int attempt = 0; attempt < 3 && !room.recentLoaded() && !room.purged; attempt++) {
             List<Event.Message> latest = archive.latest(room.name, ChatLimits.JOINED_HISTORY);
             room.lock.lock();
             try {
@@ -226,7 +271,7 @@ public class Rooms {
         }
         room.lock.lock();
         try {
-            if (!room.recentLoaded()) {
+            if (!room.recentLoaded() && !room.purged) {
                 keepReleased(room, archive.latest(room.name, ChatLimits.JOINED_HISTORY));
             }
         } finally {
@@ -240,17 +285,24 @@ public class Rooms {
                 latest.stream().filter(message -> message.seq() <= released).toList());
     }
 
-    /** The join itself, in memory: membership, presence, and {@code joined} with the room's snapshot. */
-    private void enter(Connection connection, Command.Join join, Room room) {
+    /**
+     * The join itself, in memory: membership, presence, and {@code joined} with the room's snapshot.
+     *
+     * @return false if the join must read the room first: it has no cache (any more), or it was deleted
+     */
+    private boolean enter(Connection connection, Command.Join join, Room room) {
         String name = room.name;
         room.lock.lock();
         try {
+            if (room.purged || !room.recentLoaded()) {
+                return false;
+            }
             if (moderation.closed(name)) {
                 connection.refuse(join, ErrorCode.ROOM_CLOSED, "the room " + name + " is closed");
-                return;
+                return true;
             }
             if (connection.ended().isDone()) {
-                return;
+                return true;
             }
             Room.Member member = room.members.get(connection.userKey());
             if (member == null) {
@@ -273,6 +325,7 @@ public class Rooms {
             // closed while this join was read: the close's own clean-up may have run before the room was added
             disconnected(connection);
         }
+        return true;
     }
 
     public void leave(Connection connection, Command.Leave leave) {
@@ -356,7 +409,13 @@ public class Rooms {
             Posting.Pending post = posting.settle(one.postId());
             Receipt receipt = one.receipt();
             if (receipt instanceof Receipt.Stored stored) {
-                release(stored.message(), post == null ? null : post.connection());
+                if (!release(stored.message(), post == null ? null : post.connection()) && post != null) {
+                    post.connection()
+                            .refuse(
+                                    post.say(),
+                                    ErrorCode.NOT_MEMBER,
+                                    "the room " + post.say().room() + " was deleted");
+                }
             } else if (post == null || receipt instanceof Receipt.Failed && post.answeredLate()) {
                 continue; // not this server's post, or its sender heard internal already and retries its ref
             } else if (receipt instanceof Receipt.Repeated repeated) {
@@ -529,9 +588,37 @@ public class Rooms {
             room.members.clear();
             room.typingForwardedAt.clear();
             room.takePresence();
+            room.dropRecent();
         } finally {
             room.lock.unlock();
         }
+    }
+
+    /**
+     * Deletes the room (an operator's purge, after {@link Moderation#close closing} it, so that no join gets in):
+     * its members get {@code left} with reason {@code room_closed} and {@code text}; the posts to it still on their
+     * way to the archive are waited for (at most {@code parley.store.timeout-ms}), so none is stored after the purge
+     * into a room of the same name created later; then the archive deletes its messages and state, and the name is
+     * free. A post that reaches the archive afterwards finds no room and is refused with {@code not_member}.
+     *
+     * @return the messages deleted
+     */
+    public long purge(String name, String text) {
+        evict(name, text);
+        posting.awaitSettled(name, System.nanoTime() + limits.storeTimeout().toNanos());
+        long deleted = archive.purge(name);
+        Room room = rooms.get(name);
+        if (room != null) {
+            room.lock.lock();
+            try {
+                room.purged = true;
+                room.dropRecent();
+                rooms.remove(name, room);
+            } finally {
+                room.lock.unlock();
+            }
+        }
+        return deleted;
     }
 
     /**
@@ -567,7 +654,7 @@ public class Rooms {
 
     private Room open(String name) {
         synchronized (creation) {
-            return rooms.computeIfAbsent(name, absent -> new Room(name, archive.openRoom(name)));
+            return rooms.computeIfAbsent(name, absent -> new Room(name, archive.openRoom(name), caches));
         }
     }
 
@@ -576,12 +663,14 @@ public class Rooms {
      * a higher one (a transaction whose outcome the archive could not know, or another writer) is read back from the
      * database, outside the room's lock.
      */
-    private void release(Event.Message message, Connection sender) {
+    private boolean release(Event.Message message, Connection sender) {
         Room room = rooms.get(message.room());
         if (room == null) {
-            return;
+            return false;
         }
         readBack(room, sequenceAndSend(room, List.of(new Room.Release(message, sender))));
+        trimCaches(null);
+        return true;
     }
 
     /**
@@ -608,6 +697,7 @@ public class Rooms {
             room.lock.unlock();
         }
         readBack(room, missing);
+        trimCaches(null);
     }
 
     /** Reads the seqs a room is missing below a higher one from the database and releases them. */
@@ -678,6 +768,31 @@ public class Rooms {
         room.typingForwardedAt.remove(userKey);
         room.presenceLeft(member.name);
         presence.publish(room);
+        if (room.members.isEmpty()) {
+            // nobody reads it until the next join, which can read the archive as the first join did
+            room.dropRecent();
+        }
+    }
+
+    /** Drops the caches used longest ago until the total is within the budget; never {@code spared}'s. */
+    private void trimCaches(Room spared) {
+        while (caches.overBudget()) {
+            Room oldest = caches.leastRecentlyUsed(spared);
+            if (oldest == null) {
+                return;
+            }
+            oldest.lock.lock();
+            try {
+                oldest.dropRecent();
+            } finally {
+                oldest.lock.unlock();
+            }
+        }
+    }
+
+    /** The recent messages every room keeps, in chars (see {@link RecentCaches#size}). */
+    public long cachedChars() {
+        return caches.cachedChars();
     }
 
     private static List<String> membersListed(Room room) {

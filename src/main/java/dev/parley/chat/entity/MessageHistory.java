@@ -15,6 +15,14 @@ public interface MessageHistory {
     /** Creates the room if it is new; returns its latest seq. */
     long openRoom(String name);
 
+    /**
+     * Deletes the room's messages and state, after the posts to it that were committing; a post stored later finds
+     * no room and is answered {@link Receipt.NotStored}.
+     *
+     * @return the messages deleted
+     */
+    long purge(String room);
+
     /** The newest {@code count} messages of the room, oldest first. */
     List<Event.Message> latest(String room, int count);
 

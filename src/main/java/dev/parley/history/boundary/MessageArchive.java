@@ -128,6 +128,11 @@ public class MessageArchive implements MessageHistory {
         return store.rooms();
     }
 
+    @Override
+    public long purge(String room) {
+        return store.purge(room);
+    }
+
     /** An operator's deletion: the stored message keeps its seq, loses its text. */
     public Optional<Event.Message> redact(String room, long seq) {
         return store.redact(room, seq);

@@ -151,7 +151,8 @@ public class MessageStore {
         RoomState room = batch.lockedRooms.computeIfAbsent(
                 posted.room(), name -> em.find(RoomState.class, name, LockModeType.PESSIMISTIC_WRITE, timeout));
         if (room == null) {
-            throw new IllegalStateException("room " + posted.room() + " is not stored");
+            // an operator deleted the room after this post was accepted: nothing may refer to it any more
+            return new Receipt.NotStored();
         }
         String senderKey = posted.senderKey();
         List<String> refKey = refKey(posted.room(), senderKey, posted.ref());
@@ -195,6 +196,25 @@ public class MessageStore {
             em.persist(room);
         }
         return room.lastSeq();
+    }
+
+    /**
+     * Deletes the room's messages and its counter row. The row is locked first, so a transaction storing into the
+     * room commits before (and its messages go too) or finds no row after (and stores nothing).
+     *
+     * @return the messages deleted
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public long purge(String room) {
+        RoomState state = em.find(RoomState.class, room, LockModeType.PESSIMISTIC_WRITE, timeout);
+        if (state == null) {
+            return 0;
+        }
+        jakarta.persistence.Query delete = em.createQuery("DELETE FROM StoredMessage m WHERE m.room = :room");
+        timeout.forEach(delete::setHint);
+        int deleted = delete.setParameter("room", room).executeUpdate();
+        em.remove(state);
+        return deleted;
     }
 
     /**

@@ -49,6 +49,11 @@ public class MetricsResource {
         gauge(out, "parley_connections", "open chat connections that were welcomed", users.connectionCount());
         gauge(out, "parley_users", "users online", users.userCount());
         gauge(out, "parley_rooms", "open rooms", rooms.roomCount());
+        gauge(
+                out,
+                "parley_room_cache_chars",
+                "recent messages the rooms keep in memory, in chars (parley.rooms.cache-chars bounds it)",
+                rooms.cachedChars());
         counter(
                 out,
                 "parley_connections_opened_total",

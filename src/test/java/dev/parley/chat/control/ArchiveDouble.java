@@ -118,6 +118,12 @@ public class ArchiveDouble implements MessageHistory {
     }
 
     @Override
+    public synchronized long purge(String room) {
+        List<Event.Message> deleted = messages.remove(room);
+        return deleted == null ? 0 : deleted.size();
+    }
+
+    @Override
     public synchronized Map<String, Long> rooms() {
         Map<String, Long> rooms = new TreeMap<>();
         messages.forEach((name, list) -> rooms.put(name, (long) list.size()));

@@ -109,12 +109,34 @@ class MessageStoreJpaTest {
     @Test
     void aFailedBatchStoresNothingAndTakesNoSeq() {
         assertThrows(
-                IllegalStateException.class,
-                () -> inTransaction(store -> store.appendAll(
-                        List.of(post("general", "alice", "lost", null), post("nowhere", "bob", "no room", null)))));
+                RuntimeException.class,
+                () -> inTransaction(store -> store.appendAll(List.of(
+                        post("general", "alice", "lost", null), post("general", "bob", "x".repeat(8001), null)))));
 
         assertEquals(0, lastSeq("general"));
         assertEquals(1, stored(inTransaction(store -> store.append(post("general", "alice", "first", null)))));
+    }
+
+    @Test
+    void aPurgeDeletesTheRoomsMessagesAndStateAndLaterPostsToItAreNotStored() {
+        inTransaction(store -> store.appendAll(List.of(
+                post("random", "alice", "r1", "a-1"),
+                post("general", "bob", "g1", null),
+                post("random", "bob", "r2", null))));
+
+        assertEquals(2L, (long) inTransaction(store -> store.purge("random")));
+
+        assertEquals(Map.of("general", 1L), inTransaction(MessageStore::rooms));
+        assertEquals(List.of(), all("random"));
+        List<Receipt> late = inTransaction(store -> store.appendAll(
+                List.of(post("random", "carol", "too late", null), post("general", "carol", "g2", null))));
+        assertInstanceOf(Receipt.NotStored.class, late.get(0), "a deleted room takes nothing");
+        assertEquals(2, stored(late.get(1)), "and fails nobody else's post");
+        assertInstanceOf(
+                Receipt.NotStored.class, inTransaction(store -> store.append(post("random", "alice", "r1", "a-1"))));
+        assertEquals(0L, (long) inTransaction(store -> store.purge("random")), "a second purge finds nothing");
+        assertEquals(0L, (long) inTransaction(store -> store.openRoom("random")), "the name is new again");
+        assertEquals(1, stored(inTransaction(store -> store.append(post("random", "alice", "r1", "a-1")))));
     }
 
     @Test

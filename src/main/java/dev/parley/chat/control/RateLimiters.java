@@ -1,0 +1,56 @@
+package dev.parley.chat.control;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * A {@link RateLimiter} per key (a user key, a client address), made at the key's first use; a bucket that has
+ * refilled to its burst says nothing a new one would not, so it is forgotten, and the map holds only the keys used
+ * lately.
+ */
+public final class RateLimiters {
+
+    private static final long SECONDS_PER_HOUR = 3600;
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+    private final double perSecond;
+    private final int burst;
+    private final LongSupplier nanoClock;
+    private final long forgetEvery;
+    private final Map<String, RateLimiter> byKey = new ConcurrentHashMap<>();
+    private volatile long forgotAt;
+
+    public RateLimiters(double perSecond, int burst, LongSupplier nanoClock) {
+        this.perSecond = perSecond;
+        this.burst = burst;
+        this.nanoClock = nanoClock;
+        // often enough that a flood of keys cannot pile up, rarely enough that the sweep costs nothing
+        this.forgetEvery = NANOS_PER_SECOND * 10;
+        this.forgotAt = nanoClock.getAsLong();
+    }
+
+    /** {@code count} an hour, all of them at once if saved up. */
+    public static RateLimiters perHour(int count) {
+        return new RateLimiters((double) count / SECONDS_PER_HOUR, count, System::nanoTime);
+    }
+
+    public boolean tryAcquire(String key) {
+        forgetFullBuckets();
+        return byKey.computeIfAbsent(key, absent -> new RateLimiter(perSecond, burst, nanoClock))
+                .tryAcquire();
+    }
+
+    /** Keys with a bucket that is not full. */
+    public int keys() {
+        return byKey.size();
+    }
+
+    private void forgetFullBuckets() {
+        long now = nanoClock.getAsLong();
+        if (now - forgotAt > forgetEvery) {
+            forgotAt = now;
+            byKey.values().removeIf(RateLimiter::isFull);
+        }
+    }
+}
