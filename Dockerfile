@@ -3,6 +3,8 @@
 #   docker build --target wildfly -t parley:wildfly .
 #   docker build --target liberty -t parley:liberty .
 #   docker build --target payara  -t parley:payara  .
+# Pages from localhost may connect; a public address needs its origin: docker run -e
+# PARLEY_ALLOWED_ORIGINS=https://chat.example.org (settings.md, parley.allowed-origins).
 # PostgreSQL on the payara image: docker run --env-file server-config/payara/postgresql.env, with the driver jar
 # copied into the image and --addlibs added to the command (src/site/markdown/deploy.md, Payara).
 # Untested here: no Docker engine runs on the build machines. Each stage only repeats steps the tests exercise
