@@ -332,7 +332,10 @@ final class Hostile {
         return "{\"type\":\"leave\",\"room\":\"" + room + "\"}";
     }
 
-    /** Creates rooms and posts {@code --room-messages} (50) maximum-size messages into each, staying a member. */
+    /**
+     * Creates rooms and posts {@code --room-messages} (50) maximum-size messages into each, staying a member; a post
+     * refused for a full store or a store timeout is resent with its ref until the room has them all.
+     */
     private final class Fillers implements Attack.Behaviour {
         private final int perRoom = options.integer("room-messages", 50);
         private final int roomsPerConnection = options.integer("rooms-per-connection", 50);
@@ -341,11 +344,14 @@ final class Hostile {
             final Pace say = Hostile.this.say.bucket();
             final Pace commands = Hostile.this.commands.bucket();
             final Deque<String> rooms = new ArrayDeque<>();
+            /** Posts refused for a full store or a store timeout: resent with their ref, as the protocol says. */
+            final Deque<String> resend = new ArrayDeque<>();
+
             String room;
             boolean wantRoom = true;
             boolean inRoom;
             int sent;
-            int answered;
+            int stored;
         }
 
         @Override
@@ -375,11 +381,21 @@ final class Hostile {
             } else if ("error".equals(type) && "join".equals(Json.string(frame, "for"))) {
                 slot.attack().count("joins_refused");
                 s.wantRoom = true; // rooms.max, or the connection's room limit: tried again at the command rate
-            } else if (("message".equals(type) && slot.user().equals(Json.string(frame, "from")))
-                    || ("error".equals(type) && "say".equals(Json.string(frame, "for")))) {
-                slot.attack().count("message".equals(type) ? "messages_stored" : "posts_refused");
-                if (++s.answered >= perRoom) {
+            } else if ("message".equals(type) && slot.user().equals(Json.string(frame, "from"))) {
+                slot.attack().count("messages_stored");
+                if (++s.stored >= perRoom) {
                     s.inRoom = false;
+                    s.wantRoom = true;
+                    s.resend.clear();
+                }
+            } else if ("error".equals(type) && "say".equals(Json.string(frame, "for"))) {
+                String code = String.valueOf(Json.string(frame, "code"));
+                if ((code.equals("rate_limited") || code.equals("internal")) && Json.string(frame, "ref") != null) {
+                    slot.attack().count("posts_refused_resent");
+                    s.resend.add(Json.string(frame, "ref"));
+                } else {
+                    slot.attack().count("posts_refused");
+                    s.inRoom = false; // refused for good (muted, not a member …): on to the next room
                     s.wantRoom = true;
                 }
             }
@@ -405,12 +421,13 @@ final class Hostile {
                 s.room = "f" + run + "-" + Long.toString(roomNames.incrementAndGet(), 36);
                 s.wantRoom = false;
                 s.sent = 0;
-                s.answered = 0;
+                s.stored = 0;
+                s.resend.clear();
                 slot.send(Target.join(s.room));
             }
-            while (s.inRoom && s.sent < perRoom && s.say.take()) {
-                s.sent++;
-                slot.send(Target.say(s.room, quotes, null));
+            while (s.inRoom && (!s.resend.isEmpty() || s.sent < perRoom) && s.say.take()) {
+                String ref = s.resend.isEmpty() ? s.room + "-" + s.sent++ : s.resend.poll();
+                slot.send(Target.say(s.room, quotes, ref));
             }
         }
     }
