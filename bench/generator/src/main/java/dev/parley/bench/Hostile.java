@@ -148,6 +148,7 @@ final class Hostile {
         Thread.sleep(TimeUnit.SECONDS.toMillis(hostile));
         long h1 = System.nanoTime();
         healthy.measureUntil(h1);
+        hostileHealth.stop(); // its requests still out are answered (or time out) under the attack
         Map<String, Object> hostileHeap = heap.between(h0, h1);
         hostileHeap.put("after_full_gc_mib", afterFullGc(server, heap)); // with the attackers still connected
         attacks.forEach(Attack::stop);
@@ -155,7 +156,6 @@ final class Hostile {
         ticker.shutdownNow();
         posting.shutdown();
         posting.awaitTermination(10, TimeUnit.SECONDS);
-        hostileHealth.stop();
         long expected = healthy.posted() * clients.size();
         long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(drain);
         while (healthy.delivered() < expected && System.nanoTime() < drainDeadline) {
@@ -174,15 +174,14 @@ final class Hostile {
         long heapLimit = heapLimitMib(server.command());
 
         Map<String, Object> f = results.figures;
-        f.put(
-                "healthy",
-                Map.of(
-                        "connections", clients.size(),
-                        "posts", healthy.posted(),
-                        "delivered", healthy.delivered(),
-                        "expected", expected,
-                        "closes_by_code", healthy.closesByCode(),
-                        "errors_by_code", healthy.errorsByCode()));
+        Map<String, Object> healthyOutcome = new LinkedHashMap<>();
+        healthyOutcome.put("connections", clients.size());
+        healthyOutcome.put("posts", healthy.posted());
+        healthyOutcome.put("delivered", healthy.delivered());
+        healthyOutcome.put("expected", expected);
+        healthyOutcome.put("closes_by_code", healthy.closesByCode());
+        healthyOutcome.put("errors_by_code", healthy.errorsByCode());
+        f.put("healthy", healthyOutcome);
         f.put("quiet", phase(quietDelivery, quietEcho, quietHealth, quietHeap));
         f.put("hostile", phase(hostileDelivery, hostileEcho, hostileHealth, hostileHeap));
         double quietP99 = quietDelivery.getValueAtPercentile(99);
