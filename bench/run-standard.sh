@@ -7,8 +7,9 @@
 #   bench/run-standard.sh wildfly               # one server
 #   BENCH_SET=smoke bench/run-standard.sh wildfly   # a ~30 s check that the generator works (CI)
 #
-# Environment: BENCH_SET=standard|quick|pipeline|fanout|persistence|hot|smoke (pipeline: the message pipeline's
-# targets, three rounds each; the last four: parts, for checks), BENCH_PORT_OFFSET (default 0: HTTP on 8080+offset),
+# Environment: BENCH_SET=standard|quick|pipeline|fanout|persistence|hot|smoke|hostile (pipeline: the message
+# pipeline's targets, three rounds each; hostile: issue #14's memory attacks, WildFly at -Xmx512m with the server's
+# default limits; the rest: parts, for checks), BENCH_PORT_OFFSET (default 0: HTTP on 8080+offset),
 # BENCH_BUILD_DIR (root build directory, default target-bench), BENCH_SERVER_HEAP (default 1g),
 # BENCH_POSTGRES=1 adds the persistence run on PostgreSQL (WildFly only), BENCH_SKIP_BUILD=1 reuses parley.war
 # and the generator where they exist. Exits 1 if any run failed.
@@ -18,7 +19,7 @@ ROOT=$PWD
 SET=${BENCH_SET:-standard}
 OFFSET=${BENCH_PORT_OFFSET:-0}
 BUILD=${BENCH_BUILD_DIR:-target-bench}
-HEAP=${BENCH_SERVER_HEAP:-1g}
+HEAP=${BENCH_SERVER_HEAP:-$([[ $SET == hostile ]] && echo 512m || echo 1g)}
 PORT=$((8080 + OFFSET))
 WORK=$ROOT/bench/target/run
 OUT=${BENCH_OUT:-$ROOT/bench/target/results}
@@ -31,16 +32,43 @@ JAR=$ROOT/bench/generator/target/parley-bench.jar
 # the settings every server gets: the per-address and total connection limits and the handshake rate must not
 # refuse the generator's clients, which all come from 127.0.0.1 (see bench/README.md)
 SETTINGS=${BENCH_SETTINGS:--Dparley.connections.max=40000 -Dparley.connections.per-address=40000 -Dparley.handshakes.per-address-per-second=100000 -Dparley.handshakes.per-address-burst=100000 -Dparley.rate.say-per-address-per-second=100000 -Dparley.rate.say-per-address-burst=100000 -Dparley.rate.commands-per-address-per-second=100000 -Dparley.rate.commands-per-address-burst=100000 -Dparley.rooms.created-per-address-per-hour=100000 -Dparley.rooms.created-per-user-per-hour=100000}
+# the hostile run measures the server's own defenses: every limit stays at its default (its healthy clients spread
+# over four addresses to stay inside them, see bench/README.md)
+[[ $SET == hostile ]] && SETTINGS=${BENCH_SETTINGS:-}
+# the length of each of the hostile run's two phases, in seconds
+HOSTILE_SECONDS=${BENCH_HOSTILE_SECONDS:-60}
+# the JVM options of every generator run (the hostile set adds source addresses to its warm-up)
+GENERATOR_OPTS=
 # hot room A's 20 posters post 50 a second each, over the default posting limit (10/s, burst 20): its server is
 # started again with these on top of SETTINGS, so every other run keeps the defaults
 HOT_ROOM_A_SETTINGS="-Dparley.rate.say-per-second=100 -Dparley.rate.say-burst=200"
 SERVERS=("$@")
 if [[ ${#SERVERS[@]} -eq 0 ]]; then
     SERVERS=(wildfly liberty payara)
+    [[ $SET == hostile ]] && SERVERS=(wildfly)
 fi
 ulimit -n "$(ulimit -Hn)" || true
 
 log() { echo "[bench $(date -u +%H:%M:%S)] $*" >&2; }
+
+# the generator's JVM: BENCH_JAVA, else `java`; binding clients to source addresses (the hostile set) needs a JDK 19
+# or newer, which is then looked for under /usr/lib/jvm when `java` is older
+generator_java() {
+    if [[ -n ${BENCH_JAVA:-} ]]; then
+        echo "$BENCH_JAVA"
+        return
+    fi
+    local candidate version
+    for candidate in java /usr/lib/jvm/*/bin/java; do
+        version=$("$candidate" -XshowSettings:properties -version 2>&1 | awk '$1 == "java.specification.version" { print $3 }')
+        if [[ $SET != hostile || ${version:-0} -ge 19 ]]; then
+            echo "$candidate"
+            return
+        fi
+    done
+    log "the hostile set needs a JDK 19 or newer for the generator: set BENCH_JAVA"
+    return 1
+}
 
 build() {
     if [[ ${BENCH_SKIP_BUILD:-0} != 1 || ! -f $ROOT/$BUILD/parley.war ]]; then
@@ -167,7 +195,8 @@ bench() { # server scenario target out-name [options...]
     if [[ ${WARMING:-0} == 1 ]]; then
         out=$WORK/$name-$target.json summary=/dev/null
     fi
-    java -Xms512m -Xmx3g -jar "$JAR" "$scenario" --target "$target" --url "$url" --server-pid "$SERVER_PID" \
+    : "${JAVA:=$(generator_java)}"
+    "$JAVA" -Xms512m -Xmx3g $GENERATOR_OPTS -jar "$JAR" "$scenario" --target "$target" --url "$url" --server-pid "$SERVER_PID" \
         --server-label "$SERVER_LABEL" --out "$out" "$@" \
         2> >(sed "s/^/    /" >&2) | tee -a "$summary" || status=$?
     if [[ ${WARMING:-0} == 1 ]]; then
@@ -199,6 +228,11 @@ standard_set() { # server
         ;;
     hot)
         hot_room_b "$s" 20
+        ;;
+    hostile)
+        # issue #14: a healthy room (40 members, 4 posters, 20 posts/s) quiet, then under the memory attacks
+        bench "$s" hostile parley hostile --members 40 --posters 4 --rate 20 --warmup 10 --quiet "$HOSTILE_SECONDS" \
+            --hostile "$HOSTILE_SECONDS" --server-log "$WORK/$s.log"
         ;;
     pipeline)
         # the message pipeline's targets (issue #13), each three times so the note can give medians; the raw
@@ -241,6 +275,12 @@ warm_up() { # server [targets]
     local s=$1 t
     [[ $SET == smoke ]] && return
     log "$s warming up"
+    if [[ $SET == hostile ]]; then
+        # the server's default limits: 25 connections from each of 20 addresses, none of them the run's own
+        GENERATOR_OPTS=-Dbench.source-addresses=127.0.0.100-127.0.0.119 WARMING=1 bench "$s" fanout parley warm-up \
+            --rooms 100 --members 5 --rate 500 --warmup 5 --duration 20 --drain 10
+        return
+    fi
     for t in ${2:-parley raw}; do
         WARMING=1 bench "$s" fanout $t warm-up --rooms 100 --members 5 --rate 500 --warmup 5 --duration 20 --drain 10
     done
@@ -313,6 +353,7 @@ postgres_set() {
 }
 
 main() {
+    JAVA=$(generator_java)
     build
     mkdir -p "$OUT" "$WORK"
     START=$SECONDS

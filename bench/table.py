@@ -92,6 +92,28 @@ for server_dir in sorted(p for p in root.iterdir() if p.is_dir()):
                          f" exact: {num(fig(hp, 'exact'))}; errors: {counts(fig(hp, 'errors_by_code'))};"
                          f" closed: {counts(fig(hp, 'closes_by_code'))}{health}",
                          "—", "—", loads(hp)])
+    xp = load(s, "hostile", "parley")
+    if xp:
+        heap = fig(xp, "hostile", "heap") or {}
+        attackers = fig(xp, "attackers") or {}
+        outcome = "; ".join(
+            f"{name}: {num(a.get('welcomed'))} welcomed, {num(a.get('refused_at_handshake'))} refused at handshake,"
+            f" closes {counts(a.get('closes_by_code'))}, errors {counts(a.get('errors_by_code'))}"
+            + "".join(f", {key} {num(a[key])}" for key in ("rooms_created", "messages_stored", "history_replies",
+                                                           "closed_by_server", "open_max") if key in a)
+            for name, a in attackers.items())
+        rows.append([label,
+                     f"hostile (issue #14), {num(fig(xp, 'heap_limit_mib'))} MiB heap: healthy room of"
+                     f" {num(fig(xp, 'healthy', 'connections'))}, quiet then under the memory attacks",
+                     f"delivery p99 quiet {num(fig(xp, 'quiet', 'delivery_latency', 'p99_ms'), 1)} ms, hostile"
+                     f" {num(fig(xp, 'hostile', 'delivery_latency', 'p99_ms'), 1)} ms, ratio {num(fig(xp, 'p99_ratio'), 2)}"
+                     f" (target ≤ 2); heap max {num(heap.get('used_max_mib'))} MiB, old max {num(heap.get('old_max_mib'))},"
+                     f" after full GC {num(heap.get('after_full_gc_mib'))} of {num(fig(xp, 'heap_limit_mib'))} MiB;"
+                     f" alive (health 200 at the end): {num(fig(xp, 'server_alive'))} ({fig(xp, 'health_at_end')},"
+                     f" process up: {num(fig(xp, 'server_process_up'))}); OutOfMemoryError in log:"
+                     f" {num(fig(xp, 'server_log_out_of_memory_errors'))}; health during attack:"
+                     f" {counts(fig(xp, 'hostile', 'health_answers'))}; attackers: {outcome}",
+                     "—", "—", loads(xp)])
     cp, cr = load(s, "capacity", "parley"), load(s, "capacity", "raw")
     if cp or cr:
         rows.append([label, "capacity: one room, 4 broadcasts in flight, p95 ≤ 500 ms",

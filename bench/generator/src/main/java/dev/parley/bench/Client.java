@@ -45,10 +45,15 @@ final class Client implements WebSocket.Listener {
      * {@code HttpClient.Builder.localAddress}, which the JDK has from version 19 on.
      */
     static HttpClient[] httpClients(String sourceAddresses, int selectors) {
+        return httpClients(sourceAddresses, selectors, CALLBACKS);
+    }
+
+    /** The same with a callback pool of their own, e.g. so that attackers' frames do not queue before others'. */
+    static HttpClient[] httpClients(String sourceAddresses, int selectors, Executor callbacks) {
         if (sourceAddresses.isBlank()) {
             HttpClient[] clients = new HttpClient[selectors];
             for (int i = 0; i < selectors; i++) {
-                clients[i] = builder().build();
+                clients[i] = builder(callbacks).build();
             }
             return clients;
         }
@@ -62,7 +67,7 @@ final class Client implements WebSocket.Listener {
         List<InetAddress> addresses = SourceAddresses.parse(sourceAddresses);
         HttpClient[] clients = new HttpClient[addresses.size()];
         for (int i = 0; i < clients.length; i++) {
-            HttpClient.Builder builder = builder();
+            HttpClient.Builder builder = builder(callbacks);
             try {
                 localAddress.invoke(builder, addresses.get(i));
             } catch (ReflectiveOperationException failed) {
@@ -73,8 +78,8 @@ final class Client implements WebSocket.Listener {
         return clients;
     }
 
-    private static HttpClient.Builder builder() {
-        return HttpClient.newBuilder().executor(CALLBACKS).connectTimeout(Duration.ofSeconds(30));
+    private static HttpClient.Builder builder(Executor callbacks) {
+        return HttpClient.newBuilder().executor(callbacks).connectTimeout(Duration.ofSeconds(30));
     }
 
     final int index;
@@ -97,8 +102,13 @@ final class Client implements WebSocket.Listener {
     }
 
     static CompletableFuture<Client> connect(URI uri, int index, String name, String room, Handler handler) {
+        return connect(HTTP[Math.floorMod(NEXT.getAndIncrement(), HTTP.length)], uri, index, name, room, handler);
+    }
+
+    /** Connects through the given client, e.g. one bound to a source address of {@link #httpClients}. */
+    static CompletableFuture<Client> connect(
+            HttpClient http, URI uri, int index, String name, String room, Handler handler) {
         Client client = new Client(index, name, room, handler);
-        HttpClient http = HTTP[Math.floorMod(NEXT.getAndIncrement(), HTTP.length)];
         return http.newWebSocketBuilder()
                 .connectTimeout(Duration.ofSeconds(30))
                 .buildAsync(uri, client)

@@ -55,6 +55,8 @@ final class FanOut implements Client.Handler {
     private volatile long windowStart = Long.MAX_VALUE;
     private volatile long windowEnd = Long.MAX_VALUE;
     private volatile boolean finished;
+    private final AtomicLong posted = new AtomicLong();
+    private double connectSeconds;
 
     @SuppressWarnings("unchecked")
     FanOut(Options options) {
@@ -158,49 +160,22 @@ final class FanOut implements Client.Handler {
         ServerProbe server = ServerProbe.of(options, target);
         Results results = new Results(options, target, server);
         Fleet fleet = new Fleet(target, "b" + run + "-", options.integer("concurrency", 200));
-        long connectStart = System.nanoTime();
-        List<Client> clients =
-                fleet.open(0, rooms * members, i -> roomOf(run, i), this, options.integer("connect-timeout", 300));
-        double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
-        System.err.printf(Locale.ROOT, "%d connections ready in %.1f s%n", clients.size(), connectSeconds);
-        Thread.sleep(Math.min(3_000, 500 + clients.size())); // let presence batches of the joins go out first
-
-        int[] sent = new int[clients.size()];
-        AtomicLong posted = new AtomicLong();
-        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(Client.daemon("bench-ticker"));
-        long start = System.nanoTime();
-        long postingEnd = start + TimeUnit.SECONDS.toNanos(warmup + duration);
-        ticker.scheduleAtFixedRate(
-                () -> {
-                    long now = System.nanoTime();
-                    long due = (long) ((Math.min(now, postingEnd) - start) * rate / 1e9);
-                    while (posted.get() < due) {
-                        long k = posted.getAndIncrement();
-                        int room = (int) (k % rooms);
-                        int member = (int) ((k / rooms) % posters);
-                        Client sender = clients.get(room * members + member);
-                        int n = ++sent[sender.index];
-                        String text = "b " + sender.index + " " + n + " " + System.nanoTime();
-                        sender.send(Target.say(sender.room, text, refs ? refOf(sender, n) : null));
-                    }
-                },
-                0,
-                1,
-                TimeUnit.MILLISECONDS);
+        List<Client> clients = open(options, fleet, run);
+        double connectSeconds = this.connectSeconds;
+        ScheduledExecutorService ticker =
+                post(clients, System.nanoTime() + TimeUnit.SECONDS.toNanos(warmup + duration));
 
         Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
-        delivery.reset();
-        echo.reset();
         long deliveredAtStart = delivered.get();
         double cpuStart = server.cpuSeconds();
-        windowStart = System.nanoTime();
+        measureFrom(System.nanoTime());
         HealthProbe health = healthProbe(options, target);
         // a busy server may take seconds to answer /api/metrics (its HTTP requests wait for the same worker threads
         // as the posts): the window must not wait for it
         long metricsStartAt = System.nanoTime();
         Map<String, Double> metricsStart = server.metrics();
         Thread.sleep(Math.max(0, TimeUnit.SECONDS.toMillis(duration) - (System.nanoTime() - windowStart) / 1_000_000));
-        windowEnd = System.nanoTime();
+        measureUntil(System.nanoTime());
         if (health != null) {
             health.stop();
         }
@@ -312,6 +287,88 @@ final class FanOut implements Client.Handler {
         if (options.flag("require-exact") && !exact) {
             throw new IllegalStateException("deliveries were not exact: " + summary);
         }
+    }
+
+    /** Connects every member into its room; returns once the presence of the joins has had a moment to go out. */
+    List<Client> open(Options options, Fleet fleet, String run) throws InterruptedException {
+        long connectStart = System.nanoTime();
+        List<Client> clients =
+                fleet.open(0, rooms * members, i -> roomOf(run, i), this, options.integer("connect-timeout", 300));
+        connectSeconds = (System.nanoTime() - connectStart) / 1e9;
+        System.err.printf(Locale.ROOT, "%d connections ready in %.1f s%n", clients.size(), connectSeconds);
+        Thread.sleep(Math.min(3_000, 500 + clients.size())); // let presence batches of the joins go out first
+        return clients;
+    }
+
+    /**
+     * Posts at the rate, each post from the next poster in turn, until {@code postingEnd} ({@link System#nanoTime})
+     * or until the returned ticker is shut down.
+     */
+    ScheduledExecutorService post(List<Client> clients, long postingEnd) {
+        int[] sent = new int[clients.size()];
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(Client.daemon("bench-ticker"));
+        long start = System.nanoTime();
+        ticker.scheduleAtFixedRate(
+                () -> {
+                    long now = System.nanoTime();
+                    long due = (long) ((Math.min(now, postingEnd) - start) * rate / 1e9);
+                    while (posted.get() < due) {
+                        long k = posted.getAndIncrement();
+                        int room = (int) (k % rooms);
+                        int member = (int) ((k / rooms) % posters);
+                        Client sender = clients.get(room * members + member);
+                        int n = ++sent[sender.index];
+                        String text = "b " + sender.index + " " + n + " " + System.nanoTime();
+                        sender.send(Target.say(sender.room, text, refs ? refOf(sender, n) : null));
+                    }
+                },
+                0,
+                1,
+                TimeUnit.MILLISECONDS);
+        return ticker;
+    }
+
+    /** Latencies count from here for posts sent from {@code start} on, until {@link #measureUntil}. */
+    void measureFrom(long start) {
+        delivery.reset();
+        echo.reset();
+        windowEnd = Long.MAX_VALUE;
+        windowStart = start;
+    }
+
+    /** Posts sent from {@code end} on no longer count; those sent before still do when they arrive. */
+    void measureUntil(long end) {
+        windowEnd = end;
+    }
+
+    /** The delivery latencies (to every member but the sender) recorded since the last call or measureFrom. */
+    Histogram deliveryLatency() {
+        return delivery.getIntervalHistogram();
+    }
+
+    Histogram echoLatency() {
+        return echo.getIntervalHistogram();
+    }
+
+    long posted() {
+        return posted.get();
+    }
+
+    long delivered() {
+        return delivered.get();
+    }
+
+    /** Closes by the server (code: count) and refusals (error code: count) so far. */
+    Map<String, Object> closesByCode() {
+        return Results.counts(closeCodes);
+    }
+
+    Map<String, Object> errorsByCode() {
+        return Results.counts(errorCodes);
+    }
+
+    void finish() {
+        finished = true;
     }
 
     /**

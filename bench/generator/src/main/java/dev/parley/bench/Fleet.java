@@ -1,5 +1,7 @@
 package dev.parley.bench;
 
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,13 +20,23 @@ final class Fleet {
     private final Target target;
     private final String prefix;
     private final int concurrency;
+    private final HttpClient[] sources;
     private static final int ATTEMPTS = 3;
     private final java.util.concurrent.atomic.LongAdder retries = new java.util.concurrent.atomic.LongAdder();
 
     Fleet(Target target, String prefix, int concurrency) {
+        this(target, prefix, concurrency, null);
+    }
+
+    /**
+     * {@code sources}: the clients to connect through, round-robin (one per source address, from
+     * {@link Client#httpClients}); null: the shared ones of {@code bench.source-addresses}.
+     */
+    Fleet(Target target, String prefix, int concurrency, HttpClient[] sources) {
         this.target = target;
         this.prefix = prefix;
         this.concurrency = concurrency;
+        this.sources = sources;
     }
 
     /** Connects clients {@code from} … {@code from + count - 1}; returns when all are ready or throws. */
@@ -57,7 +69,10 @@ final class Fleet {
     private CompletableFuture<Client> attempt(int index, String room, Client.Handler joining, int attemptsLeft) {
         // a retry takes a fresh name: the server may still hold the first one until it notices the drop
         String name = prefix + index + (attemptsLeft < ATTEMPTS ? "r" + attemptsLeft : "");
-        return Client.connect(target.uri(name, room), index, name, room, joining)
+        URI uri = target.uri(name, room);
+        return (sources == null
+                        ? Client.connect(uri, index, name, room, joining)
+                        : Client.connect(sources[index % sources.length], uri, index, name, room, joining))
                 .thenCompose(client -> {
                     if (target.raw()) {
                         client.ready.complete(client);

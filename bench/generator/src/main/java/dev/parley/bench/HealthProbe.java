@@ -83,6 +83,27 @@ final class HealthProbe {
         }
     }
 
+    /** One request now: the HTTP status, or {@code timeout} / {@code failed}. */
+    static String once(URI health) {
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(TIMEOUT)
+                .build();
+        try {
+            return Integer.toString(http.send(
+                            HttpRequest.newBuilder(health).timeout(TIMEOUT).build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode());
+        } catch (java.net.http.HttpTimeoutException e) {
+            return "timeout";
+        } catch (java.io.IOException e) {
+            return "failed";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "failed";
+        }
+    }
+
     /** The latency of every answer (whatever its status), in microseconds. */
     Histogram latency() {
         return latency.getIntervalHistogram();
