@@ -5,7 +5,7 @@ import dev.parley.settings.Settings;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Comparator;
-import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,6 +25,9 @@ import java.util.logging.Logger;
 public class OutboundBudget {
 
     private static final Logger LOG = Logger.getLogger(OutboundBudget.class.getName());
+
+    /** Reads each queue's count as it is: max tolerates counts that change meanwhile, a sort does not. */
+    private static final Comparator<Outbox> BY_QUEUED = Comparator.comparingLong(Outbox::queuedChars);
 
     private final AtomicLong total = new AtomicLong();
     private final Set<Outbox> outboxes = ConcurrentHashMap.newKeySet();
@@ -73,17 +76,19 @@ public class OutboundBudget {
             return;
         }
         try {
-            // sizes taken once: a comparator over counts that change while sorting breaks the sort's contract
-            List<Sized> fattest = outboxes.stream()
-                    .map(outbox -> new Sized(outbox, outbox.queuedChars()))
-                    .sorted(Comparator.comparingLong(Sized::chars).reversed())
-                    .toList();
+            // the fattest is looked up again before each close: queues grow while this runs, and one that was short
+            // a moment ago may be the longest now (a snapshot sorted once closed clients that kept up)
             int closed = 0;
-            for (Sized sized : fattest) {
-                if (total.get() <= limit) {
+            while (total.get() > limit) {
+                Optional<Outbox> fattest = outboxes.stream()
+                        .filter(outbox -> outbox.queuedChars() > 0)
+                        .max(BY_QUEUED);
+                if (fattest.isEmpty()) {
                     break;
                 }
-                sized.outbox().closeNow(Closing.TOO_SLOW.reason("the server's outbound budget is spent"));
+                fattest.get().closeNow(Closing.TOO_SLOW.reason("the server's outbound budget is spent"));
+                // closing untracks it, unless another thread is closing it already: then it is not looked at again
+                outboxes.remove(fattest.get());
                 closed++;
             }
             if (closed > 0) {
@@ -94,6 +99,4 @@ public class OutboundBudget {
             trimming.set(false);
         }
     }
-
-    private record Sized(Outbox outbox, long chars) {}
 }
