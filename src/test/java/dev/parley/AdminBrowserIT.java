@@ -9,13 +9,11 @@ import dev.parley.testing.AdminApi;
 import dev.parley.testing.Browsers;
 import dev.parley.testing.ChatPage;
 import dev.parley.testing.DeployedParley;
+import dev.parley.testing.Http;
 import dev.parley.testing.RealmUsers;
 import dev.parley.testing.Screenshots;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -52,7 +50,7 @@ class AdminBrowserIT extends DeployedParley {
         ChatPage admin = browser().load(page("admin/"));
         WebElement user = admin.waitFor("the login form", page -> single(page, "#j_username"));
         String stylesheet = (String) admin.script("return document.querySelector('link[rel=stylesheet]').href;");
-        HttpResponse<String> css = get(URI.create(stylesheet));
+        HttpResponse<String> css = Http.get(URI.create(stylesheet));
         assertAll(
                 () -> assertEquals(200, css.statusCode(), stylesheet),
                 () -> assertTrue(
@@ -102,7 +100,7 @@ class AdminBrowserIT extends DeployedParley {
         admin.find("header form button").get(0).click();
         admin.waitFor("logged out to the chat page", page -> path(page).equals("/") ? page : null);
         // what the browser held while signed in (a copy of it, or a request sent before the logout) opens nothing
-        HttpResponse<String> replayed = get(Browsers.page(base, "api/admin/session"), "Cookie", signedIn);
+        HttpResponse<String> replayed = Http.get(Browsers.page(base, "api/admin/session"), "Cookie", signedIn);
         assertEquals(401, replayed.statusCode(), () -> "the ended login's cookies still work: " + replayed.body());
         admin.load(page("admin/"));
         admin.waitFor("asked to log in again", page -> single(page, "#j_username"));
@@ -125,18 +123,6 @@ class AdminBrowserIT extends DeployedParley {
 
     private URI page(String suffix) {
         return Browsers.page(base, suffix);
-    }
-
-    private static HttpResponse<String> get(URI uri, String... headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10));
-        if (headers.length > 0) {
-            request.headers(headers);
-        }
-        // Open Liberty answers HTTP/1.1 only
-        return HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .build()
-                .send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static WebElement single(ChatPage page, String css) {

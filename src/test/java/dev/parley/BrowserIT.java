@@ -11,6 +11,7 @@ import dev.parley.testing.ChatClient;
 import dev.parley.testing.ChatPage;
 import dev.parley.testing.ChatPage.Shown;
 import dev.parley.testing.DeployedParley;
+import dev.parley.testing.Http;
 import dev.parley.testing.Screenshots;
 import dev.parley.testing.TcpProxy;
 import java.awt.Color;
@@ -19,8 +20,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -347,10 +346,7 @@ class BrowserIT extends DeployedParley {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(base.toURI().resolve(path))
-                .timeout(Duration.ofSeconds(10))
-                .build();
-        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        return Http.get(base.toURI().resolve(path));
     }
 
     private static List<String> texts(List<Shown> shown) {

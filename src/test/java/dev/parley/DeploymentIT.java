@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.testing.ChatClient;
 import dev.parley.testing.DeployedParley;
+import dev.parley.testing.Http;
 import jakarta.json.JsonObject;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class DeploymentIT extends DeployedParley {
@@ -43,9 +41,6 @@ class DeploymentIT extends DeployedParley {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(base.toURI().resolve(path))
-                .timeout(Duration.ofSeconds(10))
-                .build();
-        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        return Http.get(base.toURI().resolve(path));
     }
 }

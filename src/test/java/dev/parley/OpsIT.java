@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.testing.ChatClient;
 import dev.parley.testing.DeployedParley;
+import dev.parley.testing.Http;
 import dev.parley.testing.Poll;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -24,8 +25,7 @@ import org.junit.jupiter.api.Test;
 /** The operator's endpoints on the real server: health asks the database, metrics move when clients chat. */
 class OpsIT extends DeployedParley {
 
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(ChatClient.TIMEOUT).build();
+    private static final HttpClient HTTP = Http.client();
 
     @Test
     void healthSaysTheDatabaseAnswers() throws Exception {

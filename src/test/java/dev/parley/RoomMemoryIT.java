@@ -5,13 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.testing.ChatClient;
+import dev.parley.testing.Http;
 import dev.parley.testing.OwnServer;
 import dev.parley.testing.Poll;
 import jakarta.json.JsonObject;
 import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,12 +98,7 @@ class RoomMemoryIT {
 
     private static long cachedChars(URL base) {
         try {
-            HttpResponse<String> metrics = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create(base.toString()).resolve("/api/metrics"))
-                                    .timeout(Duration.ofSeconds(10))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> metrics = Http.get(URI.create(base.toString()).resolve("/api/metrics"));
             Matcher gauge = GAUGE.matcher(metrics.body());
             if (!gauge.find()) {
                 throw new AssertionError("no parley_room_cache_chars in " + metrics.body());

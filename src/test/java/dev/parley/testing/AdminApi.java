@@ -40,7 +40,7 @@ public final class AdminApi {
     }
 
     private static HttpClient.Builder builder() {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(ChatClient.TIMEOUT);
+        return Http.builder();
     }
 
     public static AdminApi anonymous(URL base) {

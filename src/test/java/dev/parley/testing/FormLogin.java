@@ -17,10 +17,9 @@ import java.util.stream.Collectors;
 public final class FormLogin {
 
     public final CookieManager cookies = new CookieManager();
-    public final HttpClient http = HttpClient.newBuilder()
+    public final HttpClient http = Http.builder()
             .cookieHandler(cookies)
             .followRedirects(HttpClient.Redirect.NEVER)
-            .version(HttpClient.Version.HTTP_1_1)
             .build();
     public boolean succeeded;
 

@@ -14,8 +14,7 @@ import java.time.Duration;
 /** What {@code /api/health} says about the database, awaited the way a load balancer's probe sees it. */
 public final class Health {
 
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(ChatClient.TIMEOUT).build();
+    private static final HttpClient HTTP = Http.client();
 
     private Health() {}
 

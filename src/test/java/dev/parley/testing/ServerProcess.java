@@ -173,10 +173,7 @@ public abstract class ServerProcess implements AutoCloseable {
      * the server is up and parley.war deployed.
      */
     private void awaitParley() {
-        HttpClient client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .build();
+        HttpClient client = Http.builder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpRequest request = HttpRequest.newBuilder(httpUri())
                 .timeout(Duration.ofSeconds(10))
                 .build();
