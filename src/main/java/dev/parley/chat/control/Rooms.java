@@ -21,7 +21,7 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -315,6 +315,7 @@ public class Rooms {
                 member.departure = null;
             }
             member.connections.add(connection);
+            room.connectionsChanged();
             connection.rooms().add(name);
             connection.send(new Event.Joined(
                     name, membersListed(room), room.members.size(), personal(room.recent(), connection), room.lastSeq));
@@ -340,6 +341,7 @@ public class Rooms {
             Room.Member member = room.members.get(connection.userKey());
             if (member != null) {
                 member.connections.remove(connection);
+                room.connectionsChanged();
                 if (member.connections.isEmpty()) {
                     depart(room, connection.userKey(), member);
                 }
@@ -360,11 +362,14 @@ public class Rooms {
             room.lock.lock();
             try {
                 Room.Member member = room.members.get(connection.userKey());
-                if (member != null && member.connections.remove(connection) && member.connections.isEmpty()) {
-                    member.departure = scheduler.schedule(
-                            () -> departAfterGrace(room, connection.userKey()),
-                            limits.presenceGrace().toMillis(),
-                            TimeUnit.MILLISECONDS);
+                if (member != null && member.connections.remove(connection)) {
+                    room.connectionsChanged();
+                    if (member.connections.isEmpty()) {
+                        member.departure = scheduler.schedule(
+                                () -> departAfterGrace(room, connection.userKey()),
+                                limits.presenceGrace().toMillis(),
+                                TimeUnit.MILLISECONDS);
+                    }
                 }
             } finally {
                 room.lock.unlock();
@@ -557,6 +562,7 @@ public class Rooms {
                 connection.send(new Event.Left(name, "kicked", text));
             }
             member.connections.clear();
+            room.connectionsChanged();
             depart(room, userKey, member);
             return true;
         } finally {
@@ -586,6 +592,7 @@ public class Rooms {
                 }
             }
             room.members.clear();
+            room.connectionsChanged();
             room.typingForwardedAt.clear();
             room.takePresence();
             room.dropRecent();
@@ -731,20 +738,20 @@ public class Rooms {
         boolean personal = sender != null && message.ref() != null;
         long start = System.nanoTime();
         String frame = Frames.encode(message.withoutRef());
-        List<Connection> recipients = new ArrayList<>(room.members.size() + 1);
-        for (Room.Member member : room.members.values()) {
-            for (Connection connection : member.connections) {
-                if (connection != sender || !personal) {
-                    connection.enqueueEncoded(frame);
-                    recipients.add(connection);
-                }
+        Connection[] recipients = room.recipients();
+        int enqueued = 0;
+        for (Connection connection : recipients) {
+            if (connection != sender || !personal) {
+                connection.enqueueEncoded(frame);
+                enqueued++;
             }
         }
         if (personal) {
             sender.send(message);
         }
-        writers.flush(recipients);
-        metrics.fannedOut(recipients.size() + (personal ? 1 : 0), System.nanoTime() - start);
+        // the sender's outbox is flushed too: a no-op, as its own copy has been offered
+        writers.flush(Arrays.asList(recipients));
+        metrics.fannedOut(enqueued + (personal ? 1 : 0), System.nanoTime() - start);
     }
 
     private void departAfterGrace(Room room, String userKey) {

@@ -299,6 +299,40 @@ class RoomsTest {
         }
     }
 
+    /**
+     * A broadcast walks a cached array of the room's connections: each change of membership between two posts
+     * (a join, a leave, a disconnect, a kick) must show in who gets the next one.
+     */
+    @Test
+    void eachPostReachesExactlyTheConnectionsInTheRoomAtThatMoment() {
+        RecordingSink carolSink = new RecordingSink();
+        Connection carol = chat.guest("carol", carolSink);
+        cut.join(alice, new Command.Join("lobby"));
+        cut.post(alice, new Command.Say("lobby", "one", "r1"));
+        cut.join(bob, new Command.Join("lobby"));
+        cut.post(alice, new Command.Say("lobby", "two", "r2"));
+        cut.join(carol, new Command.Join("lobby"));
+        cut.leave(bob, new Command.Leave("lobby"));
+        cut.post(alice, new Command.Say("lobby", "three", "r3"));
+        chat.users.release(carol);
+        cut.disconnected(carol);
+        cut.join(bob, new Command.Join("lobby"));
+        cut.post(alice, new Command.Say("lobby", "four", "r4"));
+        cut.kick("lobby", bob.userKey(), "bye");
+        cut.post(alice, new Command.Say("lobby", "five", "r5"));
+
+        assertEquals(List.of("one", "two", "three", "four", "five"), texts(aliceSink));
+        assertEquals(List.of("two", "four"), texts(bobSink));
+        assertEquals(List.of("three"), texts(carolSink));
+    }
+
+    private static List<String> texts(RecordingSink sink) {
+        return sink.drain().stream()
+                .filter(frame -> "message".equals(frame.getString("type")))
+                .map(frame -> frame.getString("text"))
+                .toList();
+    }
+
     @Test
     void leaveAnswersLeftAndTellsTheOthers() {
         bothInLobby();
