@@ -12,8 +12,11 @@ public class AdminRefusedMapper implements ExceptionMapper<AdminRefused> {
 
     @Override
     public Response toResponse(AdminRefused refused) {
-        Response.Status status =
-                refused.why() == AdminRefused.Why.NOT_FOUND ? Response.Status.NOT_FOUND : Response.Status.BAD_REQUEST;
+        Response.Status status = switch (refused.why()) {
+            case NOT_FOUND -> Response.Status.NOT_FOUND;
+            case BUSY -> Response.Status.CONFLICT;
+            case INVALID -> Response.Status.BAD_REQUEST;
+        };
         return Response.status(status)
                 .type(MediaType.APPLICATION_JSON)
                 .entity(AdminResource.error(refused.getMessage()))

@@ -12,7 +12,9 @@ public class AdminRefused extends RuntimeException {
 
     public enum Why {
         INVALID,
-        NOT_FOUND
+        NOT_FOUND,
+        /** Not now: the state it acts on is still changing; the same request may succeed later. */
+        BUSY
     }
 
     private final Why why;
@@ -28,6 +30,10 @@ public class AdminRefused extends RuntimeException {
 
     static AdminRefused invalid(String message) {
         return new AdminRefused(Why.INVALID, message);
+    }
+
+    static AdminRefused busy(String message) {
+        return new AdminRefused(Why.BUSY, message);
     }
 
     static AdminRefused notFound(String message) {

@@ -8,6 +8,7 @@ import dev.parley.admin.entity.Mute;
 import dev.parley.admin.entity.MuteView;
 import dev.parley.admin.entity.Stats;
 import dev.parley.chat.control.Moderation;
+import dev.parley.chat.control.PostsPending;
 import dev.parley.chat.control.ProtocolRules;
 import dev.parley.chat.control.Rooms;
 import dev.parley.chat.control.Users;
@@ -254,7 +255,7 @@ public class Administration {
             if (!wasClosed) {
                 moderation.reopen(room);
             }
-            throw failed;
+            throw failed instanceof PostsPending pending ? AdminRefused.busy(pending.getMessage()) : failed;
         }
         moderation.forgetRoom(room);
         audit.record(actor, "purge-room", room, deleted + " messages" + (why == null ? "" : ": " + why));

@@ -606,13 +606,17 @@ public class Rooms {
      * its members get {@code left} with reason {@code room_closed} and {@code text}; the posts to it still on their
      * way to the archive are waited for (at most {@code parley.store.timeout-ms}), so none is stored after the purge
      * into a room of the same name created later; then the archive deletes its messages and state, and the name is
-     * free. A post that reaches the archive afterwards finds no room and is refused with {@code not_member}.
+     * free.
      *
      * @return the messages deleted
+     * @throws PostsPending when posts are still on their way after that wait: nothing is deleted, the room stays
      */
     public long purge(String name, String text) {
         evict(name, text);
-        posting.awaitSettled(name, System.nanoTime() + limits.storeTimeout().toNanos());
+        if (!posting.awaitSettled(
+                name, System.nanoTime() + limits.storeTimeout().toNanos())) {
+            throw new PostsPending(name);
+        }
         long deleted = archive.purge(name);
         Room room = rooms.get(name);
         if (room != null) {
