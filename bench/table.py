@@ -107,7 +107,10 @@ for server_dir in sorted(p for p in root.iterdir() if p.is_dir()):
                      f" {num(fig(xp, 'healthy', 'connections'))}, quiet then under the memory attacks",
                      f"delivery p99 quiet {num(fig(xp, 'quiet', 'delivery_latency', 'p99_ms'), 1)} ms, hostile"
                      f" {num(fig(xp, 'hostile', 'delivery_latency', 'p99_ms'), 1)} ms, ratio {num(fig(xp, 'p99_ratio'), 2)}"
-                     f" (target ≤ 2); heap max {num(heap.get('used_max_mib'))} MiB, old max {num(heap.get('old_max_mib'))},"
+                     f" (target ≤ 2); CPU s server/generator quiet {num(fig(xp, 'quiet', 'server_cpu_seconds'), 1)}/"
+                     f"{num(fig(xp, 'quiet', 'generator_cpu_seconds'), 1)}, hostile"
+                     f" {num(fig(xp, 'hostile', 'server_cpu_seconds'), 1)}/{num(fig(xp, 'hostile', 'generator_cpu_seconds'), 1)};"
+                     f" heap max {num(heap.get('used_max_mib'))} MiB, old max {num(heap.get('old_max_mib'))},"
                      f" after full GC {num(heap.get('after_full_gc_mib'))} of {num(fig(xp, 'heap_limit_mib'))} MiB;"
                      f" alive (health 200 at the end): {num(fig(xp, 'server_alive'))} ({fig(xp, 'health_at_end')},"
                      f" process up: {num(fig(xp, 'server_process_up'))}); OutOfMemoryError in log:"

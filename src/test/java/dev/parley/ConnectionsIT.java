@@ -10,11 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.parley.testing.ChatClient;
+import dev.parley.testing.Http;
 import dev.parley.testing.OwnServer;
+import dev.parley.testing.Poll;
 import dev.parley.testing.TcpProxy;
 import jakarta.json.JsonObject;
 import java.net.InetAddress;
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +48,8 @@ class ConnectionsIT {
     static final int GRACE_MS = 2000;
     /** The commands one address may send at once on all its connections; each connection alone may send 60. */
     static final int ADDRESS_COMMAND_BURST = 12;
+    /** Refusals for rate within a minute that close a connection: far fewer than the test's flood. */
+    static final int STRIKES = 8;
 
     static final String PINNED_ORIGIN = "https://chat.example.org";
     static final SecureRandom RANDOM = new SecureRandom();
@@ -62,6 +67,8 @@ class ConnectionsIT {
             "-Dparley.presence.grace-ms=" + GRACE_MS,
             "-Dparley.rate.commands-per-address-per-second=1",
             "-Dparley.rate.commands-per-address-burst=" + ADDRESS_COMMAND_BURST,
+            "-Dparley.rate.strikes-before-close=" + STRIKES,
+            "-Dparley.rate.strike-window-s=60",
             "-Dparley.allowed-origins=" + PINNED_ORIGIN);
 
     static TcpProxy trustedProxy;
@@ -210,6 +217,54 @@ class ConnectionsIT {
             }
         } finally {
             held.forEach(ChatClient::close);
+        }
+    }
+
+    /**
+     * A client that floods over its address's command rate (well within its connection's own burst) is answered
+     * {@code rate_limited} up to the limit of strikes, then closed with 4029, and the rest of its flood gets no
+     * answer; its neighbour from another address, in the same room, chats on. The flood is written in one go on a
+     * plain socket, as a flooding client would, so the server still meets most of it after it decided to close.
+     */
+    @Test
+    void aClientFloodingOverItsAddresssRateIsClosedWith4029AndItsNeighbourChatsOn() throws Exception {
+        String room = unique("flooded");
+        String flooderName = unique("flooder");
+        try (ChatClient neighbour = admitted(address(), unique("calm"));
+                SilentClient flooder = SilentClient.connect(trustedProxy.port(), address(), flooderName)) {
+            neighbour.join(room);
+            flooder.sendText(ChatClient.json("type", "join", "room", room));
+            assertEquals(List.of(flooderName), strings(neighbour.await("presence"), "joined"));
+            for (int i = 0; i < ADDRESS_COMMAND_BURST + 3 * STRIKES; i++) {
+                flooder.sendText(ChatClient.json("type", "typing", "room", room));
+            }
+
+            assertEquals(4029, flooder.readUntilClose(), "the close code; frames before it: " + flooder.texts());
+            List<JsonObject> errors = flooder.texts().stream()
+                    .map(ChatClient::parse)
+                    .filter(frame -> "error".equals(frame.getString("type")))
+                    .toList();
+            assertEquals(STRIKES, errors.size(), errors::toString);
+            errors.forEach(error -> assertError(error, "rate_limited", "typing"));
+            assertTrue(
+                    errors.get(0).getString("message").contains("address"),
+                    "refused for its address's rate, not its own: " + errors.get(0));
+
+            assertEquals("still here", neighbour.post(room, "still here").getString("text"));
+            Pattern disconnected = Pattern.compile(
+                    "disconnect id=\\S+ user=" + Pattern.quote(flooderName) + " address=\\S+ code=4029");
+            Poll.until(
+                    ChatClient.TIMEOUT,
+                    () -> disconnected.matcher(server.process().consoleOutput()).find(),
+                    "the flooder's disconnect line"); // logged when the container reports the end, maybe after the
+            // frame
+            HttpResponse<String> metrics = Http.get(server.base().toURI().resolve("/api/metrics"));
+            assertTrue(
+                    metrics.body()
+                            .lines()
+                            .anyMatch(line -> line.matches(
+                                    "parley_closes_total\\{code=\"4029\",reason=\"rate_limited\"\\} [1-9].*")),
+                    metrics::body);
         }
     }
 
@@ -443,6 +498,7 @@ class ConnectionsIT {
         private final java.net.Socket socket;
         private final java.io.DataInputStream in;
         private final List<Integer> opcodes = new ArrayList<>();
+        private final List<String> texts = new ArrayList<>();
 
         private SilentClient(java.net.Socket socket) throws java.io.IOException {
             this.socket = socket;
@@ -488,6 +544,9 @@ class ConnectionsIT {
                 in.readFully(payload);
                 int opcode = first & 0x0f;
                 opcodes.add(opcode);
+                if (opcode == TEXT) {
+                    texts.add(new String(payload, java.nio.charset.StandardCharsets.UTF_8));
+                }
                 if (opcode == CLOSE) {
                     return payload.length < 2 ? 1005 : ((payload[0] & 0xff) << 8) | (payload[1] & 0xff);
                 }
@@ -496,6 +555,11 @@ class ConnectionsIT {
 
         List<Integer> opcodes() {
             return opcodes;
+        }
+
+        /** The text frames {@link #readUntilClose} read, in order. */
+        List<String> texts() {
+            return texts;
         }
 
         private String line() throws java.io.IOException {

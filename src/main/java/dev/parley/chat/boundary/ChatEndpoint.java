@@ -191,13 +191,15 @@ public class ChatEndpoint {
     }
 
     void onCommand(Command command) {
+        if (connection.struckOut()) {
+            return; // its close is on its way: reading on would cost as much as the flood it ends
+        }
         if (!connection.withinRate(command)) {
-            connection.refuse(command, ErrorCode.RATE_LIMITED, "too many commands; slow down");
+            connection.refuseOverRate(command, "too many commands; slow down");
             return;
         }
         if (!gate.withinAddressRate(address, Connection.isPost(command))) {
-            connection.refuse(
-                    command, ErrorCode.RATE_LIMITED, "too many commands from your address on all its connections");
+            connection.refuseOverRate(command, "too many commands from your address on all its connections");
             return;
         }
         connection.run(command);

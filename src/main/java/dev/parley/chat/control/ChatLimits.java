@@ -22,6 +22,8 @@ public record ChatLimits(
         int sayBurst,
         double commandsPerSecond,
         int commandsBurst,
+        int strikesBeforeClose,
+        Duration strikeWindow,
         int roomsPerConnection,
         int maxRooms,
         boolean autoCreateRooms,
@@ -65,6 +67,10 @@ public record ChatLimits(
                 settings.integer("parley.rate.say-burst", 20),
                 settings.integer("parley.rate.commands-per-second", 30),
                 settings.integer("parley.rate.commands-burst", 60),
+                // the page, reconnecting into 50 rooms and catching up two history pages in each, is refused up to
+                // ~120 times within 10 s as it retries with backoff (app.js historyRefused); a flood, thousands
+                settings.integer("parley.rate.strikes-before-close", 200),
+                Duration.ofSeconds(Math.max(1, settings.integer("parley.rate.strike-window-s", 10))),
                 settings.integer("parley.rooms.per-connection", 50),
                 settings.integer("parley.rooms.max", 10_000),
                 settings.flag("parley.rooms.auto-create", true),

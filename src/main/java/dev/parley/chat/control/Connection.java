@@ -20,6 +20,8 @@ public final class Connection {
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private final RateLimiter posts;
     private final RateLimiter commands;
+    private final Strikes strikes;
+    private volatile boolean struckOut;
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
     private volatile String resumeToken;
     private final Pulse pulse = new Pulse(System.nanoTime());
@@ -40,6 +42,7 @@ public final class Connection {
         outbox.whenPingSent(() -> pulse.pingSent(System.nanoTime()));
         this.posts = new RateLimiter(limits.sayPerSecond(), limits.sayBurst());
         this.commands = new RateLimiter(limits.commandsPerSecond(), limits.commandsBurst());
+        this.strikes = new Strikes(limits.strikesBeforeClose(), limits.strikeWindow(), System::nanoTime);
     }
 
     public String id() {
@@ -167,6 +170,29 @@ public final class Connection {
 
     public void refuse(Command command, ErrorCode code, String message) {
         send(Event.Error.of(code, message).about(command));
+    }
+
+    /**
+     * Refuses a command over the connection's or its address's rate with {@code rate_limited}; the
+     * {@code parley.rate.strikes-before-close}-th such refusal within {@code parley.rate.strike-window-s} is the
+     * last: the connection is closed with 4029 after it. Each refusal is answered, so a client can resend its
+     * {@code say} by ref; their number per connection is bounded by the close.
+     */
+    public void refuseOverRate(Command command, String message) {
+        if (struckOut) {
+            return;
+        }
+        refuse(command, ErrorCode.RATE_LIMITED, message);
+        if (strikes.strike()) {
+            struckOut = true;
+            outbox.closeAfterFlush(
+                    Closing.RATE_LIMITED.reason("kept sending over the rate; reconnect after a backoff"));
+        }
+    }
+
+    /** Closed for its refusals over the rate ({@link #refuseOverRate}): its commands are no longer read. */
+    public boolean struckOut() {
+        return struckOut;
     }
 
     /** The refusal sequence of the protocol: one {@code error} event, then the close code. */

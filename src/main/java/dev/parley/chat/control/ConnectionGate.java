@@ -29,21 +29,34 @@ public class ConnectionGate {
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
-    ConnectionLimits limits;
-    LongSupplier nanoClock = System::nanoTime;
+    private ConnectionLimits limits;
+    private LongSupplier nanoClock = System::nanoTime;
     private final AtomicInteger open = new AtomicInteger();
     private final Map<String, Integer> openByAddress = new ConcurrentHashMap<>();
-    private final Map<String, RateLimiter> handshakesByAddress = new ConcurrentHashMap<>();
-    private final Map<String, RateLimiter> saysByAddress = new ConcurrentHashMap<>();
-    private final Map<String, RateLimiter> commandsByAddress = new ConcurrentHashMap<>();
+    private RateLimiters handshakesByAddress;
+    private RateLimiters saysByAddress;
+    private RateLimiters commandsByAddress;
     private final Map<String, SampledLog> refusalLogByAddress = new ConcurrentHashMap<>();
     private final AtomicBoolean accepting = new AtomicBoolean(true);
     private volatile long purgedAt;
 
     @PostConstruct
     void readSettings() {
-        limits = ConnectionLimits.from(Settings.fromEnvironment());
+        use(ConnectionLimits.from(Settings.fromEnvironment()), System::nanoTime);
+    }
+
+    /** The limits, and the clock every bucket here runs on (a test's own). */
+    void use(ConnectionLimits limits, LongSupplier nanoClock) {
+        this.limits = limits;
+        this.nanoClock = nanoClock;
         purgedAt = nanoClock.getAsLong();
+        handshakesByAddress = new RateLimiters(limits.handshakesPerSecond(), limits.handshakeBurst(), nanoClock);
+        saysByAddress = keyed(limits.addressSays());
+        commandsByAddress = keyed(limits.addressCommands());
+    }
+
+    private RateLimiters keyed(ConnectionLimits.Rate rate) {
+        return new RateLimiters(rate.perSecond(), rate.burst(), nanoClock);
     }
 
     public ConnectionLimits limits() {
@@ -126,7 +139,7 @@ public class ConnectionGate {
      * @return -1 to leave this one out, else how many were left out since the last line
      */
     public long refusalsLeftOutBefore(String address) {
-        purgeIdleBuckets();
+        purgeIdleLogs();
         return refusalLogByAddress
                 .computeIfAbsent(
                         address,
@@ -135,23 +148,17 @@ public class ConnectionGate {
                 .admit();
     }
 
-    private void purgeIdleBuckets() {
+    /** A log allowance that is full and left nothing out says nothing a new one would not: idle ones are forgotten. */
+    private void purgeIdleLogs() {
         long now = nanoClock.getAsLong();
         if (now - purgedAt > NANOS_PER_SECOND * 10) {
             purgedAt = now;
-            // a bucket refills completely within burst / rate seconds; older ones say nothing a new one would not
-            handshakesByAddress.values().removeIf(RateLimiter::isFull);
-            saysByAddress.values().removeIf(RateLimiter::isFull);
-            commandsByAddress.values().removeIf(RateLimiter::isFull);
             refusalLogByAddress.values().removeIf(SampledLog::idle);
         }
     }
 
     private boolean handshakeAllowed(String address) {
-        return take(
-                handshakesByAddress,
-                address,
-                new ConnectionLimits.Rate(limits.handshakesPerSecond(), limits.handshakeBurst()));
+        return handshakesByAddress.tryAcquire(address);
     }
 
     /**
@@ -163,16 +170,7 @@ public class ConnectionGate {
         if (UNKNOWN.equals(address)) {
             return true;
         }
-        return post
-                ? take(saysByAddress, address, limits.addressSays())
-                : take(commandsByAddress, address, limits.addressCommands());
-    }
-
-    /** A bucket that is full says nothing a new one would not: idle addresses' buckets are forgotten. */
-    private boolean take(Map<String, RateLimiter> buckets, String address, ConnectionLimits.Rate rate) {
-        purgeIdleBuckets();
-        return buckets.computeIfAbsent(address, absent -> new RateLimiter(rate.perSecond(), rate.burst(), nanoClock))
-                .tryAcquire();
+        return post ? saysByAddress.tryAcquire(address) : commandsByAddress.tryAcquire(address);
     }
 
     private void release(String address) {

@@ -16,7 +16,9 @@ public enum Closing implements CloseReason.CloseCode {
     TOO_SLOW(4008),
     LIMIT_EXCEEDED(4009),
     NO_PONG(4010),
-    REPLACED(4011);
+    REPLACED(4011),
+    /** Kept sending over its command rate (an extension of v1: a v1 client reconnects after a backoff). */
+    RATE_LIMITED(4029);
 
     private final int code;
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.parley.testing.ChatClient;
 import jakarta.json.JsonObject;
 import java.net.URL;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.Test;
 /** The real endpoint, handshake configurator and codecs in an embedded Tyrus server, with real clients. */
 class ChatWebSocketTest {
 
+    static final int STRIKES = 10;
+
     EmbeddedChat chat;
     URL base;
 
@@ -22,7 +25,9 @@ class ChatWebSocketTest {
     void start() throws Exception {
         chat = new EmbeddedChat(Map.of(
                 "parley.rate.commands-burst", "5",
-                "parley.rate.commands-per-second", "1"));
+                "parley.rate.commands-per-second", "1",
+                "parley.rate.strikes-before-close", String.valueOf(STRIKES),
+                "parley.rate.strike-window-s", "60"));
         base = chat.base;
     }
 
@@ -135,6 +140,42 @@ class ChatWebSocketTest {
             }
             JsonObject limited = alice.awaitError("rate_limited");
             assertEquals("typing", limited.getString("for"));
+        }
+    }
+
+    /**
+     * A client that keeps sending over its rate is answered {@code rate_limited} up to the limit of strikes, the
+     * last of them followed by close 4029 and nothing else; its neighbour in the same room chats on, and the close
+     * is counted. Each probe (a {@code leave} of a room it is not in) is answered, accepted or refused, before the
+     * next is sent, so that no send races the close.
+     */
+    @Test
+    void aClientThatKeepsSendingOverItsRateIsClosedWith4029AndItsNeighbourChatsOn() {
+        try (ChatClient flooder = ChatClient.open(base, "flooder");
+                ChatClient bob = ChatClient.open(base, "bob")) {
+            flooder.join("general");
+            bob.join("general");
+            int refused = 0;
+            for (int sent = 0; refused < STRIKES; sent++) {
+                assertTrue(sent < 10 * STRIKES, "only " + refused + " refusals after " + sent + " commands");
+                flooder.command("leave", "room", "elsewhere");
+                JsonObject reply = flooder.await("error");
+                if ("rate_limited".equals(reply.getString("code"))) {
+                    refused++;
+                } else {
+                    assertEquals("not_member", reply.getString("code"), reply::toString);
+                }
+            }
+            assertEquals(
+                    List.of(),
+                    flooder.readToEnd().stream()
+                            .filter(frame -> "error".equals(frame.getString("type")))
+                            .toList(),
+                    "answers after the last refusal");
+            assertEquals(4029, flooder.awaitClose());
+
+            assertEquals("still here", bob.post("general", "still here").getString("text"));
+            assertEquals(1, ChatEndpointProvider.fixture.metrics.closes(4029));
         }
     }
 }

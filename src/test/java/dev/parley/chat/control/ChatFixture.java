@@ -67,8 +67,8 @@ public class ChatFixture implements AutoCloseable {
         posting.startSweeping();
         archive.settled = rooms::onPostsSettled;
         rooms.load();
-        gate.limits = ConnectionLimits.from(Settings.of(settings));
-        liveness.limits = gate.limits;
+        gate.use(ConnectionLimits.from(Settings.of(settings)), System::nanoTime);
+        liveness.limits = gate.limits();
         liveness.scheduler = scheduler;
         liveness.executor = closer;
     }

@@ -33,8 +33,7 @@ class ConnectionGateTest {
 
     private ConnectionGate gate(Map<String, String> settings) {
         ConnectionGate gate = new ConnectionGate();
-        gate.limits = ConnectionLimits.from(Settings.of(settings));
-        gate.nanoClock = now::get;
+        gate.use(ConnectionLimits.from(Settings.of(settings)), now::get);
         return gate;
     }
 

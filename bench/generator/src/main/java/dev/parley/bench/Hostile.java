@@ -86,10 +86,12 @@ final class Hostile {
 
         System.err.printf(Locale.ROOT, "quiet phase: %d s%n", quiet);
         long q0 = System.nanoTime();
+        double[] cpuQ0 = cpuSeconds(server);
         healthy.measureFrom(q0);
         HealthProbe quietHealth = healthProbe(target);
         Thread.sleep(TimeUnit.SECONDS.toMillis(quiet));
         long q1 = System.nanoTime();
+        double[] cpuQ1 = cpuSeconds(server);
         healthy.measureUntil(q1);
         quietHealth.stop();
         Map<String, Object> quietHeap = heap.between(q0, q1);
@@ -141,12 +143,14 @@ final class Hostile {
 
         System.err.printf(Locale.ROOT, "hostile phase: %d s%n", hostile);
         long h0 = System.nanoTime();
+        double[] cpuH0 = cpuSeconds(server);
         healthy.measureFrom(h0);
         HealthProbe hostileHealth = healthProbe(target);
         attacks.forEach(attack -> attack.start(ticker));
         slowReaders.start();
         Thread.sleep(TimeUnit.SECONDS.toMillis(hostile));
         long h1 = System.nanoTime();
+        double[] cpuH1 = cpuSeconds(server);
         healthy.measureUntil(h1);
         hostileHealth.stop(); // its requests still out are answered (or time out) under the attack
         Map<String, Object> hostileHeap = heap.between(h0, h1);
@@ -182,8 +186,8 @@ final class Hostile {
         healthyOutcome.put("closes_by_code", healthy.closesByCode());
         healthyOutcome.put("errors_by_code", healthy.errorsByCode());
         f.put("healthy", healthyOutcome);
-        f.put("quiet", phase(quietDelivery, quietEcho, quietHealth, quietHeap));
-        f.put("hostile", phase(hostileDelivery, hostileEcho, hostileHealth, hostileHeap));
+        f.put("quiet", withCpu(phase(quietDelivery, quietEcho, quietHealth, quietHeap), cpuQ0, cpuQ1));
+        f.put("hostile", withCpu(phase(hostileDelivery, hostileEcho, hostileHealth, hostileHeap), cpuH0, cpuH1));
         double quietP99 = quietDelivery.getValueAtPercentile(99);
         double hostileP99 = hostileDelivery.getValueAtPercentile(99);
         double ratio = quietP99 > 0 ? hostileP99 / quietP99 : Double.NaN;
@@ -202,7 +206,8 @@ final class Hostile {
         attacks.forEach(attack -> briefs.append(' ').append(attack.brief()));
         String summary = String.format(
                 Locale.ROOT,
-                "hostile %s %s: quiet p99=%.1fms hostile p99=%.1fms ratio=%.2f heap max=%s/%d MiB (old max %s, after"
+                "hostile %s %s: quiet p99=%.1fms hostile p99=%.1fms ratio=%.2f cpu-s server/generator quiet=%.1f/%.1f"
+                        + " hostile=%.1f/%.1f heap max=%s/%d MiB (old max %s, after"
                         + " full GC %s) health[quiet not-200=%d unanswered=%d; hostile not-200=%d unanswered=%d]"
                         + " health-at-end=%s oom-in-log=%d healthy delivered=%d/%d closed=%s%s %s",
                 target.kind(),
@@ -210,6 +215,10 @@ final class Hostile {
                 Results.ms((long) quietP99),
                 Results.ms((long) hostileP99),
                 ratio,
+                cpuQ1[0] - cpuQ0[0],
+                cpuQ1[1] - cpuQ0[1],
+                cpuH1[0] - cpuH0[0],
+                cpuH1[1] - cpuH0[1],
                 mib(hostileHeap.get("used_max_mib")),
                 heapLimit,
                 mib(hostileHeap.get("old_max_mib")),
@@ -253,6 +262,26 @@ final class Hostile {
         out.put("health_answers", health.answers());
         out.put("heap", heap);
         return out;
+    }
+
+    /**
+     * The CPU seconds the server and this generator have used so far: the healthy p99 under attack depends on how
+     * the two cores were shared, and the attackers run in this process.
+     */
+    private static double[] cpuSeconds(ServerProbe server) {
+        double own = ProcessHandle.current()
+                        .info()
+                        .totalCpuDuration()
+                        .map(java.time.Duration::toNanos)
+                        .orElse(-1L)
+                / 1e9;
+        return new double[] {server.cpuSeconds(), own};
+    }
+
+    private static Map<String, Object> withCpu(Map<String, Object> phase, double[] from, double[] to) {
+        phase.put("server_cpu_seconds", to[0] - from[0]);
+        phase.put("generator_cpu_seconds", to[1] - from[1]);
+        return phase;
     }
 
     /** The heap in use right after a full GC ({@code jcmd GC.run}), in MiB; null when jcmd or jstat failed. */
