@@ -94,6 +94,40 @@ final class Json {
         return i == start ? -1 : value;
     }
 
+    /**
+     * Hands each element of a JSON array of objects to {@code each}, in order, as its own text (a batched frame: an
+     * array of events). Strings are skipped with their escapes, so braces inside texts do not count.
+     */
+    static void elements(String array, java.util.function.Consumer<String> each) {
+        int depth = 0;
+        int start = -1;
+        boolean inString = false;
+        for (int i = 1; i < array.length(); i++) {
+            char c = array.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '{' || c == '[') {
+                if (depth++ == 0) {
+                    start = i;
+                }
+            } else if (c == '}' || c == ']') {
+                if (depth == 0) {
+                    return; // the array's own end
+                }
+                if (--depth == 0) {
+                    each.accept(array.substring(start, i + 1));
+                }
+            }
+        }
+        throw new IllegalArgumentException("not a complete JSON array: " + array);
+    }
+
     /** The frame's {@code type}: the first field of every Parley event. */
     static String type(String frame) {
         return string(frame, "type");

@@ -73,14 +73,19 @@ final class Results {
 
     /** Prints the summary line and writes the JSON file ({@code --out}, default bench-SCENARIO-TARGET.json). */
     void finish(Options options, String summary) throws IOException {
-        ((Map<String, Object>) report.get("machine")).put("load_average_end", ServerProbe.loadAverage());
+        Map<String, Object> machine = (Map<String, Object>) report.get("machine");
+        machine.put("load_average_end", ServerProbe.loadAverage());
+        double generatorCpu = ServerProbe.generatorCpuSeconds();
+        machine.put("generator_cpu_seconds_total", generatorCpu);
         report.put("summary", summary);
         Path out = Path.of(options.string("out", "bench-" + options.scenario + "-" + report.get("target") + ".json"));
         if (out.getParent() != null) {
             Files.createDirectories(out.getParent());
         }
         Files.writeString(out, Json.write(report));
-        System.out.println(summary + " load=" + ServerProbe.loadAverage() + " json=" + out);
+        System.out.println(summary
+                + String.format(Locale.ROOT, " generator-cpu-total=%.1fs", generatorCpu)
+                + " load=" + ServerProbe.loadAverage() + " json=" + out);
     }
 
     private static String abbreviate(String command) {
