@@ -13,6 +13,7 @@ import dev.parley.testing.ChatPage.Shown;
 import dev.parley.testing.DeployedParley;
 import dev.parley.testing.Http;
 import dev.parley.testing.Screenshots;
+import dev.parley.testing.ServerMetrics;
 import dev.parley.testing.TcpProxy;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -279,15 +280,8 @@ class BrowserIT extends DeployedParley {
         }
     }
 
-    private long queueOverflows() throws Exception {
-        HttpResponse<String> metrics = get("/api/metrics");
-        assertEquals(200, metrics.statusCode(), metrics::body);
-        return metrics.body()
-                .lines()
-                .filter(line -> line.startsWith("parley_queue_overflows_total "))
-                .mapToLong(line -> (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no parley_queue_overflows_total in " + metrics.body()));
+    private long queueOverflows() {
+        return ServerMetrics.value(base, "parley_queue_overflows_total");
     }
 
     @Test
@@ -330,11 +324,7 @@ class BrowserIT extends DeployedParley {
 
     /** A browser that opened the page on the room's link and entered as {@code name}. */
     private ChatPage inRoom(String room, String name) {
-        return browser()
-                .load(page("#" + room))
-                .enterName(name)
-                .waitConnectedAs(name)
-                .waitInRoom(room);
+        return browsers.inRoom(base, room, name);
     }
 
     private ChatPage browser() {

@@ -5,18 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.testing.ChatClient;
-import dev.parley.testing.Http;
 import dev.parley.testing.OwnServer;
 import dev.parley.testing.Poll;
+import dev.parley.testing.ServerMetrics;
 import jakarta.json.JsonObject;
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -32,7 +28,6 @@ class RoomMemoryIT {
     static final int PER_ROOM = 10;
     static final String TEXT = "\"".repeat(4000);
     static final int CREATIONS = 3;
-    static final Pattern GAUGE = Pattern.compile("(?m)^parley_room_cache_chars (\\S+)$");
 
     @RegisterExtension
     static final OwnServer server = OwnServer.with(
@@ -97,18 +92,6 @@ class RoomMemoryIT {
     }
 
     private static long cachedChars(URL base) {
-        try {
-            HttpResponse<String> metrics = Http.get(URI.create(base.toString()).resolve("/api/metrics"));
-            Matcher gauge = GAUGE.matcher(metrics.body());
-            if (!gauge.find()) {
-                throw new AssertionError("no parley_room_cache_chars in " + metrics.body());
-            }
-            return (long) Double.parseDouble(gauge.group(1));
-        } catch (java.io.IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return ServerMetrics.value(base, "parley_room_cache_chars");
     }
 }

@@ -19,6 +19,14 @@ public final class Browsers implements AutoCloseable {
         return page;
     }
 
+    /** A browser that opened the chat page on the room's link at {@code base} and entered as {@code name}. */
+    public ChatPage inRoom(URL base, String room, String name) {
+        return start().load(page(base, "#" + room))
+                .enterName(name)
+                .waitConnectedAs(name)
+                .waitInRoom(room);
+    }
+
     /** A page of the deployed WAR: {@code suffix} is a path, query or fragment after the root. */
     public static URI page(URL base, String suffix) {
         return URI.create(base.toString().replaceAll("/$", "") + "/" + suffix);

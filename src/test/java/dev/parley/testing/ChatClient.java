@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -36,7 +37,8 @@ import java.util.stream.Collectors;
  * A black-box protocol v1 client on the JDK's {@link WebSocket}. Every text message becomes a {@link JsonObject} in a
  * queue the test reads with a timeout ({@code parley.test.timeout-ms}, default 10 s); nothing here sleeps.
  * The client keeps reading (and so keeps TCP flowing) whether or not the test consumes the queue, until
- * {@link #pauseReading()}.
+ * {@link #pauseReading()}. A client that connected with {@code batch=1} also takes a frame that is an array of events,
+ * queueing each in order; any other client treats an array as a protocol violation.
  */
 public final class ChatClient implements AutoCloseable {
 
@@ -52,6 +54,8 @@ public final class ChatClient implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String label;
+    private final boolean batched;
+    private final AtomicInteger arrayFrames = new AtomicInteger();
     private final BlockingDeque<Object> inbox = new LinkedBlockingDeque<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final Object sendLock = new Object();
@@ -63,8 +67,9 @@ public final class ChatClient implements AutoCloseable {
 
     private final Duration timeout;
 
-    private ChatClient(String label, Duration timeout) {
+    private ChatClient(String label, boolean batched, Duration timeout) {
         this.label = label;
+        this.batched = batched;
         this.timeout = timeout;
     }
 
@@ -82,7 +87,9 @@ public final class ChatClient implements AutoCloseable {
      * later wait of this client: for load tests, whose clients may wait long on a busy machine.
      */
     public static ChatClient connect(URI uri, Map<String, String> headers, Duration timeout) {
-        ChatClient client = new ChatClient(uri.getRawQuery() == null ? uri.toString() : uri.getRawQuery(), timeout);
+        String query = uri.getRawQuery();
+        boolean batched = query != null && ("&" + query + "&").contains("&batch=1&");
+        ChatClient client = new ChatClient(query == null ? uri.toString() : query, batched, timeout);
         WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(timeout);
         headers.forEach(builder::header);
         try {
@@ -450,6 +457,11 @@ public final class ChatClient implements AutoCloseable {
         return closed.isDone();
     }
 
+    /** How many frames came as arrays of events (only to a client that asked with {@code batch=1}). */
+    public int arrayFrames() {
+        return arrayFrames.get();
+    }
+
     /** Sends close 1000 if still open, waits briefly for the server's close, then releases the connection. */
     @Override
     public void close() {
@@ -514,6 +526,13 @@ public final class ChatClient implements AutoCloseable {
     public static JsonObject parse(String frame) {
         try (JsonReader reader = Json.createReader(new StringReader(frame))) {
             return reader.readObject();
+        }
+    }
+
+    /** The events of an array frame (the {@code batch} extension), in order. */
+    public static List<JsonObject> parseArray(String frame) {
+        try (JsonReader reader = Json.createReader(new StringReader(frame))) {
+            return reader.readArray().getValuesAs(JsonObject.class);
         }
     }
 
@@ -599,7 +618,12 @@ public final class ChatClient implements AutoCloseable {
                 String text = partial.toString();
                 partial.setLength(0);
                 try {
-                    inbox.offerLast(parse(text));
+                    if (batched && text.startsWith("[")) {
+                        arrayFrames.incrementAndGet();
+                        parseArray(text).forEach(inbox::offerLast);
+                    } else {
+                        inbox.offerLast(parse(text));
+                    }
                 } catch (JsonParsingException | ClassCastException | IllegalStateException e) {
                     inbox.offerLast(new Ended("the server sent a frame that is not one JSON object: " + text));
                 }

@@ -5,6 +5,7 @@ import dev.parley.chat.control.ChatLimits;
 import dev.parley.chat.control.Connection;
 import dev.parley.chat.control.ConnectionGate;
 import dev.parley.chat.control.ConnectionLog;
+import dev.parley.chat.control.FrameWriters;
 import dev.parley.chat.control.Liveness;
 import dev.parley.chat.control.Moderation;
 import dev.parley.chat.control.OutboundBudget;
@@ -76,6 +77,9 @@ public class ChatEndpoint {
     @Inject
     AllowedOrigins origins;
 
+    @Inject
+    FrameWriters writers;
+
     @Resource(lookup = "java:comp/DefaultManagedExecutorService")
     Executor executor;
 
@@ -114,7 +118,8 @@ public class ChatEndpoint {
                 limits.outboxMaxFrames(),
                 limits.outboxMaxBytes(),
                 budget,
-                metrics::closed);
+                metrics::closed,
+                writers.batching(handshake.batch()));
         connection = new Connection(session.getId(), identity, outbox, limits);
         connection.runsCommandsWith(this::runGuarded);
         connection.address(ConnectionGate.UNKNOWN.equals(address) ? null : address);

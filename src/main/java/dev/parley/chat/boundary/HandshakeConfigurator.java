@@ -44,7 +44,8 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
                                 header(request, "Origin"),
                                 header(request, "Host"),
                                 ClientAddressFilter.peer(),
-                                allValues(request, "X-Forwarded-For")));
+                                allValues(request, "X-Forwarded-For"),
+                                "1".equals(first(parameters, "batch"))));
     }
 
     private static String first(Map<String, List<String>> values, String name) {

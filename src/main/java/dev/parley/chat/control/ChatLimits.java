@@ -35,6 +35,8 @@ public record ChatLimits(
         long outboxMaxBytes,
         long outboundTotalChars,
         int outboxWriterThreads,
+        long outboxBatchMaxBytes,
+        Duration outboxLinger,
         int storeMaxPending,
         int storeMaxPendingPerRoom,
         Duration storeTimeout) {
@@ -78,6 +80,8 @@ public record ChatLimits(
                 settings.number("parley.outbound.total-chars", 64L << 20),
                 settings.integer(
                         "parley.outbox.writer-threads", Runtime.getRuntime().availableProcessors()),
+                settings.number("parley.outbox.batch-max-bytes", 65536),
+                settings.millis("parley.outbox.linger-ms", Duration.ZERO),
                 settings.integer("parley.store.max-pending", 5000),
                 settings.integer("parley.store.max-pending-per-room", 500),
                 settings.millis("parley.store.timeout-ms", Duration.ofSeconds(5)));

@@ -11,6 +11,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The threads that start the sends of a broadcast ({@code parley.outbox.writer-threads}, default one per core).
@@ -18,6 +19,10 @@ import java.util.concurrent.RejectedExecutionException;
  * there, the lock would be held for a thousand socket writes in a room of a thousand (measured: 20 ms of a 50 ms
  * post on a busy 2-core machine, which capped a room near 20 posts/s). So the broadcast hands its recipients over
  * here in one task per thread, not one per recipient, and the next post is stored while these send.
+ *
+ * <p>They also decide how a connection that asked for batched frames gets them ({@link #batching}): with
+ * {@code parley.outbox.linger-ms} above zero, an idle connection's first frame waits that long on a timer of the same
+ * size as the pool, so that the frames that follow join it in one array.
  *
  * <p>A plain pool from the container's thread factory: starting a send needs no request context, and a managed
  * executor would set one up for every task.
@@ -30,25 +35,41 @@ public class FrameWriters {
 
     private Executor pool;
     private int parallelism;
+    private Batching batched = Batching.OFF;
+    private ScheduledExecutorService lingering;
 
     public FrameWriters() {}
 
-    /** Writers on a given executor, e.g. the caller's own thread. */
-    FrameWriters(Executor pool, int parallelism) {
+    /** Writers on a given executor, e.g. the caller's own thread, batching for the clients that ask as given. */
+    FrameWriters(Executor pool, int parallelism, Batching batched) {
         this.pool = pool;
         this.parallelism = parallelism;
+        this.batched = batched;
     }
 
     @PostConstruct
     void start() {
-        parallelism = ChatLimits.from(Settings.fromEnvironment()).outboxWriterThreads();
+        ChatLimits limits = ChatLimits.from(Settings.fromEnvironment());
+        parallelism = limits.outboxWriterThreads();
         pool = Executors.newFixedThreadPool(parallelism, threads);
+        if (!limits.outboxLinger().isZero()) {
+            lingering = Executors.newScheduledThreadPool(parallelism, threads);
+        }
+        batched = Batching.from(limits, lingering);
+    }
+
+    /** How a connection's frames go: in arrays when its client asked for them ({@code batch=1}), else one by one. */
+    public Batching batching(boolean asked) {
+        return asked ? batched : Batching.OFF;
     }
 
     @PreDestroy
     void stop() {
         if (pool instanceof ExecutorService service) {
             service.shutdown();
+        }
+        if (lingering != null) {
+            lingering.shutdown();
         }
     }
 

@@ -20,6 +20,9 @@ import java.util.logging.Logger;
  * <p>Sizes are counted in UTF-16 chars, which bounds the bytes held in memory the way the setting intends. Every
  * change of the count is also told to the server's {@link OutboundBudget}, and a closed outbox hands back what it
  * still held, so the budget's total cannot keep chars of connections that are gone.
+ *
+ * <p>For a client that asked for batched frames, the writer sends what queued while the last send was in flight as
+ * one JSON array (see {@link Batching}): under load a member then gets one frame per send instead of one per event.
  */
 public final class Outbox {
 
@@ -39,16 +42,18 @@ public final class Outbox {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final IntConsumer closedWith;
     private final OutboundBudget budget;
+    private final Batching batching;
     private volatile Runnable pingSent = () -> {};
 
     /** An outbox with a budget of its own, no other outbox's queue counted against it. */
     public Outbox(FrameSink sink, Executor closer, int maxFrames, long maxChars) {
-        this(sink, closer, maxFrames, maxChars, new OutboundBudget(Long.MAX_VALUE), code -> {});
+        this(sink, closer, maxFrames, maxChars, new OutboundBudget(Long.MAX_VALUE), code -> {}, Batching.OFF);
     }
 
     /**
      * @param budget     the server's budget of queued chars across every outbox, which may close this one
      * @param closedWith told the close code once, when the server closes this connection (for the metrics)
+     * @param batching   how this connection's frames are batched, {@link Batching#OFF} for one event per frame
      */
     public Outbox(
             FrameSink sink,
@@ -56,13 +61,15 @@ public final class Outbox {
             int maxFrames,
             long maxChars,
             OutboundBudget budget,
-            IntConsumer closedWith) {
+            IntConsumer closedWith,
+            Batching batching) {
         this.sink = sink;
         this.closer = closer;
         this.maxFrames = maxFrames;
         this.maxChars = maxChars;
         this.budget = budget;
         this.closedWith = closedWith;
+        this.batching = batching;
         budget.track(this);
     }
 
@@ -196,9 +203,14 @@ public final class Outbox {
         return frames.get();
     }
 
+    /** An idle writer starts now, or after the linger, when frames that come meanwhile join the first send. */
     private void startWriting() {
         if (writing.compareAndSet(false, true)) {
-            writeLoop();
+            if (batching.lingers()) {
+                batching.later().after(batching.linger(), this::writeLoop);
+            } else {
+                writeLoop();
+            }
         }
     }
 
@@ -231,12 +243,38 @@ public final class Outbox {
                 pingSent.run();
                 continue;
             }
-            Send send = new Send((String) next);
+            Send send = sendFrom((String) next);
             sink.sendText(send.frame, send);
             if (!send.continueOnThisThread()) {
                 return;
             }
         }
+    }
+
+    /**
+     * The send that starts with {@code first}: for a batching client, every frame queued behind it that fits joins
+     * it in one array, up to the first ping or close, which keep their place in the order.
+     */
+    private Send sendFrom(String first) {
+        long limit = batching.maxChars();
+        if (!batching.on()
+                || !(queue.peek() instanceof String second)
+                || first.length() + second.length() + 3 > limit) {
+            return new Send(first, 1, first.length());
+        }
+        StringBuilder array =
+                new StringBuilder((int) Math.min(limit, 8192)).append('[').append(first);
+        int frames = 1;
+        long counted = first.length();
+        while (queue.peek() instanceof String more && array.length() + more.length() + 2 <= limit) {
+            if (queue.poll() != more) {
+                break; // only a close clears the queue under the writer: nothing more will be sent
+            }
+            array.append(',').append(more);
+            frames++;
+            counted += more.length();
+        }
+        return new Send(array.append(']').toString(), frames, counted);
     }
 
     /**
@@ -249,15 +287,20 @@ public final class Outbox {
         private static final int PENDING = 0, COMPLETED_INLINE = 1, CALLER_LEFT = 2;
         private final AtomicInteger state = new AtomicInteger(PENDING);
         private final String frame;
+        private final int queuedFrames;
+        private final long queuedChars;
 
-        Send(String frame) {
+        /** @param queuedFrames how many queued frames this one sends, {@code queuedChars} their size as counted */
+        Send(String frame, int queuedFrames, long queuedChars) {
             this.frame = frame;
+            this.queuedFrames = queuedFrames;
+            this.queuedChars = queuedChars;
         }
 
         @Override
         public void accept(Throwable failure) {
-            frames.decrementAndGet();
-            count(-frame.length());
+            frames.addAndGet(-queuedFrames);
+            count(-queuedChars);
             if (failure != null) {
                 failed(failure);
                 return;

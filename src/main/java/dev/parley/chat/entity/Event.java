@@ -31,8 +31,11 @@ public sealed interface Event {
     String TIMESTAMP = "yyyy-MM-dd'T'HH:mm:ss.SSSX";
     int PROTOCOL = 1;
 
-    /** The ignorable extensions this server sends, announced in {@code welcome.features}. */
-    List<String> FEATURES = List.of("deleted", "guest");
+    /**
+     * The extensions this server speaks, announced in {@code welcome.features}: ignorable ones it sends, and opt-in
+     * ones ({@code batch}) a client may ask for on its URL.
+     */
+    List<String> FEATURES = List.of("deleted", "guest", "batch");
 
     record Welcome(int protocol, String user, String resume, List<String> rooms, List<String> features)
             implements Event {

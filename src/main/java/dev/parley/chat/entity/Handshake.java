@@ -11,13 +11,21 @@ package dev.parley.chat.entity;
  * @param host      the {@code Host} header the request was sent to
  * @param peer         the TCP peer's address, or null when the container did not tell
  * @param forwardedFor the {@code X-Forwarded-For} header, or null (believed only from a trusted proxy)
+ * @param batch        whether the client asked for batched frames ({@code batch=1})
  */
 public record Handshake(
-        String principal, String name, String resume, String origin, String host, String peer, String forwardedFor) {
+        String principal,
+        String name,
+        String resume,
+        String origin,
+        String host,
+        String peer,
+        String forwardedFor,
+        boolean batch) {
 
     public static final String KEY = Handshake.class.getName();
 
     public Handshake(String principal, String name, String resume, String origin, String host) {
-        this(principal, name, resume, origin, host, null, null);
+        this(principal, name, resume, origin, host, null, null, false);
     }
 }

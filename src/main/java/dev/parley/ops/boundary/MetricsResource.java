@@ -1,5 +1,6 @@
 package dev.parley.ops.boundary;
 
+import dev.parley.chat.control.OutboundBudget;
 import dev.parley.chat.control.Rooms;
 import dev.parley.chat.control.Users;
 import dev.parley.chat.entity.Closing;
@@ -40,6 +41,9 @@ public class MetricsResource {
     Rooms rooms;
 
     @Inject
+    OutboundBudget outbound;
+
+    @Inject
     Users users;
 
     @GET
@@ -54,6 +58,11 @@ public class MetricsResource {
                 "parley_room_cache_chars",
                 "recent messages the rooms keep in memory, in chars (parley.rooms.cache-chars bounds it)",
                 rooms.cachedChars());
+        gauge(
+                out,
+                "parley_outbound_queued_chars",
+                "frames queued or in flight to clients, in chars (parley.outbound.total-chars bounds it)",
+                outbound.queuedChars());
         counter(
                 out,
                 "parley_connections_opened_total",

@@ -28,6 +28,7 @@ public class ChatEndpointProvider extends ComponentProvider {
         endpoint.metrics = fixture.metrics;
         endpoint.budget = fixture.budget;
         endpoint.origins = fixture.origins;
+        endpoint.writers = fixture.writers;
 
         return endpoint;
     }

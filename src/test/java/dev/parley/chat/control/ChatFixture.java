@@ -33,6 +33,7 @@ public class ChatFixture implements AutoCloseable {
     public final Liveness liveness = new Liveness();
     public final OutboundBudget budget;
     public final AllowedOrigins origins = new AllowedOrigins();
+    public final FrameWriters writers;
     private final AtomicInteger ids = new AtomicInteger();
 
     public ChatFixture(Map<String, String> settings) {
@@ -51,7 +52,8 @@ public class ChatFixture implements AutoCloseable {
         rooms.limits = limits;
         rooms.archive = archive;
         rooms.metrics = metrics;
-        rooms.writers = new FrameWriters(Runnable::run, 1);
+        writers = new FrameWriters(Runnable::run, 1, Batching.from(limits, scheduler));
+        rooms.writers = writers;
         rooms.moderation = moderation;
         rooms.scheduler = scheduler;
         rooms.posting = posting;

@@ -39,7 +39,7 @@ class ConnectionGateTest {
     }
 
     private static Handshake from(String peer, String forwardedFor) {
-        return new Handshake(null, "alice", null, null, "h", peer, forwardedFor);
+        return new Handshake(null, "alice", null, null, "h", peer, forwardedFor, false);
     }
 
     @Test

@@ -72,8 +72,14 @@ class OutboundBudgetTest {
                     try {
                         ThreadLocalRandom random = ThreadLocalRandom.current();
                         for (int c = 0; c < 200; c++) {
-                            Outbox outbox =
-                                    new Outbox(new LaterSink(pending), Runnable::run, 1000, 1 << 20, cut, code -> {});
+                            Outbox outbox = new Outbox(
+                                    new LaterSink(pending),
+                                    Runnable::run,
+                                    1000,
+                                    1 << 20,
+                                    cut,
+                                    code -> {},
+                                    Batching.OFF);
                             for (int f = 0, frames = random.nextInt(1, 40); f < frames; f++) {
                                 outbox.offer("x".repeat(random.nextInt(1, 500)));
                                 highest.accumulateAndGet(cut.queuedChars(), Math::max);
@@ -110,9 +116,9 @@ class OutboundBudgetTest {
         HeldSink fatter = new HeldSink();
         HeldSink thin = new HeldSink();
         List<Integer> closes = new ArrayList<>();
-        Outbox fatQueue = new Outbox(fat, Runnable::run, 1000, 1 << 20, cut, closes::add);
-        Outbox fatterQueue = new Outbox(fatter, Runnable::run, 1000, 1 << 20, cut, closes::add);
-        Outbox thinQueue = new Outbox(thin, Runnable::run, 1000, 1 << 20, cut, closes::add);
+        Outbox fatQueue = new Outbox(fat, Runnable::run, 1000, 1 << 20, cut, closes::add, Batching.OFF);
+        Outbox fatterQueue = new Outbox(fatter, Runnable::run, 1000, 1 << 20, cut, closes::add, Batching.OFF);
+        Outbox thinQueue = new Outbox(thin, Runnable::run, 1000, 1 << 20, cut, closes::add, Batching.OFF);
         fatQueue.offer("f".repeat(300));
         fatterQueue.offer("F".repeat(300));
         fatterQueue.offer("F".repeat(300));
@@ -152,10 +158,12 @@ class OutboundBudgetTest {
         List<Outbox> stuck = new ArrayList<>();
         List<List<Outbox>> keepingUp = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
-            stuck.add(new Outbox(new HeldSink(), Runnable::run, 100_000, Long.MAX_VALUE, cut, code -> {}));
+            stuck.add(
+                    new Outbox(new HeldSink(), Runnable::run, 100_000, Long.MAX_VALUE, cut, code -> {}, Batching.OFF));
             List<Outbox> own = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                own.add(new Outbox(new RecordingSink(), Runnable::run, 100_000, Long.MAX_VALUE, cut, code -> {}));
+                own.add(new Outbox(
+                        new RecordingSink(), Runnable::run, 100_000, Long.MAX_VALUE, cut, code -> {}, Batching.OFF));
             }
             keepingUp.add(own);
         }
