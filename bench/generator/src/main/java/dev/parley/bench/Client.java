@@ -31,9 +31,13 @@ final class Client {
             Integer.getInteger(
                     "bench.callback-threads", Math.max(2, Runtime.getRuntime().availableProcessors())),
             daemon("bench-callback"));
-    private static final HttpClient[] HTTP =
-            httpClients(System.getProperty("bench.source-addresses", ""), Integer.getInteger("bench.selectors", 4));
     private static final AtomicInteger NEXT = new AtomicInteger();
+
+    /** The shared JDK clients, made on first use: a lean run must not need what they need (JDK 19 to bind). */
+    private static final class Shared {
+        static final HttpClient[] HTTP =
+                httpClients(System.getProperty("bench.source-addresses", ""), Integer.getInteger("bench.selectors", 4));
+    }
 
     /**
      * {@code selectors} clients on the default source address, or, given source addresses ({@code 127.0.0.2-127.0.0.41}
@@ -106,7 +110,8 @@ final class Client {
     }
 
     static CompletableFuture<Client> connect(URI uri, int index, String name, String room, Handler handler) {
-        return connect(HTTP[Math.floorMod(NEXT.getAndIncrement(), HTTP.length)], uri, index, name, room, handler);
+        HttpClient[] shared = Shared.HTTP;
+        return connect(shared[Math.floorMod(NEXT.getAndIncrement(), shared.length)], uri, index, name, room, handler);
     }
 
     /** Connects through the given client, e.g. one bound to a source address of {@link #httpClients}. */
