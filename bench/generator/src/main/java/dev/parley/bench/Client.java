@@ -32,6 +32,10 @@ final class Client {
                     "bench.callback-threads", Math.max(2, Runtime.getRuntime().availableProcessors())),
             daemon("bench-callback"));
     private static final AtomicInteger NEXT = new AtomicInteger();
+    /** Array frames received (batch=1) and the events they held: the report shows that batching took place. */
+    static final java.util.concurrent.atomic.LongAdder BATCHED_FRAMES = new java.util.concurrent.atomic.LongAdder();
+
+    static final java.util.concurrent.atomic.LongAdder BATCHED_EVENTS = new java.util.concurrent.atomic.LongAdder();
 
     /** The shared JDK clients, made on first use: a lean run must not need what they need (JDK 19 to bind). */
     private static final class Shared {
@@ -165,7 +169,11 @@ final class Client {
      */
     void receive(String frame) {
         if (!frame.isEmpty() && frame.charAt(0) == '[') {
-            Json.elements(frame, event -> handler.onFrame(this, event));
+            BATCHED_FRAMES.increment();
+            Json.elements(frame, event -> {
+                BATCHED_EVENTS.increment();
+                handler.onFrame(this, event);
+            });
         } else {
             handler.onFrame(this, frame);
         }

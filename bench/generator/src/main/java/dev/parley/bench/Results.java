@@ -77,6 +77,8 @@ final class Results {
         machine.put("load_average_end", ServerProbe.loadAverage());
         double generatorCpu = ServerProbe.generatorCpuSeconds();
         machine.put("generator_cpu_seconds_total", generatorCpu);
+        figures.put("batched_frames", Client.BATCHED_FRAMES.sum());
+        figures.put("batched_events", Client.BATCHED_EVENTS.sum());
         report.put("summary", summary);
         Path out = Path.of(options.string("out", "bench-" + options.scenario + "-" + report.get("target") + ".json"));
         if (out.getParent() != null) {
@@ -84,7 +86,12 @@ final class Results {
         }
         Files.writeString(out, Json.write(report));
         System.out.println(summary
-                + String.format(Locale.ROOT, " generator-cpu-total=%.1fs", generatorCpu)
+                + String.format(
+                        Locale.ROOT,
+                        " generator-cpu-total=%.1fs batched=%d/%d",
+                        generatorCpu,
+                        Client.BATCHED_EVENTS.sum(),
+                        Client.BATCHED_FRAMES.sum())
                 + " load=" + ServerProbe.loadAverage() + " json=" + out);
     }
 
