@@ -28,7 +28,8 @@ final class Capacity implements Client.Handler {
     private final LongAdder seqGaps = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private final LongAdder closed = new LongAdder();
-    private final Map<Integer, Long> lastSeq = new ConcurrentHashMap<>();
+    /** The last seq each client saw, by index; each slot is written by its client's thread only. */
+    private long[] lastSeq = new long[0];
 
     private static final class Broadcast {
         final long sentAt = System.nanoTime();
@@ -59,8 +60,9 @@ final class Capacity implements Client.Handler {
         delivered.incrementAndGet();
         long seq = Json.number(frame, "seq");
         if (seq >= 0) {
-            Long last = lastSeq.put(client.index, seq);
-            if (last != null && seq != last + 1) {
+            long last = lastSeq[client.index];
+            lastSeq[client.index] = seq;
+            if (last != 0 && seq != last + 1) {
                 seqGaps.increment();
             }
         }
@@ -79,6 +81,7 @@ final class Capacity implements Client.Handler {
     void run(Options options, Target target) throws Exception {
         int step = options.integer("step", 1000);
         int max = options.integer("max", 20_000);
+        lastSeq = new long[max];
         int samples = options.integer("samples", 100);
         int inFlight = options.integer("in-flight", 4);
         double boundMs = options.decimal("bound-ms", 500);

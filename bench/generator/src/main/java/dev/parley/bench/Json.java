@@ -66,9 +66,17 @@ final class Json {
         return out.append('"').toString();
     }
 
+    // the fields read from every delivered event: their keys are built once, not per event
+    private static final Map<String, String> STRING_KEYS =
+            Map.of("type", "\"type\":\"", "text", "\"text\":\"", "ref", "\"ref\":\"", "from", "\"from\":\"");
+    private static final Map<String, String> NUMBER_KEYS = Map.of("seq", "\"seq\":", "last", "\"last\":");
+
     /** The string value of {@code "field":"…"} (no escapes inside), or null. */
     static String string(String frame, String field) {
-        String key = "\"" + field + "\":\"";
+        String key = STRING_KEYS.get(field);
+        if (key == null) {
+            key = "\"" + field + "\":\"";
+        }
         int start = frame.indexOf(key);
         if (start < 0) {
             return null;
@@ -80,7 +88,10 @@ final class Json {
 
     /** The integer value of {@code "field":123}, or -1. */
     static long number(String frame, String field) {
-        String key = "\"" + field + "\":";
+        String key = NUMBER_KEYS.get(field);
+        if (key == null) {
+            key = "\"" + field + "\":";
+        }
         int start = frame.indexOf(key);
         if (start < 0) {
             return -1;
