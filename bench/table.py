@@ -42,6 +42,21 @@ def params(report, *keys):
     return [p.get(k, "?") for k in keys]
 
 
+def cpu(report, figures=None, where=""):
+    """Server and generator CPU seconds of the window (or of a capacity step), so a reader sees which was the bound."""
+    figures = figures if figures is not None else (report or {}).get("figures") or {}
+    if figures.get("generator_cpu_seconds") is None:
+        return ""
+    client = fig(report, "client") or "jdk"
+    return (f"; CPU server {num(figures.get('server_cpu_seconds'), 1)} s, generator"
+            f" {num(figures.get('generator_cpu_seconds'), 1)} s ({client} client{', batch' if fig(report, 'batch') else ''}){where}")
+
+
+def last_step(report):
+    steps = fig(report, "steps") or []
+    return steps[-1] if steps else {}
+
+
 def loads(*reports):
     seen = [r["machine"]["load_average_start"] for r in reports if r]
     return seen[0] if seen else "—"
@@ -55,8 +70,8 @@ for server_dir in sorted(p for p in root.iterdir() if p.is_dir()):
     if fp or fr:
         dp, dr = fig(fp, "deliveries_per_cpu_second"), fig(fr, "deliveries_per_cpu_second")
         rows.append([label, "fan-out {}×{}, {} posts/s".format(*params(fp or fr, "rooms", "members", "rate")),
-                     f"p50 {num(fig(fp, 'delivery_latency', 'p50_ms'), 1)} / p99 {num(fig(fp, 'delivery_latency', 'p99_ms'), 1)} / max {num(fig(fp, 'delivery_latency', 'max_ms'), 0)} ms; exact: {num(fig(fp, 'exact'))}; {num(dp)} deliveries/CPU-s",
-                     f"p50 {num(fig(fr, 'delivery_latency', 'p50_ms'), 1)} / p99 {num(fig(fr, 'delivery_latency', 'p99_ms'), 1)} / max {num(fig(fr, 'delivery_latency', 'max_ms'), 0)} ms; {num(dr)} deliveries/CPU-s",
+                     f"p50 {num(fig(fp, 'delivery_latency', 'p50_ms'), 1)} / p99 {num(fig(fp, 'delivery_latency', 'p99_ms'), 1)} / max {num(fig(fp, 'delivery_latency', 'max_ms'), 0)} ms; exact: {num(fig(fp, 'exact'))}; {num(dp)} deliveries/CPU-s{cpu(fp)}",
+                     f"p50 {num(fig(fr, 'delivery_latency', 'p50_ms'), 1)} / p99 {num(fig(fr, 'delivery_latency', 'p99_ms'), 1)} / max {num(fig(fr, 'delivery_latency', 'max_ms'), 0)} ms; {num(dr)} deliveries/CPU-s{cpu(fr)}",
                      f"{ratio(dp, dr)} deliveries/CPU-s", loads(fp, fr)])
     pp, pr = load(s, "persistence", "parley"), load(s, "persistence", "raw")
     if pp or pr:
@@ -120,8 +135,8 @@ for server_dir in sorted(p for p in root.iterdir() if p.is_dir()):
     cp, cr = load(s, "capacity", "parley"), load(s, "capacity", "raw")
     if cp or cr:
         rows.append([label, "capacity: one room, 4 broadcasts in flight, p95 ≤ 500 ms",
-                     f"{num(fig(cp, 'largest_room_held'))} clients ({fig(cp, 'stopped') or '—'})",
-                     f"{num(fig(cr, 'largest_room_held'))} clients ({fig(cr, 'stopped') or '—'})",
+                     f"{num(fig(cp, 'largest_room_held'))} clients ({fig(cp, 'stopped') or '—'}{cpu(cp, last_step(cp), ' at the last step')})",
+                     f"{num(fig(cr, 'largest_room_held'))} clients ({fig(cr, 'stopped') or '—'}{cpu(cr, last_step(cr), ' at the last step')})",
                      ratio(fig(cp, 'largest_room_held'), fig(cr, 'largest_room_held')), loads(cp, cr)])
     ip, ir = load(s, "idle", "parley"), load(s, "idle", "raw")
     if ip or ir:

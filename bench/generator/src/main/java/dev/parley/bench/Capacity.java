@@ -28,7 +28,8 @@ final class Capacity implements Client.Handler {
     private final LongAdder seqGaps = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private final LongAdder closed = new LongAdder();
-    private final Map<Integer, Long> lastSeq = new ConcurrentHashMap<>();
+    /** The last seq each client saw, by index; each slot is written by its client's thread only. */
+    private long[] lastSeq = new long[0];
 
     private static final class Broadcast {
         final long sentAt = System.nanoTime();
@@ -59,8 +60,9 @@ final class Capacity implements Client.Handler {
         delivered.incrementAndGet();
         long seq = Json.number(frame, "seq");
         if (seq >= 0) {
-            Long last = lastSeq.put(client.index, seq);
-            if (last != null && seq != last + 1) {
+            long last = lastSeq[client.index];
+            lastSeq[client.index] = seq;
+            if (last != 0 && seq != last + 1) {
                 seqGaps.increment();
             }
         }
@@ -79,6 +81,7 @@ final class Capacity implements Client.Handler {
     void run(Options options, Target target) throws Exception {
         int step = options.integer("step", 1000);
         int max = options.integer("max", 20_000);
+        lastSeq = new long[max];
         int samples = options.integer("samples", 100);
         int inFlight = options.integer("in-flight", 4);
         double boundMs = options.decimal("bound-ms", 500);
@@ -87,13 +90,14 @@ final class Capacity implements Client.Handler {
         String room = "c" + run;
         ServerProbe server = ServerProbe.of(options, target);
         Results results = new Results(options, target, server);
-        Fleet fleet = new Fleet(target, "c" + run + "-", options.integer("concurrency", 200));
+        Fleet fleet = new Fleet(target, "c" + run + "-", options.integer("concurrency", 200), Connector.of(options));
         List<Client> clients = new ArrayList<>();
         List<Map<String, Object>> steps = new ArrayList<>();
         int held = 0;
         String stopped = "reached --max " + max;
         AtomicLong ids = new AtomicLong();
         long expected = 0;
+        String lastCpu = "none";
         while (clients.size() + step <= max) {
             try {
                 clients.addAll(
@@ -125,6 +129,7 @@ final class Capacity implements Client.Handler {
                 launch.run();
             };
             double cpuStart = server.cpuSeconds();
+            double generatorCpuStart = ServerProbe.generatorCpuSeconds();
             long stepStart = System.nanoTime();
             for (int i = 0; i < inFlight; i++) {
                 launch.run();
@@ -132,6 +137,7 @@ final class Capacity implements Client.Handler {
             boolean complete = done.await(sampleTimeout + samples, TimeUnit.SECONDS);
             double stepSeconds = (System.nanoTime() - stepStart) / 1e9;
             double cpu = server.cpuSeconds() - cpuStart;
+            double generatorCpu = ServerProbe.generatorCpuSeconds() - generatorCpuStart;
             int completed = 0;
             for (Broadcast broadcast : List.copyOf(launchedBroadcasts)) {
                 if (broadcast.completedAt != 0) {
@@ -147,18 +153,26 @@ final class Capacity implements Client.Handler {
             figures.put("broadcast_latency", Results.latency(histogram));
             figures.put("seconds", stepSeconds);
             figures.put("server_cpu_seconds", cpu);
+            figures.put("generator_cpu_seconds", generatorCpu);
             figures.put("server_rss_bytes", server.rssBytes());
             figures.put("load_average", ServerProbe.loadAverage());
             steps.add(figures);
             double p95 = histogram.getValueAtPercentile(95) / 1000.0;
             System.err.printf(
                     Locale.ROOT,
-                    "capacity %d clients: %d samples p50=%.1fms p95=%.1fms max=%.1fms%n",
+                    "capacity %d clients: %d samples p50=%.1fms p95=%.1fms max=%.1fms cpu: server %.1fs generator %.1fs"
+                            + " in %.1fs load %s%n",
                     size,
                     completed,
                     histogram.getValueAtPercentile(50) / 1000.0,
                     p95,
-                    histogram.getMaxValue() / 1000.0);
+                    histogram.getMaxValue() / 1000.0,
+                    cpu,
+                    generatorCpu,
+                    stepSeconds,
+                    ServerProbe.loadAverage());
+            lastCpu =
+                    String.format(Locale.ROOT, "server %.1fs generator %.1fs in %.1fs", cpu, generatorCpu, stepSeconds);
             if (!complete) {
                 stopped = "broadcasts not delivered to every member within the timeout at " + size;
                 break;
@@ -177,10 +191,13 @@ final class Capacity implements Client.Handler {
         f.put("seq_gaps", seqGaps.sum());
         f.put("errors", errors.sum());
         f.put("closed_by_server", closed.sum());
+        f.put("client", options.string("client", "jdk"));
+        f.put("batch", target.batch());
         f.put("steps", steps);
         String summary = String.format(
                 Locale.ROOT,
-                "capacity %s %s: largest room held=%d (p95 <= %.0f ms, %d in flight) stopped: %s; seq gaps=%d errors=%d closed=%d",
+                "capacity %s %s: largest room held=%d (p95 <= %.0f ms, %d in flight) stopped: %s; seq gaps=%d errors=%d closed=%d;"
+                        + " cpu of the last step: %s; generator[%s%s]",
                 target.kind(),
                 options.string("server-label", "?"),
                 held,
@@ -189,7 +206,10 @@ final class Capacity implements Client.Handler {
                 stopped,
                 seqGaps.sum(),
                 errors.sum(),
-                closed.sum());
+                closed.sum(),
+                lastCpu,
+                options.string("client", "jdk"),
+                target.batch() ? " batch" : "");
         clients.forEach(Client::abort);
         results.finish(options, summary);
     }

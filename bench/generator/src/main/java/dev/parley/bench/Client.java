@@ -4,12 +4,9 @@ import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,12 +14,12 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One WebSocket connection on the JDK client. Frames are reassembled and handed to the scenario's
- * {@link Handler} on the client's callback thread, one at a time per connection. Sends are chained, because the JDK
- * allows one outstanding send per socket. The connections share a few {@link HttpClient}s (each one selector thread)
- * and a small callback pool: thousands of connections per thread.
+ * One WebSocket connection of a scenario, on the JDK client ({@link JdkWire}, {@code --client jdk}) or the lean one
+ * ({@link LeanClient}, {@code --client lean}). Messages are handed to the scenario's {@link Handler} one at a time
+ * per connection, a batched frame's events one by one. The JDK connections share a few {@link HttpClient}s (each one
+ * selector thread) and a small callback pool: thousands of connections per thread.
  */
-final class Client implements WebSocket.Listener {
+final class Client {
 
     interface Handler {
         void onFrame(Client client, String frame);
@@ -34,9 +31,17 @@ final class Client implements WebSocket.Listener {
             Integer.getInteger(
                     "bench.callback-threads", Math.max(2, Runtime.getRuntime().availableProcessors())),
             daemon("bench-callback"));
-    private static final HttpClient[] HTTP =
-            httpClients(System.getProperty("bench.source-addresses", ""), Integer.getInteger("bench.selectors", 4));
     private static final AtomicInteger NEXT = new AtomicInteger();
+    /** Array frames received (batch=1) and the events they held: the report shows that batching took place. */
+    static final java.util.concurrent.atomic.LongAdder BATCHED_FRAMES = new java.util.concurrent.atomic.LongAdder();
+
+    static final java.util.concurrent.atomic.LongAdder BATCHED_EVENTS = new java.util.concurrent.atomic.LongAdder();
+
+    /** The shared JDK clients, made on first use: a lean run must not need what they need (JDK 19 to bind). */
+    private static final class Shared {
+        static final HttpClient[] HTTP =
+                httpClients(System.getProperty("bench.source-addresses", ""), Integer.getInteger("bench.selectors", 4));
+    }
 
     /**
      * {@code selectors} clients on the default source address, or, given source addresses ({@code 127.0.0.2-127.0.0.41}
@@ -86,15 +91,22 @@ final class Client implements WebSocket.Listener {
     final String name;
     final String room;
     private final Handler handler;
-    private final StringBuilder partial = new StringBuilder();
-    private volatile WebSocket socket;
-    private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
+    private volatile Wire wire;
     /** Completes when the connection can take part: joined its room (Parley) or open (raw). */
     final CompletableFuture<Client> ready = new CompletableFuture<>();
     /** The room's latest seq when this connection joined ({@code joined.last}): it sees every later one; 0 on raw. */
     volatile long joinedLast;
 
-    private Client(int index, String name, String room, Handler handler) {
+    /** The socket under a client: the JDK's WebSocket ({@link JdkWire}) or the lean client's ({@link LeanConnection}). */
+    interface Wire {
+        void send(String frame);
+
+        void close();
+
+        void abort();
+    }
+
+    Client(int index, String name, String room, Handler handler) {
         this.index = index;
         this.name = name;
         this.room = room;
@@ -102,7 +114,8 @@ final class Client implements WebSocket.Listener {
     }
 
     static CompletableFuture<Client> connect(URI uri, int index, String name, String room, Handler handler) {
-        return connect(HTTP[Math.floorMod(NEXT.getAndIncrement(), HTTP.length)], uri, index, name, room, handler);
+        HttpClient[] shared = Shared.HTTP;
+        return connect(shared[Math.floorMod(NEXT.getAndIncrement(), shared.length)], uri, index, name, room, handler);
     }
 
     /** Connects through the given client, e.g. one bound to a source address of {@link #httpClients}. */
@@ -111,7 +124,7 @@ final class Client implements WebSocket.Listener {
         Client client = new Client(index, name, room, handler);
         return http.newWebSocketBuilder()
                 .connectTimeout(Duration.ofSeconds(30))
-                .buildAsync(uri, client)
+                .buildAsync(uri, new JdkWire(client))
                 .thenApply(ws -> client);
     }
 
@@ -128,66 +141,45 @@ final class Client implements WebSocket.Listener {
         return CALLBACKS;
     }
 
+    void attach(Wire opened) {
+        wire = opened;
+    }
+
     void send(String frame) {
-        synchronized (this) {
-            WebSocket ws = socket;
-            sending = sending.thenCompose(done -> ws.sendText(frame, true));
-        }
+        wire.send(frame);
     }
 
     void close() {
-        WebSocket ws = socket;
-        if (ws != null) {
-            synchronized (this) {
-                sending = sending.thenCompose(done -> ws.sendClose(WebSocket.NORMAL_CLOSURE, ""))
-                        .exceptionally(failed -> null);
-            }
+        Wire current = wire;
+        if (current != null) {
+            current.close();
         }
     }
 
     void abort() {
-        WebSocket ws = socket;
-        if (ws != null) {
-            ws.abort();
+        Wire current = wire;
+        if (current != null) {
+            current.abort();
         }
     }
 
-    @Override
-    public void onOpen(WebSocket webSocket) {
-        socket = webSocket;
-        webSocket.request(1);
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        if (!last) {
-            partial.append(data);
-        } else if (partial.length() > 0) {
-            partial.append(data);
-            String frame = partial.toString();
-            partial.setLength(0);
-            handler.onFrame(this, frame);
+    /**
+     * A text message from the server: one event, or (a connection with {@code batch=1}) a JSON array of events, which
+     * the handler gets one at a time, in order.
+     */
+    void receive(String frame) {
+        if (!frame.isEmpty() && frame.charAt(0) == '[') {
+            BATCHED_FRAMES.increment();
+            Json.elements(frame, event -> {
+                BATCHED_EVENTS.increment();
+                handler.onFrame(this, event);
+            });
         } else {
-            handler.onFrame(this, data.toString());
+            handler.onFrame(this, frame);
         }
-        webSocket.request(1);
-        return null;
     }
 
-    @Override
-    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-        webSocket.request(1);
-        return null;
-    }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-        handler.onClose(this, statusCode, reason);
-        return null;
-    }
-
-    @Override
-    public void onError(WebSocket webSocket, Throwable error) {
-        handler.onClose(this, 1006, String.valueOf(error));
+    void closed(int code, String reason) {
+        handler.onClose(this, code, reason);
     }
 }

@@ -159,7 +159,7 @@ final class FanOut implements Client.Handler {
         String run = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
         ServerProbe server = ServerProbe.of(options, target);
         Results results = new Results(options, target, server);
-        Fleet fleet = new Fleet(target, "b" + run + "-", options.integer("concurrency", 200));
+        Fleet fleet = new Fleet(target, "b" + run + "-", options.integer("concurrency", 200), Connector.of(options));
         List<Client> clients = open(options, fleet, run);
         double connectSeconds = this.connectSeconds;
         ScheduledExecutorService ticker =
@@ -168,6 +168,7 @@ final class FanOut implements Client.Handler {
         Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
         long deliveredAtStart = delivered.get();
         double cpuStart = server.cpuSeconds();
+        double generatorCpuStart = ServerProbe.generatorCpuSeconds();
         measureFrom(System.nanoTime());
         HealthProbe health = healthProbe(options, target);
         // a busy server may take seconds to answer /api/metrics (its HTTP requests wait for the same worker threads
@@ -181,6 +182,7 @@ final class FanOut implements Client.Handler {
         }
         long deliveredInWindow = delivered.get() - deliveredAtStart;
         double cpu = server.cpuSeconds() - cpuStart;
+        double generatorCpu = ServerProbe.generatorCpuSeconds() - generatorCpuStart;
         long rss = server.rssBytes();
         Map<String, Double> metricsEnd = server.metrics();
         double window = (windowEnd - windowStart) / 1e9;
@@ -224,6 +226,9 @@ final class FanOut implements Client.Handler {
         f.put("deliveries_per_second", deliveredInWindow / window);
         f.put("server_cpu_seconds", cpu);
         f.put("deliveries_per_cpu_second", deliveredInWindow / cpu);
+        f.put("generator_cpu_seconds", generatorCpu);
+        f.put("client", options.string("client", "jdk"));
+        f.put("batch", target.batch());
         f.put("server_rss_bytes", rss);
         f.put("delivery_latency", Results.latency(deliveryHistogram));
         f.put("echo_latency", Results.latency(echoHistogram));
@@ -256,7 +261,7 @@ final class FanOut implements Client.Handler {
         String summary = String.format(
                 Locale.ROOT,
                 "%s %s %s: rooms=%d members=%d posters=%d rate=%.0f/s delivered=%d/%d echoed=%d/%d %s delivery[%s] "
-                        + "echo[%s] deliveries/s=%.0f cpu=%.1fs deliveries/cpu-s=%.0f stored/s=%.0f rss=%dMB%s",
+                        + "echo[%s] deliveries/s=%.0f cpu=%.1fs deliveries/cpu-s=%.0f generator[%s%s cpu=%.1fs] stored/s=%.0f rss=%dMB%s",
                 options.scenario,
                 target.kind(),
                 options.string("server-label", "?"),
@@ -279,6 +284,9 @@ final class FanOut implements Client.Handler {
                 deliveredInWindow / window,
                 cpu,
                 deliveredInWindow / cpu,
+                options.string("client", "jdk"),
+                target.batch() ? " batch" : "",
+                generatorCpu,
                 stored / metricsWindow,
                 rss / (1024 * 1024),
                 healthBrief);

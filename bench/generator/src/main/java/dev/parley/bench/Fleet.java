@@ -20,23 +20,33 @@ final class Fleet {
     private final Target target;
     private final String prefix;
     private final int concurrency;
-    private final HttpClient[] sources;
+    private final Connector connector;
     private static final int ATTEMPTS = 3;
     private final java.util.concurrent.atomic.LongAdder retries = new java.util.concurrent.atomic.LongAdder();
 
     Fleet(Target target, String prefix, int concurrency) {
-        this(target, prefix, concurrency, null);
+        this(target, prefix, concurrency, Client::connect);
     }
 
     /**
-     * {@code sources}: the clients to connect through, round-robin (one per source address, from
-     * {@link Client#httpClients}); null: the shared ones of {@code bench.source-addresses}.
+     * {@code sources}: the JDK clients to connect through, round-robin (one per source address, from
+     * {@link Client#httpClients}).
      */
     Fleet(Target target, String prefix, int concurrency, HttpClient[] sources) {
+        this(
+                target,
+                prefix,
+                concurrency,
+                (uri, index, name, room, handler) ->
+                        Client.connect(sources[index % sources.length], uri, index, name, room, handler));
+    }
+
+    /** Connecting through {@code connector}: the JDK client or the lean one ({@link Connector#of}). */
+    Fleet(Target target, String prefix, int concurrency, Connector connector) {
         this.target = target;
         this.prefix = prefix;
         this.concurrency = concurrency;
-        this.sources = sources;
+        this.connector = connector;
     }
 
     /** Connects clients {@code from} … {@code from + count - 1}; returns when all are ready or throws. */
@@ -70,9 +80,8 @@ final class Fleet {
         // a retry takes a fresh name: the server may still hold the first one until it notices the drop
         String name = prefix + index + (attemptsLeft < ATTEMPTS ? "r" + attemptsLeft : "");
         URI uri = target.uri(name, room);
-        return (sources == null
-                        ? Client.connect(uri, index, name, room, joining)
-                        : Client.connect(sources[index % sources.length], uri, index, name, room, joining))
+        return connector
+                .connect(uri, index, name, room, joining)
                 .thenCompose(client -> {
                     if (target.raw()) {
                         client.ready.complete(client);

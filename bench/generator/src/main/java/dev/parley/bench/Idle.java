@@ -55,7 +55,7 @@ final class Idle implements Client.Handler {
             int count = Math.min(share, connections - from);
             children.add(hold(options, target, run, from, count, rooms));
         }
-        Fleet fleet = new Fleet(target, "i" + run + "-", options.integer("concurrency", 200));
+        Fleet fleet = new Fleet(target, "i" + run + "-", options.integer("concurrency", 200), Connector.of(options));
         long start = System.nanoTime();
         List<Client> mine = fleet.open(
                 0,
@@ -160,7 +160,9 @@ final class Idle implements Client.Handler {
                 "--count",
                 Integer.toString(count),
                 "--rooms",
-                Integer.toString(rooms)));
+                Integer.toString(rooms),
+                "--client",
+                options.string("client", "jdk")));
         return new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
@@ -170,7 +172,7 @@ final class Idle implements Client.Handler {
     static void holdChild(Options options, Target target) throws Exception {
         String run = options.string("run", "x");
         int rooms = options.integer("rooms", 100);
-        Fleet fleet = new Fleet(target, "i" + run + "-", options.integer("concurrency", 200));
+        Fleet fleet = new Fleet(target, "i" + run + "-", options.integer("concurrency", 200), Connector.of(options));
         List<Client> clients = fleet.open(
                 options.integer("from", 0),
                 options.integer("count", 1000),

@@ -66,9 +66,17 @@ final class Json {
         return out.append('"').toString();
     }
 
+    // the fields read from every delivered event: their keys are built once, not per event
+    private static final Map<String, String> STRING_KEYS =
+            Map.of("type", "\"type\":\"", "text", "\"text\":\"", "ref", "\"ref\":\"", "from", "\"from\":\"");
+    private static final Map<String, String> NUMBER_KEYS = Map.of("seq", "\"seq\":", "last", "\"last\":");
+
     /** The string value of {@code "field":"…"} (no escapes inside), or null. */
     static String string(String frame, String field) {
-        String key = "\"" + field + "\":\"";
+        String key = STRING_KEYS.get(field);
+        if (key == null) {
+            key = "\"" + field + "\":\"";
+        }
         int start = frame.indexOf(key);
         if (start < 0) {
             return null;
@@ -80,7 +88,10 @@ final class Json {
 
     /** The integer value of {@code "field":123}, or -1. */
     static long number(String frame, String field) {
-        String key = "\"" + field + "\":";
+        String key = NUMBER_KEYS.get(field);
+        if (key == null) {
+            key = "\"" + field + "\":";
+        }
         int start = frame.indexOf(key);
         if (start < 0) {
             return -1;
@@ -92,6 +103,40 @@ final class Json {
             value = value * 10 + (frame.charAt(i++) - '0');
         }
         return i == start ? -1 : value;
+    }
+
+    /**
+     * Hands each element of a JSON array of objects to {@code each}, in order, as its own text (a batched frame: an
+     * array of events). Strings are skipped with their escapes, so braces inside texts do not count.
+     */
+    static void elements(String array, java.util.function.Consumer<String> each) {
+        int depth = 0;
+        int start = -1;
+        boolean inString = false;
+        for (int i = 1; i < array.length(); i++) {
+            char c = array.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '{' || c == '[') {
+                if (depth++ == 0) {
+                    start = i;
+                }
+            } else if (c == '}' || c == ']') {
+                if (depth == 0) {
+                    return; // the array's own end
+                }
+                if (--depth == 0) {
+                    each.accept(array.substring(start, i + 1));
+                }
+            }
+        }
+        throw new IllegalArgumentException("not a complete JSON array: " + array);
     }
 
     /** The frame's {@code type}: the first field of every Parley event. */

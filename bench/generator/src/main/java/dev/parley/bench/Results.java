@@ -18,7 +18,14 @@ final class Results {
     final Map<String, Object> report = new LinkedHashMap<>();
     final Map<String, Object> figures = new LinkedHashMap<>();
 
+    private final ServerProbe server;
+    private final double serverCpuStart;
+    private final double generatorCpuStart;
+
     Results(Options options, Target target, ServerProbe server) {
+        this.server = server;
+        serverCpuStart = server == null ? Double.NaN : server.cpuSeconds();
+        generatorCpuStart = ServerProbe.generatorCpuSeconds();
         report.put("scenario", options.scenario);
         report.put("target", target.kind());
         report.put("url", target.url().toString());
@@ -73,14 +80,32 @@ final class Results {
 
     /** Prints the summary line and writes the JSON file ({@code --out}, default bench-SCENARIO-TARGET.json). */
     void finish(Options options, String summary) throws IOException {
-        ((Map<String, Object>) report.get("machine")).put("load_average_end", ServerProbe.loadAverage());
+        Map<String, Object> machine = (Map<String, Object>) report.get("machine");
+        machine.put("load_average_end", ServerProbe.loadAverage());
+        // the whole scenario (connecting included), for every scenario: which of the two took the cores
+        double serverCpu = server == null ? Double.NaN : server.cpuSeconds() - serverCpuStart;
+        double generatorCpu = ServerProbe.generatorCpuSeconds() - generatorCpuStart;
+        Map<String, Object> runCpu = new LinkedHashMap<>();
+        runCpu.put("server", serverCpu);
+        runCpu.put("generator", generatorCpu);
+        figures.put("run_cpu_seconds", runCpu);
+        figures.put("batched_frames", Client.BATCHED_FRAMES.sum());
+        figures.put("batched_events", Client.BATCHED_EVENTS.sum());
         report.put("summary", summary);
         Path out = Path.of(options.string("out", "bench-" + options.scenario + "-" + report.get("target") + ".json"));
         if (out.getParent() != null) {
             Files.createDirectories(out.getParent());
         }
         Files.writeString(out, Json.write(report));
-        System.out.println(summary + " load=" + ServerProbe.loadAverage() + " json=" + out);
+        System.out.println(summary
+                + String.format(
+                        Locale.ROOT,
+                        " run-cpu[server=%.1fs generator=%.1fs] batched=%d/%d",
+                        serverCpu,
+                        generatorCpu,
+                        Client.BATCHED_EVENTS.sum(),
+                        Client.BATCHED_FRAMES.sum())
+                + " load=" + ServerProbe.loadAverage() + " json=" + out);
     }
 
     private static String abbreviate(String command) {

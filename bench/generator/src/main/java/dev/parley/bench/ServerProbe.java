@@ -47,8 +47,20 @@ final class ServerProbe {
 
     /** utime + stime of the server, in seconds. */
     double cpuSeconds() {
+        return cpuSeconds(Long.toString(pid));
+    }
+
+    /**
+     * utime + stime of this generator process, in seconds: reported beside the server's, so that a reader sees which
+     * of the two was the bound on the shared cores.
+     */
+    static double generatorCpuSeconds() {
+        return cpuSeconds("self");
+    }
+
+    private static double cpuSeconds(String process) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String stat = Files.readString(Path.of("/proc/" + process + "/stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) CLOCK_TICKS;
         } catch (IOException | RuntimeException unreadable) {

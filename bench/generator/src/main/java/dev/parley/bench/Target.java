@@ -6,8 +6,9 @@ import java.net.URI;
  * Where the clients connect. {@code parley}: {@code ws://HOST:PORT/chat?name=…}, then {@code join}; a room member is
  * ready at {@code joined}. {@code raw}: the reference endpoint {@code ws://HOST:PORT/raw/broadcast/ROOM}, ready at
  * open. Both get the same {@code say} frames; raw sends them back unchanged, Parley as {@code message} events.
+ * {@code --batch true} asks Parley for batched frames ({@code &batch=1}: a frame may be a JSON array of events).
  */
-record Target(String kind, URI url) {
+record Target(String kind, URI url, boolean batch) {
 
     static Target of(Options options) {
         String kind = options.string("target", "parley");
@@ -16,7 +17,11 @@ record Target(String kind, URI url) {
         if (!"parley".equals(kind) && !"raw".equals(kind)) {
             throw new IllegalArgumentException("--target is parley or raw");
         }
-        return new Target(kind, url);
+        String batch = options.string("batch", "false");
+        if (!"true".equals(batch) && !"false".equals(batch)) {
+            throw new IllegalArgumentException("--batch is true or false");
+        }
+        return new Target(kind, url, Boolean.parseBoolean(batch));
     }
 
     boolean raw() {
@@ -24,7 +29,7 @@ record Target(String kind, URI url) {
     }
 
     URI uri(String name, String room) {
-        return raw() ? URI.create(url + "/" + room) : URI.create(url + "?name=" + name);
+        return raw() ? URI.create(url + "/" + room) : URI.create(url + "?name=" + name + (batch ? "&batch=1" : ""));
     }
 
     /** The HTTP base of the same server, for {@code /api/metrics}. */
