@@ -7,8 +7,8 @@
 #   bench/run-standard.sh wildfly               # one server
 #   BENCH_SET=smoke bench/run-standard.sh wildfly   # a ~30 s check that the generator works (CI)
 #
-# Environment: BENCH_SET=standard|quick|pipeline|fanout|persistence|hot|smoke|hostile (pipeline: the message
-# pipeline's targets, three rounds each; hostile: issue #14's memory attacks, WildFly at -Xmx512m with the server's
+# Environment: BENCH_SET=standard|quick|pipeline|delivery|fanout|persistence|hot|smoke|hostile (pipeline: the message
+# pipeline's targets, three rounds each; delivery: issue #15's, with the lean client; hostile: issue #14's memory attacks, WildFly at -Xmx512m with the server's
 # default limits; the rest: parts, for checks), BENCH_PORT_OFFSET (default 0: HTTP on 8080+offset),
 # BENCH_BUILD_DIR (root build directory, default target-bench), BENCH_SERVER_HEAP (default 1g),
 # BENCH_POSTGRES=1 adds the persistence run on PostgreSQL (WildFly only), BENCH_SKIP_BUILD=1 reuses parley.war
@@ -244,6 +244,24 @@ standard_set() { # server
             bench "$s" fanout parley "persistence-5000-r$round" --rooms 200 --members 5 --rate 5000 --warmup 5 --duration 20
             hot_room_b "$s" 20 "-r$round"
         done
+        ;;
+    delivery)
+        # issue #15's targets, with the lean client: the fan-out at 1,000 members (three rounds, v1 frames), the
+        # saturated fan-out with v1 and with batched frames, capacity with batched frames, idle heap, handshakes
+        for round in 1 2 3; do
+            for t in parley raw; do
+                bench "$s" fanout $t "fanout-r$round" --client lean --rooms 1 --members 1000 --rate 20 --warmup 5 \
+                    --duration 20
+            done
+        done
+        for batch in false true; do
+            bench "$s" fanout parley "saturated-batch-$batch" --client lean --batch $batch --rooms 1 --members 2000 \
+                --rate 50 --warmup 5 --duration 20
+        done
+        bench "$s" fanout raw saturated --client lean --rooms 1 --members 2000 --rate 50 --warmup 5 --duration 20
+        bench "$s" capacity parley capacity-batch --client lean --batch true --step 1000 --max 15000 --samples 100
+        for t in parley raw; do bench "$s" idle $t idle --client lean --connections 5000 --rooms 100 --quiet 5; done
+        for t in parley raw; do bench "$s" handshake $t handshake --duration 10; done
         ;;
     fanout)
         for t in parley raw; do bench "$s" fanout $t fanout --rooms 1 --members 1000 --rate 20 --warmup 5 --duration 20; done
