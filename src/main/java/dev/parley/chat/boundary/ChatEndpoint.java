@@ -42,16 +42,16 @@ import java.util.logging.Logger;
  * are CDI beans.
  */
 @Dependent
-// The codecs are Parley's own types, named here as the protocol's; the text handler below takes frames in parts to
-// count their size as they arrive, and a container applies no Decoder to a partial handler, so it decodes itself.
-@ServerEndpoint(
-        value = "/chat",
-        encoders = EventEncoder.class,
-        decoders = CommandDecoder.class,
-        configurator = HandshakeConfigurator.class)
+// No encoders or decoders are declared: the text handler below takes frames in parts to count their size as they
+// arrive, a container applies no Decoder to a partial handler, and every frame goes out as text already encoded
+// (Frames), so the container would only build and keep codec instances per connection that nothing calls
+// (on WildFly ~1 KB of heap per idle connection).
+@ServerEndpoint(value = "/chat", configurator = HandshakeConfigurator.class)
 public class ChatEndpoint {
 
     private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
+    /** Stateless, so one serves every connection. */
+    private static final CommandDecoder DECODER = new CommandDecoder();
 
     @Inject
     Rooms rooms;
@@ -83,7 +83,6 @@ public class ChatEndpoint {
     @Resource(lookup = "java:comp/DefaultManagedExecutorService")
     Executor executor;
 
-    private CommandDecoder decoder;
     private FrameAssembler frames;
     private Connection connection;
     private boolean admitted;
@@ -97,7 +96,6 @@ public class ChatEndpoint {
         Handshake handshake = (Handshake) session.getUserProperties().get(Handshake.KEY);
         ChatLimits limits = users.limits();
         session.setMaxTextMessageBufferSize(limits.maxFrameBytes());
-        decoder = new CommandDecoder();
         frames = new FrameAssembler(limits.maxFrameBytes());
         address = gate.clientAddress(handshake);
         Users.Admission admission = origins.refusal(handshake);
@@ -174,7 +172,7 @@ public class ChatEndpoint {
      * Text frames arrive in parts (a partial handler) so that a frame over {@code parley.frame.max-bytes} is closed
      * with 1009 as soon as its running total passes the limit, instead of after the container has buffered all of
      * it (WildFly and Open Liberty enforce no limit themselves). A container applies no {@code Decoder} to a
-     * partial handler, so the complete frame goes through the endpoint's {@link CommandDecoder} here.
+     * partial handler, so the complete frame goes through {@link CommandDecoder} here.
      */
     @OnMessage
     public void onText(String part, boolean last) {
@@ -183,7 +181,7 @@ public class ChatEndpoint {
         }
         connection.pulse().heard(liveness.now());
         switch (frames.add(part, last)) {
-            case COMPLETE -> onCommand(decoder.decode(frames.take()));
+            case COMPLETE -> onCommand(DECODER.decode(frames.take()));
             case TOO_BIG ->
                 connection.close(Closing.TOO_BIG, "frame over " + users.limits().maxFrameBytes() + " bytes");
             case INCOMPLETE, DISCARDED -> {}
