@@ -32,6 +32,7 @@ import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -93,7 +94,11 @@ public class ChatEndpoint {
 
     @OnOpen
     public void open(Session session) {
-        Handshake handshake = (Handshake) session.getUserProperties().get(Handshake.KEY);
+        // taken out, not read: the session keeps its user properties for as long as the connection is open
+        Map<String, Object> properties = session.getUserProperties();
+        Handshake handshake = (Handshake) properties.remove(Handshake.KEY);
+        Object loginProperty = properties.remove(HandshakeConfigurator.LOGIN);
+        Object loginSessionProperty = properties.remove(HandshakeConfigurator.LOGIN_SESSION);
         ChatLimits limits = users.limits();
         session.setMaxTextMessageBufferSize(limits.maxFrameBytes());
         frames = new FrameAssembler(limits.maxFrameBytes());
@@ -146,9 +151,9 @@ public class ChatEndpoint {
         }
         admitted = true;
         if (identity.authenticated()
-                && session.getUserProperties().get(HandshakeConfigurator.LOGIN) instanceof HttpSession httpSession) {
+                && loginProperty instanceof HttpSession httpSession) {
             login = httpSession;
-            loginSession = (String) session.getUserProperties().get(HandshakeConfigurator.LOGIN_SESSION);
+            loginSession = (String) loginSessionProperty;
             if (!LoginSessions.opened(login, loginSession, users, connection)) {
                 connection.reject(ErrorCode.UNAUTHORIZED, "your login ended; log in again", Closing.UNAUTHORIZED);
                 return;
