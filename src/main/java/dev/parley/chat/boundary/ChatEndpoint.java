@@ -24,6 +24,7 @@ import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpSession;
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
@@ -93,12 +94,14 @@ public class ChatEndpoint {
     private String address;
 
     @OnOpen
-    public void open(Session session) {
-        // taken out, not read: the session keeps its user properties for as long as the connection is open
+    public void open(Session session, EndpointConfig config) {
+        // taken out, not read: the session and its endpoint config (a copy per connection; the container may keep
+        // the handshake's) hold their user properties for as long as the connection is open
         Map<String, Object> properties = session.getUserProperties();
         Handshake handshake = (Handshake) properties.remove(Handshake.KEY);
         Object loginProperty = properties.remove(HandshakeConfigurator.LOGIN);
         Object loginSessionProperty = properties.remove(HandshakeConfigurator.LOGIN_SESSION);
+        config.getUserProperties().keySet().removeAll(HandshakeConfigurator.KEYS);
         ChatLimits limits = users.limits();
         session.setMaxTextMessageBufferSize(limits.maxFrameBytes());
         frames = new FrameAssembler(limits.maxFrameBytes());
@@ -150,8 +153,7 @@ public class ChatEndpoint {
             return;
         }
         admitted = true;
-        if (identity.authenticated()
-                && loginProperty instanceof HttpSession httpSession) {
+        if (identity.authenticated() && loginProperty instanceof HttpSession httpSession) {
             login = httpSession;
             loginSession = (String) loginSessionProperty;
             if (!LoginSessions.opened(login, loginSession, users, connection)) {
