@@ -24,6 +24,7 @@ import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpSession;
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
@@ -32,6 +33,7 @@ import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -42,16 +44,16 @@ import java.util.logging.Logger;
  * are CDI beans.
  */
 @Dependent
-// The codecs are Parley's own types, named here as the protocol's; the text handler below takes frames in parts to
-// count their size as they arrive, and a container applies no Decoder to a partial handler, so it decodes itself.
-@ServerEndpoint(
-        value = "/chat",
-        encoders = EventEncoder.class,
-        decoders = CommandDecoder.class,
-        configurator = HandshakeConfigurator.class)
+// No encoders or decoders are declared: the text handler below takes frames in parts to count their size as they
+// arrive, a container applies no Decoder to a partial handler, and every frame goes out as text already encoded
+// (Frames), so the container would only build and keep codec instances per connection that nothing calls
+// (on WildFly ~1 KB of heap per idle connection).
+@ServerEndpoint(value = "/chat", configurator = HandshakeConfigurator.class)
 public class ChatEndpoint {
 
     private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
+    /** Stateless, so one serves every connection. */
+    private static final CommandDecoder DECODER = new CommandDecoder();
 
     @Inject
     Rooms rooms;
@@ -83,7 +85,6 @@ public class ChatEndpoint {
     @Resource(lookup = "java:comp/DefaultManagedExecutorService")
     Executor executor;
 
-    private CommandDecoder decoder;
     private FrameAssembler frames;
     private Connection connection;
     private boolean admitted;
@@ -93,11 +94,16 @@ public class ChatEndpoint {
     private String address;
 
     @OnOpen
-    public void open(Session session) {
-        Handshake handshake = (Handshake) session.getUserProperties().get(Handshake.KEY);
+    public void open(Session session, EndpointConfig config) {
+        // taken out, not read: the session and its endpoint config (a copy per connection; the container may keep
+        // the handshake's) hold their user properties for as long as the connection is open
+        Map<String, Object> properties = session.getUserProperties();
+        Handshake handshake = (Handshake) properties.remove(Handshake.KEY);
+        Object loginProperty = properties.remove(HandshakeConfigurator.LOGIN);
+        Object loginSessionProperty = properties.remove(HandshakeConfigurator.LOGIN_SESSION);
+        config.getUserProperties().keySet().removeAll(HandshakeConfigurator.KEYS);
         ChatLimits limits = users.limits();
         session.setMaxTextMessageBufferSize(limits.maxFrameBytes());
-        decoder = new CommandDecoder();
         frames = new FrameAssembler(limits.maxFrameBytes());
         address = gate.clientAddress(handshake);
         Users.Admission admission = origins.refusal(handshake);
@@ -147,10 +153,9 @@ public class ChatEndpoint {
             return;
         }
         admitted = true;
-        if (identity.authenticated()
-                && session.getUserProperties().get(HandshakeConfigurator.LOGIN) instanceof HttpSession httpSession) {
+        if (identity.authenticated() && loginProperty instanceof HttpSession httpSession) {
             login = httpSession;
-            loginSession = (String) session.getUserProperties().get(HandshakeConfigurator.LOGIN_SESSION);
+            loginSession = (String) loginSessionProperty;
             if (!LoginSessions.opened(login, loginSession, users, connection)) {
                 connection.reject(ErrorCode.UNAUTHORIZED, "your login ended; log in again", Closing.UNAUTHORIZED);
                 return;
@@ -174,7 +179,7 @@ public class ChatEndpoint {
      * Text frames arrive in parts (a partial handler) so that a frame over {@code parley.frame.max-bytes} is closed
      * with 1009 as soon as its running total passes the limit, instead of after the container has buffered all of
      * it (WildFly and Open Liberty enforce no limit themselves). A container applies no {@code Decoder} to a
-     * partial handler, so the complete frame goes through the endpoint's {@link CommandDecoder} here.
+     * partial handler, so the complete frame goes through {@link CommandDecoder} here.
      */
     @OnMessage
     public void onText(String part, boolean last) {
@@ -183,7 +188,7 @@ public class ChatEndpoint {
         }
         connection.pulse().heard(liveness.now());
         switch (frames.add(part, last)) {
-            case COMPLETE -> onCommand(decoder.decode(frames.take()));
+            case COMPLETE -> onCommand(DECODER.decode(frames.take()));
             case TOO_BIG ->
                 connection.close(Closing.TOO_BIG, "frame over " + users.limits().maxFrameBytes() + " bytes");
             case INCOMPLETE, DISCARDED -> {}

@@ -15,7 +15,10 @@ final class FrameAssembler {
     }
 
     private final int maxBytes;
-    private final StringBuilder text = new StringBuilder();
+    /** A frame in several parts while they arrive; a frame in one part (most) needs no copy and no builder. */
+    private StringBuilder text;
+
+    private String whole;
     private long bytes;
     private boolean tooBig;
 
@@ -35,11 +38,16 @@ final class FrameAssembler {
             bytes += utf8Length(part);
             if (bytes > maxBytes) {
                 tooBig = true;
-                text.setLength(0);
-                text.trimToSize();
+                text = null;
                 outcome = Outcome.TOO_BIG;
             } else {
-                text.append(part);
+                if (last && text == null) {
+                    whole = part;
+                } else if (text == null) {
+                    text = new StringBuilder(part);
+                } else {
+                    text.append(part);
+                }
                 outcome = last ? Outcome.COMPLETE : Outcome.INCOMPLETE;
             }
         }
@@ -51,13 +59,14 @@ final class FrameAssembler {
 
     /** The complete frame; the assembler is then ready for the next one. */
     String take() {
-        String frame = text.toString();
+        String frame = text == null ? whole : text.toString();
         reset();
         return frame;
     }
 
     private void reset() {
-        text.setLength(0);
+        text = null;
+        whole = null;
         bytes = 0;
         tooBig = false;
     }

@@ -8,6 +8,7 @@ import jakarta.websocket.server.ServerEndpointConfig;
 import java.security.Principal;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Captures who is connecting. Every handshake is accepted here (the origin check passes too): a refusal must
@@ -20,6 +21,8 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
     static final String LOGIN_SESSION = "dev.parley.login-session";
     /** User property: that HTTP session itself, which an open chat keeps from timing out. */
     static final String LOGIN = "dev.parley.login";
+    /** Every user property put here, which the endpoint takes out again once open. */
+    static final Set<String> KEYS = Set.of(Handshake.KEY, LOGIN_SESSION, LOGIN);
 
     @Override
     public boolean checkOrigin(String originHeaderValue) {

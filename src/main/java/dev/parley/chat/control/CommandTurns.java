@@ -12,7 +12,9 @@ import java.util.function.Consumer;
  */
 final class CommandTurns {
 
-    private final Queue<Command> waiting = new ArrayDeque<>();
+    /** Made when a command first has to wait: most connections never have one (~100 B each). */
+    private Queue<Command> waiting;
+
     private boolean paused;
     private boolean resuming;
 
@@ -20,6 +22,9 @@ final class CommandTurns {
     synchronized boolean mustWait(Command command) {
         if (!paused && !resuming) {
             return false;
+        }
+        if (waiting == null) {
+            waiting = new ArrayDeque<>();
         }
         waiting.add(command);
         return true;
@@ -37,7 +42,7 @@ final class CommandTurns {
         while (true) {
             Command next;
             synchronized (this) {
-                next = paused ? null : waiting.poll();
+                next = paused || waiting == null ? null : waiting.poll();
                 if (next == null) {
                     resuming = false;
                     return;

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.function.Consumer;
 
 /** One WebSocket connection of a user: its identity, the rooms it has joined, its limits and its outbox. */
@@ -22,7 +23,8 @@ public final class Connection {
     private final RateLimiter commands;
     private final Strikes strikes;
     private volatile boolean struckOut;
-    private final Set<String> rooms = ConcurrentHashMap.newKeySet();
+    // copy-on-write: at most 50, joined and left rarely; ~120 B less per idle connection than a concurrent hash set
+    private final Set<String> rooms = new CopyOnWriteArraySet<>();
     private volatile String resumeToken;
     private final Pulse pulse = new Pulse(System.nanoTime());
     private volatile String address;

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -60,7 +61,9 @@ final class Room {
     /** A user present in the room: one entry however many of its connections have joined. */
     static final class Member {
         final String name;
-        final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+        // copy-on-write: a user has few connections in a room, joins and leaves are rare, the fan-out iterates it;
+        // ~120 B less per member than a concurrent hash set
+        final Set<Connection> connections = new CopyOnWriteArraySet<>();
         ScheduledFuture<?> departure;
 
         Member(String name) {

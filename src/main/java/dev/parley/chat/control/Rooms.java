@@ -19,6 +19,7 @@ import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.Arrays;
@@ -46,6 +47,10 @@ import java.util.logging.Logger;
  * history or live, exactly once. No container transaction: the archive commits in its own before anything is
  * released.
  */
+// @ApplicationScoped: a session bean is @Dependent by default, so each connection's endpoint got an EJB reference of
+// its own (proxy, view, creational context: ~0.7 KB of heap per connection on WildFly); now they share one client
+// proxy
+@ApplicationScoped
 @Singleton
 @Startup
 @DependsOn("Schema")

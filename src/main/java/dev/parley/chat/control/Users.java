@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -317,7 +318,8 @@ public class Users {
     private record User(String name, boolean authenticated, String resumeToken, Set<Connection> connections) {
 
         static User of(Connection connection) {
-            Set<Connection> connections = ConcurrentHashMap.newKeySet();
+            // copy-on-write: a user has few connections and opens them rarely; ~120 B less than a concurrent hash set
+            Set<Connection> connections = new CopyOnWriteArraySet<>();
             connections.add(connection);
             boolean authenticated = connection.identity().authenticated();
             return new User(connection.user(), authenticated, authenticated ? null : newToken(), connections);
