@@ -5,8 +5,8 @@ import dev.parley.chat.entity.Event;
 import jakarta.websocket.Encoder;
 
 /**
- * Events as protocol v1 text frames, written by {@link Frames}, for code that sends {@link Event} objects; the
- * endpoint sends the text {@link Frames} makes and declares no codec (see {@link ChatEndpoint}).
+ * The encoder named on the endpoint: events as protocol v1 text frames, written by {@link Frames}. The endpoint's
+ * own sends are text {@link Frames} made once for every member (see {@link ChatEndpoint}).
  */
 public class EventEncoder implements Encoder.Text<Event> {
 
