@@ -9,6 +9,7 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -47,6 +48,13 @@ final class Room {
     private long recentChars;
     private final TreeMap<Long, Release> waiting = new TreeMap<>();
     private final Set<Long> deletedBeforeRelease = new HashSet<>();
+    /**
+     * The members in the order {@code joined.members} lists them (name, then user key: a guest and an account may
+     * share a name), kept as they come and go, so a join lists the first 100 without sorting the room: sorting it
+     * on every join made filling a room of N cost N² log N. Under {@link #lock}.
+     */
+    private final NavigableMap<String, String> nameByOrder = new TreeMap<>(BY_NAME);
+
     private final Set<String> pendingJoined = new TreeSet<>(BY_NAME);
     private final Set<String> pendingLeft = new TreeSet<>(BY_NAME);
     ScheduledFuture<?> presenceFlush;
@@ -191,6 +199,36 @@ final class Room {
             recipients = connections().toArray(Connection[]::new);
         }
         return recipients;
+    }
+
+    /** Adds a member (under {@link #lock}). */
+    void addMember(String userKey, Member member) {
+        members.put(userKey, member);
+        nameByOrder.put(orderKey(member.name, userKey), member.name);
+    }
+
+    /** Removes a member (under {@link #lock}). */
+    void removeMember(String userKey) {
+        Member member = members.remove(userKey);
+        if (member != null) {
+            nameByOrder.remove(orderKey(member.name, userKey));
+        }
+    }
+
+    /** Removes every member (under {@link #lock}). */
+    void clearMembers() {
+        members.clear();
+        nameByOrder.clear();
+    }
+
+    /** The first {@code limit} members' names in {@code joined.members} order (under {@link #lock}). */
+    List<String> firstNames(int limit) {
+        return nameByOrder.values().stream().limit(limit).toList();
+    }
+
+    /** Sorts as the name, then the user key after a character no name may hold. */
+    private static String orderKey(String name, String userKey) {
+        return name + '\u0000' + userKey;
     }
 
     /** Under {@link #lock}, after any change of which connections are in the room. */

@@ -312,7 +312,7 @@ public class Rooms {
             Room.Member member = room.members.get(connection.userKey());
             if (member == null) {
                 member = new Room.Member(connection.user());
-                room.members.put(connection.userKey(), member);
+                room.addMember(connection.userKey(), member);
                 room.presenceJoined(member.name);
                 presence.publish(room);
             } else if (member.departure != null) {
@@ -596,7 +596,7 @@ public class Rooms {
                     connection.send(new Event.Left(name, "room_closed", text));
                 }
             }
-            room.members.clear();
+            room.clearMembers();
             room.connectionsChanged();
             room.typingForwardedAt.clear();
             room.takePresence();
@@ -780,7 +780,7 @@ public class Rooms {
             member.departure.cancel(false);
             member.departure = null;
         }
-        room.members.remove(userKey);
+        room.removeMember(userKey);
         room.typingForwardedAt.remove(userKey);
         room.presenceLeft(member.name);
         presence.publish(room);
@@ -812,11 +812,7 @@ public class Rooms {
     }
 
     private static List<String> membersListed(Room room) {
-        return room.members.values().stream()
-                .map(member -> member.name)
-                .sorted(Room.BY_NAME)
-                .limit(ChatLimits.MEMBERS_LISTED)
-                .toList();
+        return room.firstNames(ChatLimits.MEMBERS_LISTED);
     }
 
     /** Keeps {@code ref} only on the messages the connection's own user posted. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.parley.chat.entity.Command;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -331,6 +332,29 @@ class RoomsTest {
                 .filter(frame -> "message".equals(frame.getString("type")))
                 .map(frame -> frame.getString("text"))
                 .toList();
+    }
+
+    /** The room keeps its members in listing order as they come and go: a join lists the first 100 by name. */
+    @Test
+    void aJoinListsTheFirstHundredMembersByNameAsTheyAreNow() {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            String name = (i % 2 == 0 ? "M" : "m") + String.format("%03d", 119 - i);
+            names.add(name);
+            cut.join(chat.guest(name, new RecordingSink()), new Command.Join("big"));
+        }
+        Connection first = chat.guest("a-first", new RecordingSink());
+        cut.join(first, new Command.Join("big"));
+        cut.leave(first, new Command.Leave("big"));
+        List<String> sorted = names.stream().sorted(Room.BY_NAME).toList();
+
+        cut.join(alice, new Command.Join("big"));
+
+        JsonObject joined = aliceSink.next("joined");
+        List<String> expected = new ArrayList<>(sorted.subList(0, 99));
+        expected.add(0, "alice");
+        assertEquals(expected, names(joined, "members"));
+        assertEquals(121, joined.getInt("count"), "120 and alice; a-first left");
     }
 
     @Test
