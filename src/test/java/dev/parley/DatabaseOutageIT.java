@@ -178,6 +178,9 @@ class DatabaseOutageIT {
         final Map<String, String> sent = new LinkedHashMap<>();
         final Map<String, Long> acknowledged = new HashMap<>();
         final Map<String, Long> unanswered = new HashMap<>();
+        /** The last refusal of each ref, for the failure message. */
+        final Map<String, JsonObject> lastRefusal = new HashMap<>();
+
         Duration slowestAnswer = Duration.ZERO;
         int refusals;
         ChatClient client;
@@ -216,11 +219,15 @@ class DatabaseOutageIT {
 
         /**
          * Sends every ref without an echo again, with its text, in the order first sent (a ref refused for the full
-         * store holds back the later ones), until each has its echo.
+         * store holds back the later ones), until each has its echo; between rounds it backs off as a client does
+         * after a refusal (100 ms, doubling up to 1 s), for at most {@link ChatClient#TIMEOUT}: the store may still
+         * be failing its first batches when health already says up.
          *
          * @return the rounds it took
          */
-        Integer resendUnacknowledged() {
+        Integer resendUnacknowledged() throws InterruptedException {
+            long deadline = System.nanoTime() + ChatClient.TIMEOUT.toNanos();
+            Duration backoff = Duration.ofMillis(100);
             for (int round = 1; ; round++) {
                 List<String> missing = sent.keySet().stream()
                         .filter(ref -> !acknowledged.containsKey(ref))
@@ -228,8 +235,16 @@ class DatabaseOutageIT {
                 if (missing.isEmpty()) {
                     return round - 1;
                 }
-                if (round > 10) {
-                    fail(user + ": " + missing.size() + " refs still refused after 10 rounds of resends");
+                if (round > 1) {
+                    if (System.nanoTime() - deadline > 0) {
+                        fail(user + ": " + missing.size() + " refs still refused after " + (round - 1)
+                                + " rounds of resends in " + ChatClient.TIMEOUT + "; the first one's last refusal: "
+                                + lastRefusal.get(missing.get(0)));
+                    }
+                    Thread.sleep(backoff.toMillis());
+                    backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(1)) < 0
+                            ? backoff.multipliedBy(2)
+                            : Duration.ofSeconds(1);
                 }
                 for (String ref : missing) {
                     send(ref);
@@ -300,6 +315,7 @@ class DatabaseOutageIT {
             if ("error".equals(type)) {
                 assertTrue(REFUSALS.contains(frame.getString("code", null)), user + ": " + frame);
                 refusals++;
+                lastRefusal.put(ref, frame);
                 return false;
             }
             assertEquals("message", type, frame::toString);
