@@ -71,6 +71,18 @@ CREATE TABLE IF NOT EXISTS parley_account (
     first_login_at BIGINT NOT NULL
 );
 
+-- The rooms logged-in users keep on every device (membership extension), and how far each has read: read_seq only
+-- grows. A deleted room takes its rows with it (the same transaction as its messages).
+CREATE TABLE IF NOT EXISTS parley_membership (
+    user_key VARCHAR(255) NOT NULL,
+    room VARCHAR(32) NOT NULL,
+    read_seq BIGINT NOT NULL,
+    joined_at BIGINT NOT NULL,
+    PRIMARY KEY (user_key, room)
+);
+
+CREATE INDEX IF NOT EXISTS parley_membership_room ON parley_membership (room);
+
 -- The migrations that have run (db/migrate-N-*.sql), each once, in the transaction that inserted its row here.
 CREATE TABLE IF NOT EXISTS parley_schema_version (
     version INT NOT NULL PRIMARY KEY,

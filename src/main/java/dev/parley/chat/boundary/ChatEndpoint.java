@@ -7,6 +7,7 @@ import dev.parley.chat.control.ConnectionGate;
 import dev.parley.chat.control.ConnectionLog;
 import dev.parley.chat.control.FrameWriters;
 import dev.parley.chat.control.Liveness;
+import dev.parley.chat.control.Memberships;
 import dev.parley.chat.control.Moderation;
 import dev.parley.chat.control.OutboundBudget;
 import dev.parley.chat.control.Outbox;
@@ -86,6 +87,9 @@ public class ChatEndpoint {
     @Inject
     FrameWriters writers;
 
+    @Inject
+    Memberships memberships;
+
     @Resource(lookup = "java:comp/DefaultManagedExecutorService")
     Executor executor;
 
@@ -132,6 +136,7 @@ public class ChatEndpoint {
                 writers.batching(handshake.batch()));
         connection = new Connection(session.getId(), identity, outbox, limits);
         connection.runsCommandsWith(this::runGuarded);
+        connection.keepsRooms(handshake.membership() && identity.authenticated());
         connection.address(ConnectionGate.UNKNOWN.equals(address) ? null : address);
         if (admission instanceof Users.Admitted && moderation.banned(identity.key(), connection.address())) {
             admission = new Users.Refused(ErrorCode.BANNED, Closing.BANNED, "you are banned");
@@ -169,6 +174,7 @@ public class ChatEndpoint {
         ConnectionLog.connected(connection, address);
         metrics.connectionOpened();
         connection.send(new Event.Welcome(Event.PROTOCOL, connection.user(), connection.resumeToken(), rooms.listed()));
+        memberships.connected(connection);
     }
 
     /** A pong answers the liveness ping; any frame at all shows the client is there. */
@@ -239,6 +245,8 @@ public class ChatEndpoint {
             rooms.typing(connection, typing);
         } else if (command instanceof Command.History history) {
             rooms.history(connection, history);
+        } else if (command instanceof Command.Read read) {
+            rooms.read(connection, read);
         }
     }
 

@@ -54,6 +54,10 @@ public class CommandDecoder implements Decoder.Text<Command> {
     private record Member(JsonParser.Event kind, String text) {}
 
     private static final Map<String, Shape> SHAPES = Map.of(
+            "read",
+                    new Shape(
+                            List.of(requiredString("room"), new Field("seq", Kind.SEQ, true)),
+                            v -> new Command.Read(text(v, "room"), (Long) v.get("seq"))),
             "join", new Shape(List.of(requiredString("room")), v -> new Command.Join(text(v, "room"))),
             "leave", new Shape(List.of(requiredString("room")), v -> new Command.Leave(text(v, "room"))),
             "say",
@@ -77,7 +81,7 @@ public class CommandDecoder implements Decoder.Text<Command> {
                                             v.get("limit"))));
 
     private static final Set<String> FIELD_NAMES =
-            Set.of("type", "room", "to", "text", "ref", "before", "after", "limit");
+            Set.of("type", "room", "to", "text", "ref", "before", "after", "limit", "seq");
 
     @Override
     public boolean willDecode(String frame) {

@@ -48,7 +48,8 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
                                 header(request, "Host"),
                                 ClientAddressFilter.peer(),
                                 allValues(request, "X-Forwarded-For"),
-                                "1".equals(first(parameters, "batch"))));
+                                "1".equals(first(parameters, "batch")),
+                                "1".equals(first(parameters, "membership"))));
     }
 
     private static String first(Map<String, List<String>> values, String name) {

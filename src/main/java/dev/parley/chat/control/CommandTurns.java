@@ -2,7 +2,8 @@ package dev.parley.chat.control;
 
 import dev.parley.chat.entity.Command;
 import java.util.ArrayDeque;
-import java.util.Queue;
+import java.util.Deque;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -13,7 +14,7 @@ import java.util.function.Consumer;
 final class CommandTurns {
 
     /** Made when a command first has to wait: most connections never have one (~100 B each). */
-    private Queue<Command> waiting;
+    private Deque<Command> waiting;
 
     private boolean paused;
     private boolean resuming;
@@ -28,6 +29,16 @@ final class CommandTurns {
         }
         waiting.add(command);
         return true;
+    }
+
+    /** Puts commands before every waiting one, in their order: the next {@link #resume} runs them first. */
+    synchronized void putFirst(List<Command> commands) {
+        if (waiting == null) {
+            waiting = new ArrayDeque<>();
+        }
+        for (int i = commands.size() - 1; i >= 0; i--) {
+            waiting.addFirst(commands.get(i));
+        }
     }
 
     synchronized void pause() {

@@ -5,6 +5,7 @@ import dev.parley.chat.entity.Command;
 import dev.parley.chat.entity.ErrorCode;
 import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.Identity;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +31,7 @@ public final class Connection {
     private volatile String address;
     private final Map<String, HeldRef> heldBack = new ConcurrentHashMap<>();
     private final CommandTurns turns = new CommandTurns();
+    private volatile boolean keepsRooms;
     private volatile Consumer<Command> runner = command -> {
         throw new IllegalStateException("no command runner set");
     };
@@ -104,6 +106,23 @@ public final class Connection {
     /** The command running now finishes later, on another thread: the commands after it wait for {@link #finished}. */
     void finishesLater() {
         turns.pause();
+    }
+
+    /**
+     * Commands the server runs for this connection before any it sent that waits (the joins of its kept rooms); call
+     * between {@link #finishesLater} and {@link #finished}.
+     */
+    void runFirst(List<Command> commands) {
+        turns.putFirst(commands);
+    }
+
+    /** Whether the server keeps this connection's user's rooms and read markers (membership, logged-in users). */
+    public boolean keepsRooms() {
+        return keepsRooms;
+    }
+
+    public void keepsRooms(boolean keepsRooms) {
+        this.keepsRooms = keepsRooms;
     }
 
     /** The command that {@link #finishesLater} has finished: runs the commands that waited, in order, on this thread. */

@@ -83,6 +83,9 @@ public class Rooms {
     @Inject
     HistoryReads historyReads;
 
+    @Inject
+    Memberships memberships;
+
     @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
     ScheduledExecutorService scheduler;
 
@@ -297,6 +300,7 @@ public class Rooms {
      */
     private boolean enter(Connection connection, Command.Join join, Room room) {
         String name = room.name;
+        long joinedAt;
         room.lock.lock();
         try {
             if (room.purged || !room.recentLoaded()) {
@@ -322,11 +326,13 @@ public class Rooms {
             member.connections.add(connection);
             room.connectionsChanged();
             connection.rooms().add(name);
+            joinedAt = room.lastSeq;
             connection.send(new Event.Joined(
-                    name, membersListed(room), room.members.size(), personal(room.recent(), connection), room.lastSeq));
+                    name, membersListed(room), room.members.size(), personal(room.recent(), connection), joinedAt));
         } finally {
             room.lock.unlock();
         }
+        memberships.joined(connection, name, joinedAt);
         if (connection.ended().isDone()) {
             // closed while this join was read: the close's own clean-up may have run before the room was added
             disconnected(connection);
@@ -334,6 +340,10 @@ public class Rooms {
         return true;
     }
 
+    /**
+     * The connection leaves the room. If it keeps rooms (membership), its user leaves on every device that keeps them:
+     * those connections get {@code left} with reason {@code left_elsewhere}, and the room is no longer kept.
+     */
     public void leave(Connection connection, Command.Leave leave) {
         Room room = rooms.get(leave.room());
         if (room == null || !connection.rooms().contains(leave.room())) {
@@ -342,19 +352,68 @@ public class Rooms {
         }
         room.lock.lock();
         try {
-            connection.rooms().remove(room.name);
             Room.Member member = room.members.get(connection.userKey());
-            if (member != null) {
-                member.connections.remove(connection);
-                room.connectionsChanged();
-                if (member.connections.isEmpty()) {
-                    depart(room, connection.userKey(), member);
+            remove(room, connection, member);
+            connection.send(new Event.Left(room.name, null, null));
+            if (member != null && connection.keepsRooms()) {
+                for (Connection elsewhere : List.copyOf(member.connections)) {
+                    if (elsewhere.keepsRooms()) {
+                        remove(room, elsewhere, member);
+                        elsewhere.send(new Event.Left(room.name, "left_elsewhere", null));
+                    }
                 }
             }
-            connection.send(new Event.Left(room.name, null, null));
         } finally {
             room.lock.unlock();
         }
+        if (connection.keepsRooms()) {
+            memberships.forget(connection.userKey(), room.name);
+        }
+    }
+
+    /** Takes the connection out of the room, under the room's lock; the user departs with its last connection. */
+    private void remove(Room room, Connection connection, Room.Member member) {
+        connection.rooms().remove(room.name);
+        if (member != null) {
+            member.connections.remove(connection);
+            room.connectionsChanged();
+            if (member.connections.isEmpty()) {
+                depart(room, connection.userKey(), member);
+            }
+        }
+    }
+
+    /**
+     * Moves the user's read marker in the room (membership): only a logged-in user's connection that keeps rooms,
+     * in the room; a marker beyond the room's last seq stops at it.
+     */
+    public void read(Connection connection, Command.Read read) {
+        if (connection.identity().guest()) {
+            connection.refuse(read, ErrorCode.UNAUTHORIZED, "read markers are kept for logged-in users");
+            return;
+        }
+        if (!connection.keepsRooms()) {
+            connection.refuse(read, ErrorCode.BAD_REQUEST, "read markers need membership=1 on the connection's URL");
+            return;
+        }
+        Room room = rooms.get(read.room());
+        if (room == null || !connection.rooms().contains(read.room())) {
+            connection.refuse(read, ErrorCode.NOT_MEMBER, "you are not in " + read.room());
+            return;
+        }
+        List<Connection> told;
+        long last;
+        room.lock.lock();
+        try {
+            Room.Member member = room.members.get(connection.userKey());
+            told = member == null
+                    ? List.of(connection)
+                    : member.connections.stream().filter(Connection::keepsRooms).toList();
+            last = room.lastSeq;
+        } finally {
+            room.lock.unlock();
+        }
+        memberships.read(connection, read, last, told);
     }
 
     /** The connection is gone: each of its rooms shows its user as left once the presence grace has passed. */
@@ -569,6 +628,7 @@ public class Rooms {
             member.connections.clear();
             room.connectionsChanged();
             depart(room, userKey, member);
+            memberships.forget(userKey, name);
             return true;
         } finally {
             room.lock.unlock();

@@ -47,6 +47,13 @@ public sealed interface Command {
         }
     }
 
+    /** The user has read {@code room} up to {@code seq} (an extension: membership). */
+    record Read(String room, long seq) implements Command {
+        public String type() {
+            return "read";
+        }
+    }
+
     /**
      * A frame that is not a valid command: not JSON, not one object, too deep, an unknown type, a missing or
      * ill-typed field. {@code type} is the frame's type when it could be read, else null.

@@ -24,6 +24,8 @@ import java.util.List;
             @JsonbSubtype(alias = "history", type = Event.History.class),
             @JsonbSubtype(alias = "notice", type = Event.Notice.class),
             @JsonbSubtype(alias = "deleted", type = Event.Deleted.class),
+            @JsonbSubtype(alias = "kept", type = Event.Kept.class),
+            @JsonbSubtype(alias = "read", type = Event.Read.class),
             @JsonbSubtype(alias = "error", type = Event.Error.class)
         })
 public sealed interface Event {
@@ -35,7 +37,7 @@ public sealed interface Event {
      * The extensions this server speaks, announced in {@code welcome.features}: ignorable ones it sends, and opt-in
      * ones ({@code batch}) a client may ask for on its URL.
      */
-    List<String> FEATURES = List.of("deleted", "guest", "batch");
+    List<String> FEATURES = List.of("deleted", "guest", "batch", "membership");
 
     record Welcome(int protocol, String user, String resume, List<String> rooms, List<String> features)
             implements Event {
@@ -108,6 +110,24 @@ public sealed interface Event {
 
     record Notice(String text, String room) implements Event {}
 
+    /**
+     * The rooms a logged-in user keeps, sent after {@code welcome} to a connection that asked for {@code membership}
+     * (an extension of protocol v1), before the {@code joined} of each.
+     */
+    record Kept(List<KeptRoom> rooms) implements Event {}
+
+    /**
+     * One kept room as the database had it when the connection opened: the user's read marker, the messages others
+     * posted above it up to {@code last}, and the room's last seq then.
+     */
+    record KeptRoom(String room, long read, long unread, long last) {}
+
+    /**
+     * The user's read marker in {@code room} moved to {@code seq} (on this connection or another of the user's), with
+     * the messages others posted above it then (an extension of protocol v1).
+     */
+    record Read(String room, long seq, long unread) implements Event {}
+
     /** An operator deleted message {@code seq} of {@code room} (an extension of protocol v1). */
     record Deleted(String room, long seq) implements Event {}
 
@@ -133,6 +153,7 @@ public sealed interface Event {
             if (command instanceof Command.Say c) return c.room();
             if (command instanceof Command.Typing c) return c.room();
             if (command instanceof Command.History c) return c.room();
+            if (command instanceof Command.Read c) return c.room();
             return null;
         }
 

@@ -12,6 +12,7 @@ package dev.parley.chat.entity;
  * @param peer         the TCP peer's address, or null when the container did not tell
  * @param forwardedFor the {@code X-Forwarded-For} header, or null (believed only from a trusted proxy)
  * @param batch        whether the client asked for batched frames ({@code batch=1})
+ * @param membership   whether the client asked the server to keep its user's rooms ({@code membership=1})
  */
 public record Handshake(
         String principal,
@@ -21,11 +22,12 @@ public record Handshake(
         String host,
         String peer,
         String forwardedFor,
-        boolean batch) {
+        boolean batch,
+        boolean membership) {
 
     public static final String KEY = Handshake.class.getName();
 
     public Handshake(String principal, String name, String resume, String origin, String host) {
-        this(principal, name, resume, origin, host, null, null, false);
+        this(principal, name, resume, origin, host, null, null, false, false);
     }
 }

@@ -199,7 +199,7 @@ public class MessageStore {
     }
 
     /**
-     * Deletes the room's messages and its counter row. The row is locked first, so a transaction storing into the
+     * Deletes the room's messages, the users' memberships of it and its counter row. The row is locked first, so a transaction storing into the
      * room commits before (and its messages go too) or finds no row after (and stores nothing).
      *
      * @return the messages deleted
@@ -213,6 +213,9 @@ public class MessageStore {
         jakarta.persistence.Query delete = em.createQuery("DELETE FROM StoredMessage m WHERE m.room = :room");
         timeout.forEach(delete::setHint);
         int deleted = delete.setParameter("room", room).executeUpdate();
+        jakarta.persistence.Query forget = em.createQuery("DELETE FROM Membership mb WHERE mb.room = :room");
+        timeout.forEach(forget::setHint);
+        forget.setParameter("room", room).executeUpdate();
         em.remove(state);
         return deleted;
     }

@@ -1,5 +1,6 @@
 package dev.parley.ops.boundary;
 
+import dev.parley.chat.control.Memberships;
 import dev.parley.chat.control.OutboundBudget;
 import dev.parley.chat.control.Rooms;
 import dev.parley.chat.control.Users;
@@ -46,6 +47,9 @@ public class MetricsResource {
     @Inject
     Users users;
 
+    @Inject
+    Memberships memberships;
+
     @GET
     @Produces(PROMETHEUS_TEXT)
     public String scrape() {
@@ -63,6 +67,11 @@ public class MetricsResource {
                 "parley_outbound_queued_chars",
                 "frames queued or in flight to clients, in chars (parley.outbound.total-chars bounds it)",
                 outbound.queuedChars());
+        gauge(
+                out,
+                "parley_read_markers_unstored",
+                "read markers moved and not yet written (parley.membership.marker-store-interval-ms)",
+                memberships.unstoredMarkers());
         counter(
                 out,
                 "parley_connections_opened_total",

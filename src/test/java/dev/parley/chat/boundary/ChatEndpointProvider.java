@@ -29,6 +29,7 @@ public class ChatEndpointProvider extends ComponentProvider {
         endpoint.budget = fixture.budget;
         endpoint.origins = fixture.origins;
         endpoint.writers = fixture.writers;
+        endpoint.memberships = fixture.memberships;
 
         return endpoint;
     }

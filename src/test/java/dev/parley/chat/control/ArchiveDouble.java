@@ -123,6 +123,11 @@ public class ArchiveDouble implements MessageHistory {
         return deleted == null ? 0 : deleted.size();
     }
 
+    /** Every message of the room, oldest first. */
+    public synchronized List<Event.Message> all(String room) {
+        return List.copyOf(messages.getOrDefault(room, List.of()));
+    }
+
     @Override
     public synchronized Map<String, Long> rooms() {
         Map<String, Long> rooms = new TreeMap<>();

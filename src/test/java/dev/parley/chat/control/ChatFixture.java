@@ -27,6 +27,8 @@ public class ChatFixture implements AutoCloseable {
     public final Metrics metrics = new Metrics();
     public final Moderation moderation = new Moderation();
     public final HistoryReads historyReads = new HistoryReads();
+    public final MembershipsDouble kept = new MembershipsDouble(archive);
+    public final Memberships memberships = new Memberships();
     public final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     public final ExecutorService closer = Executors.newSingleThreadExecutor();
     public final ConnectionGate gate = new ConnectionGate();
@@ -61,6 +63,9 @@ public class ChatFixture implements AutoCloseable {
         historyReads.start(
                 HistoryLimits.from(Settings.of(settings)), limits.outboxMaxBytes(), Executors.defaultThreadFactory());
         rooms.historyReads = historyReads;
+        memberships.archive = kept;
+        memberships.start(MembershipSettings.from(Settings.of(settings)), Executors.defaultThreadFactory(), scheduler);
+        rooms.memberships = memberships;
         posting.limits = limits;
         posting.scheduler = scheduler;
         posting.messagePosted = new EventDouble<>(archive::onMessagePosted);
@@ -95,6 +100,7 @@ public class ChatFixture implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         historyReads.stop();
+        memberships.stop();
         scheduler.shutdownNow();
         closer.shutdownNow();
         scheduler.awaitTermination(5, TimeUnit.SECONDS);

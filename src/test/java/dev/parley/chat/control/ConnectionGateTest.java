@@ -38,7 +38,7 @@ class ConnectionGateTest {
     }
 
     private static Handshake from(String peer, String forwardedFor) {
-        return new Handshake(null, "alice", null, null, "h", peer, forwardedFor, false);
+        return new Handshake(null, "alice", null, null, "h", peer, forwardedFor, false, false);
     }
 
     @Test

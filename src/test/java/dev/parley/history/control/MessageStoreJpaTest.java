@@ -11,6 +11,7 @@ import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.Identity;
 import dev.parley.chat.entity.MessagePosted;
 import dev.parley.chat.entity.Receipt;
+import dev.parley.chat.entity.RoomMemberships;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.Persistence;
@@ -77,6 +78,7 @@ class MessageStoreJpaTest {
         cut = instance();
         EntityManager em = database.createEntityManager();
         em.getTransaction().begin();
+        em.createNativeQuery("DELETE FROM parley_membership").executeUpdate();
         em.createNativeQuery("DELETE FROM parley_message").executeUpdate();
         em.createNativeQuery("DELETE FROM parley_room").executeUpdate();
         em.getTransaction().commit();
@@ -104,6 +106,59 @@ class MessageStoreJpaTest {
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L), seqs(all("general")));
         assertEquals(List.of("r1", "r2", "r3"), texts(all("random")));
         assertEquals(List.of(1L, 2L, 3L), seqs(all("random")));
+    }
+
+    /**
+     * The membership store's queries on the same database: kept rooms with unread counts (others' messages, not
+     * deleted), markers that only move forward, a forgotten room, and a purge that takes the room's memberships.
+     */
+    @Test
+    void keptRoomsCountOthersUnreadMessagesMarkersOnlyMoveForwardAndAPurgeForgetsThem() {
+        MembershipStore memberships = new MembershipStore();
+        memberships.clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        String alice = Identity.accountKey("alice");
+        inMembershipTransaction(memberships, store -> {
+            store.keep(alice, "general", 0);
+            store.keep(alice, "random", 0);
+            store.keep(alice, "nowhere", 0); // no such room: not kept
+            return null;
+        });
+        inTransaction(store -> store.appendAll(List.of(
+                post("general", "bob", "g1", null),
+                new MessagePosted(
+                        IDS.incrementAndGet(), "general", new Identity("alice", true), "own", null, NOW, false),
+                post("general", "bob", "g3", null),
+                post("general", "bob", "g4", null),
+                post("random", "bob", "r1", null))));
+        inTransaction(store -> store.redact("general", 4));
+
+        assertEquals(
+                List.of(new Event.KeptRoom("general", 0, 2, 4), new Event.KeptRoom("random", 0, 1, 1)),
+                inMembershipTransaction(memberships, store -> store.kept(alice)));
+        assertEquals(
+                new RoomMemberships.Marker(3, 0, 0),
+                inMembershipTransaction(memberships, store -> store.read(alice, "general", 3)));
+        inMembershipTransaction(memberships, store -> {
+            store.store(Map.of(new RoomMemberships.Key(alice, "general"), 3L));
+            store.store(Map.of(new RoomMemberships.Key(alice, "general"), 1L)); // never back
+            store.keep(alice, "general", 0); // kept already: as it was
+            return null;
+        });
+        assertEquals(
+                new RoomMemberships.Marker(4, 0, 3), // stored 3, and beyond the last seq stops at it
+                inMembershipTransaction(memberships, store -> store.read(alice, "general", 99)));
+
+        inMembershipTransaction(memberships, store -> {
+            store.forget(alice, "general");
+            return null;
+        });
+        assertNull(inMembershipTransaction(memberships, store -> store.read(alice, "general", 1)));
+        inTransaction(store -> store.purge("random"));
+        assertEquals(List.of(), inMembershipTransaction(memberships, store -> store.kept(alice)));
+    }
+
+    private static <R> R inMembershipTransaction(MembershipStore store, Function<MembershipStore, R> work) {
+        return StoreTransaction.run(database, store, work);
     }
 
     @Test

@@ -1,0 +1,210 @@
+package dev.parley.chat.control;
+
+import dev.parley.chat.entity.Command;
+import dev.parley.chat.entity.ErrorCode;
+import dev.parley.chat.entity.Event;
+import dev.parley.chat.entity.RoomMemberships;
+import dev.parley.settings.Settings;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Rooms kept by the server for logged-in users who ask for it ({@code membership=1}), and their read markers. At
+ * connect such a connection gets {@code kept} (its rooms, markers and unread counts) and is joined to each room; its
+ * joins keep a room and its {@code leave} forgets it for every device. A {@code read} moves the user's marker forward
+ * and tells all of the user's kept-room connections in the room at once; moved markers are written together every
+ * {@code parley.membership.marker-store-interval-ms}, so reading fast costs one update per room and interval.
+ *
+ * <p>Every database call runs on one thread of Parley's own, in the order asked, so a room kept and then forgotten is
+ * forgotten; what waits for it is bounded ({@code parley.membership.max-queued}). No container thread waits.
+ */
+@ApplicationScoped
+public class Memberships {
+
+    private static final Logger LOG = Logger.getLogger(Memberships.class.getName());
+
+    @Inject
+    RoomMemberships archive;
+
+    @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
+    ManagedThreadFactory threads;
+
+    @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
+    ScheduledExecutorService scheduler;
+
+    private ThreadPoolExecutor worker;
+    private ScheduledFuture<?> storing;
+    /** Markers moved and not yet written; written (and removed) by {@link #storeMarkers} on the worker. */
+    private final Map<RoomMemberships.Key, Long> unstored = new ConcurrentHashMap<>();
+
+    @PostConstruct
+    void start() {
+        start(MembershipSettings.from(Settings.fromEnvironment()), threads, scheduler);
+    }
+
+    void start(MembershipSettings settings, ThreadFactory threadFactory, ScheduledExecutorService timer) {
+        worker = new ThreadPoolExecutor(
+                1,
+                1,
+                0,
+                TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(Math.max(1, settings.maxQueued())),
+                runnable -> {
+                    Thread thread = threadFactory.newThread(runnable);
+                    thread.setName("parley-memberships");
+                    return thread;
+                });
+        long every = Math.max(10, settings.markerStoreInterval().toMillis());
+        storing = timer.scheduleWithFixedDelay(
+                () -> submit(this::storeMarkers, refused -> {}), every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Writes the moved markers before the server stops; each write is bounded by the store's statement timeout. */
+    @PreDestroy
+    void stop() {
+        storing.cancel(false);
+        worker.shutdown();
+        try {
+            worker.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        storeMarkers();
+    }
+
+    /**
+     * A connection opened: if it keeps rooms, its later commands wait while its rooms are read, then it gets
+     * {@code kept} and a {@code joined} for each room, as if it had sent the joins first.
+     */
+    public void connected(Connection connection) {
+        if (!connection.keepsRooms()) {
+            return;
+        }
+        connection.finishesLater();
+        submit(
+                () -> {
+                    try {
+                        storeMarkers(); // so the counts below start from every marker moved so far
+                        List<Event.KeptRoom> kept = archive.kept(connection.userKey());
+                        connection.send(new Event.Kept(kept));
+                        connection.runFirst(kept.stream()
+                                .map(room -> (Command) new Command.Join(room.room()))
+                                .toList());
+                    } catch (RuntimeException failed) {
+                        LOG.log(Level.WARNING, "the rooms of " + connection + " could not be read", failed);
+                        connection.send(Event.Error.of(
+                                ErrorCode.INTERNAL, "your rooms could not be read; reconnect to get them"));
+                    } finally {
+                        connection.finished();
+                    }
+                },
+                refused -> {
+                    connection.send(Event.Error.of(
+                            ErrorCode.RATE_LIMITED, "your rooms could not be read now; reconnect in a moment"));
+                    connection.finished();
+                });
+    }
+
+    /** The connection joined the room; if it keeps rooms, its user keeps this one, read up to {@code last}. */
+    public void joined(Connection connection, String room, long last) {
+        if (connection.keepsRooms()) {
+            String user = connection.userKey();
+            submit(
+                    () -> guarded("keep " + room + " for " + user, () -> archive.keep(user, room, last)),
+                    refused -> LOG.warning(
+                            "the membership of " + user + " in " + room + " was not stored: too much waits"));
+        }
+    }
+
+    /** The user no longer keeps the room: its connection left it, or an operator removed the user. */
+    public void forget(String userKey, String room) {
+        unstored.remove(new RoomMemberships.Key(userKey, room));
+        submit(
+                () -> guarded("forget " + room + " for " + userKey, () -> archive.forget(userKey, room)),
+                refused -> LOG.warning(
+                        "the membership of " + userKey + " in " + room + " was not removed: too much waits"));
+    }
+
+    /**
+     * Moves the user's marker to {@code seq} (never back, at most {@code last}) and tells {@code told} (the user's
+     * kept-room connections in the room) where it stands, with the unread count; the write waits for the next store.
+     */
+    public void read(Connection connection, Command.Read read, long last, List<Connection> told) {
+        RoomMemberships.Key key = new RoomMemberships.Key(connection.userKey(), read.room());
+        long asked = Math.min(read.seq(), last);
+        submit(
+                () -> {
+                    try {
+                        long atLeast = Math.max(asked, unstored.getOrDefault(key, 0L));
+                        RoomMemberships.Marker marker = archive.read(key.userKey(), key.room(), atLeast);
+                        if (marker == null) {
+                            connection.refuse(read, ErrorCode.NOT_MEMBER, "you do not keep " + read.room());
+                            return;
+                        }
+                        if (marker.read() > marker.stored()) {
+                            unstored.merge(key, marker.read(), Math::max);
+                        }
+                        String frame = Frames.encode(new Event.Read(key.room(), marker.read(), marker.unread()));
+                        told.forEach(each -> each.sendEncoded(frame));
+                    } catch (RuntimeException failed) {
+                        LOG.log(Level.WARNING, "the read marker of " + connection + " could not be moved", failed);
+                        connection.refuse(read, ErrorCode.INTERNAL, "your read marker could not be moved; retry");
+                    }
+                },
+                refused -> connection.refuse(
+                        read, ErrorCode.RATE_LIMITED, "too many read markers wait for the database; retry shortly"));
+    }
+
+    /** Read markers moved and not yet written. */
+    public int unstoredMarkers() {
+        return unstored.size();
+    }
+
+    /** Writes every moved marker; on the worker (or at stop). A marker that fails stays for the next time. */
+    private void storeMarkers() {
+        if (unstored.isEmpty()) {
+            return;
+        }
+        Map<RoomMemberships.Key, Long> markers = new HashMap<>(unstored);
+        try {
+            archive.store(markers);
+            markers.forEach(unstored::remove);
+        } catch (RuntimeException failed) {
+            LOG.log(Level.WARNING, markers.size() + " read markers could not be stored; trying again later", failed);
+        }
+    }
+
+    private void submit(Runnable task, Consumer<RejectedExecutionException> refused) {
+        try {
+            worker.execute(task);
+        } catch (RejectedExecutionException e) {
+            refused.accept(e);
+        }
+    }
+
+    private static void guarded(String what, Runnable write) {
+        try {
+            write.run();
+        } catch (RuntimeException failed) {
+            LOG.log(Level.WARNING, "could not " + what, failed);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.parley.chat.entity;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The rooms logged-in users keep, with their read markers (the membership extension). Chat owns this contract and
+ * history keeps the rows; every method waits for the database, so chat calls them on a thread of its own.
+ */
+public interface RoomMemberships {
+
+    /** The user's kept rooms in name order, each with its marker and the messages others posted above it. */
+    List<Event.KeptRoom> kept(String userKey);
+
+    /** Keeps the room for the user with its marker at {@code read}, unless it is kept already (then as it was). */
+    void keep(String userKey, String room, long read);
+
+    /** The user no longer keeps the room. */
+    void forget(String userKey, String room);
+
+    /**
+     * The user's marker in the room if it moved to at least {@code atLeast} (never back), and the messages others
+     * posted above it: nothing is written.
+     *
+     * @return the marker, or null if the user does not keep the room
+     */
+    Marker read(String userKey, String room, long atLeast);
+
+    /** Moves each marker forward to its value (never back); rows no longer kept are left alone. */
+    void store(Map<Key, Long> markers);
+
+    /** A read marker where it stands: {@code stored} is what the database held before. */
+    record Marker(long read, long unread, long stored) {}
+
+    /** One user's membership of one room. */
+    record Key(String userKey, String room) {}
+}

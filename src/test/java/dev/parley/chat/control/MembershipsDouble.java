@@ -1,0 +1,69 @@
+package dev.parley.chat.control;
+
+import dev.parley.chat.entity.Event;
+import dev.parley.chat.entity.RoomMemberships;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The membership contract in memory, counting unread messages in the archive double as the database would. */
+public class MembershipsDouble implements RoomMemberships {
+
+    private final ArchiveDouble archive;
+    /** Read markers by user key, then room. */
+    private final Map<String, Map<String, Long>> markers = new TreeMap<>();
+
+    public MembershipsDouble(ArchiveDouble archive) {
+        this.archive = archive;
+    }
+
+    @Override
+    public synchronized List<Event.KeptRoom> kept(String userKey) {
+        return markers.getOrDefault(userKey, Map.of()).entrySet().stream()
+                .map(kept -> {
+                    long last = archive.all(kept.getKey()).size();
+                    long read = Math.min(kept.getValue(), last);
+                    return new Event.KeptRoom(kept.getKey(), read, unread(userKey, kept.getKey(), read), last);
+                })
+                .toList();
+    }
+
+    @Override
+    public synchronized void keep(String userKey, String room, long read) {
+        markers.computeIfAbsent(userKey, user -> new TreeMap<>()).putIfAbsent(room, read);
+    }
+
+    @Override
+    public synchronized void forget(String userKey, String room) {
+        markers.getOrDefault(userKey, new TreeMap<>()).remove(room);
+    }
+
+    @Override
+    public synchronized Marker read(String userKey, String room, long atLeast) {
+        Long stored = markers.getOrDefault(userKey, Map.of()).get(room);
+        if (stored == null) {
+            return null;
+        }
+        long read = Math.min(Math.max(stored, atLeast), archive.all(room).size());
+        return new Marker(read, unread(userKey, room, read), stored);
+    }
+
+    @Override
+    public synchronized void store(Map<Key, Long> moved) {
+        moved.forEach((key, read) -> markers.getOrDefault(key.userKey(), new TreeMap<>())
+                .computeIfPresent(key.room(), (room, stored) -> Math.max(stored, read)));
+    }
+
+    /** The user's stored marker in the room, or null if the room is not kept. */
+    public synchronized Long marker(String userKey, String room) {
+        return markers.getOrDefault(userKey, Map.of()).get(room);
+    }
+
+    private long unread(String userKey, String room, long read) {
+        return archive.all(room).stream()
+                .filter(message -> message.seq() > read)
+                .filter(message -> !message.senderKey().equals(userKey))
+                .filter(message -> !Boolean.TRUE.equals(message.deleted()))
+                .count();
+    }
+}
