@@ -3,7 +3,7 @@
 
 import { Connection, chatUrl } from './connection.js';
 import {
-    avatar, dayKey, daySeparator, element, messageItem, noticeItem, plainWords,
+    avatar, dayKey, daySeparator, element, messageItem, newMessagesSeparator, noticeItem, plainWords,
 } from './render.js';
 
 const MAX_CODE_POINTS = 4000;
@@ -39,6 +39,8 @@ const state = {
     name: null,
     connection: null,
     welcomed: false,
+    // the server keeps this user's rooms and read markers (a logged-in user: membership)
+    keepsRooms: false,
     openRooms: [],
     conversations: new Map(),
     active: null,
@@ -53,6 +55,10 @@ const store = {
     saveName: (name) => localStorage.setItem('parley.name', name),
     resume: (name) => sessionStorage.getItem(`parley.resume.${name.toLowerCase()}`),
     saveResume: (name, token) => sessionStorage.setItem(`parley.resume.${name.toLowerCase()}`, token),
+    // a logged-in page that is reloaded connects with the login's session cookie again instead of asking for a name
+    loggedIn: () => localStorage.getItem('parley.logged-in') === '1',
+    saveLoggedIn: (on) => (on ? localStorage.setItem('parley.logged-in', '1')
+        : localStorage.removeItem('parley.logged-in')),
     rooms: () => JSON.parse(sessionStorage.getItem('parley.rooms') ?? '[]'),
     saveRooms: () => sessionStorage.setItem('parley.rooms', JSON.stringify(roomConversations()
         .filter((c) => c.wanted).map((c) => c.name))),
@@ -100,6 +106,11 @@ function conversation(kind, name) {
             members: new Set(),
             count: 0,
             unread: 0,
+            // membership only: the user's read marker, the last one sent, and where the "new messages" line goes
+            read: 0,
+            readSent: 0,
+            newAfter: undefined,
+            keptLast: undefined,
             typing: new Map(),
         };
         state.conversations.set(key, found);
@@ -125,6 +136,8 @@ function joinRoom(room, { focus = true } = {}) {
     conv.closed = null;
     if (state.welcomed && !conv.joined) {
         send({ type: 'join', room });
+    } else if (!state.welcomed) {
+        conv.joinAsked = true; // sent once the connection is back (kept rooms do not list it yet)
     }
     store.saveRooms();
     if (focus) {
@@ -143,6 +156,9 @@ function activate(key) {
     const conv = active();
     if (conv) {
         conv.unread = 0;
+        if (state.keepsRooms && conv.kind === 'room') {
+            conv.newAfter = conv.read; // before the marker moves: the line shows what arrived since the last visit
+        }
         if (conv.kind === 'room') {
             history.replaceState(null, '', `${location.pathname}${location.search}#${conv.name}`);
         }
@@ -196,6 +212,9 @@ function connectionChanged(change) {
     view.reconnectNow.hidden = true;
     // 4001: this server admits only logged-in users (parley.guests=false)
     view.logIn.hidden = !(change.state === 'stopped' && change.code === 4001);
+    if (change.state === 'stopped' && change.code === 4001) {
+        store.saveLoggedIn(false); // the login ended: a reload asks for a name again
+    }
     if (change.state !== 'connecting') {
         state.welcomed = false;
         for (const conv of state.conversations.values()) {
@@ -249,12 +268,18 @@ const HANDLERS = {
         }
         view.logOut.hidden = Boolean(event.resume);
         view.logIn.hidden = true;
+        state.keepsRooms = !event.resume && (event.features ?? []).includes('membership');
+        store.saveLoggedIn(!event.resume);
         state.openRooms = event.rooms ?? [];
         view.meName.textContent = event.user;
         view.meAvatar.textContent = event.user.slice(0, 1).toUpperCase();
         view.changeName.hidden = false;
         showConnection('open', `Connected as ${event.user}`);
         hideNameDialog();
+        if (state.keepsRooms) {
+            drawAll(); // the rooms come with `kept`
+            return;
+        }
         let rooms = roomConversations().filter((c) => c.wanted);
         if (rooms.length === 0) {
             const first = fromHash() ?? 'general';
@@ -270,6 +295,56 @@ const HANDLERS = {
         drawAll();
     },
 
+    // a logged-in user's rooms as the server keeps them (membership): they are the rooms of every device; the server
+    // joins this connection to each, and the page joins what it asked for meanwhile (or general, the first time)
+    kept(event) {
+        const kept = new Set();
+        for (const room of event.rooms) {
+            const conv = conversation('room', room.room);
+            conv.wanted = true;
+            conv.read = room.read;
+            conv.readSent = Math.max(conv.readSent, room.read);
+            conv.keptLast = room.last;
+            conv.unread = room.unread;
+            conv.newAfter ??= room.read;
+            kept.add(conv.key);
+        }
+        const linked = fromHash();
+        for (const conv of roomConversations()) {
+            const stays = kept.has(conv.key) || conv.joinAsked || conv.pending.size > 0 || conv.name === linked;
+            if (!stays) {
+                state.conversations.delete(conv.key); // left on another device while this one was away
+            }
+        }
+        const toJoin = roomConversations().filter((c) => !kept.has(c.key));
+        if (kept.size === 0 && toJoin.length === 0) {
+            toJoin.push(conversation('room', linked ?? 'general'));
+        }
+        for (const conv of toJoin) {
+            conv.wanted = true;
+            conv.joinAsked = false;
+            send({ type: 'join', room: conv.name });
+        }
+        if (!active()) {
+            const first = linked ?? roomConversations()[0]?.name ?? 'general';
+            activate(roomKey(first));
+        }
+        store.saveRooms();
+        drawAll();
+    },
+
+    // the user's read marker moved, here or on another device: the server counts what is still unread
+    read(event) {
+        const conv = state.conversations.get(roomKey(event.room));
+        if (!conv) {
+            return;
+        }
+        conv.read = Math.max(conv.read, event.seq);
+        conv.readSent = Math.max(conv.readSent, event.seq);
+        conv.unread = conv.key === state.active && !document.hidden ? 0 : event.unread;
+        drawAll();
+    },
+
     joined(event) {
         const conv = conversation('room', event.room);
         const missedFrom = conv.lastSeq;
@@ -282,6 +357,11 @@ const HANDLERS = {
             conv.moreBefore = history.length > 0 && history[0].seq > 1;
         }
         history.forEach((message) => remember(conv, message));
+        if (conv.keptLast !== undefined) {
+            // kept counted up to its last seq; what others posted between that and this join came in the history
+            conv.unread += history.filter((m) => m.seq > conv.keptLast && m.from !== state.me && !m.deleted).length;
+            conv.keptLast = undefined;
+        }
         if (missedFrom > 0 && event.last > missedFrom) {
             // reconnected: fetch everything after the last message seen, page by page (seq dedupes the overlap)
             requestHistory(conv, 'after', missedFrom);
@@ -306,6 +386,9 @@ const HANDLERS = {
         }
         conv.joined = false;
         conv.members.clear();
+        if (event.reason === 'left_elsewhere') {
+            conv.wanted = false; // the user left it on another device: it goes here too
+        }
         if (event.reason === 'kicked' || event.reason === 'room_closed') {
             conv.closed = event.reason;
             conv.wanted = false;
@@ -660,12 +743,24 @@ function fitComposer() {
 // ---- drawing -----------------------------------------------------------------------------------------------------
 
 function drawAll(scroll = {}) {
+    markRead(active());
     drawSidebar();
     drawConversation(scroll);
     drawMembers();
     drawTyping();
     const unread = [...state.conversations.values()].reduce((sum, c) => sum + c.unread, 0);
     document.title = unread > 0 ? `(${unread}) Parley` : 'Parley';
+}
+
+// the room in front of the person is read up to its last message: the server keeps the marker for every device
+function markRead(conv) {
+    if (!state.keepsRooms || conv === null || conv.kind !== 'room' || !conv.joined || document.hidden) {
+        return;
+    }
+    conv.unread = 0;
+    if (conv.lastSeq > conv.readSent && send({ type: 'read', room: conv.name, seq: conv.lastSeq })) {
+        conv.readSent = conv.lastSeq;
+    }
 }
 
 function conversationLink(conv) {
@@ -789,9 +884,16 @@ function conversationItems(conv) {
                 previous = null;
             }
         };
+        let newLineDrawn = conv.newAfter === undefined;
         for (const seq of [...conv.messages.keys()].sort((x, y) => x - y)) {
             noticesBefore(seq);
-            push(conv.messages.get(seq), {});
+            const message = conv.messages.get(seq);
+            if (!newLineDrawn && seq > conv.newAfter && message.from !== state.me) {
+                items.push(newMessagesSeparator());
+                previous = null;
+                newLineDrawn = true;
+            }
+            push(message, {});
         }
         noticesBefore(Infinity);
         for (const [ref, pending] of conv.pending) {
@@ -916,6 +1018,7 @@ view.nameForm.addEventListener('submit', (event) => {
 });
 
 view.changeName.addEventListener('click', () => askName());
+view.logOut.addEventListener('submit', () => store.saveLoggedIn(false));
 view.nameDialog.addEventListener('keydown', (event) => {
     if (event.key === 'Escape' && state.name !== null && state.welcomed) {
         hideNameDialog();
@@ -1022,6 +1125,7 @@ document.addEventListener('keydown', (event) => {
 document.addEventListener('visibilitychange', () => {
     if (!document.hidden && active()) {
         active().unread = 0;
+        markRead(active());
         drawSidebar();
     }
 });
@@ -1038,7 +1142,7 @@ window.addEventListener('hashchange', () => {
 const linked = new URLSearchParams(location.search).get('name');
 const initial = linked !== null && NAME.test(linked) ? linked : store.name();
 drawAll();
-if (new URLSearchParams(location.search).has('login')) {
+if (new URLSearchParams(location.search).has('login') || store.loggedIn()) {
     // back from the server's login page: the principal names this user, whatever name is sent
     connect(initial !== null && NAME.test(initial) ? initial : '');
 } else if (initial !== null && NAME.test(initial)) {

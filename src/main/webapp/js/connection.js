@@ -15,8 +15,10 @@ const MAX_DELAY_MS = 30_000;
 
 export function chatUrl(location, name, resume) {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    // batch=1: under load the server may send several events as one array frame (fewer frames to parse)
-    const query = new URLSearchParams({ name, batch: '1' });
+    // batch=1: under load the server may send several events as one array frame (fewer frames to parse);
+    // membership=1: for a logged-in user the server keeps the rooms and read markers on every device (a guest's
+    // connection is unchanged by it)
+    const query = new URLSearchParams({ name, batch: '1', membership: '1' });
     if (resume) {
         query.set('resume', resume);
     }

@@ -122,6 +122,14 @@ export function daySeparator(date) {
     return item;
 }
 
+/** The line above the first message that arrived after the user's read marker. */
+export function newMessagesSeparator() {
+    const item = element('li', 'day new-messages');
+    item.setAttribute('role', 'separator');
+    item.append(element('span', null, 'New messages'));
+    return item;
+}
+
 export function timeElement(date) {
     const node = element('time', 'at', timeOfDay.format(date));
     node.dateTime = date.toISOString();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.testing.ChatClient;
+import dev.parley.testing.ChatPage;
 import dev.parley.testing.FormLogin;
 import dev.parley.testing.OwnServer;
 import dev.parley.testing.Poll;
@@ -15,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
 
 /**
  * Rooms kept by the server and read markers (membership, {@code membership=1}) for logged-in users on a real server
@@ -31,7 +34,8 @@ class MembershipIT {
     static final OwnServer server = OwnServer.forOneAddress(
                     "membership", "-Dparley.membership.marker-store-interval-ms=200")
             .withUser("dana", PASSWORD)
-            .withUser("erin", PASSWORD);
+            .withUser("erin", PASSWORD)
+            .withUser("fay", PASSWORD);
 
     @Test
     void twoDevicesShareRoomsUnreadCountsAndMarkersAndALeaveLeavesBoth() throws Exception {
@@ -133,6 +137,51 @@ class MembershipIT {
             assertEquals(2, kept.getJsonNumber("read").longValue(), kept::toString);
             assertEquals(1, kept.getJsonNumber("unread").longValue(), kept::toString);
         }
+    }
+
+    /**
+     * The page on two "devices" (two Chromiums, each with its own login): the laptop logging in later finds the room
+     * the phone joined with the server's unread count; reading it on the laptop (a "New messages" line above what
+     * arrived) clears the phone's badge; a reload keeps the room and the marker.
+     */
+    @Test
+    void thePageKeepsRoomsAndUnreadCountsAcrossDevices() throws Exception {
+        String room = ChatClient.unique("page");
+        try (ChatPage phone = loggedInPage("fay");
+                ChatClient guest = ChatClient.open(server.base(), ChatClient.unique("guest"))) {
+            phone.joinWithForm(room).openRoom("general");
+            guest.join(room);
+            guest.post(room, "one");
+            guest.post(room, "two");
+            phone.waitUnread("room", room, "2");
+
+            try (ChatPage laptop = loggedInPage("fay")) {
+                laptop.waitUnread("room", room, "2"); // counted by the server: the laptop saw neither message
+                laptop.openRoom(room).waitMessage("two");
+                assertTrue(
+                        laptop.find(".new-messages").stream().anyMatch(WebElement::isDisplayed),
+                        "a New messages line above what arrived since the marker");
+                phone.waitUnread("room", room, ""); // read on the laptop
+            }
+            phone.load(server.process().httpUri()).waitConnectedAs("fay");
+            phone.sidebarLink("room", room);
+            phone.waitUnread("room", room, "");
+        }
+    }
+
+    /** A browser of its own (its own cookies), logged in through the server's form, back on the page. */
+    private static ChatPage loggedInPage(String user) {
+        ChatPage page = ChatPage.start();
+        page.load(server.process().httpUri().resolve("login?next=%2F%3Flogin")); // as the page's Log in link
+        page.waitFor(
+                        "the server's login form",
+                        p -> p.find("#j_username").stream()
+                                .filter(WebElement::isDisplayed)
+                                .findFirst()
+                                .orElse(null))
+                .sendKeys(user);
+        page.find("#j_password").get(0).sendKeys(PASSWORD, Keys.ENTER);
+        return page.waitConnectedAs(user);
     }
 
     /** A device of the user: a FORM login of its own, and a connection that asks for membership. */
