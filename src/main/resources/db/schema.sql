@@ -75,6 +75,7 @@ CREATE TABLE IF NOT EXISTS parley_account (
 -- grows. A deleted room takes its rows with it (the same transaction as its messages).
 CREATE TABLE IF NOT EXISTS parley_membership (
     user_key VARCHAR(255) NOT NULL,
+    user_name VARCHAR(255) NOT NULL,
     room VARCHAR(32) NOT NULL,
     read_seq BIGINT NOT NULL,
     joined_at BIGINT NOT NULL,
@@ -82,6 +83,12 @@ CREATE TABLE IF NOT EXISTS parley_membership (
 );
 
 CREATE INDEX IF NOT EXISTS parley_membership_room ON parley_membership (room);
+
+-- Logged-in users who turned read receipts off (they send none and see none).
+CREATE TABLE IF NOT EXISTS parley_receipts_off (
+    user_key VARCHAR(255) NOT NULL PRIMARY KEY,
+    since BIGINT NOT NULL
+);
 
 -- The migrations that have run (db/migrate-N-*.sql), each once, in the transaction that inserted its row here.
 CREATE TABLE IF NOT EXISTS parley_schema_version (

@@ -20,7 +20,7 @@ const $ = (id) => document.getElementById(id);
 const view = {
     connection: $('connection'), connectionText: $('connection-text'), reconnectNow: $('reconnect-now'),
     changeName: $('change-name'), meName: $('me-name'), meAvatar: $('me-avatar'),
-    logIn: $('log-in'), logOut: $('log-out'),
+    logIn: $('log-in'), logOut: $('log-out'), receiptsToggle: $('receipts-toggle'),
     sidebar: $('sidebar'), showSidebar: $('show-sidebar'),
     roomList: $('room-list'), browseHeading: $('browse-heading'), browseList: $('browse-list'),
     joinForm: $('join-form'), roomName: $('room-name'), joinError: $('join-error'),
@@ -41,6 +41,8 @@ const state = {
     welcomed: false,
     // the server keeps this user's rooms and read markers (a logged-in user: membership)
     keepsRooms: false,
+    // this user sends read receipts and sees others' (membership; the server says at connect)
+    receiptsOn: false,
     openRooms: [],
     conversations: new Map(),
     active: null,
@@ -111,6 +113,8 @@ function conversation(kind, name) {
             readSent: 0,
             newAfter: undefined,
             keptLast: undefined,
+            // read receipts: how far each other member has read (small rooms, receipts on)
+            receipts: new Map(),
             typing: new Map(),
         };
         state.conversations.set(key, found);
@@ -269,6 +273,7 @@ const HANDLERS = {
         view.logOut.hidden = Boolean(event.resume);
         view.logIn.hidden = true;
         state.keepsRooms = !event.resume && (event.features ?? []).includes('membership');
+        view.receiptsToggle.hidden = !state.keepsRooms;
         store.saveLoggedIn(!event.resume);
         state.openRooms = event.rooms ?? [];
         view.meName.textContent = event.user;
@@ -331,6 +336,30 @@ const HANDLERS = {
         }
         store.saveRooms();
         drawAll();
+    },
+
+    // whether this user sends and sees read receipts (no room), or how far the room's other members have read
+    receipts(event) {
+        if (event.room === undefined) {
+            state.receiptsOn = event.on;
+            if (!event.on) {
+                roomConversations().forEach((c) => c.receipts.clear());
+            }
+        } else {
+            const conv = state.conversations.get(roomKey(event.room));
+            if (conv) {
+                conv.receipts = new Map(Object.entries(event.read ?? {}));
+            }
+        }
+        drawAll();
+    },
+
+    receipt(event) {
+        const conv = state.conversations.get(roomKey(event.room));
+        if (conv && state.receiptsOn) {
+            conv.receipts.set(event.user, Math.max(conv.receipts.get(event.user) ?? 0, event.seq));
+            drawConversation();
+        }
     },
 
     // the user's read marker moved, here or on another device: the server counts what is still unread
@@ -744,6 +773,8 @@ function fitComposer() {
 
 function drawAll(scroll = {}) {
     markRead(active());
+    view.receiptsToggle.textContent = state.receiptsOn ? 'Read receipts on' : 'Read receipts off';
+    view.receiptsToggle.setAttribute('aria-pressed', String(state.receiptsOn));
     drawSidebar();
     drawConversation(scroll);
     drawMembers();
@@ -896,6 +927,11 @@ function conversationItems(conv) {
             push(message, {});
         }
         noticesBefore(Infinity);
+        const seen = seenBy(conv);
+        if (seen !== null) {
+            items.push(seen);
+            previous = null;
+        }
         for (const [ref, pending] of conv.pending) {
             push({ from: state.me ?? state.name, text: pending.text, at: pending.at, ref }, pending);
             if (pending.state === 'failed') {
@@ -913,6 +949,16 @@ function conversationItems(conv) {
         noticesAfter((n) => n.afterEntry === conv.entries.length);
     }
     return items;
+}
+
+// "Seen by …" under the room's latest message: the other members whose read marker reached it
+function seenBy(conv) {
+    if (!state.receiptsOn || conv.lastSeq === 0) {
+        return null;
+    }
+    const names = [...conv.receipts].filter(([user, seq]) => seq >= conv.lastSeq && user !== state.me)
+        .map(([user]) => user).sort();
+    return names.length === 0 ? null : element('li', 'seen', `Seen by ${names.join(', ')}`);
 }
 
 function retryButton(ref) {
@@ -1019,6 +1065,7 @@ view.nameForm.addEventListener('submit', (event) => {
 
 view.changeName.addEventListener('click', () => askName());
 view.logOut.addEventListener('submit', () => store.saveLoggedIn(false));
+view.receiptsToggle.addEventListener('click', () => send({ type: 'receipts', on: !state.receiptsOn }));
 view.nameDialog.addEventListener('keydown', (event) => {
     if (event.key === 'Escape' && state.name !== null && state.welcomed) {
         hideNameDialog();

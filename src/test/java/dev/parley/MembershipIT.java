@@ -35,7 +35,8 @@ class MembershipIT {
                     "membership", "-Dparley.membership.marker-store-interval-ms=200")
             .withUser("dana", PASSWORD)
             .withUser("erin", PASSWORD)
-            .withUser("fay", PASSWORD);
+            .withUser("fay", PASSWORD)
+            .withUser("gil", PASSWORD);
 
     @Test
     void twoDevicesShareRoomsUnreadCountsAndMarkersAndALeaveLeavesBoth() throws Exception {
@@ -166,6 +167,29 @@ class MembershipIT {
             phone.load(server.process().httpUri()).waitConnectedAs("fay");
             phone.sidebarLink("room", room);
             phone.waitUnread("room", room, "");
+
+            // read receipts: gil reads the latest message, and fay's page says so under it; fay turns them off
+            phone.openRoom(room).waitMessage("two");
+            try (ChatClient gil = device("gil")) {
+                gil.await("kept");
+                long last = gil.join(room).getJsonNumber("last").longValue();
+                guest.post(room, "three");
+                gil.command("read", "room", room, "seq", last + 1);
+                gil.await("read");
+                phone.waitFor(
+                        "Seen by gil under the latest message",
+                        p -> p.find(".seen").stream()
+                                .filter(seen -> seen.getText().equals("Seen by gil"))
+                                .findFirst()
+                                .orElse(null));
+                phone.find("#receipts-toggle").get(0).click();
+                phone.waitFor(
+                        "receipts off",
+                        p -> p.find("#receipts-toggle").get(0).getText().endsWith("off")
+                                        && p.find(".seen").isEmpty()
+                                ? Boolean.TRUE
+                                : null);
+            }
         }
     }
 

@@ -247,6 +247,8 @@ public class ChatEndpoint {
             rooms.history(connection, history);
         } else if (command instanceof Command.Read read) {
             rooms.read(connection, read);
+        } else if (command instanceof Command.Receipts receipts) {
+            memberships.receipts(connection, receipts, users.connectionsOf(connection.userKey()));
         }
     }
 

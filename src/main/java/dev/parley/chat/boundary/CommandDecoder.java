@@ -4,9 +4,11 @@ import static jakarta.json.stream.JsonParser.Event.END_ARRAY;
 import static jakarta.json.stream.JsonParser.Event.END_OBJECT;
 import static jakarta.json.stream.JsonParser.Event.START_ARRAY;
 import static jakarta.json.stream.JsonParser.Event.START_OBJECT;
+import static jakarta.json.stream.JsonParser.Event.VALUE_FALSE;
 import static jakarta.json.stream.JsonParser.Event.VALUE_NULL;
 import static jakarta.json.stream.JsonParser.Event.VALUE_NUMBER;
 import static jakarta.json.stream.JsonParser.Event.VALUE_STRING;
+import static jakarta.json.stream.JsonParser.Event.VALUE_TRUE;
 
 import dev.parley.chat.entity.Command;
 import jakarta.json.spi.JsonProvider;
@@ -43,7 +45,8 @@ public class CommandDecoder implements Decoder.Text<Command> {
     private enum Kind {
         TEXT,
         SEQ,
-        COUNT
+        COUNT,
+        FLAG
     }
 
     private record Field(String name, Kind kind, boolean required) {}
@@ -54,6 +57,10 @@ public class CommandDecoder implements Decoder.Text<Command> {
     private record Member(JsonParser.Event kind, String text) {}
 
     private static final Map<String, Shape> SHAPES = Map.of(
+            "receipts",
+                    new Shape(
+                            List.of(new Field("on", Kind.FLAG, true)),
+                            v -> new Command.Receipts((Boolean) v.get("on"))),
             "read",
                     new Shape(
                             List.of(requiredString("room"), new Field("seq", Kind.SEQ, true)),
@@ -81,7 +88,7 @@ public class CommandDecoder implements Decoder.Text<Command> {
                                             v.get("limit"))));
 
     private static final Set<String> FIELD_NAMES =
-            Set.of("type", "room", "to", "text", "ref", "before", "after", "limit", "seq");
+            Set.of("type", "room", "to", "text", "ref", "before", "after", "limit", "seq", "on");
 
     @Override
     public boolean willDecode(String frame) {
@@ -183,6 +190,7 @@ public class CommandDecoder implements Decoder.Text<Command> {
                 case TEXT -> fields.put(field.name(), text(type, field.name(), member));
                 case SEQ -> fields.put(field.name(), sequenceNumber(type, field.name(), member));
                 case COUNT -> fields.put(field.name(), count(type, field.name(), member));
+                case FLAG -> fields.put(field.name(), flag(type, field.name(), member));
             }
         }
         if ("history".equals(type) && isPresent(members, "before") == isPresent(members, "after")) {
@@ -227,6 +235,13 @@ public class CommandDecoder implements Decoder.Text<Command> {
      * Any JSON number whose value is whole ({@code 5}, {@code 5.0}, {@code 1e3}), as JSON Schema's "integer". The
      * token's length is bounded first, and {@link BigDecimal} of a short token is cheap even with a huge exponent.
      */
+    private static boolean flag(String type, String name, Member member) throws Refused {
+        if (member.kind() != VALUE_TRUE && member.kind() != VALUE_FALSE) {
+            throw new Refused(type, name + " must be true or false");
+        }
+        return member.kind() == VALUE_TRUE;
+    }
+
     private static long wholeNumber(String type, String name, Member member) throws Refused {
         if (member.kind() != VALUE_NUMBER) {
             throw new Refused(type, name + " must be a number");

@@ -32,6 +32,7 @@ public final class Connection {
     private final Map<String, HeldRef> heldBack = new ConcurrentHashMap<>();
     private final CommandTurns turns = new CommandTurns();
     private volatile boolean keepsRooms;
+    private volatile boolean receiptsOn;
     private volatile Consumer<Command> runner = command -> {
         throw new IllegalStateException("no command runner set");
     };
@@ -123,6 +124,22 @@ public final class Connection {
 
     public void keepsRooms(boolean keepsRooms) {
         this.keepsRooms = keepsRooms;
+    }
+
+    /** Whether this connection's user sends and sees read receipts; known once its kept rooms were read. */
+    boolean receiptsOn() {
+        return receiptsOn;
+    }
+
+    void receiptsOn(boolean on) {
+        this.receiptsOn = on;
+    }
+
+    /** Sends a frame that may be left out when this connection is behind (half its outbox taken). */
+    void sendSheddable(String frame) {
+        if (!outbox.halfFull()) {
+            outbox.offer(frame);
+        }
     }
 
     /** The command that {@link #finishesLater} has finished: runs the commands that waited, in order, on this thread. */

@@ -50,6 +50,7 @@ public class Memberships {
     @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
     ScheduledExecutorService scheduler;
 
+    private MembershipSettings settings;
     private ThreadPoolExecutor worker;
     private ScheduledFuture<?> storing;
     /** Markers moved and not yet written; written (and removed) by {@link #storeMarkers} on the worker. */
@@ -61,6 +62,7 @@ public class Memberships {
     }
 
     void start(MembershipSettings settings, ThreadFactory threadFactory, ScheduledExecutorService timer) {
+        this.settings = settings;
         worker = new ThreadPoolExecutor(
                 1,
                 1,
@@ -104,6 +106,9 @@ public class Memberships {
                     try {
                         storeMarkers(); // so the counts below start from every marker moved so far
                         List<Event.KeptRoom> kept = archive.kept(connection.userKey());
+                        boolean receipts = archive.receiptsOn(connection.userKey());
+                        connection.receiptsOn(receipts);
+                        connection.send(new Event.Receipts(null, receipts, null));
                         connection.send(new Event.Kept(kept));
                         connection.runFirst(kept.stream()
                                 .map(room -> (Command) new Command.Join(room.room()))
@@ -123,15 +128,75 @@ public class Memberships {
                 });
     }
 
-    /** The connection joined the room; if it keeps rooms, its user keeps this one, read up to {@code last}. */
-    public void joined(Connection connection, String room, long last) {
-        if (connection.keepsRooms()) {
-            String user = connection.userKey();
-            submit(
-                    () -> guarded("keep " + room + " for " + user, () -> archive.keep(user, room, last)),
-                    refused -> LOG.warning(
-                            "the membership of " + user + " in " + room + " was not stored: too much waits"));
+    /** Read receipts are sent in rooms of at most this many members ({@code parley.receipts.max-members}). */
+    public int receiptsMaxMembers() {
+        return settings.receiptsMaxMembers();
+    }
+
+    /**
+     * The connection joined the room; if it keeps rooms, its user keeps this one, read up to {@code last}, and in a
+     * room small enough for receipts it gets where the other keepers have read up to.
+     */
+    public void joined(Connection connection, String room, long last, boolean receiptsApply) {
+        if (!connection.keepsRooms()) {
+            return;
         }
+        String user = connection.userKey();
+        submit(
+                () -> {
+                    guarded("keep " + room + " for " + user, () -> archive.keep(user, connection.user(), room, last));
+                    if (receiptsApply && connection.receiptsOn()) {
+                        guarded("read the receipts of " + room, () -> connection.send(receipts(room, user)));
+                    }
+                },
+                refused ->
+                        LOG.warning("the membership of " + user + " in " + room + " was not stored: too much waits"));
+    }
+
+    /** Where the room's keepers but {@code userKey} have read up to, moves not yet written included. */
+    private Event.Receipts receipts(String room, String userKey) {
+        Map<String, Long> read = new java.util.TreeMap<>();
+        for (RoomMemberships.Reader reader : archive.readers(room)) {
+            if (!reader.userKey().equals(userKey)) {
+                long moved = unstored.getOrDefault(new RoomMemberships.Key(reader.userKey(), room), 0L);
+                read.put(reader.userName(), Math.max(reader.read(), moved));
+            }
+        }
+        return new Event.Receipts(room, null, read);
+    }
+
+    /**
+     * The user sends read receipts and sees others' ({@code on}), or neither, on every device from now on: each of
+     * the user's connections that keep rooms is told.
+     */
+    public void receipts(Connection connection, Command.Receipts receipts, List<Connection> usersConnections) {
+        if (connection.identity().guest()) {
+            connection.refuse(receipts, ErrorCode.UNAUTHORIZED, "read receipts are for logged-in users");
+            return;
+        }
+        if (!connection.keepsRooms()) {
+            connection.refuse(receipts, ErrorCode.BAD_REQUEST, "read receipts need membership=1 on the URL");
+            return;
+        }
+        submit(
+                () -> {
+                    try {
+                        archive.receipts(connection.userKey(), receipts.on());
+                    } catch (RuntimeException failed) {
+                        LOG.log(Level.WARNING, "the receipts choice of " + connection + " was not stored", failed);
+                        connection.refuse(receipts, ErrorCode.INTERNAL, "your choice could not be stored; retry");
+                        return;
+                    }
+                    String frame = Frames.encode(new Event.Receipts(null, receipts.on(), null));
+                    for (Connection each : usersConnections) {
+                        if (each.keepsRooms()) {
+                            each.receiptsOn(receipts.on());
+                            each.sendEncoded(frame);
+                        }
+                    }
+                },
+                refused -> connection.refuse(
+                        receipts, ErrorCode.RATE_LIMITED, "too much waits for the database; retry shortly"));
     }
 
     /** The user no longer keeps the room: its connection left it, or an operator removed the user. */
@@ -145,16 +210,20 @@ public class Memberships {
 
     /**
      * Moves the user's marker to {@code seq} (never back, at most {@code last}) and tells {@code told} (the user's
-     * kept-room connections in the room) where it stands, with the unread count; the write waits for the next store.
+     * kept-room connections in the room) where it stands, with the unread count; if it moved and the user sends
+     * receipts, {@code watchers} (the other members' connections that see them) get a {@code receipt}, which one
+     * that is behind goes without. The write waits for the next store.
      */
-    public void read(Connection connection, Command.Read read, long last, List<Connection> told) {
+    public void read(
+            Connection connection, Command.Read read, long last, List<Connection> told, List<Connection> watchers) {
         RoomMemberships.Key key = new RoomMemberships.Key(connection.userKey(), read.room());
         long asked = Math.min(read.seq(), last);
         submit(
                 () -> {
                     try {
-                        long atLeast = Math.max(asked, unstored.getOrDefault(key, 0L));
-                        RoomMemberships.Marker marker = archive.read(key.userKey(), key.room(), atLeast);
+                        long movedBefore = unstored.getOrDefault(key, 0L);
+                        RoomMemberships.Marker marker =
+                                archive.read(key.userKey(), key.room(), Math.max(asked, movedBefore));
                         if (marker == null) {
                             connection.refuse(read, ErrorCode.NOT_MEMBER, "you do not keep " + read.room());
                             return;
@@ -164,6 +233,11 @@ public class Memberships {
                         }
                         String frame = Frames.encode(new Event.Read(key.room(), marker.read(), marker.unread()));
                         told.forEach(each -> each.sendEncoded(frame));
+                        if (marker.read() > Math.max(marker.stored(), movedBefore) && connection.receiptsOn()) {
+                            String receipt =
+                                    Frames.encode(new Event.Receipt(key.room(), connection.user(), marker.read()));
+                            watchers.forEach(each -> each.sendSheddable(receipt));
+                        }
                     } catch (RuntimeException failed) {
                         LOG.log(Level.WARNING, "the read marker of " + connection + " could not be moved", failed);
                         connection.refuse(read, ErrorCode.INTERNAL, "your read marker could not be moved; retry");

@@ -155,6 +155,11 @@ public final class Outbox {
         return Math.max(0, chars);
     }
 
+    /** Whether half of this outbox's bound is taken: what can be left out (read receipts) is, for now. */
+    boolean halfFull() {
+        return queuedChars() > maxChars / 2;
+    }
+
     /** Starts sending what is queued, unless a send is already in flight (its completion carries on). */
     public void flush() {
         startWriting();

@@ -301,6 +301,7 @@ public class Rooms {
     private boolean enter(Connection connection, Command.Join join, Room room) {
         String name = room.name;
         long joinedAt;
+        boolean receiptsApply;
         room.lock.lock();
         try {
             if (room.purged || !room.recentLoaded()) {
@@ -327,12 +328,13 @@ public class Rooms {
             room.connectionsChanged();
             connection.rooms().add(name);
             joinedAt = room.lastSeq;
+            receiptsApply = room.members.size() <= memberships.receiptsMaxMembers();
             connection.send(new Event.Joined(
                     name, membersListed(room), room.members.size(), personal(room.recent(), connection), joinedAt));
         } finally {
             room.lock.unlock();
         }
-        memberships.joined(connection, name, joinedAt);
+        memberships.joined(connection, name, joinedAt, receiptsApply);
         if (connection.ended().isDone()) {
             // closed while this join was read: the close's own clean-up may have run before the room was added
             disconnected(connection);
@@ -402,6 +404,7 @@ public class Rooms {
             return;
         }
         List<Connection> told;
+        List<Connection> watchers = new java.util.ArrayList<>();
         long last;
         room.lock.lock();
         try {
@@ -409,11 +412,20 @@ public class Rooms {
             told = member == null
                     ? List.of(connection)
                     : member.connections.stream().filter(Connection::keepsRooms).toList();
+            if (room.members.size() <= memberships.receiptsMaxMembers()) {
+                room.members.forEach((key, other) -> {
+                    if (other != member) {
+                        other.connections.stream()
+                                .filter(each -> each.keepsRooms() && each.receiptsOn())
+                                .forEach(watchers::add);
+                    }
+                });
+            }
             last = room.lastSeq;
         } finally {
             room.lock.unlock();
         }
-        memberships.read(connection, read, last, told);
+        memberships.read(connection, read, last, told, watchers);
     }
 
     /** The connection is gone: each of its rooms shows its user as left once the presence grace has passed. */

@@ -231,6 +231,12 @@ public class Users {
                 connections.stream().map(Connection::ended).toArray(CompletableFuture[]::new));
     }
 
+    /** The user's open connections. */
+    public List<Connection> connectionsOf(String userKey) {
+        User user = online.get(userKey);
+        return user == null ? List.of() : List.copyOf(user.connections());
+    }
+
     public int connectionCount() {
         return online.values().stream()
                 .mapToInt(user -> user.connections().size())

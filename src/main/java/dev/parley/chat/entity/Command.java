@@ -54,6 +54,13 @@ public sealed interface Command {
         }
     }
 
+    /** The user sends read receipts and sees others' ({@code on}), or neither (an extension: membership). */
+    record Receipts(boolean on) implements Command {
+        public String type() {
+            return "receipts";
+        }
+    }
+
     /**
      * A frame that is not a valid command: not JSON, not one object, too deep, an unknown type, a missing or
      * ill-typed field. {@code type} is the frame's type when it could be read, else null.

@@ -6,6 +6,7 @@ import jakarta.json.bind.annotation.JsonbSubtype;
 import jakarta.json.bind.annotation.JsonbTypeInfo;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the server sends, one per text frame (protocol v1, "Server to client"). Null fields are left out of the
@@ -26,6 +27,8 @@ import java.util.List;
             @JsonbSubtype(alias = "deleted", type = Event.Deleted.class),
             @JsonbSubtype(alias = "kept", type = Event.Kept.class),
             @JsonbSubtype(alias = "read", type = Event.Read.class),
+            @JsonbSubtype(alias = "receipt", type = Event.Receipt.class),
+            @JsonbSubtype(alias = "receipts", type = Event.Receipts.class),
             @JsonbSubtype(alias = "error", type = Event.Error.class)
         })
 public sealed interface Event {
@@ -127,6 +130,15 @@ public sealed interface Event {
      * the messages others posted above it then (an extension of protocol v1).
      */
     record Read(String room, long seq, long unread) implements Event {}
+
+    /** Another member of a small room has read it up to {@code seq} (membership, receipts on). */
+    record Receipt(String room, String user, long seq) implements Event {}
+
+    /**
+     * Whether the user sends and sees read receipts ({@code on}), after a {@code receipts} command or at connect;
+     * with {@code room}, where the room's other members have read up to, after a join (membership, receipts on).
+     */
+    record Receipts(String room, Boolean on, Map<String, Long> read) implements Event {}
 
     /** An operator deleted message {@code seq} of {@code room} (an extension of protocol v1). */
     record Deleted(String room, long seq) implements Event {}

@@ -12,8 +12,11 @@ public interface RoomMemberships {
     /** The user's kept rooms in name order, each with its marker and the messages others posted above it. */
     List<Event.KeptRoom> kept(String userKey);
 
-    /** Keeps the room for the user with its marker at {@code read}, unless it is kept already (then as it was). */
-    void keep(String userKey, String room, long read);
+    /**
+     * Keeps the room for the user (shown as {@code userName}) with its marker at {@code read}, unless it is kept
+     * already (then as it was).
+     */
+    void keep(String userKey, String userName, String room, long read);
 
     /** The user no longer keeps the room. */
     void forget(String userKey, String room);
@@ -28,6 +31,17 @@ public interface RoomMemberships {
 
     /** Moves each marker forward to its value (never back); rows no longer kept are left alone. */
     void store(Map<Key, Long> markers);
+
+    /** The read markers of the room's keepers who send read receipts. */
+    List<Reader> readers(String room);
+
+    /** Whether the user sends and sees read receipts (the default) or neither. */
+    boolean receiptsOn(String userKey);
+
+    void receipts(String userKey, boolean on);
+
+    /** One keeper of a room and how far the user has read it. */
+    record Reader(String userKey, String userName, long read) {}
 
     /** A read marker where it stands: {@code stored} is what the database held before. */
     record Marker(long read, long unread, long stored) {}

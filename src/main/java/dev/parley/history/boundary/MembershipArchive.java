@@ -21,8 +21,23 @@ public class MembershipArchive implements RoomMemberships {
     }
 
     @Override
-    public void keep(String userKey, String room, long read) {
-        store.keep(userKey, room, read);
+    public void keep(String userKey, String userName, String room, long read) {
+        store.keep(userKey, userName, room, read);
+    }
+
+    @Override
+    public List<Reader> readers(String room) {
+        return store.readers(room);
+    }
+
+    @Override
+    public boolean receiptsOn(String userKey) {
+        return store.receiptsOn(userKey);
+    }
+
+    @Override
+    public void receipts(String userKey, boolean on) {
+        store.receipts(userKey, on);
     }
 
     @Override

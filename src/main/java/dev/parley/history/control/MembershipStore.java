@@ -3,6 +3,7 @@ package dev.parley.history.control;
 import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.RoomMemberships;
 import dev.parley.history.entity.Membership;
+import dev.parley.history.entity.ReceiptsOff;
 import dev.parley.history.entity.RoomState;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -52,10 +53,34 @@ public class MembershipStore {
                 .toList();
     }
 
-    public void keep(String userKey, String room, long read) {
+    public void keep(String userKey, String userName, String room, long read) {
         if (em.find(Membership.class, new Membership.Key(userKey, room), timeout) == null
                 && em.find(RoomState.class, room, timeout) != null) {
-            em.persist(new Membership(userKey, room, read, clock.millis()));
+            em.persist(new Membership(userKey, userName, room, read, clock.millis()));
+        }
+    }
+
+    public List<RoomMemberships.Reader> readers(String room) {
+        return bounded(em.createQuery(
+                        "SELECT mb FROM Membership mb WHERE mb.room = :room AND NOT EXISTS "
+                                + "(SELECT o FROM ReceiptsOff o WHERE o.userKey = mb.userKey)",
+                        Membership.class))
+                .setParameter("room", room)
+                .getResultStream()
+                .map(mb -> new RoomMemberships.Reader(mb.userKey(), mb.userName(), mb.readSeq()))
+                .toList();
+    }
+
+    public boolean receiptsOn(String userKey) {
+        return em.find(ReceiptsOff.class, userKey, timeout) == null;
+    }
+
+    public void receipts(String userKey, boolean on) {
+        ReceiptsOff off = em.find(ReceiptsOff.class, userKey, timeout);
+        if (on && off != null) {
+            em.remove(off);
+        } else if (!on && off == null) {
+            em.persist(new ReceiptsOff(userKey, clock.millis()));
         }
     }
 

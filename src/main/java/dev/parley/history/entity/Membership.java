@@ -25,6 +25,10 @@ public class Membership {
     @Column(name = "room", length = 32)
     private String room;
 
+    /** The name as the user logged in with, for receipts; the key holds it case-folded. */
+    @Column(name = "user_name", nullable = false, length = 255)
+    private String userName;
+
     @Column(name = "read_seq", nullable = false)
     private long readSeq;
 
@@ -33,11 +37,20 @@ public class Membership {
 
     protected Membership() {}
 
-    public Membership(String userKey, String room, long readSeq, long joinedAt) {
+    public Membership(String userKey, String userName, String room, long readSeq, long joinedAt) {
         this.userKey = userKey;
+        this.userName = userName;
         this.room = room;
         this.readSeq = readSeq;
         this.joinedAt = joinedAt;
+    }
+
+    public String userKey() {
+        return userKey;
+    }
+
+    public String userName() {
+        return userName;
     }
 
     public String room() {

@@ -13,6 +13,9 @@ public class MembershipsDouble implements RoomMemberships {
     /** Read markers by user key, then room. */
     private final Map<String, Map<String, Long>> markers = new TreeMap<>();
 
+    private final Map<String, String> names = new TreeMap<>();
+    private final java.util.Set<String> receiptsOff = new java.util.TreeSet<>();
+
     public MembershipsDouble(ArchiveDouble archive) {
         this.archive = archive;
     }
@@ -29,8 +32,32 @@ public class MembershipsDouble implements RoomMemberships {
     }
 
     @Override
-    public synchronized void keep(String userKey, String room, long read) {
+    public synchronized void keep(String userKey, String userName, String room, long read) {
+        names.put(userKey, userName);
         markers.computeIfAbsent(userKey, user -> new TreeMap<>()).putIfAbsent(room, read);
+    }
+
+    @Override
+    public synchronized List<Reader> readers(String room) {
+        return markers.entrySet().stream()
+                .filter(user -> user.getValue().containsKey(room) && !receiptsOff.contains(user.getKey()))
+                .map(user -> new Reader(
+                        user.getKey(), names.get(user.getKey()), user.getValue().get(room)))
+                .toList();
+    }
+
+    @Override
+    public synchronized boolean receiptsOn(String userKey) {
+        return !receiptsOff.contains(userKey);
+    }
+
+    @Override
+    public synchronized void receipts(String userKey, boolean on) {
+        if (on) {
+            receiptsOff.remove(userKey);
+        } else {
+            receiptsOff.add(userKey);
+        }
     }
 
     @Override

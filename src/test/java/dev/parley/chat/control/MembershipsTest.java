@@ -43,6 +43,7 @@ class MembershipsTest {
         chat.memberships.connected(laptop);
         run(laptop, new Command.Say("lobby", "from the laptop", null)); // sent at once: waits for the join
 
+        laptopSink.next("receipts");
         JsonObject kept = laptopSink.next("kept");
         JsonObject lobby = kept.getJsonArray("rooms").getJsonObject(0);
         assertEquals("lobby", lobby.getString("room"));
@@ -87,6 +88,50 @@ class MembershipsTest {
     }
 
     @Test
+    void membersOfASmallRoomSeeEachOthersReceiptsUnlessTheyTurnedThemOff() {
+        RecordingSink aliceSink = new RecordingSink();
+        Connection alice = keeper("alice", aliceSink);
+        RecordingSink bobSink = new RecordingSink();
+        Connection bob = keeper("bob", bobSink);
+        RecordingSink carolSink = new RecordingSink();
+        Connection carol = keeper("carol", carolSink);
+        run(alice, new Command.Join("lobby"));
+        run(alice, new Command.Say("lobby", "one", null));
+        run(alice, new Command.Say("lobby", "two", null));
+        run(alice, new Command.Read("lobby", 2));
+        run(bob, new Command.Join("lobby"));
+        bobSink.next("joined");
+        assertEquals(2, bobSink.next("receipts").getJsonObject("read").getInt("alice"), "alice read up to 2");
+        run(carol, new Command.Receipts(false));
+        assertFalse(carolSink.next("receipts").getBoolean("on"));
+        run(carol, new Command.Join("lobby"));
+        aliceSink.drain();
+        bobSink.drain();
+        carolSink.drain();
+
+        run(alice, new Command.Say("lobby", "three", null)); // bob joined at 2: his marker stands there
+        aliceSink.drain();
+        run(bob, new Command.Read("lobby", 3));
+        bobSink.next("message");
+        bobSink.next("read");
+        JsonObject receipt = aliceSink.next("receipt");
+        assertEquals("bob", receipt.getString("user"));
+        assertEquals(3, receipt.getJsonNumber("seq").longValue());
+        run(carol, new Command.Read("lobby", 3));
+        carolSink.next("message");
+        carolSink.next("read");
+        run(bob, new Command.Read("lobby", 3)); // not moved: no receipt
+        bobSink.next("read");
+        run(alice, new Command.Say("lobby", "four", null));
+        aliceSink.next("message");
+        run(bob, new Command.Read("lobby", 4));
+        assertEquals(4, aliceSink.next("receipt").getJsonNumber("seq").longValue(), "carol's read sent none");
+        assertTrue(
+                carolSink.drain().stream().noneMatch(frame -> "receipt".equals(frame.getString("type"))),
+                "carol, with receipts off, sees none");
+    }
+
+    @Test
     void aLeaveFromAKeepingDeviceLeavesOnEveryKeepingDeviceAndForgetsTheRoom() {
         RecordingSink phoneSink = new RecordingSink();
         Connection phone = device("alice", phoneSink, true);
@@ -109,6 +154,7 @@ class MembershipsTest {
 
         RecordingSink tabletSink = new RecordingSink();
         chat.memberships.connected(device("alice", tabletSink, true));
+        tabletSink.next("receipts");
         assertTrue(tabletSink.next("kept").getJsonArray("rooms").isEmpty(), "the room is no longer kept");
     }
 
@@ -137,6 +183,15 @@ class MembershipsTest {
         assertError(keeperSink.next("error"), "not_member");
     }
 
+    /** A logged-in user's connection that keeps rooms, with its (empty) kept rooms and receipts choice read. */
+    private Connection keeper(String user, RecordingSink sink) {
+        Connection connection = device(user, sink, true);
+        chat.memberships.connected(connection);
+        assertTrue(sink.next("receipts").getBoolean("on"));
+        sink.next("kept");
+        return connection;
+    }
+
     /** A logged-in user's connection, registered, running its commands as the endpoint does. */
     private Connection device(String user, RecordingSink sink, boolean keepsRooms) {
         Connection connection = chat.connection(new Identity(user, true), sink);
@@ -160,6 +215,8 @@ class MembershipsTest {
                 chat.rooms.post(connection, say);
             } else if (command instanceof Command.Read read) {
                 chat.rooms.read(connection, read);
+            } else if (command instanceof Command.Receipts receipts) {
+                chat.memberships.receipts(connection, receipts, chat.users.connectionsOf(connection.userKey()));
             }
         });
         return connection;

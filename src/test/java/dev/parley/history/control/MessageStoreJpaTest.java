@@ -79,6 +79,7 @@ class MessageStoreJpaTest {
         EntityManager em = database.createEntityManager();
         em.getTransaction().begin();
         em.createNativeQuery("DELETE FROM parley_membership").executeUpdate();
+        em.createNativeQuery("DELETE FROM parley_receipts_off").executeUpdate();
         em.createNativeQuery("DELETE FROM parley_message").executeUpdate();
         em.createNativeQuery("DELETE FROM parley_room").executeUpdate();
         em.getTransaction().commit();
@@ -118,9 +119,9 @@ class MessageStoreJpaTest {
         memberships.clock = Clock.fixed(NOW, ZoneOffset.UTC);
         String alice = Identity.accountKey("alice");
         inMembershipTransaction(memberships, store -> {
-            store.keep(alice, "general", 0);
-            store.keep(alice, "random", 0);
-            store.keep(alice, "nowhere", 0); // no such room: not kept
+            store.keep(alice, "Alice", "general", 0);
+            store.keep(alice, "Alice", "random", 0);
+            store.keep(alice, "Alice", "nowhere", 0); // no such room: not kept
             return null;
         });
         inTransaction(store -> store.appendAll(List.of(
@@ -141,13 +142,38 @@ class MessageStoreJpaTest {
         inMembershipTransaction(memberships, store -> {
             store.store(Map.of(new RoomMemberships.Key(alice, "general"), 3L));
             store.store(Map.of(new RoomMemberships.Key(alice, "general"), 1L)); // never back
-            store.keep(alice, "general", 0); // kept already: as it was
+            store.keep(alice, "Alice", "general", 0); // kept already: as it was
             return null;
         });
         assertEquals(
                 new RoomMemberships.Marker(4, 0, 3), // stored 3, and beyond the last seq stops at it
                 inMembershipTransaction(memberships, store -> store.read(alice, "general", 99)));
 
+        String bob = Identity.accountKey("bob");
+        inMembershipTransaction(memberships, store -> {
+            store.keep(bob, "Bob", "general", 1);
+            return null;
+        });
+        assertEquals(
+                List.of(new RoomMemberships.Reader(alice, "Alice", 3), new RoomMemberships.Reader(bob, "Bob", 1)),
+                inMembershipTransaction(memberships, store -> store.readers("general")).stream()
+                        .sorted(java.util.Comparator.comparing(RoomMemberships.Reader::userKey))
+                        .toList());
+        inMembershipTransaction(memberships, store -> {
+            store.receipts(bob, false);
+            store.receipts(bob, false); // twice: as once
+            return null;
+        });
+        assertEquals(false, inMembershipTransaction(memberships, store -> store.receiptsOn(bob)));
+        assertEquals(
+                List.of(new RoomMemberships.Reader(alice, "Alice", 3)),
+                inMembershipTransaction(memberships, store -> store.readers("general")),
+                "who turned receipts off is not among the readers");
+        inMembershipTransaction(memberships, store -> {
+            store.receipts(bob, true);
+            return null;
+        });
+        assertEquals(true, inMembershipTransaction(memberships, store -> store.receiptsOn(bob)));
         inMembershipTransaction(memberships, store -> {
             store.forget(alice, "general");
             return null;
