@@ -6,6 +6,7 @@ import dev.parley.admin.control.AdminSettings;
 import dev.parley.chat.control.ChatLimits;
 import dev.parley.chat.control.ConnectionLimits;
 import dev.parley.chat.control.HistoryLimits;
+import dev.parley.chat.control.MembershipSettings;
 import dev.parley.history.control.StoreSettings;
 import dev.parley.ops.control.HealthSettings;
 import dev.parley.web.control.LoginSettings;
@@ -51,6 +52,7 @@ class SettingsDocumentTest {
         ChatLimits.from(unset);
         ConnectionLimits.from(unset);
         HistoryLimits.from(unset);
+        MembershipSettings.from(unset);
         StoreSettings.from(unset);
         AdminSettings.from(unset);
         HealthSettings.from(unset);

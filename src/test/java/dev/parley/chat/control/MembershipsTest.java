@@ -189,6 +189,9 @@ class MembershipsTest {
         chat.memberships.connected(connection);
         assertTrue(sink.next("receipts").getBoolean("on"));
         sink.next("kept");
+        // its commands wait until the read is over, which ends just after kept was sent: a probe's answer says when
+        run(connection, new Command.Read("probe", 1));
+        assertError(sink.next("error"), "not_member");
         return connection;
     }
 
