@@ -21,12 +21,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The HTTP session of a login while its chat is open, on a server whose sessions time out after
  * {@code parley.session.timeout-s} = 10 s: a login's session without a chat times out, a login's session with an open
- * chat stays (its chat gets no 4001, the login holds) and times out only after its chat has closed. (That the login
- * ends with its session is WildFly's and Payara's: on Open Liberty the login is its LtpaToken2 cookie, security.md.) The sessions are counted by Parley's
- * {@code parley_http_sessions} in {@code /api/metrics}, which the server's session listener calls keep: looking at a
- * session through HTTP would keep it alive, and when the server removes a timed-out session depends on its reaper
- * (Payara checks once a minute, Open Liberty as often as its shipped configuration says: every 30 s). On every server, with two users of the server's own realm
- * ({@link OwnServer#withUser}); {@code SessionCountIT} checks the count against WildFly's own.
+ * chat stays (its chat gets no 4001, the login holds) and times out only after its chat has closed. The sessions are
+ * counted by {@code parley_http_sessions} in {@code /api/metrics}, which Parley's session listener keeps: looking at a
+ * session over HTTP would keep it alive, and when the server removes a timed-out session depends on its reaper
+ * (WildFly at once, Payara once a minute, Open Liberty every 30 s as its shipped parley.xml says). On every server,
+ * with two users of the server's own realm ({@link OwnServer#withUser}). {@code SessionCountIT} (WildFly) checks the
+ * count against the server's own and that the login ends with its session: on Open Liberty the login is its
+ * LtpaToken2 cookie, which outlives the session (security.md).
  */
 class LoginSessionIT {
 
