@@ -22,12 +22,12 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 /**
- * Authenticated mode ({@code parley.guests=false}) on a server of its own, with a user added to the server's
- * application realm as an operator does ({@code bin/add-user.sh -a}): without a login the WebSocket gets
- * {@code unauthorized} and 4001; after the container's FORM login (j_security_check, the session cookie kept) it is
- * welcomed under the principal's name, whatever name it asks for; logging out (POST /logout) closes that
- * WebSocket with 4001. The page does the same in a browser. WildFly only (the payara and liberty profiles exclude
- * it): the realm user is added with WildFly's add-user.sh.
+ * Authenticated mode ({@code parley.guests=false}) on a server of its own, with a user added to the server's own
+ * realm as its operator does ({@link OwnServer#withUser}: WildFly's {@code bin/add-user.sh -a}, a {@code <user>} in
+ * Open Liberty's {@code security.xml} basicRegistry, {@code create-file-user} in Payara Micro's post-boot command
+ * file): without a login the WebSocket gets {@code unauthorized} and 4001; after the container's FORM login
+ * (j_security_check, the cookies kept) it is welcomed under the principal's name, whatever name it asks for; logging
+ * out (POST /logout) closes that WebSocket with 4001. The page does the same in a browser. On every server.
  */
 class AuthenticatedModeIT {
 

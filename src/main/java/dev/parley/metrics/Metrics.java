@@ -19,6 +19,7 @@ public class Metrics {
     private final LongAdder messagesStored = new LongAdder();
     private final LongAdder messagesDelivered = new LongAdder();
     private final LongAdder storeTransactions = new LongAdder();
+    private final LongAdder httpSessions = new LongAdder();
     private final LatencyHistogram storeLatency = new LatencyHistogram();
     private final LatencyHistogram fanOutLatency = new LatencyHistogram();
     private final Map<Integer, LongAdder> closes = new ConcurrentHashMap<>();
@@ -47,6 +48,21 @@ public class Metrics {
     /** The server closed a connection with this code (every close goes through a connection's outbox). */
     public void closed(int code) {
         closes.computeIfAbsent(code, absent -> new LongAdder()).increment();
+    }
+
+    /** An HTTP session of Parley's began (a login, the admin page). */
+    public void httpSessionCreated() {
+        httpSessions.increment();
+    }
+
+    /** An HTTP session of Parley's ended: logged out, or timed out and removed by the server. */
+    public void httpSessionDestroyed() {
+        httpSessions.decrement();
+    }
+
+    /** Parley's HTTP sessions the server holds now. */
+    public long httpSessions() {
+        return httpSessions.sum();
     }
 
     public long connectionsOpened() {

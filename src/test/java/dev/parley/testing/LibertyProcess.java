@@ -19,6 +19,8 @@ import java.util.List;
 final class LibertyProcess extends ServerProcess {
 
     private static final String SERVER = "parley";
+    /** The shipped login configuration: appSecurity and the basicRegistry, included on request. */
+    private static final String SECURITY = "security.xml";
 
     private final Path home;
     private final Path shipped;
@@ -74,6 +76,58 @@ final class LibertyProcess extends ServerProcess {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /**
+     * As security.xml tells operators: the file included from server.xml, and the user (its password encoded with
+     * {@code bin/securityUtility encode}) added to its {@code basicRegistry}, in each group (a member of the group of
+     * that name, which is made if the registry has none).
+     */
+    @Override
+    public void addApplicationUser(String user, String password, String... groups) {
+        includeConfiguration(SECURITY);
+        Path security = serverDir().resolve(SECURITY);
+        try {
+            String xml = Files.readString(security, StandardCharsets.UTF_8);
+            String registryEnd = "</basicRegistry>";
+            if (!xml.contains(registryEnd)) {
+                throw new IllegalStateException(security + " has no basicRegistry");
+            }
+            xml = xml.replace(
+                    registryEnd,
+                    "    <user name=\"" + user + "\" password=\"" + encoded(password) + "\"/>\n    " + registryEnd);
+            for (String group : groups) {
+                String member = "<member name=\"" + user + "\"/>";
+                String existing = "<group name=\"" + group + "\">";
+                xml = xml.contains(existing)
+                        ? xml.replace(existing, existing + "\n            " + member)
+                        : xml.replace(registryEnd, "    " + existing + member + "</group>\n    " + registryEnd);
+            }
+            Files.writeString(security, xml, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** {@code bin/securityUtility encode}: the default {@code {xor}} encoding, as an operator writes it. */
+    private String encoded(String password) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(
+                        home.resolve("bin").resolve("securityUtility").toString(), "encode", password)
+                .redirectErrorStream(true);
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)
+                    || process.exitValue() != 0
+                    || !output.startsWith("{xor}")) {
+                throw new IllegalStateException("securityUtility encode failed: " + output);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return output;
     }
 
     private long logStart;

@@ -24,7 +24,8 @@ import java.util.List;
  * JVM's environment.
  * <p>
  * Users of the file realm are made as the deploy document tells operators: {@code create-file-user} lines in a file
- * Micro runs after it has booted ({@code --postbootcommandfile}).
+ * Micro runs after it has booted ({@code --postbootcommandfile}); on this version that works (it writes
+ * {@code config/keyfile} under {@code --rootdir}), and a start whose command failed fails.
  */
 final class PayaraMicroProcess extends ServerProcess {
 
@@ -82,16 +83,34 @@ final class PayaraMicroProcess extends ServerProcess {
     /** Micro's last start line: "Payara Micro ... ready in N (ms)". */
     @Override
     protected boolean started() throws IOException {
+        return thisStart().contains(" ready in ");
+    }
+
+    /**
+     * A failed boot command is only a warning in Micro's log and Micro starts anyway (payara/Payara#2466: on Micro
+     * 4.1.2 {@code create-file-user} failed for want of a keyfile): a realm user that was not made fails the start.
+     */
+    @Override
+    protected void checkDeployment() throws IOException {
+        String log = thisStart();
+        int failed = log.indexOf("Boot Command create-file-user failed");
+        if (failed >= 0) {
+            throw new IllegalStateException(
+                    "a realm user was not made: " + log.substring(failed, Math.min(log.length(), failed + 400)));
+        }
+    }
+
+    /** What Micro printed since this start began. */
+    private String thisStart() throws IOException {
         if (!Files.exists(consoleLog())) {
-            return false;
+            return "";
         }
         byte[] log = Files.readAllBytes(consoleLog());
-        String thisStart = new String(
+        return new String(
                 log,
                 (int) Math.min(logStart, log.length),
                 (int) Math.max(0, log.length - logStart),
                 StandardCharsets.UTF_8);
-        return thisStart.contains(" ready in ");
     }
 
     @Override

@@ -97,11 +97,10 @@ public abstract class ServerProcess implements AutoCloseable {
 
     /**
      * Adds a user to the server's own application realm the way its operator does (before {@link #start()}), in
-     * the given groups.
+     * the given groups: WildFly's {@code add-user.sh -a}, a {@code <user>} in Open Liberty's {@code security.xml}
+     * basicRegistry, {@code create-file-user} in Payara Micro's post-boot command file.
      */
-    public void addApplicationUser(String user, String password, String... groups) {
-        throw new UnsupportedOperationException(serverName() + ": adding a realm user is not scripted here");
-    }
+    public abstract void addApplicationUser(String user, String password, String... groups);
 
     /**
      * Includes one of the shipped server's optional configuration files (e.g. Liberty's {@code security.xml}) the way

@@ -57,6 +57,7 @@ public class MetricsResource {
         gauge(out, "parley_connections", "open chat connections that were welcomed", users.connectionCount());
         gauge(out, "parley_users", "users online", users.userCount());
         gauge(out, "parley_rooms", "open rooms", rooms.roomCount());
+        gauge(out, "parley_http_sessions", "HTTP sessions of Parley the server holds", metrics.httpSessions());
         gauge(
                 out,
                 "parley_room_cache_chars",
