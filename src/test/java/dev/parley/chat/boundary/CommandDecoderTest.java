@@ -54,6 +54,10 @@ class CommandDecoderTest {
                 arguments(
                         "{\"type\":\"history\",\"room\":\"general\",\"after\":7,\"limit\":20}",
                         new Command.History("general", null, 7L, 20)),
+                // the membership extension
+                arguments("{\"type\":\"read\",\"room\":\"general\",\"seq\":41}", new Command.Read("general", 41)),
+                arguments("{\"type\":\"receipts\",\"on\":false}", new Command.Receipts(false)),
+                arguments("{\"type\":\"receipts\",\"on\":true}", new Command.Receipts(true)),
                 // order of fields, whitespace and the place of type do not matter
                 arguments(" {\n \"room\" : \"general\" ,\t\"type\" : \"join\" }\r\n", new Command.Join("general")),
                 // content is not the decoder's business: the rules refuse these later
@@ -113,6 +117,13 @@ class CommandDecoderTest {
 
     static Stream<Arguments> malformed() {
         return Stream.of(
+                // the membership extension's fields
+                arguments("{\"type\":\"read\",\"room\":\"general\"}", "read"),
+                arguments("{\"type\":\"read\",\"room\":\"general\",\"seq\":-1}", "read"),
+                arguments("{\"type\":\"read\",\"room\":\"general\",\"seq\":\"4\"}", "read"),
+                arguments("{\"type\":\"receipts\"}", "receipts"),
+                arguments("{\"type\":\"receipts\",\"on\":\"false\"}", "receipts"),
+                arguments("{\"type\":\"receipts\",\"on\":0}", "receipts"),
                 // not one JSON object
                 arguments("", null),
                 arguments("   ", null),
