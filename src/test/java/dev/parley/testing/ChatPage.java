@@ -20,6 +20,7 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -89,8 +90,14 @@ public final class ChatPage implements AutoCloseable {
     }
 
     /** A fresh wait each time: {@code withMessage} changes the wait it is called on. */
+    /**
+     * A wait whose probes may find an element of the page being left (a form post or a reload navigates away):
+     * that element going stale means "not yet", as not finding one does.
+     */
     private WebDriverWait waiting() {
-        return new WebDriverWait(driver, WAIT);
+        WebDriverWait wait = new WebDriverWait(driver, WAIT);
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
     }
 
     public ChatPage load(URI page) {
