@@ -205,6 +205,7 @@ function connect(name) {
     state.connection = new Connection({
         url: () => chatUrl(location, state.name, store.resume(state.name)),
         onEvent: received,
+        onFrameEnd: frameEnded,
         onState: connectionChanged,
     });
     state.connection.open();
@@ -253,10 +254,24 @@ function showConnection(kind, text) {
     view.connectionText.textContent = text;
 }
 
+// The events of one frame (an array of hundreds under load) are drawn once, after the last: drawing after each would
+// rebuild the conversation once per message, and a page catching up on a big backlog would freeze for seconds.
+const frameDraw = { inFrame: false, scroll: null };
+
 function received(event) {
+    frameDraw.inFrame = true;
     const handler = HANDLERS[event.type];
     if (handler) {
         handler(event);
+    }
+}
+
+function frameEnded() {
+    const scroll = frameDraw.scroll;
+    frameDraw.inFrame = false;
+    frameDraw.scroll = null;
+    if (scroll !== null) {
+        drawAll(scroll);
     }
 }
 
@@ -358,7 +373,7 @@ const HANDLERS = {
         const conv = state.conversations.get(roomKey(event.room));
         if (conv && state.receiptsOn) {
             conv.receipts.set(event.user, Math.max(conv.receipts.get(event.user) ?? 0, event.seq));
-            drawConversation();
+            drawAll();
         }
     },
 
@@ -772,6 +787,14 @@ function fitComposer() {
 // ---- drawing -----------------------------------------------------------------------------------------------------
 
 function drawAll(scroll = {}) {
+    if (frameDraw.inFrame) {
+        const asked = frameDraw.scroll ?? {};
+        frameDraw.scroll = {
+            stick: Boolean(asked.stick || scroll.stick),
+            keepFromBottom: Boolean(asked.keepFromBottom || scroll.keepFromBottom),
+        };
+        return;
+    }
     markRead(active());
     view.receiptsToggle.textContent = state.receiptsOn ? 'Read receipts on' : 'Read receipts off';
     view.receiptsToggle.setAttribute('aria-pressed', String(state.receiptsOn));

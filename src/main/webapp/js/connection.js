@@ -32,9 +32,10 @@ export function backoffDelay(attempt, random = Math.random) {
 }
 
 export class Connection {
-    constructor({ url, onEvent, onState }) {
+    constructor({ url, onEvent, onFrameEnd = () => {}, onState }) {
         this.url = url;
         this.onEvent = onEvent;
+        this.onFrameEnd = onFrameEnd;
         this.onState = onState;
         this.attempt = 0;
         this.socket = null;
@@ -59,14 +60,18 @@ export class Connection {
             } catch {
                 return;
             }
-            for (const one of Array.isArray(frame) ? frame : [frame]) {
-                if (one.type === 'welcome') {
-                    this.attempt = 0;
+            try {
+                for (const one of Array.isArray(frame) ? frame : [frame]) {
+                    if (one.type === 'welcome') {
+                        this.attempt = 0;
+                    }
+                    this.onEvent(one);
+                    if (socket !== this.socket) {
+                        return; // an event of the array ended this connection (e.g. the page stopped it)
+                    }
                 }
-                this.onEvent(one);
-                if (socket !== this.socket) {
-                    return; // an event of the array ended this connection (e.g. the page stopped it)
-                }
+            } finally {
+                this.onFrameEnd();
             }
         });
         socket.addEventListener('close', (event) => this.closed(socket, event.code));
