@@ -52,6 +52,9 @@ public class Schema {
     static final String SCRIPT = "/db/schema.sql";
     static final String MIGRATE_USER_KINDS = "/db/migrate-2-user-kinds.sql";
     static final int USER_KINDS = 2;
+    static final String POSTGRESQL = "PostgreSQL";
+    /** The key of PostgreSQL's advisory lock that one schema creation at a time holds ("parley" in ASCII). */
+    static final long SCHEMA_LOCK = 0x706172_6c6579L;
     /** An embedded H2 file, on H2's retry file system or not (the servers' URLs use {@code retry:}). */
     static final Pattern H2_FILE = Pattern.compile("jdbc:h2:(retry:)?file:");
 
@@ -71,10 +74,22 @@ public class Schema {
                     + location(database);
             LOG.info(() -> "Parley database: " + REFERENCE + " is " + described);
             warnIfTemporary(database);
-            for (String sql : statements(SCRIPT)) {
-                statement.execute(sql);
+            boolean postgres = POSTGRESQL.equals(database.getDatabaseProductName());
+            if (postgres) {
+                // nodes of a cluster that start at once on an empty database would create the same tables together,
+                // and PostgreSQL's IF NOT EXISTS is not safe against a concurrent twin: one node at a time
+                statement.execute("SELECT pg_advisory_lock(" + SCHEMA_LOCK + ")");
             }
-            migrate(connection, reservedNames(settings));
+            try {
+                for (String sql : statements(SCRIPT)) {
+                    statement.execute(sql);
+                }
+                migrate(connection, reservedNames(settings));
+            } finally {
+                if (postgres) {
+                    statement.execute("SELECT pg_advisory_unlock(" + SCHEMA_LOCK + ")");
+                }
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create Parley's schema", e);
         }
