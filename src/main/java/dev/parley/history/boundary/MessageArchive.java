@@ -118,9 +118,18 @@ public class MessageArchive implements MessageHistory {
         return committer.queued();
     }
 
+    /**
+     * Two nodes (or two joins on one) that create the same room at once both insert its counter row; the second
+     * insert violates the key at commit and its transaction is rolled back. The row is there then: one more
+     * transaction finds it.
+     */
     @Override
     public long openRoom(String name) {
-        return store.openRoom(name);
+        try {
+            return store.openRoom(name);
+        } catch (RuntimeException createdMeanwhile) {
+            return store.openRoom(name);
+        }
     }
 
     @Override

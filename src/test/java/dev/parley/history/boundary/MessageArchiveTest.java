@@ -118,6 +118,16 @@ class MessageArchiveTest {
     final AtomicLong ids = new AtomicLong();
 
     /** What Hibernate throws from the flush of an insert that breaks parley_message_ref on PostgreSQL. */
+    /** Two nodes create one room at once: the one whose insert lost finds the other's row and joins that room. */
+    @Test
+    void aRoomCreatedMeanwhileByAnotherTransactionIsOpenedAsItIs() {
+        store.roomCreatedMeanwhile = true;
+
+        assertEquals(3, cut.openRoom("fresh"));
+        assertEquals(
+                List.of("openRoom fresh", "openRoom fresh"), store.calls, "the second in a transaction of its own");
+    }
+
     private static RuntimeException uniqueViolation() {
         SQLException driver = new SQLException(
                 "ERROR: duplicate key value violates unique constraint " + "\"parley_message_ref\"", "23505");
@@ -126,6 +136,9 @@ class MessageArchiveTest {
 
     static class StoreDouble extends MessageStore {
         RuntimeException appendFails;
+        /** The first openRoom fails as a commit does when another transaction created the room meanwhile. */
+        boolean roomCreatedMeanwhile;
+
         Optional<Event.Message> storedRow = Optional.empty();
         final List<String> calls = new ArrayList<>();
 
@@ -136,6 +149,18 @@ class MessageArchiveTest {
                 throw appendFails;
             }
             throw new AssertionError("not used here");
+        }
+
+        @Override
+        public long openRoom(String name) {
+            calls.add("openRoom " + name);
+            if (roomCreatedMeanwhile) {
+                roomCreatedMeanwhile = false;
+                throw new PersistenceException(
+                        "commit failed",
+                        new SQLException("duplicate key value violates \"parley_room_pkey\"", "23505"));
+            }
+            return 3;
         }
 
         @Override
