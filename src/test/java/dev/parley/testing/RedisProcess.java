@@ -155,6 +155,7 @@ public final class RedisProcess implements AutoCloseable {
         if (process == null) {
             return;
         }
+        // SIGKILL ends a paused (SIGSTOP) process too
         process.destroyForcibly();
         try {
             if (!process.waitFor(KILL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
@@ -167,6 +168,37 @@ public final class RedisProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted while killing redis-server", e);
+        }
+    }
+
+    /**
+     * Stops the server without ending it (SIGSTOP): its sockets stay open and the kernel still takes what clients
+     * write, but nothing is answered, as from a Redis that hangs. {@link #resume()} lets it go on.
+     */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** Lets a paused server go on (SIGCONT); it then answers what it was sent meanwhile. */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String signal) {
+        String pid = Long.toString(pid());
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, pid)
+                    .redirectErrorStream(true)
+                    .start();
+            if (!kill.waitFor(KILL_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new AssertionError("kill -" + signal + " " + pid + " failed: "
+                        + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while signalling redis-server", e);
         }
     }
 

@@ -12,7 +12,7 @@ import java.util.Optional;
  *     no cluster, one node as before, and no Redis code runs
  * @param channel the Redis pub/sub channel the nodes of one cluster share
  * @param reconnectMax the longest wait between two attempts to reach Redis again
- * @param requestQueue publications waiting to be written to Redis; one more is dropped (and counted)
+ * @param requestQueue publications waiting for Redis to take them (written or not); one more is dropped (and counted)
  * @param closeTimeout how long closing the bus (undeploy) waits for its connections and threads to end
  */
 public record ClusterSettings(

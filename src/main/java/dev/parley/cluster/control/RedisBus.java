@@ -50,9 +50,14 @@ import reactor.util.Loggers;
  *
  * <p>While Redis is unreachable commands are rejected at once ({@link DisconnectedBehavior#REJECT_COMMANDS}), and a
  * command in flight when the connection drops fails instead of being written again after the reconnect: a text is
- * delivered at most once, and never late. Lettuce reconnects by itself, waiting at most
+ * delivered at most once, and none is kept for after a reconnect. Lettuce reconnects by itself, waiting at most
  * {@link ClusterSettings#reconnectMax()} between attempts, and subscribes again to the channel it was subscribed to;
  * a first connection that fails (Redis down while the node starts) is retried here with the same waits.
+ *
+ * <p>A Redis that hangs with its connections open (stopped, swapping) drops no connection, so the bus stays up:
+ * publications wait for it up to {@link ClusterSettings#requestQueue()} (written or not), later ones are dropped at
+ * once, and those that waited go out late if it comes back. The node's periodic check against the database is what
+ * covers that time.
  */
 public final class RedisBus implements ClusterBus {
 

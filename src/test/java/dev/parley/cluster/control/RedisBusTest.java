@@ -9,6 +9,7 @@ import dev.parley.testing.Poll;
 import dev.parley.testing.RedisProcess;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -93,6 +94,37 @@ class RedisBusTest {
         // nothing published while down was kept to be sent after the reconnect
         assertEquals("received after", b.next());
         assertEquals(texts, a.bus.dropped());
+    }
+
+    @Test
+    void whileRedisHangsPublishingReturnsAtOnceAndWhatPassesTheRequestQueueIsDropped() throws Exception {
+        int queue = 100;
+        twoNodesSubscribed(Map.of("parley.cluster.request-queue", Integer.toString(queue)));
+
+        redis.pause();
+        int texts = 5_000;
+        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> {
+            for (int i = 0; i < texts; i++) {
+                a.bus.publish("while hung " + i);
+            }
+        });
+        // a hung Redis drops no connection: at most the queue waits for it, the rest is refused at once
+        Poll.until(EVENT, a.bus::dropped, dropped -> dropped >= texts - queue, dropped -> "dropped " + dropped);
+        assertTrue(a.bus.up(), "a connection that hangs is not lost");
+
+        redis.resume();
+        Poll.until(
+                EVENT,
+                () -> a.bus.published() + a.bus.dropped(),
+                answered -> answered == texts,
+                answered -> "published " + a.bus.published() + ", dropped " + a.bus.dropped());
+        assertTrue(a.bus.published() <= queue, "published " + a.bus.published());
+        a.bus.publish("after");
+        List<String> arrived = new ArrayList<>();
+        for (String event = b.next(); !event.equals("received after"); event = b.next()) {
+            arrived.add(event);
+        }
+        assertEquals(a.bus.published() - 1, arrived.size(), () -> "the queued texts come late, each once: " + arrived);
     }
 
     @Test
@@ -198,16 +230,25 @@ class RedisBusTest {
 
     /** A Redis, and two nodes a and b subscribed to it. */
     void twoNodesSubscribed() throws InterruptedException {
+        twoNodesSubscribed(Map.of());
+    }
+
+    /** A Redis, and two nodes a and b subscribed to it, with these settings besides the Redis URL and channel. */
+    void twoNodesSubscribed(Map<String, String> settings) throws InterruptedException {
         redis = RedisProcess.started();
         toClose.add(redis);
-        a = node("a");
-        b = node("b");
+        a = node("a", settings);
+        b = node("b", settings);
         a.awaitSubscribed();
         b.awaitSubscribed();
     }
 
     Node node(String name) {
-        Node node = new Node(name, redis.url());
+        return node(name, Map.of());
+    }
+
+    Node node(String name, Map<String, String> settings) {
+        Node node = new Node(name, redis.url(), settings);
         toClose.add(node.bus);
         node.bus.start(node);
         return node;
@@ -231,16 +272,16 @@ class RedisBusTest {
         final AtomicInteger threadsMade = new AtomicInteger();
         final RedisBus bus;
 
-        Node(String name, String url) {
+        Node(String name, String url, Map<String, String> settings) {
             ThreadFactory threads = task -> {
                 Thread thread = new Thread(task, "bus-" + name + "-" + threadsMade.incrementAndGet());
                 thread.setDaemon(true);
                 return thread;
             };
-            bus = new RedisBus(
-                    ClusterSettings.from(Settings.of(
-                            Map.of("parley.cluster.redis-url", url, "parley.cluster.channel", "parley-test"))),
-                    threads);
+            Map<String, String> all = new HashMap<>(settings);
+            all.put("parley.cluster.redis-url", url);
+            all.put("parley.cluster.channel", "parley-test");
+            bus = new RedisBus(ClusterSettings.from(Settings.of(all)), threads);
         }
 
         @Override
