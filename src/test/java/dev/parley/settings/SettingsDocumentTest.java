@@ -7,6 +7,7 @@ import dev.parley.chat.control.ChatLimits;
 import dev.parley.chat.control.ConnectionLimits;
 import dev.parley.chat.control.HistoryLimits;
 import dev.parley.chat.control.MembershipSettings;
+import dev.parley.cluster.control.ClusterSettings;
 import dev.parley.history.control.StoreSettings;
 import dev.parley.ops.control.HealthSettings;
 import dev.parley.web.control.LoginSettings;
@@ -57,6 +58,7 @@ class SettingsDocumentTest {
         AdminSettings.from(unset);
         HealthSettings.from(unset);
         LoginSettings.from(unset);
+        ClusterSettings.from(unset);
         return defaults;
     }
 

@@ -1,0 +1,34 @@
+package dev.parley.cluster.control;
+
+import dev.parley.settings.Settings;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The settings of cluster mode (issue #16), read once at startup (settings document). More {@code parley.cluster.*}
+ * settings join this record as components, each read in {@link #from(Settings)}.
+ *
+ * @param redisUrl the Redis that carries hints between nodes ({@code redis://host:port}, Lettuce's URI syntax); empty:
+ *     no cluster, one node as before, and no Redis code runs
+ * @param channel the Redis pub/sub channel the nodes of one cluster share
+ * @param reconnectMax the longest wait between two attempts to reach Redis again
+ * @param requestQueue publications waiting for Redis to take them (written or not); one more is dropped (and counted)
+ * @param closeTimeout how long closing the bus (undeploy) waits for its connections and threads to end
+ */
+public record ClusterSettings(
+        Optional<String> redisUrl, String channel, Duration reconnectMax, int requestQueue, Duration closeTimeout) {
+
+    public static ClusterSettings from(Settings settings) {
+        return new ClusterSettings(
+                Optional.of(settings.text("parley.cluster.redis-url", "")).filter(url -> !url.isEmpty()),
+                settings.text("parley.cluster.channel", "parley"),
+                settings.millis("parley.cluster.reconnect-max-ms", Duration.ofSeconds(2)),
+                settings.integer("parley.cluster.request-queue", 10_000),
+                settings.millis("parley.cluster.close-timeout-ms", Duration.ofSeconds(5)));
+    }
+
+    /** Whether this node is one of a cluster (a Redis URL is set). */
+    public boolean enabled() {
+        return redisUrl.isPresent();
+    }
+}
