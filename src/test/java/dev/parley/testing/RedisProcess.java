@@ -187,7 +187,8 @@ public final class RedisProcess implements AutoCloseable {
     private void signal(String signal) {
         String pid = Long.toString(pid());
         try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, pid)
+            // the shell's own kill: /bin/kill comes with procps, which a minimal machine may lack
+            Process kill = new ProcessBuilder("sh", "-c", "kill -" + signal + " " + pid)
                     .redirectErrorStream(true)
                     .start();
             if (!kill.waitFor(KILL_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || kill.exitValue() != 0) {
