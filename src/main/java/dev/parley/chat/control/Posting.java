@@ -2,6 +2,7 @@ package dev.parley.chat.control;
 
 import dev.parley.chat.entity.Command;
 import dev.parley.chat.entity.ErrorCode;
+import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.MessagePosted;
 import dev.parley.settings.Settings;
 import jakarta.annotation.PostConstruct;
@@ -52,6 +53,9 @@ public class Posting {
 
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    /** The pending posts that have a ref, by {@link #refKey}: a stored message read back finds its sender here. */
+    private final Map<String, Pending> pendingByRef = new ConcurrentHashMap<>();
+
     private final Map<String, AtomicInteger> pendingPerRoom = new ConcurrentHashMap<>();
     private final AtomicInteger pendingTotal = new AtomicInteger();
     private volatile boolean stopped;
@@ -140,7 +144,11 @@ public class Posting {
             return;
         }
         long id = ids.incrementAndGet();
-        pending.put(id, new Pending(connection, say, now));
+        Pending post = new Pending(connection, say, now);
+        pending.put(id, post);
+        if (say.ref() != null) {
+            pendingByRef.put(refKey(say.room(), connection.userKey(), say.ref()), post);
+        }
         Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         try {
             messagePosted.fire(
@@ -161,10 +169,35 @@ public class Posting {
     public Pending settle(long id) {
         Pending settled = pending.remove(id);
         if (settled != null) {
+            if (settled.say().ref() != null) {
+                pendingByRef.remove(
+                        refKey(
+                                settled.say().room(),
+                                settled.connection().userKey(),
+                                settled.say().ref()),
+                        settled);
+            }
             pendingTotal.decrementAndGet();
             pendingPerRoom.get(settled.say().room()).decrementAndGet();
         }
         return settled;
+    }
+
+    /**
+     * Who posted this stored message on this node, if its receipt has not come back yet: a message read back from the
+     * database (a gap, a catch-up with other nodes) may be released before its own receipt, and its sender must still
+     * get its copy with the ref, which acknowledges the post.
+     */
+    public Connection waitingSender(Event.Message stored) {
+        if (stored.ref() == null) {
+            return null;
+        }
+        Pending post = pendingByRef.get(refKey(stored.room(), stored.senderKey(), stored.ref()));
+        return post == null ? null : post.connection();
+    }
+
+    private static String refKey(String room, String userKey, String ref) {
+        return room + '\n' + userKey + '\n' + ref;
     }
 
     public int pending() {

@@ -729,6 +729,98 @@ public class Rooms {
         }
     }
 
+    /**
+     * A message another node stored (cluster mode): it goes through the room's sequencer like this node's own, so it
+     * is released in seq order and once, whichever of bus, gap fill and catch-up brings it first. A room this node
+     * does not know yet was created elsewhere: it is added, from the message's seq.
+     *
+     * @return whether the room now waits for lower seqs that have not come (see {@link #fillGap})
+     */
+    public boolean releaseFromElsewhere(Event.Message message) {
+        Room room = rooms.get(message.room());
+        if (room == null) {
+            synchronized (creation) {
+                room = rooms.computeIfAbsent(message.room(), absent -> new Room(absent, message.seq() - 1, caches));
+            }
+        }
+        boolean waits = sequenceAndSend(room, List.of(new Room.Release(message.withoutRef(), null)))
+                .isPresent();
+        trimCaches(null);
+        return waits;
+    }
+
+    /**
+     * Reads what the room still misses below the highest seq it holds back from the database and releases it: the
+     * bus lost a message, or its node died between its commit and its publication.
+     *
+     * @return the messages found
+     */
+    public int fillGap(String name) {
+        Room room = rooms.get(name);
+        if (room == null) {
+            return 0;
+        }
+        Optional<long[]> missing;
+        room.lock.lock();
+        try {
+            missing = room.missing();
+        } finally {
+            room.lock.unlock();
+        }
+        int found = missing.isEmpty() ? 0 : catchUp(room, missing.get()[1]);
+        trimCaches(null);
+        return found;
+    }
+
+    /**
+     * Compares every room's latest seq in the database with what this node released, and releases what it missed
+     * (cluster mode: the bus gives no guarantee, the database is the record). Rooms created elsewhere are added.
+     *
+     * @return the messages found
+     */
+    public int catchUp() {
+        int found = 0;
+        for (Map.Entry<String, Long> stored : archive.rooms().entrySet()) {
+            Room room = rooms.get(stored.getKey());
+            if (room == null) {
+                synchronized (creation) {
+                    room = rooms.computeIfAbsent(stored.getKey(), name -> new Room(name, stored.getValue(), caches));
+                }
+            }
+            found += catchUp(room, stored.getValue());
+        }
+        trimCaches(null);
+        return found;
+    }
+
+    /** Reads the room's messages after its last released seq up to {@code upTo} and releases them, page by page. */
+    private int catchUp(Room room, long upTo) {
+        int found = 0;
+        for (long from = released(room) + 1; from <= upTo && !room.purged; ) {
+            int count = (int) Math.min(ChatLimits.HISTORY_MAX, upTo - from + 1);
+            List<Room.Release> page = archive.page(room.name, null, from - 1, count).messages().stream()
+                    .map(stored -> new Room.Release(stored, posting.waitingSender(stored)))
+                    .toList();
+            sequenceAndSend(room, page);
+            found += page.size();
+            long next = released(room) + 1;
+            if (page.isEmpty() || next == from) {
+                break; // nothing stored there (yet), or the page did not reach the gap: the next try reads again
+            }
+            from = next;
+        }
+        return found;
+    }
+
+    private static long released(Room room) {
+        room.lock.lock();
+        try {
+            return room.lastSeq;
+        } finally {
+            room.lock.unlock();
+        }
+    }
+
     /** A {@code notice} with {@code room} to the room's members. */
     public boolean announce(String name, String text) {
         Room room = rooms.get(name);
@@ -790,14 +882,7 @@ public class Rooms {
 
     /** Reads the seqs a room is missing below a higher one from the database and releases them. */
     private void readBack(Room room, Optional<long[]> missing) {
-        if (missing.isPresent()) {
-            long from = missing.get()[0];
-            int count = (int) Math.min(ChatLimits.HISTORY_MAX, missing.get()[1] - from + 1);
-            List<Room.Release> found = archive.page(room.name, null, from - 1, count).messages().stream()
-                    .map(stored -> new Room.Release(stored, null))
-                    .toList();
-            sequenceAndSend(room, found);
-        }
+        missing.ifPresent(gap -> catchUp(room, gap[1]));
     }
 
     private Optional<long[]> sequenceAndSend(Room room, List<Room.Release> stored) {

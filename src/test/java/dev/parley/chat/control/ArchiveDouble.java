@@ -50,6 +50,11 @@ public class ArchiveDouble implements MessageHistory {
         settled.accept(new PostsSettled(List.of(new PostsSettled.Settled(posted.id(), store(posted)))));
     }
 
+    /** One node of several sharing this archive: its posts are answered to it alone (holding is not supported). */
+    public void onMessagePosted(MessagePosted posted, Consumer<PostsSettled> node) {
+        node.accept(new PostsSettled(List.of(new PostsSettled.Settled(posted.id(), store(posted)))));
+    }
+
     /** Stores the posts held so far, in the order they came, and tells chat in one batch. */
     public void settleHeld() {
         List<PostsSettled.Settled> batch = new ArrayList<>();

@@ -1,6 +1,7 @@
 package dev.parley.chat.control;
 
 import dev.parley.chat.entity.Identity;
+import dev.parley.chat.entity.PostsSettled;
 import dev.parley.metrics.Metrics;
 import dev.parley.settings.Settings;
 import dev.parley.testing.EventDouble;
@@ -10,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Users and Rooms wired as the container wires them, with the archive double and plain executors; the double answers
@@ -19,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class ChatFixture implements AutoCloseable {
 
     public final ChatLimits limits;
-    public final ArchiveDouble archive = new ArchiveDouble();
+    public final ArchiveDouble archive;
     public final AccountsDouble accounts;
     public final Users users = new Users();
     public final Rooms rooms = new Rooms();
@@ -27,7 +29,7 @@ public class ChatFixture implements AutoCloseable {
     public final Metrics metrics = new Metrics();
     public final Moderation moderation = new Moderation();
     public final HistoryReads historyReads = new HistoryReads();
-    public final MembershipsDouble kept = new MembershipsDouble(archive);
+    public final MembershipsDouble kept;
     public final Memberships memberships = new Memberships();
     public final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     public final ExecutorService closer = Executors.newSingleThreadExecutor();
@@ -37,6 +39,8 @@ public class ChatFixture implements AutoCloseable {
     public final AllowedOrigins origins = new AllowedOrigins();
     public final FrameWriters writers;
     private final AtomicInteger ids = new AtomicInteger();
+    /** What the node's archive tells the node's observers of {@link PostsSettled} (a node of several only). */
+    public Consumer<PostsSettled> settled = this::settledToRooms;
 
     public ChatFixture(Map<String, String> settings) {
         this(settings, new AccountsDouble());
@@ -44,7 +48,21 @@ public class ChatFixture implements AutoCloseable {
 
     /** A fixture whose users find these accounts stored, as after a restart. */
     public ChatFixture(Map<String, String> settings, AccountsDouble accounts) {
+        this(settings, accounts, new ArchiveDouble(), true);
+    }
+
+    /**
+     * One node of several that share this archive (cluster mode): each node's posts are answered to that node only,
+     * and {@link #settled} tells every observer of the node.
+     */
+    public static ChatFixture node(Map<String, String> settings, ArchiveDouble shared) {
+        return new ChatFixture(settings, new AccountsDouble(), shared, false);
+    }
+
+    private ChatFixture(Map<String, String> settings, AccountsDouble accounts, ArchiveDouble archive, boolean alone) {
         this.accounts = accounts;
+        this.archive = archive;
+        kept = new MembershipsDouble(archive);
         limits = ChatLimits.from(Settings.of(settings));
         budget = new OutboundBudget(limits.outboundTotalChars());
         origins.allowed = limits.allowedOrigins();
@@ -68,9 +86,13 @@ public class ChatFixture implements AutoCloseable {
         rooms.memberships = memberships;
         posting.limits = limits;
         posting.scheduler = scheduler;
-        posting.messagePosted = new EventDouble<>(archive::onMessagePosted);
+        posting.messagePosted = alone
+                ? new EventDouble<>(archive::onMessagePosted)
+                : new EventDouble<>(posted -> archive.onMessagePosted(posted, settled -> this.settled.accept(settled)));
         posting.startSweeping();
-        archive.settled = rooms::onPostsSettled;
+        if (alone) {
+            archive.settled = rooms::onPostsSettled;
+        }
         rooms.load();
         gate.use(ConnectionLimits.from(Settings.of(settings)), System::nanoTime);
         liveness.limits = gate.limits();
@@ -80,6 +102,10 @@ public class ChatFixture implements AutoCloseable {
 
     public ChatFixture() {
         this(Map.of());
+    }
+
+    private void settledToRooms(PostsSettled posts) {
+        rooms.onPostsSettled(posts);
     }
 
     /** A guest connection that went through the handshake's checks and was registered. */
