@@ -23,6 +23,13 @@ public class Metrics {
     private final LatencyHistogram storeLatency = new LatencyHistogram();
     private final LatencyHistogram fanOutLatency = new LatencyHistogram();
     private final Map<Integer, LongAdder> closes = new ConcurrentHashMap<>();
+    private final LongAdder clusterPublished = new LongAdder();
+    private final LongAdder clusterReceived = new LongAdder();
+    private final LongAdder clusterHintsDropped = new LongAdder();
+    private final LongAdder clusterGapFilled = new LongAdder();
+    private final LongAdder clusterCaughtUp = new LongAdder();
+    /** -1: one node (no cluster mode); 0: the cluster bus is down; 1: it is up. */
+    private volatile int clusterBus = -1;
 
     public void connectionOpened() {
         connectionsOpened.increment();
@@ -61,6 +68,60 @@ public class Metrics {
     }
 
     /** Parley's HTTP sessions the server holds now. */
+    /** Cluster mode: this node published a stored message on the bus. */
+    public void hintPublished() {
+        clusterPublished.increment();
+    }
+
+    /** Cluster mode: a message another node stored came over the bus. */
+    public void hintReceived() {
+        clusterReceived.increment();
+    }
+
+    /** Cluster mode: a hint from the bus found no room in the intake queue (the database catch-up finds it). */
+    public void clusterHintDropped() {
+        clusterHintsDropped.increment();
+    }
+
+    /** Cluster mode: messages a room waited for, read from the database after the bus did not bring them. */
+    public void clusterGapFilled(int messages) {
+        clusterGapFilled.add(messages);
+    }
+
+    /** Cluster mode: messages the periodic comparison with the database found (the bus lost them, or was down). */
+    public void clusterCaughtUp(int messages) {
+        clusterCaughtUp.add(messages);
+    }
+
+    public void clusterBus(boolean up) {
+        clusterBus = up ? 1 : 0;
+    }
+
+    public long clusterPublished() {
+        return clusterPublished.sum();
+    }
+
+    public long clusterReceived() {
+        return clusterReceived.sum();
+    }
+
+    public long clusterHintsDropped() {
+        return clusterHintsDropped.sum();
+    }
+
+    public long clusterGapFilled() {
+        return clusterGapFilled.sum();
+    }
+
+    public long clusterCaughtUp() {
+        return clusterCaughtUp.sum();
+    }
+
+    /** -1 without cluster mode, else 0 (bus down) or 1 (up). */
+    public int clusterBus() {
+        return clusterBus;
+    }
+
     public long httpSessions() {
         return httpSessions.sum();
     }

@@ -11,7 +11,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 
-/** What {@code /api/health} says about the database, awaited the way a load balancer's probe sees it. */
+/** What {@code /api/health} says about the database (and a cluster node's bus), awaited as a load balancer's probe sees it. */
 public final class Health {
 
     private static final HttpClient HTTP = Http.client();
@@ -20,6 +20,15 @@ public final class Health {
 
     /** Polls {@code /api/health} until it says the database is {@code state}: 200 when up, 503 when down. */
     public static void await(URL base, String state) {
+        await(base, "database", state, ("up".equals(state) ? 200 : 503));
+    }
+
+    /** Polls {@code /api/health} until a cluster node says its bus is {@code state} ({@code up}, {@code degraded}). */
+    public static void awaitCluster(URL base, String state) {
+        await(base, "cluster", state, 200);
+    }
+
+    private static void await(URL base, String field, String state, int status) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base.toString()).resolve("/api/health"))
                 .timeout(Duration.ofSeconds(2))
                 .build();
@@ -39,11 +48,11 @@ public final class Health {
                     }
                 },
                 response -> response != null
-                        && response.statusCode() == ("up".equals(state) ? 200 : 503)
+                        && response.statusCode() == status
                         && state.equals(Json.createReader(new StringReader(response.body()))
                                 .readObject()
-                                .getString("database")),
-                response -> "the database " + state + " in /api/health: "
+                                .getString(field, null)),
+                response -> field + " " + state + " in /api/health: "
                         + (response == null ? "no answer within 2 s" : response.statusCode() + " " + response.body()));
     }
 }

@@ -54,8 +54,16 @@ public abstract class ServerProcess implements AutoCloseable {
      * {@code -Dparley.rate.say-per-second=1000}.
      */
     public static ServerProcess prepare(String name, String... settings) {
+        return prepare(name, 100, settings);
+    }
+
+    /**
+     * Like {@link #prepare(String, String...)}, with the ports moved {@code above} (at least 100, in steps of 50) over
+     * {@code parley.it.port-offset}: several servers of one test (a cluster's nodes) each take their own.
+     */
+    public static ServerProcess prepare(String name, int above, String... settings) {
         Path buildDir = Path.of(required("parley.it.build-dir"));
-        int offset = Integer.parseInt(System.getProperty("parley.it.port-offset", "0")) + 100;
+        int offset = Integer.parseInt(System.getProperty("parley.it.port-offset", "0")) + above;
         String server = System.getProperty("parley.it.server", "wildfly");
         ServerProcess process = switch (server) {
             case "wildfly" -> new WildFlyProcess(buildDir.resolve(name), offset, List.of(settings));

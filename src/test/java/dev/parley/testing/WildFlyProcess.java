@@ -27,6 +27,9 @@ final class WildFlyProcess extends ServerProcess {
     private final List<String> javaOptions;
     private final String serverConfig = System.getProperty("parley.it.server-config", "standalone.xml");
 
+    /** The console's length when this start launched: what it printed since is this start's. */
+    private long consoleAtLaunch;
+
     WildFlyProcess(Path base, int portOffset, List<String> settings) {
         super(base, portOffset);
         this.home = Path.of(required("jboss.home"));
@@ -122,6 +125,8 @@ final class WildFlyProcess extends ServerProcess {
 
     @Override
     protected Process launch() throws IOException {
+        Path console = consoleLog();
+        consoleAtLaunch = Files.exists(console) ? Files.size(console) : 0;
         StandaloneCommandBuilder command = StandaloneCommandBuilder.of(home)
                 .setJavaHome(System.getProperty("java.home"))
                 .setBaseDirectory(serverBase)
@@ -133,6 +138,11 @@ final class WildFlyProcess extends ServerProcess {
                 .launch();
     }
 
+    /**
+     * A deployment that fails while the server boots may still answer {@code /} (the WAR's static page) before the
+     * scanner writes its {@code .failed} marker, so this start's console counts too: a failed deploy operation, or
+     * the server saying it started with errors.
+     */
     @Override
     protected void checkDeployment() throws IOException {
         Path failed = serverBase.resolve("deployments").resolve(WAR + ".failed");
@@ -140,5 +150,22 @@ final class WildFlyProcess extends ServerProcess {
             throw new IllegalStateException(
                     "parley.war failed to deploy: " + Files.readString(failed, StandardCharsets.UTF_8) + logTail());
         }
+        String thisStart = thisStartsConsole();
+        if (thisStart.contains("WFLYCTL0013: Operation (\"deploy\") failed") || thisStart.contains("WFLYSRV0026")) {
+            throw new IllegalStateException("parley.war failed to deploy (WildFly started with errors)" + logTail());
+        }
+    }
+
+    /** WildFly said it finished booting without errors (a failed deployment throws in {@link #checkDeployment}). */
+    @Override
+    protected boolean started() throws IOException {
+        checkDeployment();
+        return thisStartsConsole().contains("WFLYSRV0025");
+    }
+
+    private String thisStartsConsole() throws IOException {
+        byte[] all = Files.readAllBytes(consoleLog());
+        int from = (int) Math.min(consoleAtLaunch, all.length);
+        return new String(all, from, all.length - from, StandardCharsets.UTF_8);
     }
 }

@@ -14,9 +14,22 @@ import java.util.Optional;
  * @param reconnectMax the longest wait between two attempts to reach Redis again
  * @param requestQueue publications waiting for Redis to take them (written or not); one more is dropped (and counted)
  * @param closeTimeout how long closing the bus (undeploy) waits for its connections and threads to end
+ * @param gapFillDelay how long a room holds a message from another node back before it reads the lower seqs it
+ *     waits for from the database (the bus gives no order across nodes: they are probably on their way)
+ * @param catchUpInterval how often every room's latest seq in the database is compared with what this node released
+ * @param catchUpIntervalWhileDown the same while the bus is down, when other nodes' messages come only this way
+ * @param maxQueuedHints hints from the bus waiting for the node's intake thread; one more is dropped (and counted)
  */
 public record ClusterSettings(
-        Optional<String> redisUrl, String channel, Duration reconnectMax, int requestQueue, Duration closeTimeout) {
+        Optional<String> redisUrl,
+        String channel,
+        Duration reconnectMax,
+        int requestQueue,
+        Duration closeTimeout,
+        Duration gapFillDelay,
+        Duration catchUpInterval,
+        Duration catchUpIntervalWhileDown,
+        int maxQueuedHints) {
 
     public static ClusterSettings from(Settings settings) {
         return new ClusterSettings(
@@ -24,7 +37,11 @@ public record ClusterSettings(
                 settings.text("parley.cluster.channel", "parley"),
                 settings.millis("parley.cluster.reconnect-max-ms", Duration.ofSeconds(2)),
                 settings.integer("parley.cluster.request-queue", 10_000),
-                settings.millis("parley.cluster.close-timeout-ms", Duration.ofSeconds(5)));
+                settings.millis("parley.cluster.close-timeout-ms", Duration.ofSeconds(5)),
+                settings.millis("parley.cluster.gap-fill-ms", Duration.ofMillis(20)),
+                settings.millis("parley.cluster.catch-up-interval-ms", Duration.ofSeconds(1)),
+                settings.millis("parley.cluster.catch-up-interval-down-ms", Duration.ofMillis(250)),
+                settings.integer("parley.cluster.max-queued-hints", 10_000));
     }
 
     /** Whether this node is one of a cluster (a Redis URL is set). */

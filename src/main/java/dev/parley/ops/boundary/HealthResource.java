@@ -1,10 +1,12 @@
 package dev.parley.ops.boundary;
 
+import dev.parley.metrics.Metrics;
 import dev.parley.ops.control.DatabaseWatch;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -15,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code GET /api/health}: 200 {@code {"status":"up","database":"up"}} when the database answered Parley's latest
  * question through its own persistence unit, else 503 with {@code "database":"down"}, so a load balancer takes the
- * instance out. It answers at once from {@link DatabaseWatch}, which asks on its own schedule.
+ * instance out. It answers at once from {@link DatabaseWatch}, which asks on its own schedule. In cluster mode it
+ * also says {@code "cluster":"up"}, or {@code "degraded"} while this node's cluster bus is down.
  */
 @Path("health")
 @RequestScoped
@@ -23,6 +26,9 @@ public class HealthResource {
 
     @Inject
     DatabaseWatch database;
+
+    @Inject
+    Metrics metrics;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
@@ -37,18 +43,18 @@ public class HealthResource {
     JsonObject report(long now) {
         DatabaseWatch.Observation seen = database.latest(now);
         long checkedMillisAgo = TimeUnit.NANOSECONDS.toMillis(now - seen.at());
-        if (!seen.answered()) {
-            return Json.createObjectBuilder()
-                    .add("status", "down")
-                    .add("database", "down")
-                    .add("checkedMillisAgo", checkedMillisAgo)
-                    .build();
+        JsonObjectBuilder report = seen.answered()
+                ? Json.createObjectBuilder()
+                        .add("status", "up")
+                        .add("database", "up")
+                        .add("rooms", seen.rooms())
+                : Json.createObjectBuilder().add("status", "down").add("database", "down");
+        // cluster mode: without its bus a node still posts and delivers (other nodes' messages through the database),
+        // so it stays in the load balancer; what needs the bus says so itself
+        int bus = metrics.clusterBus();
+        if (bus >= 0) {
+            report.add("cluster", bus == 1 ? "up" : "degraded");
         }
-        return Json.createObjectBuilder()
-                .add("status", "up")
-                .add("database", "up")
-                .add("rooms", seen.rooms())
-                .add("checkedMillisAgo", checkedMillisAgo)
-                .build();
+        return report.add("checkedMillisAgo", checkedMillisAgo).build();
     }
 }

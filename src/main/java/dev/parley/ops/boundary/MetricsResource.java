@@ -115,6 +115,9 @@ public class MetricsResource {
                 .append("\"} ")
                 .append(count)
                 .append('\n'));
+        if (metrics.clusterBus() >= 0) {
+            cluster(out);
+        }
         metrics.storeLatency()
                 .writeTo(
                         out, "parley_store_seconds", "time to store one message: room counter lock, insert and commit");
@@ -125,6 +128,40 @@ public class MetricsResource {
                         "time to enqueue one stored message to every member connection of its room");
         jvm(out);
         return out.toString();
+    }
+
+    /** This node's share of the cluster (cluster mode only): every figure is per node. */
+    private void cluster(StringBuilder out) {
+        gauge(
+                out,
+                "parley_cluster_bus_up",
+                "1 while this node is subscribed to the cluster bus, else 0",
+                metrics.clusterBus());
+        counter(
+                out,
+                "parley_cluster_published_total",
+                "messages this node stored and published on the cluster bus",
+                metrics.clusterPublished());
+        counter(
+                out,
+                "parley_cluster_received_total",
+                "messages other nodes stored that came to this node over the cluster bus",
+                metrics.clusterReceived());
+        counter(
+                out,
+                "parley_cluster_hints_dropped_total",
+                "hints from the bus dropped because this node's intake queue was full (parley.cluster.max-queued-hints)",
+                metrics.clusterHintsDropped());
+        counter(
+                out,
+                "parley_cluster_gap_filled_total",
+                "messages a room waited for and read from the database (parley.cluster.gap-fill-ms)",
+                metrics.clusterGapFilled());
+        counter(
+                out,
+                "parley_cluster_caught_up_total",
+                "messages the periodic comparison with the database found (parley.cluster.catch-up-interval-ms)",
+                metrics.clusterCaughtUp());
     }
 
     private static String reason(int code) {

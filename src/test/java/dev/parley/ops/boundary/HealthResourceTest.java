@@ -1,7 +1,9 @@
 package dev.parley.ops.boundary;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.parley.metrics.Metrics;
 import dev.parley.ops.control.DatabaseProbe;
 import dev.parley.ops.control.DatabaseWatchDouble;
 import jakarta.json.JsonObject;
@@ -13,6 +15,10 @@ import org.junit.jupiter.api.Test;
 class HealthResourceTest {
 
     HealthResource cut = new HealthResource();
+
+    {
+        cut.metrics = new Metrics();
+    }
 
     @Test
     void aDatabaseThatFailsTheQueryMakesTheServiceUnavailable() {
@@ -38,6 +44,20 @@ class HealthResourceTest {
         assertEquals("up", report.getString("status"));
         assertEquals("up", report.getString("database"));
         assertEquals(3, report.getInt("rooms"));
+        assertFalse(report.containsKey("cluster"), "one node says nothing of a cluster");
+    }
+
+    @Test
+    void aClusterNodeWhoseBusIsDownIsDegradedButStaysUp() {
+        cut.database = DatabaseWatchDouble.asking(answering(3));
+        cut.metrics.clusterBus(false);
+
+        JsonObject report = cut.report(System.nanoTime());
+
+        assertEquals("up", report.getString("status"), "it still posts and delivers: the load balancer keeps it");
+        assertEquals("degraded", report.getString("cluster"));
+        cut.metrics.clusterBus(true);
+        assertEquals("up", cut.report(System.nanoTime()).getString("cluster"));
     }
 
     @Test

@@ -1,0 +1,247 @@
+package dev.parley.cluster.control;
+
+import dev.parley.chat.control.Rooms;
+import dev.parley.chat.entity.PostsSettled;
+import dev.parley.chat.entity.Receipt;
+import dev.parley.cluster.entity.Hint;
+import dev.parley.metrics.Metrics;
+import dev.parley.settings.Settings;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * Cluster mode ({@code parley.cluster.redis-url} set): several nodes on one PostgreSQL. Each node publishes what it
+ * stored on the {@link ClusterBus}, and feeds what the others stored to the room's sequencer, which releases it in
+ * seq order and once. The bus is only a fast hint: a room that waits for a lower seq reads it from the database after
+ * {@code parley.cluster.gap-fill-ms}, and every {@code parley.cluster.catch-up-interval-ms} (more often while the bus
+ * is down, and at once after every (re)subscription) each room's latest seq in the database is compared with what
+ * was released here. A node that dies between its commit and its publication loses nothing: the others read it.
+ *
+ * <p>Without the setting nothing here runs. Hints are taken in on one thread ({@code parley-cluster-intake}, never a
+ * bus thread, which must not wait for a room's lock), database reads on another ({@code parley-cluster-reader}).
+ */
+@Singleton
+@Startup
+@DependsOn("Rooms")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class Cluster {
+
+    private static final Logger LOG = Logger.getLogger(Cluster.class.getName());
+
+    @Inject
+    Rooms rooms;
+
+    @Inject
+    Metrics metrics;
+
+    @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
+    ManagedThreadFactory threads;
+
+    @Resource(lookup = "java:app/jdbc/parley")
+    DataSource dataSource;
+
+    private ClusterSettings settings;
+    private ClusterBus bus;
+    private ThreadPoolExecutor intake;
+    private ScheduledExecutorService reader;
+    private final Set<String> gapFillsDue = ConcurrentHashMap.newKeySet();
+    private volatile boolean caughtUpLogged = true;
+    /** When the reader last compared the rooms with the database (its thread only). */
+    private long caughtUpAt;
+
+    @PostConstruct
+    void start() {
+        ClusterSettings configured = ClusterSettings.from(Settings.fromEnvironment());
+        if (!configured.enabled()) {
+            return;
+        }
+        refuseEmbeddedDatabase();
+        start(configured, threads, factory -> new RedisBus(configured, factory));
+    }
+
+    /** Starts cluster mode with this bus (made with the threads given). */
+    void start(ClusterSettings settings, ThreadFactory threadFactory, Function<ThreadFactory, ClusterBus> busMaker) {
+        this.settings = settings;
+        // bounded: a hint dropped here is found by the next catch-up
+        intake = new ThreadPoolExecutor(
+                1,
+                1,
+                0,
+                TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(Math.max(1, settings.maxQueuedHints())),
+                named(threadFactory, "parley-cluster-intake"));
+        reader = Executors.newSingleThreadScheduledExecutor(named(threadFactory, "parley-cluster-reader"));
+        metrics.clusterBus(false);
+        bus = busMaker.apply(threadFactory);
+        bus.start(new Listener());
+        caughtUpAt = System.nanoTime();
+        long tick = Math.min(
+                settings.catchUpInterval().toMillis(),
+                settings.catchUpIntervalWhileDown().toMillis());
+        reader.scheduleWithFixedDelay(this::catchUpWhenDue, tick, tick, TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        if (bus == null) {
+            return;
+        }
+        bus.close();
+        intake.shutdownNow();
+        reader.shutdownNow();
+        try {
+            reader.awaitTermination(settings.catchUpInterval().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The archive's receipts on this node: what it stored is published, after its commit. */
+    public void onPostsSettled(@Observes PostsSettled settled) {
+        if (bus == null) {
+            return;
+        }
+        for (PostsSettled.Settled one : settled.posts()) {
+            if (one.receipt() instanceof Receipt.Stored stored) {
+                bus.publish(Hints.encode(new Hint.Stored(stored.message().withoutRef())));
+                metrics.hintPublished();
+            }
+        }
+    }
+
+    private void received(String text) {
+        Hint hint = Hints.decode(text).orElse(null);
+        if (hint instanceof Hint.Stored stored) {
+            metrics.hintReceived();
+            if (rooms.releaseFromElsewhere(stored.message())) {
+                fillGapSoon(stored.message().room());
+            }
+        } else {
+            LOG.fine(() -> "Parley cluster: a hint this node does not know: " + text);
+        }
+    }
+
+    /**
+     * The room holds back a message because a lower seq has not come: the bus gives no order across nodes, so it is
+     * probably on its way; if it has not come within the delay, it is read from the database.
+     */
+    private void fillGapSoon(String room) {
+        if (gapFillsDue.add(room)) {
+            reader.schedule(
+                    () -> {
+                        gapFillsDue.remove(room);
+                        int found = rooms.fillGap(room);
+                        metrics.clusterGapFilled(found);
+                    },
+                    settings.gapFillDelay().toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Compares with the database when due: every catch-up interval, or its shorter twin while the bus is down. */
+    private void catchUpWhenDue() {
+        Duration due = bus.up() ? settings.catchUpInterval() : settings.catchUpIntervalWhileDown();
+        if (System.nanoTime() - caughtUpAt >= due.toNanos()) {
+            catchUp();
+        }
+    }
+
+    private void catchUp() {
+        caughtUpAt = System.nanoTime();
+        try {
+            metrics.clusterCaughtUp(rooms.catchUp());
+            if (!caughtUpLogged) {
+                caughtUpLogged = true;
+                LOG.info("Parley cluster: caught up with the database again");
+            }
+        } catch (RuntimeException e) {
+            // the database is down or slow: posting fails too, and health says so; the next round tries again
+            if (caughtUpLogged) {
+                caughtUpLogged = false;
+                LOG.log(Level.WARNING, "Parley cluster: cannot compare the rooms with the database", e);
+            }
+        }
+    }
+
+    private void refuseEmbeddedDatabase() {
+        try (Connection connection = dataSource.getConnection()) {
+            String product = connection.getMetaData().getDatabaseProductName();
+            if (product.toLowerCase(Locale.ROOT).contains("h2")) {
+                throw new IllegalStateException("Parley's cluster mode (parley.cluster.redis-url) needs one PostgreSQL"
+                        + " database that every node shares; this node's database is " + product
+                        + " (the embedded database of one node). Point parley.datasource at PostgreSQL, or unset"
+                        + " parley.cluster.redis-url.");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Parley's cluster mode cannot tell which database it has", e);
+        }
+    }
+
+    private static ThreadFactory named(ThreadFactory threadFactory, String name) {
+        return runnable -> {
+            Thread thread = threadFactory.newThread(runnable);
+            thread.setName(name);
+            return thread;
+        };
+    }
+
+    /** The bus's news, handed to this node's own threads at once. */
+    private final class Listener implements ClusterBus.Listener {
+
+        @Override
+        public void received(String text) {
+            try {
+                intake.execute(() -> Cluster.this.received(text));
+            } catch (RejectedExecutionException full) {
+                metrics.clusterHintDropped(); // or undeployed; either way the database has it
+            }
+        }
+
+        @Override
+        public void subscribed() {
+            metrics.clusterBus(true);
+            LOG.info("Parley cluster: subscribed to the bus; catching up from the database");
+            try {
+                reader.execute(Cluster.this::catchUp);
+            } catch (RejectedExecutionException stopping) {
+                // undeployed
+            }
+        }
+
+        @Override
+        public void lost() {
+            metrics.clusterBus(false);
+            LOG.warning(
+                    "Parley cluster: the bus is down; other nodes' messages come from the database until it is back");
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package dev.parley.cluster.entity;
+
+import dev.parley.chat.entity.Event;
+
+/**
+ * What one node tells the others over the cluster bus. A hint only says that something is in the database: a node
+ * that missed it finds it there.
+ */
+public sealed interface Hint {
+
+    /** A message this node committed (without its ref: that is for its sender, on this node). */
+    record Stored(Event.Message message) implements Hint {}
+}

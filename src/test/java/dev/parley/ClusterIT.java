@@ -1,0 +1,298 @@
+package dev.parley;
+
+import static dev.parley.testing.ChatClient.unique;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.parley.testing.ChatClient;
+import dev.parley.testing.Health;
+import dev.parley.testing.RedisProcess;
+import dev.parley.testing.ServerProcess;
+import jakarta.json.JsonObject;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Two WildFly nodes in cluster mode on the test PostgreSQL ({@code -Ddb=postgres}), with a Redis the test starts:
+ * writers on both nodes, and every client on either node sees each message of its room once, in seq order, equal to
+ * the room's history; Redis killed and restarted mid-stream, or a node killed mid-stream, loses and doubles nothing.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+
+    static RedisProcess redis;
+    static ServerProcess one;
+    static ServerProcess two;
+
+    @BeforeAll
+    static void startCluster() {
+        redis = RedisProcess.started();
+        one = node("cluster-one", 100);
+        two = node("cluster-two", 150);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        for (AutoCloseable running : new AutoCloseable[] {one, two, redis}) {
+            try {
+                if (running != null) {
+                    running.close();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private static ServerProcess node(String name, int portsAbove) {
+        ServerProcess node = ServerProcess.prepare(
+                name,
+                portsAbove,
+                "-Dparley.cluster.redis-url=redis://127.0.0.1:" + redis.port(),
+                // both nodes' clients come from 127.0.0.1 and post fast
+                "-Dparley.connections.per-address=100000",
+                "-Dparley.handshakes.per-address-per-second=100000",
+                "-Dparley.handshakes.per-address-burst=100000",
+                "-Dparley.rate.say-per-second=1000",
+                "-Dparley.rate.say-burst=1000",
+                "-Dparley.rate.say-per-address-per-second=100000",
+                "-Dparley.rate.say-per-address-burst=100000");
+        node.start();
+        return node;
+    }
+
+    @Test
+    void writersOnBothNodesAreSeenByEveryClientOnceAndInSeqOrder() throws Exception {
+        String room = unique("both");
+        try (Stream stream = new Stream(room)) {
+            stream.post(0, 40);
+
+            stream.everyReaderSawAll();
+        }
+    }
+
+    @Test
+    void redisKilledMidStreamAndRestartedLosesAndDoublesNothing() throws Exception {
+        String room = unique("redis");
+        try (Stream stream = new Stream(room)) {
+            stream.post(0, 10);
+            redis.kill();
+            Health.awaitCluster(base(one), "degraded");
+            Health.awaitCluster(base(two), "degraded");
+            stream.post(10, 10); // across the nodes through the database only
+            redis.start();
+            Health.awaitCluster(base(one), "up");
+            Health.awaitCluster(base(two), "up");
+            stream.post(20, 10);
+
+            stream.everyReaderSawAll();
+        }
+    }
+
+    /**
+     * Node one is killed (SIGKILL) while its writers' posts are in flight: what it committed and did not publish comes
+     * to node two from the database; its writers reconnect to node two and resend what has no echo (same ref). Every
+     * post is stored once, each acknowledged one with the seq its echo carried, and node two's reader sees 1..n once,
+     * in order. Last: node one stays down.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void aNodeKilledMidStreamLosesNothingAcknowledgedAndItsClientsGoOnOnTheOther() throws Exception {
+        String room = unique("killed");
+        Map<String, String> sent = new LinkedHashMap<>();
+        Map<String, Long> acknowledged = new LinkedHashMap<>();
+        List<ChatClient> writers = new ArrayList<>();
+        try (ChatClient reader = ChatClient.open(base(two), unique("r"))) {
+            reader.join(room);
+            for (int i = 0; i < 2; i++) {
+                ChatClient writer = ChatClient.open(base(one), unique("w"));
+                writer.join(room);
+                writers.add(writer);
+            }
+            for (int n = 0; n < 60; n++) {
+                for (ChatClient writer : writers) {
+                    String ref = ChatClient.ref();
+                    String text = writer.user() + " says " + n;
+                    sent.put(ref, text);
+                    writer.say(room, text, ref);
+                }
+            }
+            ChatClient first = writers.get(0);
+            while (acknowledged.size() < 20) {
+                acknowledge(first.next(), room, sent, acknowledged);
+            }
+            one.kill();
+            for (ChatClient writer : writers) {
+                writer.awaitEnd();
+                for (JsonObject frame : writer.drain()) {
+                    acknowledge(frame, room, sent, acknowledged);
+                }
+            }
+            Map<String, Long> before = Map.copyOf(acknowledged);
+            for (ChatClient writer : writers) {
+                resendOn(two, writer.user(), room, sent, acknowledged);
+            }
+            before.forEach((ref, seq) -> assertEquals(seq, acknowledged.get(ref), "the echo's seq, again"));
+
+            int total = sent.size();
+            List<JsonObject> seen = messagesUpTo(reader, total);
+            assertEquals(LongStream.rangeClosed(1, total).boxed().toList(), ChatClient.seqs(seen));
+            List<JsonObject> history = reader.wholeHistory(room);
+            assertEquals(Stream.texts(seen), Stream.texts(history));
+            acknowledged.forEach((ref, seq) -> assertEquals(
+                    sent.get(ref),
+                    history.get((int) (seq - 1)).getString("text"),
+                    "the message acknowledged as " + seq));
+        } finally {
+            writers.forEach(ChatClient::close);
+        }
+    }
+
+    /** A client of the killed node reconnects to another under its name and resends every post without an echo. */
+    private static void resendOn(
+            ServerProcess node, String user, String room, Map<String, String> sent, Map<String, Long> acknowledged) {
+        Map<String, String> unanswered = new LinkedHashMap<>();
+        sent.forEach((ref, text) -> {
+            if (!acknowledged.containsKey(ref) && text.startsWith(user + " says ")) {
+                unanswered.put(ref, text);
+            }
+        });
+        try (ChatClient again = ChatClient.open(base(node), user)) {
+            again.join(room);
+            unanswered.forEach((ref, text) -> again.say(room, text, ref));
+            Map<String, Long> answered = new HashMap<>();
+            while (answered.size() < unanswered.size()) {
+                acknowledge(again.next(), room, sent, answered);
+            }
+            acknowledged.putAll(answered);
+        }
+    }
+
+    /** Echoes (own copies with a ref) acknowledge; a say refused while the node dies may be internal, nothing else. */
+    private static void acknowledge(JsonObject frame, String room, Map<String, String> sent, Map<String, Long> acked) {
+        String type = frame.getString("type", null);
+        String ref = frame.getString("ref", null);
+        if ("message".equals(type) && ref != null && room.equals(frame.getString("room", null))) {
+            assertEquals(sent.get(ref), frame.getString("text"), frame::toString);
+            if (acked.put(ref, frame.getJsonNumber("seq").longValue()) != null) {
+                fail("acknowledged twice: " + frame);
+            }
+        } else if ("error".equals(type) && !"internal".equals(frame.getString("code", null))) {
+            fail("the server refused a command: " + frame);
+        }
+    }
+
+    /** The messages a client is sent up to and including seq {@code last} (other events left out). */
+    static List<JsonObject> messagesUpTo(ChatClient client, long last) {
+        return client
+                .until(
+                        frame -> "message".equals(frame.getString("type"))
+                                && frame.getJsonNumber("seq").longValue() == last,
+                        "message " + last)
+                .stream()
+                .filter(frame -> "message".equals(frame.getString("type")))
+                .toList();
+    }
+
+    static URL base(ServerProcess node) {
+        try {
+            return node.httpUri().toURL();
+        } catch (MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Two writers and a reader on each node, in one room. */
+    static final class Stream implements AutoCloseable {
+
+        final String room;
+        final List<ChatClient> writers = new ArrayList<>();
+        final List<ChatClient> readers = new ArrayList<>();
+        final ExecutorService threads = Executors.newFixedThreadPool(4);
+        int posted;
+
+        Stream(String room) {
+            this.room = room;
+            for (ServerProcess node : List.of(one, two)) {
+                for (int i = 0; i < 2; i++) {
+                    ChatClient writer = ChatClient.open(base(node), unique("w"));
+                    writer.join(room);
+                    writers.add(writer);
+                }
+                ChatClient reader = ChatClient.open(base(node), unique("r"));
+                reader.join(room);
+                readers.add(reader);
+            }
+        }
+
+        /** Each writer posts {@code each} messages at once with the others, and waits for its own copies. */
+        void post(int from, int each) throws Exception {
+            List<Future<?>> done = new ArrayList<>();
+            for (ChatClient writer : writers) {
+                done.add(threads.submit(() -> {
+                    List<String> refs = new ArrayList<>();
+                    for (int i = from; i < from + each; i++) {
+                        String ref = ChatClient.ref();
+                        refs.add(ref);
+                        writer.say(room, writer.user() + " #" + i, ref);
+                    }
+                    refs.forEach(writer::awaitOwn);
+                    return null;
+                }));
+            }
+            for (Future<?> one : done) {
+                one.get(ChatClient.TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+            }
+            posted += each * writers.size();
+        }
+
+        /** Every reader saw seqs 1..n once, in order, with the texts of the room's history, and nothing after. */
+        void everyReaderSawAll() {
+            List<Long> all = LongStream.rangeClosed(1, posted).boxed().toList();
+            List<List<JsonObject>> seenByReader = new ArrayList<>();
+            for (ChatClient reader : readers) {
+                List<JsonObject> seen = messagesUpTo(reader, posted);
+                assertEquals(all, ChatClient.seqs(seen), reader + " saw");
+                assertEquals(
+                        List.of(),
+                        reader.sync().stream()
+                                .filter(frame -> "message".equals(frame.getString("type")))
+                                .toList(),
+                        reader + " got messages again");
+                seenByReader.add(seen);
+            }
+            List<JsonObject> history = readers.get(0).wholeHistory(room);
+            assertEquals(all, ChatClient.seqs(history), "the room's history");
+            for (List<JsonObject> seen : seenByReader) {
+                assertEquals(texts(history), texts(seen), "a reader saw other texts than the history has");
+            }
+        }
+
+        static List<String> texts(List<JsonObject> messages) {
+            return messages.stream().map(message -> message.getString("text")).toList();
+        }
+
+        @Override
+        public void close() {
+            threads.shutdownNow();
+            writers.forEach(ChatClient::close);
+            readers.forEach(ChatClient::close);
+        }
+    }
+}

@@ -1,0 +1,321 @@
+package dev.parley.cluster.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.parley.chat.control.ArchiveDouble;
+import dev.parley.chat.control.ChatFixture;
+import dev.parley.chat.control.Connection;
+import dev.parley.chat.control.RecordingSink;
+import dev.parley.chat.entity.Command;
+import dev.parley.chat.entity.PostsSettled;
+import dev.parley.settings.Settings;
+import jakarta.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two nodes in one JVM sharing one archive, with a bus that reorders, drops and goes down as Redis pub/sub may: a
+ * member on either node sees every message of its room once and in seq order, whichever way it comes (the bus, a gap
+ * fill, the periodic comparison with the database).
+ */
+class ClusterTest {
+
+    /** Neither a gap fill nor a comparison with the database comes within a test unless a test shortens them. */
+    static final Map<String, String> NEVER =
+            Map.of("parley.cluster.gap-fill-ms", "600000", "parley.cluster.catch-up-interval-ms", "600000");
+
+    final ArchiveDouble database = new ArchiveDouble();
+    final BusDouble bus = new BusDouble();
+    final List<Node> nodes = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        for (Node node : nodes) {
+            node.close();
+        }
+        bus.close();
+    }
+
+    @Test
+    void messagesThatCrossTheBusInReverseAreReleasedInSeqOrder() {
+        Node a = node(NEVER);
+        Node b = node(NEVER);
+        Member alice = a.member("alice", "lobby");
+        Member bob = b.member("bob", "lobby");
+        bus.hold();
+
+        alice.say("lobby", "one", "two", "three");
+        bus.releaseReversed();
+
+        assertEquals(List.of(1L, 2L, 3L), bob.seqs(3), "the sequencer holds 3 and 2 back until 1 came");
+        assertEquals(List.of("one", "two", "three"), bob.texts);
+        assertEquals(0, b.chat.metrics.clusterGapFilled(), "nothing read from the database: the bus brought all");
+    }
+
+    @Test
+    void aMessageTheBusLostIsReadFromTheDatabaseWhenALaterOneCame() {
+        Node a = node(NEVER);
+        Node b = node(Map.of("parley.cluster.gap-fill-ms", "20", "parley.cluster.catch-up-interval-ms", "600000"));
+        Member alice = a.member("alice", "lobby");
+        Member bob = b.member("bob", "lobby");
+        bus.dropWhen(text -> text.contains("\"two\""));
+
+        alice.say("lobby", "one", "two", "three");
+
+        assertEquals(List.of(1L, 2L, 3L), bob.seqs(3));
+        eventually(() -> b.chat.metrics.clusterGapFilled() == 1, "one message read from the database");
+    }
+
+    @Test
+    void aLostLastMessageComesWithTheNextComparisonWithTheDatabase() {
+        Node a = node(NEVER);
+        Node b = node(Map.of("parley.cluster.gap-fill-ms", "600000", "parley.cluster.catch-up-interval-ms", "50"));
+        Member alice = a.member("alice", "lobby");
+        Member bob = b.member("bob", "lobby");
+        bus.dropWhen(text -> true); // as if node a died between its commit and its publication
+
+        alice.say("lobby", "last words");
+
+        assertEquals(List.of(1L), bob.seqs(1));
+        eventually(() -> b.chat.metrics.clusterCaughtUp() == 1, "one message found by the comparison");
+    }
+
+    @Test
+    void whileTheBusIsDownMessagesComeFromTheDatabaseAndAfterItTheBusCarriesThemAgain() {
+        Map<String, String> settings = new HashMap<>(NEVER);
+        settings.put("parley.cluster.catch-up-interval-down-ms", "50");
+        Node a = node(settings);
+        Node b = node(settings);
+        Member alice = a.member("alice", "lobby");
+        Member bob = b.member("bob", "lobby");
+        bus.down();
+
+        alice.say("lobby", "one", "two");
+        assertEquals(List.of(1L, 2L), bob.seqs(2));
+        assertEquals(0, b.chat.metrics.clusterBus());
+
+        bus.up();
+        eventually(() -> b.chat.metrics.clusterBus() == 1, "node b subscribed again");
+        alice.say("lobby", "three");
+        assertEquals(List.of(3L), bob.seqs(1));
+        eventually(() -> b.chat.metrics.clusterReceived() == 1, "the third message came over the bus");
+    }
+
+    @Test
+    void aRoomCreatedOnAnotherNodeIsJoinedWithItsHistoryAndThenLive() {
+        Node a = node(NEVER);
+        Node b = node(NEVER);
+        Member alice = a.member("alice", "fresh");
+        alice.say("fresh", "before you came");
+
+        Member bob = b.member("bob", "fresh");
+        List<Long> seen = new ArrayList<>(bob.joinedFrame.getJsonArray("history").stream()
+                .map(message -> message.asJsonObject().getJsonNumber("seq").longValue())
+                .toList());
+        alice.say("fresh", "now live");
+
+        // the first message is in the history, or comes live if the bus brought it while the join read the room
+        seen.addAll(bob.seqs(2 - seen.size()));
+        assertEquals(List.of(1L, 2L), seen);
+    }
+
+    /**
+     * This node stored a message and the comparison with the database released it before the committer's receipt
+     * came (a gap fill does the same): its sender still gets its own copy with the ref, once, which acknowledges it.
+     */
+    @Test
+    void aMessageReadBackBeforeItsReceiptStillReachesItsSenderWithItsRefOnce() {
+        Node a = node(Map.of("parley.cluster.gap-fill-ms", "600000", "parley.cluster.catch-up-interval-ms", "50"));
+        Member alice = a.member("alice", "lobby");
+        a.holdReceipts();
+
+        alice.sayWithRef("lobby", "mine", "r-1");
+
+        JsonObject own = alice.sink.next("message");
+        assertEquals("r-1", own.getString("ref", null), "the sender's copy, with its ref: " + own);
+        eventually(() -> a.chat.metrics.clusterCaughtUp() == 1, "the comparison released it");
+        a.releaseReceipts();
+        eventually(() -> a.chat.posting.pending() == 0, "the receipt settled the post");
+        assertEquals(List.of(), alice.sink.drain(), "nothing twice");
+    }
+
+    /**
+     * Four writers, two on each node, post at once to one room while the bus drops one hint in five, reorders within
+     * each batch the test holds back, and goes down for a while: every member on both nodes sees 1..N once, in order.
+     */
+    @Test
+    void writersOnBothNodesWithALossyBusGiveEveryMemberTheSameOrder() throws Exception {
+        Map<String, String> settings = Map.of(
+                "parley.cluster.gap-fill-ms", "20",
+                "parley.cluster.catch-up-interval-ms", "200",
+                "parley.cluster.catch-up-interval-down-ms", "50");
+        Node a = node(settings);
+        Node b = node(settings);
+        List<Member> writers =
+                List.of(a.member("w1", "busy"), a.member("w2", "busy"), b.member("w3", "busy"), b.member("w4", "busy"));
+        Member readerA = a.member("ra", "busy");
+        Member readerB = b.member("rb", "busy");
+        bus.dropWhen(text -> text.hashCode() % 5 == 0);
+        int each = 25;
+
+        ExecutorService posters = Executors.newFixedThreadPool(writers.size());
+        try {
+            List<Future<?>> posted = new ArrayList<>();
+            for (Member writer : writers) {
+                posted.add(posters.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        writer.say("busy", writer.name + " " + i);
+                        if (i == 10 && writer.name.equals("w1")) {
+                            bus.down();
+                        } else if (i == 15 && writer.name.equals("w1")) {
+                            bus.up();
+                        }
+                    }
+                }));
+            }
+            for (Future<?> one : posted) {
+                one.get(10, TimeUnit.SECONDS);
+            }
+        } finally {
+            posters.shutdownNow();
+        }
+
+        List<Long> all =
+                LongStream.rangeClosed(1, (long) each * writers.size()).boxed().toList();
+        assertEquals(all, readerA.seqs(all.size()));
+        assertEquals(all, readerB.seqs(all.size()));
+        assertEquals(all.size(), database.all("busy").size());
+    }
+
+    /** Waits for what another thread records after the frame the test saw (five seconds at most). */
+    static void eventually(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("never: " + what);
+            }
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+    }
+
+    private Node node(Map<String, String> settings) {
+        Node node = new Node(settings, database, bus);
+        nodes.add(node);
+        return node;
+    }
+
+    /** One Parley node: chat as the container wires it, and cluster mode on the shared bus. */
+    static final class Node implements AutoCloseable {
+
+        final ChatFixture chat;
+        final Cluster cluster = new Cluster();
+        /** Receipts held back: stored, and not yet told to chat (a committer between its commit and its event). */
+        final List<PostsSettled> held = new ArrayList<>();
+
+        boolean holdingReceipts;
+
+        Node(Map<String, String> settings, ArchiveDouble database, BusDouble bus) {
+            chat = ChatFixture.node(settings, database);
+            cluster.rooms = chat.rooms;
+            cluster.metrics = chat.metrics;
+            chat.settled = settled -> {
+                synchronized (held) {
+                    if (holdingReceipts) {
+                        held.add(settled);
+                        return;
+                    }
+                }
+                chat.rooms.onPostsSettled(settled);
+                cluster.onPostsSettled(settled);
+            };
+            cluster.start(
+                    ClusterSettings.from(Settings.of(settings)),
+                    Executors.defaultThreadFactory(),
+                    threads -> bus.node());
+        }
+
+        void holdReceipts() {
+            synchronized (held) {
+                holdingReceipts = true;
+            }
+        }
+
+        void releaseReceipts() {
+            List<PostsSettled> receipts;
+            synchronized (held) {
+                holdingReceipts = false;
+                receipts = new ArrayList<>(held);
+                held.clear();
+            }
+            receipts.forEach(chat.settled);
+        }
+
+        Member member(String name, String room) {
+            RecordingSink sink = new RecordingSink();
+            Connection connection = chat.guest(name, sink);
+            chat.rooms.join(connection, new Command.Join(room));
+            JsonObject joined = sink.next("joined");
+            return new Member(name, connection, sink, chat, joined);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            cluster.stop();
+            chat.close();
+        }
+    }
+
+    /** A guest on one node, in one room, and the messages its connection was sent. */
+    static final class Member {
+
+        final String name;
+        final Connection connection;
+        final RecordingSink sink;
+        final ChatFixture chat;
+        final JsonObject joinedFrame;
+        final List<String> texts = new ArrayList<>();
+
+        Member(String name, Connection connection, RecordingSink sink, ChatFixture chat, JsonObject joinedFrame) {
+            this.name = name;
+            this.connection = connection;
+            this.sink = sink;
+            this.chat = chat;
+            this.joinedFrame = joinedFrame;
+        }
+
+        void sayWithRef(String room, String text, String ref) {
+            chat.rooms.post(connection, new Command.Say(room, text, ref));
+        }
+
+        void say(String room, String... texts) {
+            for (String text : texts) {
+                chat.rooms.post(connection, new Command.Say(room, text, null));
+            }
+        }
+
+        /** The seqs of the next {@code count} messages this member is sent (other events skipped). */
+        List<Long> seqs(int count) {
+            List<Long> seqs = new ArrayList<>();
+            while (seqs.size() < count) {
+                JsonObject frame = sink.next();
+                if ("message".equals(frame.getString("type"))) {
+                    seqs.add(frame.getJsonNumber("seq").longValue());
+                    texts.add(frame.getString("text"));
+                }
+            }
+            return seqs;
+        }
+    }
+}

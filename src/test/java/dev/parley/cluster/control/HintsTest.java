@@ -1,0 +1,45 @@
+package dev.parley.cluster.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.chat.entity.Event;
+import dev.parley.chat.entity.Identity;
+import dev.parley.cluster.entity.Hint;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class HintsTest {
+
+    @Test
+    void aStoredMessageCrossesTheBusWhole() {
+        Event.Message message = new Event.Message(
+                "lobby",
+                42,
+                new Identity("ann", false),
+                "x \"quoted\" \u2028 ✓",
+                Instant.parse("2026-12-05T03:04:05.678Z"),
+                null);
+
+        Hint back = Hints.decode(Hints.encode(new Hint.Stored(message))).orElseThrow();
+
+        assertEquals(new Hint.Stored(message), back);
+    }
+
+    @Test
+    void aDeletedMessageKeepsItsFlag() {
+        Event.Message deleted = new Event.Message("lobby", 7, "bob", "", Instant.EPOCH, null, Boolean.TRUE, null);
+
+        assertEquals(
+                new Hint.Stored(deleted),
+                Hints.decode(Hints.encode(new Hint.Stored(deleted))).orElseThrow());
+    }
+
+    @Test
+    void whatThisNodeDoesNotUnderstandIsSkipped() {
+        assertTrue(Hints.decode("{\"kind\":\"from-a-newer-node\",\"x\":1}").isEmpty());
+        assertTrue(Hints.decode("not json").isEmpty());
+        assertTrue(Hints.decode("{\"kind\":\"stored\"}").isEmpty());
+        assertTrue(Hints.decode("[]").isEmpty());
+    }
+}
