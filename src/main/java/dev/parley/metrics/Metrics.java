@@ -28,6 +28,7 @@ public class Metrics {
     private final LongAdder clusterHintsDropped = new LongAdder();
     private final LongAdder clusterGapFilled = new LongAdder();
     private final LongAdder clusterCaughtUp = new LongAdder();
+    private final LongAdder clusterCatchUps = new LongAdder();
     /** -1: one node (no cluster mode); 0: the cluster bus is down; 1: it is up. */
     private volatile int clusterBus = -1;
 
@@ -88,8 +89,12 @@ public class Metrics {
         clusterGapFilled.add(messages);
     }
 
-    /** Cluster mode: messages the periodic comparison with the database found (the bus lost them, or was down). */
+    /**
+     * Cluster mode: one comparison of every room with the database ended, and found these messages (the bus lost
+     * them, or was down).
+     */
     public void clusterCaughtUp(int messages) {
+        clusterCatchUps.increment();
         clusterCaughtUp.add(messages);
     }
 
@@ -115,6 +120,10 @@ public class Metrics {
 
     public long clusterCaughtUp() {
         return clusterCaughtUp.sum();
+    }
+
+    public long clusterCatchUps() {
+        return clusterCatchUps.sum();
     }
 
     /** -1 without cluster mode, else 0 (bus down) or 1 (up). */

@@ -14,6 +14,7 @@ import dev.parley.chat.control.Rooms;
 import dev.parley.chat.control.Users;
 import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.Identity;
+import dev.parley.chat.entity.MessageDeleted;
 import dev.parley.history.boundary.MessageArchive;
 import dev.parley.settings.Settings;
 import jakarta.annotation.PostConstruct;
@@ -82,6 +83,9 @@ public class Administration {
 
     @Inject
     AuditTrail audit;
+
+    @Inject
+    jakarta.enterprise.event.Event<MessageDeleted> messageDeleted;
 
     @Resource
     TimerService timers;
@@ -274,7 +278,8 @@ public class Administration {
         existingRoom(room);
         Event.Message redacted = archive.redact(room, seq)
                 .orElseThrow(() -> AdminRefused.notFound("there is no message " + seq + " in " + room));
-        rooms.redacted(redacted);
+        rooms.redacted(redacted.room(), redacted.seq());
+        messageDeleted.fire(new MessageDeleted(room, seq));
         audit.record(actor, "delete-message", room + "#" + seq, reason(reason));
     }
 

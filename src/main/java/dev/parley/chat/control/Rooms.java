@@ -713,15 +713,15 @@ public class Rooms {
      * The stored message is redacted: so is the room's recent list, and every member gets {@code deleted}; a
      * message not yet released goes out redacted instead, so {@code deleted} never overtakes it.
      */
-    public void redacted(Event.Message message) {
-        Room room = rooms.get(message.room());
+    public void redacted(String name, long seq) {
+        Room room = rooms.get(name);
         if (room == null) {
             return;
         }
         room.lock.lock();
         try {
-            if (room.delete(message.seq())) {
-                String frame = Frames.encode(new Event.Deleted(room.name, message.seq()));
+            if (room.delete(seq)) {
+                String frame = Frames.encode(new Event.Deleted(room.name, seq));
                 room.connections().forEach(connection -> connection.sendEncoded(frame));
             }
         } finally {

@@ -1,6 +1,7 @@
 package dev.parley.cluster.control;
 
 import dev.parley.chat.control.Rooms;
+import dev.parley.chat.entity.MessageDeleted;
 import dev.parley.chat.entity.PostsSettled;
 import dev.parley.chat.entity.Receipt;
 import dev.parley.cluster.entity.Hint;
@@ -138,6 +139,17 @@ public class Cluster {
         }
     }
 
+    /**
+     * An operator deleted a message on this node: the others redact it too (their members get {@code deleted}, their
+     * rooms' recent messages lose its text). A node that misses the hint shows the text live until its room's cache
+     * is read again; history is read from the database, where it is gone.
+     */
+    public void onMessageDeleted(@Observes MessageDeleted deleted) {
+        if (bus != null) {
+            bus.publish(Hints.encode(new Hint.Deleted(deleted.room(), deleted.seq())));
+        }
+    }
+
     private void received(String text) {
         Hint hint = Hints.decode(text).orElse(null);
         if (hint instanceof Hint.Stored stored) {
@@ -145,6 +157,8 @@ public class Cluster {
             if (rooms.releaseFromElsewhere(stored.message())) {
                 fillGapSoon(stored.message().room());
             }
+        } else if (hint instanceof Hint.Deleted deleted) {
+            rooms.redacted(deleted.room(), deleted.seq());
         } else {
             LOG.fine(() -> "Parley cluster: a hint this node does not know: " + text);
         }

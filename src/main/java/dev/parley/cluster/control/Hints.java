@@ -13,12 +13,14 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
- * Hints as the bus carries them: {@code {"kind":"stored","message":{…}}}, the message as JSON-B writes the record.
- * The kind is written by hand: a node that meets a kind it does not know (a newer node's) skips it.
+ * Hints as the bus carries them: {@code {"kind":"stored","message":{…}}} (the message as the protocol's {@code message}
+ * event) and {@code {"kind":"deleted","room":…,"seq":…}}. A node that meets a kind it does not know (a newer node's)
+ * skips it.
  */
 final class Hints {
 
     static final String STORED = "stored";
+    static final String DELETED = "deleted";
 
     private Hints() {}
 
@@ -26,15 +28,26 @@ final class Hints {
         if (hint instanceof Hint.Stored stored) {
             return "{\"kind\":\"" + STORED + "\",\"message\":" + Frames.encode(stored.message()) + "}";
         }
-        throw new IllegalArgumentException("no encoding for " + hint);
+        Hint.Deleted deleted = (Hint.Deleted) hint;
+        return Json.createObjectBuilder()
+                .add("kind", DELETED)
+                .add("room", deleted.room())
+                .add("seq", deleted.seq())
+                .build()
+                .toString();
     }
 
     /** The hint, or empty if the text is not one this node understands. */
     static Optional<Hint> decode(String text) {
         try {
             JsonObject hint = Json.createReader(new StringReader(text)).readObject();
-            if (STORED.equals(hint.getString("kind", null)) && hint.get("message") instanceof JsonObject message) {
+            String kind = hint.getString("kind", null);
+            if (STORED.equals(kind) && hint.get("message") instanceof JsonObject message) {
                 return Optional.of(new Hint.Stored(message(message)));
+            }
+            if (DELETED.equals(kind)) {
+                return Optional.of(new Hint.Deleted(
+                        hint.getString("room"), hint.getJsonNumber("seq").longValueExact()));
             }
             return Optional.empty();
         } catch (JsonException

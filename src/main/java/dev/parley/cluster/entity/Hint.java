@@ -10,4 +10,7 @@ public sealed interface Hint {
 
     /** A message this node committed (without its ref: that is for its sender, on this node). */
     record Stored(Event.Message message) implements Hint {}
+
+    /** An operator deleted message {@code seq} of {@code room} on this node (the database has it redacted). */
+    record Deleted(String room, long seq) implements Hint {}
 }

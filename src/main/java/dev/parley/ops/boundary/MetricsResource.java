@@ -159,6 +159,11 @@ public class MetricsResource {
                 metrics.clusterGapFilled());
         counter(
                 out,
+                "parley_cluster_catch_ups_total",
+                "comparisons of every room's latest seq in the database with what this node released",
+                metrics.clusterCatchUps());
+        counter(
+                out,
                 "parley_cluster_caught_up_total",
                 "messages the periodic comparison with the database found (parley.cluster.catch-up-interval-ms)",
                 metrics.clusterCaughtUp());

@@ -123,7 +123,7 @@ class PostingTest {
     @Test
     void aDeletionThatOvertakesItsMessageIsReleasedWithIt() {
         bothInLobby();
-        cut.redacted(new Event.Message("lobby", 1, "alice", "", AT, null));
+        cut.redacted("lobby", 1);
         assertEquals(List.of(), bobSink.drain(), "no deleted before the message it deletes");
 
         cut.onPostsSettled(stored(1, "regrettable"));
@@ -144,7 +144,7 @@ class PostingTest {
         cut.onPostsSettled(stored(1, "regrettable"));
         bobSink.next("message");
 
-        cut.redacted(new Event.Message("lobby", 1, "alice", "", AT, null));
+        cut.redacted("lobby", 1);
 
         JsonObject deleted = bobSink.next("deleted");
         assertEquals(1, deleted.getInt("seq"));

@@ -8,6 +8,7 @@ import dev.parley.chat.control.ChatFixture;
 import dev.parley.chat.control.Connection;
 import dev.parley.chat.control.RecordingSink;
 import dev.parley.chat.entity.Command;
+import dev.parley.chat.entity.MessageDeleted;
 import dev.parley.chat.entity.PostsSettled;
 import dev.parley.settings.Settings;
 import jakarta.json.JsonObject;
@@ -130,6 +131,26 @@ class ClusterTest {
         assertEquals(List.of(1L, 2L), seen);
     }
 
+    /** An operator deletes a message on one node: members on the other get {@code deleted}, later joiners no text. */
+    @Test
+    void aMessageDeletedOnOneNodeIsDeletedOnTheOther() {
+        Node a = node(NEVER);
+        Node b = node(NEVER);
+        Member alice = a.member("alice", "lobby");
+        Member bob = b.member("bob", "lobby");
+        alice.say("lobby", "oops");
+        assertEquals(List.of(1L), bob.seqs(1));
+
+        // what the admin component does on node a once the database has it redacted
+        a.chat.rooms.redacted("lobby", 1);
+        a.cluster.onMessageDeleted(new MessageDeleted("lobby", 1));
+
+        assertEquals(1, bob.sink.next("deleted").getInt("seq"));
+        Member carol = b.member("carol", "lobby");
+        JsonObject kept = carol.joinedFrame.getJsonArray("history").getJsonObject(0);
+        assertEquals("", kept.getString("text"), "node b's recent messages lost the text: " + kept);
+    }
+
     /**
      * This node stored a message and the comparison with the database released it before the committer's receipt
      * came (a gap fill does the same): its sender still gets its own copy with the ref, once, which acknowledges it.
@@ -244,6 +265,9 @@ class ClusterTest {
                     ClusterSettings.from(Settings.of(settings)),
                     Executors.defaultThreadFactory(),
                     threads -> bus.node());
+            // the comparison after the first subscription, before the test posts: what a test later sees found by a
+            // comparison or a gap fill is then what it made the bus lose
+            eventually(() -> chat.metrics.clusterCatchUps() >= 1, "the first comparison with the database");
         }
 
         void holdReceipts() {

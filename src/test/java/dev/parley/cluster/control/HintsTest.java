@@ -36,10 +36,18 @@ class HintsTest {
     }
 
     @Test
+    void aDeletionCrossesTheBus() {
+        Hint deleted = new Hint.Deleted("lobby", 12);
+
+        assertEquals(deleted, Hints.decode(Hints.encode(deleted)).orElseThrow());
+    }
+
+    @Test
     void whatThisNodeDoesNotUnderstandIsSkipped() {
         assertTrue(Hints.decode("{\"kind\":\"from-a-newer-node\",\"x\":1}").isEmpty());
         assertTrue(Hints.decode("not json").isEmpty());
         assertTrue(Hints.decode("{\"kind\":\"stored\"}").isEmpty());
         assertTrue(Hints.decode("[]").isEmpty());
+        assertTrue(Hints.decode("{\"kind\":\"deleted\",\"room\":\"lobby\"}").isEmpty());
     }
 }
