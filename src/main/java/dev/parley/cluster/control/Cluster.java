@@ -86,11 +86,16 @@ public class Cluster {
             return;
         }
         refuseEmbeddedDatabase();
-        start(configured, threads, factory -> new RedisBus(configured, factory));
+        startWith(configured, threads, factory -> new RedisBus(configured, factory));
     }
 
-    /** Starts cluster mode with this bus (made with the threads given). */
-    void start(ClusterSettings settings, ThreadFactory threadFactory, Function<ThreadFactory, ClusterBus> busMaker) {
+    /**
+     * Starts cluster mode with this bus (made with the threads given). Not an overload of {@link #start()}: Payara's
+     * EJB container finds the {@code @PostConstruct} method by name and may call the other one (wrong number of
+     * arguments), so the deployment fails on some starts and not on others.
+     */
+    void startWith(
+            ClusterSettings settings, ThreadFactory threadFactory, Function<ThreadFactory, ClusterBus> busMaker) {
         this.settings = settings;
         // bounded: a hint dropped here is found by the next catch-up
         intake = new ThreadPoolExecutor(

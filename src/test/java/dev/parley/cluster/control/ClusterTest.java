@@ -261,7 +261,7 @@ class ClusterTest {
                 chat.rooms.onPostsSettled(settled);
                 cluster.onPostsSettled(settled);
             };
-            cluster.start(
+            cluster.startWith(
                     ClusterSettings.from(Settings.of(settings)),
                     Executors.defaultThreadFactory(),
                     threads -> bus.node());
