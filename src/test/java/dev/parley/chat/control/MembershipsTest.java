@@ -105,6 +105,8 @@ class MembershipsTest {
         run(carol, new Command.Receipts(false));
         assertFalse(carolSink.next("receipts").getBoolean("on"));
         run(carol, new Command.Join("lobby"));
+        // a keeping connection's join finishes on the memberships thread: wait for it, or drain() may come first
+        carolSink.next("joined");
         aliceSink.drain();
         bobSink.drain();
         carolSink.drain();
