@@ -6,7 +6,10 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
-/** A refused admin request: 404 when there is nothing to act on, else 400; the reason as {@code {"error": …}}. */
+/**
+ * A refused admin request: 404 when there is nothing to act on, 409 while what it acts on is changing, 503 while the
+ * cluster bus it needs is down, else 400; the reason as {@code {"error": …}}.
+ */
 @Provider
 public class AdminRefusedMapper implements ExceptionMapper<AdminRefused> {
 
@@ -15,6 +18,7 @@ public class AdminRefusedMapper implements ExceptionMapper<AdminRefused> {
         Response.Status status = switch (refused.why()) {
             case NOT_FOUND -> Response.Status.NOT_FOUND;
             case BUSY -> Response.Status.CONFLICT;
+            case UNAVAILABLE -> Response.Status.SERVICE_UNAVAILABLE;
             case INVALID -> Response.Status.BAD_REQUEST;
         };
         return Response.status(status)

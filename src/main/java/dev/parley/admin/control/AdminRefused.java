@@ -14,7 +14,9 @@ public class AdminRefused extends RuntimeException {
         INVALID,
         NOT_FOUND,
         /** Not now: the state it acts on is still changing; the same request may succeed later. */
-        BUSY
+        BUSY,
+        /** Not now: something it needs (the cluster bus) is down; the same request may succeed later. */
+        UNAVAILABLE
     }
 
     private final Why why;
@@ -34,6 +36,10 @@ public class AdminRefused extends RuntimeException {
 
     static AdminRefused busy(String message) {
         return new AdminRefused(Why.BUSY, message);
+    }
+
+    static AdminRefused unavailable(String message) {
+        return new AdminRefused(Why.UNAVAILABLE, message);
     }
 
     static AdminRefused notFound(String message) {

@@ -15,7 +15,10 @@ import dev.parley.chat.control.Users;
 import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.Identity;
 import dev.parley.chat.entity.MessageDeleted;
+import dev.parley.chat.entity.OperatorAction;
+import dev.parley.chat.entity.RestrictionsStale;
 import dev.parley.history.boundary.MessageArchive;
+import dev.parley.metrics.Metrics;
 import dev.parley.settings.Settings;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -31,17 +34,24 @@ import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.Serializable;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Every operator action, for the REST API and the MXBean alike: check the input, store the restriction, make chat
@@ -51,6 +61,10 @@ import java.util.regex.Pattern;
  * <p>Timed bans and mutes end with non-persistent timers (Liberty's EJB Lite ignores persistent ones), re-armed at
  * startup from the stored restrictions; chat compares the end time at every check, so a restriction never outlives
  * its time even if its timer is late.
+ *
+ * <p>In a cluster, every action is told to the other nodes ({@link OperatorAction}); they read the restrictions again
+ * from the database ({@link RestrictionsStale}), expel whom a new ban names and empty a newly closed room. What needs
+ * the other nodes at once and is stored nowhere (a kick, an announcement) is refused while the cluster bus is down.
  */
 @Singleton
 @Startup
@@ -85,7 +99,13 @@ public class Administration {
     AuditTrail audit;
 
     @Inject
+    Metrics metrics;
+
+    @Inject
     jakarta.enterprise.event.Event<MessageDeleted> messageDeleted;
+
+    @Inject
+    jakarta.enterprise.event.Event<OperatorAction> operatorActions;
 
     @Resource
     TimerService timers;
@@ -98,6 +118,11 @@ public class Administration {
     private long startedAt;
     private final Deque<long[]> samples = new ArrayDeque<>();
     private ScheduledFuture<?> sampling;
+    /**
+     * Held while restrictions are stored and applied, and while they are read again: a read that began before an
+     * action stored its change must not put the old state back after the action applied it.
+     */
+    private final ReentrantLock restrictions = new ReentrantLock();
 
     /** What a timer ends: a ban ({@code user}/{@code address}) or a mute, if it still ends at {@code until}. */
     record Expiry(String kind, String subject, String room, long until) implements Serializable {}
@@ -118,7 +143,7 @@ public class Administration {
             moderation.mute(mute.room(), mute.userKey(), mute.until());
             arm(new Expiry("mute", mute.userKey(), mute.room(), mute.until()));
         }
-        store.closedRooms().forEach(moderation::close);
+        store.closedRooms().forEach(closed -> moderation.close(closed.room()));
         sampling = scheduler.scheduleAtFixedRate(this::sample, 0, 1, TimeUnit.SECONDS);
     }
 
@@ -167,11 +192,18 @@ public class Administration {
 
     // ---- actions; actor is the principal's name, or "jmx" ----
 
+    /**
+     * Removes the user from the room. In a cluster the other nodes remove it too; whether it was in the room there is
+     * not known here, so only a single node answers 404.
+     */
     public void kick(String actor, String room, String user, String reason) {
         existingRoom(room);
-        if (!rooms.kick(room, userKey(user), reason(reason))) {
+        requireClusterBus("a kick");
+        String key = userKey(user);
+        if (!rooms.kick(room, key, reason(reason)) && !clustered()) {
             throw AdminRefused.notFound(user + " is not in " + room);
         }
+        operatorActions.fire(new OperatorAction.Kicked(room, key, reason(reason)));
         audit.record(actor, "kick", room + "/" + user, reason(reason));
     }
 
@@ -202,18 +234,22 @@ public class Administration {
         existingRoom(room);
         long until = until(seconds);
         String key = userKey(user);
-        store.mute(new Mute(room, key, until, clock.millis(), actor));
-        moderation.mute(room, key, until);
+        restricting(() -> {
+            store.mute(new Mute(room, key, until, clock.millis(), actor));
+            moderation.mute(room, key, until);
+        });
         arm(new Expiry("mute", key, room, until));
         audit.record(actor, "mute", room + "/" + user, seconds == 0 ? "permanent" : seconds + " s");
     }
 
     public void unmute(String actor, String room, String user) {
         String key = userKey(user);
-        if (store.unmute(room, key, null).isEmpty()) {
-            throw AdminRefused.notFound(user + " is not muted in " + room);
-        }
-        moderation.unmute(room, key, null);
+        restricting(() -> {
+            if (store.unmute(room, key, null).isEmpty()) {
+                throw AdminRefused.notFound(user + " is not muted in " + room);
+            }
+            moderation.unmute(room, key, null);
+        });
         audit.record(actor, "unmute", room + "/" + user, null);
     }
 
@@ -223,17 +259,21 @@ public class Administration {
             throw AdminRefused.invalid("a room name is 1 to 32 of a-z, 0-9, '_' and '-'");
         }
         rooms.create(room);
-        if (store.reopen(room)) {
-            moderation.reopen(room);
-        }
+        restricting(() -> {
+            if (store.reopen(room)) {
+                moderation.reopen(room);
+            }
+        });
         audit.record(actor, "create-room", room, null);
     }
 
     public void closeRoom(String actor, String room, String reason) {
         existingRoom(room);
-        store.close(new ClosedRoom(room, reason(reason), clock.millis(), actor));
-        moderation.close(room);
-        rooms.evict(room, reason(reason));
+        restricting(() -> {
+            store.close(new ClosedRoom(room, reason(reason), clock.millis(), actor));
+            moderation.close(room);
+            rooms.evict(room, reason(reason));
+        });
         audit.record(actor, "close-room", room, reason(reason));
     }
 
@@ -248,29 +288,38 @@ public class Administration {
             throw AdminRefused.invalid("general cannot be deleted; close it or delete its messages instead");
         }
         String why = reason(reason);
-        boolean wasClosed = moderation.closed(room);
-        moderation.close(room);
+        String text = why == null ? "the room was deleted" : "the room was deleted: " + why;
         long deleted;
+        restrictions.lock();
         try {
-            deleted = rooms.purge(room, why == null ? "the room was deleted" : "the room was deleted: " + why);
-            store.forgetRoom(room);
-        } catch (RuntimeException failed) {
-            // the room is still there, or partly: open as it was, so the operator can try again
-            if (!wasClosed) {
-                moderation.reopen(room);
+            boolean wasClosed = moderation.closed(room);
+            moderation.close(room);
+            try {
+                deleted = rooms.purge(room, text);
+                store.forgetRoom(room);
+            } catch (RuntimeException failed) {
+                // the room is still there, or partly: open as it was, so the operator can try again
+                if (!wasClosed) {
+                    moderation.reopen(room);
+                }
+                throw failed instanceof PostsPending pending ? AdminRefused.busy(pending.getMessage()) : failed;
             }
-            throw failed instanceof PostsPending pending ? AdminRefused.busy(pending.getMessage()) : failed;
+            moderation.forgetRoom(room);
+        } finally {
+            restrictions.unlock();
         }
-        moderation.forgetRoom(room);
+        operatorActions.fire(new OperatorAction.RoomDeleted(room, text));
         audit.record(actor, "purge-room", room, deleted + " messages" + (why == null ? "" : ": " + why));
     }
 
     public void reopenRoom(String actor, String room) {
         existingRoom(room);
-        if (!store.reopen(room)) {
-            throw AdminRefused.notFound("the room " + room + " is not closed");
-        }
-        moderation.reopen(room);
+        restricting(() -> {
+            if (!store.reopen(room)) {
+                throw AdminRefused.notFound("the room " + room + " is not closed");
+            }
+            moderation.reopen(room);
+        });
         audit.record(actor, "reopen-room", room, null);
     }
 
@@ -286,7 +335,9 @@ public class Administration {
     /** A {@code notice} to everyone connected. */
     public void announce(String actor, String text) {
         announcement(text);
+        requireClusterBus("an announcement");
         users.announce(text);
+        operatorActions.fire(new OperatorAction.Announced(null, text));
         audit.record(actor, "announce", null, text);
     }
 
@@ -294,7 +345,9 @@ public class Administration {
     public void announce(String actor, String room, String text) {
         existingRoom(room);
         announcement(text);
+        requireClusterBus("an announcement");
         rooms.announce(room, text);
+        operatorActions.fire(new OperatorAction.Announced(room, text));
         audit.record(actor, "announce", room, text);
     }
 
@@ -307,21 +360,28 @@ public class Administration {
         }
         boolean ended;
         String target;
-        if ("mute".equals(expiry.kind())) {
-            ended = store.unmute(expiry.room(), expiry.subject(), expiry.until())
-                    .isPresent();
-            moderation.unmute(expiry.room(), expiry.subject(), expiry.until());
-            target = expiry.room() + "/" + expiry.subject();
-        } else {
-            ended = store.unban(expiry.kind(), expiry.subject(), expiry.until()).isPresent();
-            if (Ban.USER.equals(expiry.kind())) {
-                moderation.unbanUser(expiry.subject(), expiry.until());
+        restrictions.lock();
+        try {
+            if ("mute".equals(expiry.kind())) {
+                ended = store.unmute(expiry.room(), expiry.subject(), expiry.until())
+                        .isPresent();
+                moderation.unmute(expiry.room(), expiry.subject(), expiry.until());
+                target = expiry.room() + "/" + expiry.subject();
             } else {
-                moderation.unbanAddress(expiry.subject(), expiry.until());
+                ended = store.unban(expiry.kind(), expiry.subject(), expiry.until())
+                        .isPresent();
+                if (Ban.USER.equals(expiry.kind())) {
+                    moderation.unbanUser(expiry.subject(), expiry.until());
+                } else {
+                    moderation.unbanAddress(expiry.subject(), expiry.until());
+                }
+                target = Ban.idOf(expiry.kind(), expiry.subject());
             }
-            target = Ban.idOf(expiry.kind(), expiry.subject());
+        } finally {
+            restrictions.unlock();
         }
         if (ended) {
+            operatorActions.fire(new OperatorAction.RestrictionsChanged());
             audit.record("expiry", "mute".equals(expiry.kind()) ? "mute-ended" : "ban-ended", target, null);
         }
     }
@@ -338,18 +398,17 @@ public class Administration {
     private void banSubject(String actor, String kind, String subject, long seconds, String reason) {
         long until = until(seconds);
         String why = reason(reason);
-        store.ban(new Ban(kind, subject, until, why, clock.millis(), actor));
-        if (Ban.USER.equals(kind)) {
-            moderation.banUser(subject, until);
-        } else {
-            moderation.banAddress(subject, until);
-        }
-        int expelled = users.expel(
-                Ban.USER.equals(kind) ? subject : null,
-                Ban.ADDRESS.equals(kind) ? subject : null,
-                why == null ? "you are banned" : "you are banned: " + why);
+        restricting(() -> {
+            store.ban(new Ban(kind, subject, until, why, clock.millis(), actor));
+            if (Ban.USER.equals(kind)) {
+                moderation.banUser(subject, until);
+            } else {
+                moderation.banAddress(subject, until);
+            }
+            int expelled = expel(kind, subject, why);
+            LOG.fine(() -> "ban of " + kind + " " + subject + " closed " + expelled + " connections");
+        });
         arm(new Expiry(kind, subject, null, until));
-        LOG.fine(() -> "ban of " + kind + " " + subject + " closed " + expelled + " connections");
         audit.record(
                 actor,
                 "ban",
@@ -358,15 +417,89 @@ public class Administration {
     }
 
     private void liftBan(String actor, String kind, String subject) {
-        if (store.unban(kind, subject, null).isEmpty()) {
-            throw AdminRefused.notFound(Ban.idOf(kind, subject) + " is not banned");
-        }
-        if (Ban.USER.equals(kind)) {
-            moderation.unbanUser(subject, null);
-        } else {
-            moderation.unbanAddress(subject, null);
-        }
+        restricting(() -> {
+            if (store.unban(kind, subject, null).isEmpty()) {
+                throw AdminRefused.notFound(Ban.idOf(kind, subject) + " is not banned");
+            }
+            if (Ban.USER.equals(kind)) {
+                moderation.unbanUser(subject, null);
+            } else {
+                moderation.unbanAddress(subject, null);
+            }
+        });
         audit.record(actor, "unban", Ban.idOf(kind, subject), null);
+    }
+
+    /** The connections a ban names get {@code error banned} and close with 4004. */
+    private int expel(String kind, String subject, String why) {
+        return users.expel(
+                Ban.USER.equals(kind) ? subject : null,
+                Ban.ADDRESS.equals(kind) ? subject : null,
+                why == null ? "you are banned" : "you are banned: " + why);
+    }
+
+    /**
+     * Stores and applies a change of the restrictions, then tells the other nodes of a cluster, which read them again.
+     */
+    private void restricting(Runnable change) {
+        restrictions.lock();
+        try {
+            change.run();
+        } finally {
+            restrictions.unlock();
+        }
+        operatorActions.fire(new OperatorAction.RestrictionsChanged());
+    }
+
+    /**
+     * Cluster mode: another node changed the restrictions, or may have. They are read from the database and taken as
+     * they are; whom a ban new to this node names is expelled here, and a room newly closed is emptied here.
+     */
+    public void onRestrictionsStale(@Observes RestrictionsStale stale) {
+        restrictions.lock();
+        try {
+            Moderation.Restrictions before = moderation.restrictions();
+            List<Ban> bans = store.bans();
+            List<ClosedRoom> closed = store.closedRooms();
+            Map<String, Long> mutes = new HashMap<>();
+            store.mutes()
+                    .forEach(mute ->
+                            mutes.put(Moderation.Restrictions.muteOf(mute.room(), mute.userKey()), mute.until()));
+            moderation.adopt(new Moderation.Restrictions(
+                    bansOf(bans, Ban.USER),
+                    bansOf(bans, Ban.ADDRESS),
+                    mutes,
+                    closed.stream().map(ClosedRoom::room).collect(Collectors.toSet())));
+            for (Ban ban : bans) {
+                Map<String, Long> held = Ban.USER.equals(ban.kind()) ? before.bannedUsers() : before.bannedAddresses();
+                boolean current = ban.until() == Moderation.PERMANENT || ban.until() > clock.millis();
+                if (current && !Objects.equals(held.get(ban.subject()), ban.until())) {
+                    expel(ban.kind(), ban.subject(), ban.reason());
+                }
+            }
+            Set<String> wereClosed = before.closedRooms();
+            closed.stream()
+                    .filter(room -> !wereClosed.contains(room.room()))
+                    .forEach(room -> rooms.evict(room.room(), room.reason()));
+        } finally {
+            restrictions.unlock();
+        }
+    }
+
+    private static Map<String, Long> bansOf(List<Ban> bans, String kind) {
+        return bans.stream().filter(ban -> kind.equals(ban.kind())).collect(Collectors.toMap(Ban::subject, Ban::until));
+    }
+
+    private boolean clustered() {
+        return metrics.clusterBus() >= 0;
+    }
+
+    /** Cluster mode: what reaches the other nodes only through the bus, and is stored nowhere, waits for the bus. */
+    private void requireClusterBus(String what) {
+        if (metrics.clusterBus() == 0) {
+            throw AdminRefused.unavailable("the cluster bus (Redis) is down: " + what
+                    + " cannot reach the other nodes now; try again when /api/health says \"cluster\":\"up\"");
+        }
     }
 
     private long until(long seconds) {

@@ -90,8 +90,8 @@ public class ModerationStore {
                 .executeUpdate();
     }
 
-    public List<String> closedRooms() {
-        return em.createQuery("SELECT c.room FROM ClosedRoom c ORDER BY c.room", String.class)
+    public List<ClosedRoom> closedRooms() {
+        return em.createQuery("SELECT c FROM ClosedRoom c ORDER BY c.room", ClosedRoom.class)
                 .getResultList();
     }
 }

@@ -66,6 +66,10 @@ public class Ban {
         return until;
     }
 
+    public String reason() {
+        return reason;
+    }
+
     public BanView view() {
         return new BanView(kind, subject, until, reason, createdAt, createdBy);
     }

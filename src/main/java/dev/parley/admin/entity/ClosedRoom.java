@@ -35,4 +35,8 @@ public class ClosedRoom {
     public String room() {
         return room;
     }
+
+    public String reason() {
+        return reason;
+    }
 }

@@ -70,6 +70,31 @@ public class Moderation {
         closedRooms.remove(room);
     }
 
+    /**
+     * Every restriction held (cluster mode: to compare with what the database holds after another node changed it).
+     */
+    public Restrictions restrictions() {
+        return new Restrictions(
+                Map.copyOf(bannedUsers), Map.copyOf(bannedAddresses), Map.copyOf(mutes), Set.copyOf(closedRooms));
+    }
+
+    /**
+     * Takes the database's restrictions as they are. New ones are in place before the lifted ones go, so a restriction
+     * held in both is never absent meanwhile.
+     */
+    public void adopt(Restrictions stored) {
+        adopt(bannedUsers, stored.bannedUsers());
+        adopt(bannedAddresses, stored.bannedAddresses());
+        adopt(mutes, stored.mutes());
+        closedRooms.addAll(stored.closedRooms());
+        closedRooms.retainAll(stored.closedRooms());
+    }
+
+    private static void adopt(Map<String, Long> held, Map<String, Long> stored) {
+        held.putAll(stored);
+        held.keySet().retainAll(stored.keySet());
+    }
+
     /** The room was deleted: its mutes and closed mark go with it, a new room of the name starts without them. */
     public void forgetRoom(String room) {
         String prefix = muteKey(room, "");
@@ -90,6 +115,21 @@ public class Moderation {
     }
 
     private static String muteKey(String room, String userKey) {
-        return room + "/" + userKey;
+        return Restrictions.muteOf(room, userKey);
+    }
+
+    /**
+     * Bans by user key and by address, mutes by {@link #muteOf room and user key}, each with its end ({@link #PERMANENT}:
+     * none), and the closed rooms.
+     */
+    public record Restrictions(
+            Map<String, Long> bannedUsers,
+            Map<String, Long> bannedAddresses,
+            Map<String, Long> mutes,
+            Set<String> closedRooms) {
+
+        public static String muteOf(String room, String userKey) {
+            return room + "/" + userKey;
+        }
     }
 }

@@ -27,6 +27,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -695,6 +696,20 @@ public class Rooms {
             throw new PostsPending(name);
         }
         long deleted = archive.purge(name);
+        forget(name);
+        return deleted;
+    }
+
+    /**
+     * Another node of the cluster deleted the room (its {@link #purge}): its members here get {@code left} with reason
+     * {@code room_closed} and {@code text}, and this node forgets it; the database no longer has it.
+     */
+    public void deletedElsewhere(String name, String text) {
+        evict(name, text);
+        forget(name);
+    }
+
+    private void forget(String name) {
         Room room = rooms.get(name);
         if (room != null) {
             room.lock.lock();
@@ -706,7 +721,6 @@ public class Rooms {
                 room.lock.unlock();
             }
         }
-        return deleted;
     }
 
     /**
@@ -774,13 +788,23 @@ public class Rooms {
 
     /**
      * Compares every room's latest seq in the database with what this node released, and releases what it missed
-     * (cluster mode: the bus gives no guarantee, the database is the record). Rooms created elsewhere are added.
+     * (cluster mode: the bus gives no guarantee, the database is the record). Rooms created elsewhere are added; rooms
+     * deleted elsewhere are {@linkplain #deletedElsewhere forgotten} (their news may have been lost with the bus).
      *
      * @return the messages found
      */
     public int catchUp() {
+        // a room held before the read has its row committed before it (open() stores it first): one the read does not
+        // find was deleted since
+        Set<String> heldBefore = Set.copyOf(rooms.keySet());
+        Map<String, Long> inDatabase = archive.rooms();
+        for (String name : heldBefore) {
+            if (!inDatabase.containsKey(name)) {
+                deletedElsewhere(name, "the room was deleted");
+            }
+        }
         int found = 0;
-        for (Map.Entry<String, Long> stored : archive.rooms().entrySet()) {
+        for (Map.Entry<String, Long> stored : inDatabase.entrySet()) {
             Room room = rooms.get(stored.getKey());
             if (room == null) {
                 synchronized (creation) {

@@ -1,9 +1,13 @@
 package dev.parley.cluster.control;
 
+import dev.parley.chat.control.Moderation;
 import dev.parley.chat.control.Rooms;
+import dev.parley.chat.control.Users;
 import dev.parley.chat.entity.MessageDeleted;
+import dev.parley.chat.entity.OperatorAction;
 import dev.parley.chat.entity.PostsSettled;
 import dev.parley.chat.entity.Receipt;
+import dev.parley.chat.entity.RestrictionsStale;
 import dev.parley.cluster.entity.Hint;
 import dev.parley.metrics.Metrics;
 import dev.parley.settings.Settings;
@@ -18,6 +22,7 @@ import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -46,6 +51,10 @@ import javax.sql.DataSource;
  * is down, and at once after every (re)subscription) each room's latest seq in the database is compared with what
  * was released here. A node that dies between its commit and its publication loses nothing: the others read it.
  *
+ * <p>What an operator does on one node is done on every node: the bans, mutes and closed rooms are in the database,
+ * which the others read again on the news (and every {@code parley.cluster.restrictions-interval-ms}, in case the news
+ * was lost); a kick, an announcement and a room's deletion are carried by the news itself.
+ *
  * <p>Without the setting nothing here runs. Hints are taken in on one thread ({@code parley-cluster-intake}, never a
  * bus thread, which must not wait for a room's lock), database reads on another ({@code parley-cluster-reader}).
  */
@@ -62,7 +71,16 @@ public class Cluster {
     Rooms rooms;
 
     @Inject
+    Users users;
+
+    @Inject
+    Moderation moderation;
+
+    @Inject
     Metrics metrics;
+
+    @Inject
+    Event<RestrictionsStale> restrictionsStale;
 
     @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
     ManagedThreadFactory threads;
@@ -78,6 +96,8 @@ public class Cluster {
     private volatile boolean caughtUpLogged = true;
     /** When the reader last compared the rooms with the database (its thread only). */
     private long caughtUpAt;
+    /** When the reader last had the restrictions read again (its thread only). */
+    private long restrictionsReadAt;
 
     @PostConstruct
     void start() {
@@ -110,6 +130,7 @@ public class Cluster {
         bus = busMaker.apply(threadFactory);
         bus.start(new Listener());
         caughtUpAt = System.nanoTime();
+        restrictionsReadAt = caughtUpAt;
         long tick = Math.min(
                 settings.catchUpInterval().toMillis(),
                 settings.catchUpIntervalWhileDown().toMillis());
@@ -155,6 +176,13 @@ public class Cluster {
         }
     }
 
+    /** An operator acted on this node: the others do the same for their members. */
+    public void onOperatorAction(@Observes OperatorAction action) {
+        if (bus != null) {
+            bus.publish(Hints.encode(new Hint.Operator(action)));
+        }
+    }
+
     private void received(String text) {
         Hint hint = Hints.decode(text).orElse(null);
         if (hint instanceof Hint.Stored stored) {
@@ -164,8 +192,47 @@ public class Cluster {
             }
         } else if (hint instanceof Hint.Deleted deleted) {
             rooms.redacted(deleted.room(), deleted.seq());
+        } else if (hint instanceof Hint.Operator operator) {
+            doHere(operator.action());
         } else {
             LOG.fine(() -> "Parley cluster: a hint this node does not know: " + text);
+        }
+    }
+
+    /** What another node's operator did, done for this node's members. */
+    private void doHere(OperatorAction action) {
+        if (action instanceof OperatorAction.Kicked kicked) {
+            rooms.kick(kicked.room(), kicked.userKey(), kicked.reason());
+        } else if (action instanceof OperatorAction.Announced announced) {
+            if (announced.room() == null) {
+                users.announce(announced.text());
+            } else {
+                rooms.announce(announced.room(), announced.text());
+            }
+        } else if (action instanceof OperatorAction.RoomDeleted deleted) {
+            rooms.deletedElsewhere(deleted.room(), deleted.text());
+            moderation.forgetRoom(deleted.room());
+        } else {
+            readRestrictionsSoon();
+        }
+    }
+
+    /** On the reader's thread, which may wait for the database (the intake must not). */
+    private void readRestrictionsSoon() {
+        try {
+            reader.execute(this::readRestrictions);
+        } catch (RejectedExecutionException stopping) {
+            // undeployed
+        }
+    }
+
+    private void readRestrictions() {
+        restrictionsReadAt = System.nanoTime();
+        try {
+            restrictionsStale.fire(new RestrictionsStale());
+        } catch (RuntimeException e) {
+            // the database is down or slow: the next round tries again
+            LOG.log(Level.FINE, "Parley cluster: cannot read the restrictions again", e);
         }
     }
 
@@ -191,6 +258,10 @@ public class Cluster {
         Duration due = bus.up() ? settings.catchUpInterval() : settings.catchUpIntervalWhileDown();
         if (System.nanoTime() - caughtUpAt >= due.toNanos()) {
             catchUp();
+        }
+        if (System.nanoTime() - restrictionsReadAt
+                >= settings.restrictionsInterval().toNanos()) {
+            readRestrictions();
         }
     }
 
@@ -254,6 +325,7 @@ public class Cluster {
             } catch (RejectedExecutionException stopping) {
                 // undeployed
             }
+            readRestrictionsSoon();
         }
 
         @Override

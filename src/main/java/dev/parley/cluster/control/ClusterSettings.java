@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param catchUpInterval how often every room's latest seq in the database is compared with what this node released
  * @param catchUpIntervalWhileDown the same while the bus is down, when other nodes' messages come only this way
  * @param maxQueuedHints hints from the bus waiting for the node's intake thread; one more is dropped (and counted)
+ * @param restrictionsInterval how often the node reads the bans, mutes and closed rooms from the database again, in
+ *     case another node's news of a change was lost (it also reads them on every such news and every (re)subscription)
  */
 public record ClusterSettings(
         Optional<String> redisUrl,
@@ -29,7 +31,8 @@ public record ClusterSettings(
         Duration gapFillDelay,
         Duration catchUpInterval,
         Duration catchUpIntervalWhileDown,
-        int maxQueuedHints) {
+        int maxQueuedHints,
+        Duration restrictionsInterval) {
 
     public static ClusterSettings from(Settings settings) {
         return new ClusterSettings(
@@ -41,7 +44,8 @@ public record ClusterSettings(
                 settings.millis("parley.cluster.gap-fill-ms", Duration.ofMillis(20)),
                 settings.millis("parley.cluster.catch-up-interval-ms", Duration.ofSeconds(1)),
                 settings.millis("parley.cluster.catch-up-interval-down-ms", Duration.ofMillis(250)),
-                settings.integer("parley.cluster.max-queued-hints", 10_000));
+                settings.integer("parley.cluster.max-queued-hints", 10_000),
+                settings.millis("parley.cluster.restrictions-interval-ms", Duration.ofSeconds(5)));
     }
 
     /** Whether this node is one of a cluster (a Redis URL is set). */

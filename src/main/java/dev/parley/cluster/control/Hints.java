@@ -2,10 +2,12 @@ package dev.parley.cluster.control;
 
 import dev.parley.chat.control.Frames;
 import dev.parley.chat.entity.Event;
+import dev.parley.chat.entity.OperatorAction;
 import dev.parley.cluster.entity.Hint;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.bind.JsonbException;
 import java.io.StringReader;
 import java.time.Instant;
@@ -14,13 +16,19 @@ import java.util.Optional;
 
 /**
  * Hints as the bus carries them: {@code {"kind":"stored","message":{…}}} (the message as the protocol's {@code message}
- * event) and {@code {"kind":"deleted","room":…,"seq":…}}. A node that meets a kind it does not know (a newer node's)
- * skips it.
+ * event), {@code {"kind":"deleted","room":…,"seq":…}}, and an operator's action: {@code {"kind":"restrictions"}},
+ * {@code {"kind":"kicked","room":…,"user":KEY,"reason":…}}, {@code {"kind":"announced","room":…,"text":…}} (no room:
+ * everyone) and {@code {"kind":"room_deleted","room":…,"text":…}}. A node that meets a kind it does not know (a newer
+ * node's) skips it.
  */
 final class Hints {
 
     static final String STORED = "stored";
     static final String DELETED = "deleted";
+    static final String RESTRICTIONS = "restrictions";
+    static final String KICKED = "kicked";
+    static final String ANNOUNCED = "announced";
+    static final String ROOM_DELETED = "room_deleted";
 
     private Hints() {}
 
@@ -28,13 +36,31 @@ final class Hints {
         if (hint instanceof Hint.Stored stored) {
             return "{\"kind\":\"" + STORED + "\",\"message\":" + Frames.encode(stored.message()) + "}";
         }
-        Hint.Deleted deleted = (Hint.Deleted) hint;
-        return Json.createObjectBuilder()
-                .add("kind", DELETED)
-                .add("room", deleted.room())
-                .add("seq", deleted.seq())
-                .build()
-                .toString();
+        if (hint instanceof Hint.Deleted deleted) {
+            return Json.createObjectBuilder()
+                    .add("kind", DELETED)
+                    .add("room", deleted.room())
+                    .add("seq", deleted.seq())
+                    .build()
+                    .toString();
+        }
+        return operator(((Hint.Operator) hint).action()).build().toString();
+    }
+
+    private static JsonObjectBuilder operator(OperatorAction action) {
+        JsonObjectBuilder json = Json.createObjectBuilder();
+        if (action instanceof OperatorAction.Kicked kicked) {
+            json.add("kind", KICKED).add("room", kicked.room()).add("user", kicked.userKey());
+            return kicked.reason() == null ? json : json.add("reason", kicked.reason());
+        }
+        if (action instanceof OperatorAction.Announced announced) {
+            json.add("kind", ANNOUNCED).add("text", announced.text());
+            return announced.room() == null ? json : json.add("room", announced.room());
+        }
+        if (action instanceof OperatorAction.RoomDeleted deleted) {
+            return json.add("kind", ROOM_DELETED).add("room", deleted.room()).add("text", deleted.text());
+        }
+        return json.add("kind", RESTRICTIONS);
     }
 
     /** The hint, or empty if the text is not one this node understands. */
@@ -49,7 +75,7 @@ final class Hints {
                 return Optional.of(new Hint.Deleted(
                         hint.getString("room"), hint.getJsonNumber("seq").longValueExact()));
             }
-            return Optional.empty();
+            return operator(kind, hint).map(Hint.Operator::new);
         } catch (JsonException
                 | JsonbException
                 | ClassCastException
@@ -57,6 +83,23 @@ final class Hints {
                 | DateTimeParseException e) {
             return Optional.empty();
         }
+    }
+
+    private static Optional<OperatorAction> operator(String kind, JsonObject hint) {
+        if (RESTRICTIONS.equals(kind)) {
+            return Optional.of(new OperatorAction.RestrictionsChanged());
+        }
+        if (KICKED.equals(kind)) {
+            return Optional.of(new OperatorAction.Kicked(
+                    hint.getString("room"), hint.getString("user"), hint.getString("reason", null)));
+        }
+        if (ANNOUNCED.equals(kind)) {
+            return Optional.of(new OperatorAction.Announced(hint.getString("room", null), hint.getString("text")));
+        }
+        if (ROOM_DELETED.equals(kind)) {
+            return Optional.of(new OperatorAction.RoomDeleted(hint.getString("room"), hint.getString("text")));
+        }
+        return Optional.empty();
     }
 
     /** Read field by field: the record has several constructors, which JSON-B cannot choose among. */

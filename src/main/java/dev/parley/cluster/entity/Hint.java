@@ -1,10 +1,11 @@
 package dev.parley.cluster.entity;
 
 import dev.parley.chat.entity.Event;
+import dev.parley.chat.entity.OperatorAction;
 
 /**
- * What one node tells the others over the cluster bus. A hint only says that something is in the database: a node
- * that missed it finds it there.
+ * What one node tells the others over the cluster bus. A hint only says that something is in the database (a node
+ * that missed it finds it there), or carries what an operator did that nothing stores (a kick, an announcement).
  */
 public sealed interface Hint {
 
@@ -13,4 +14,7 @@ public sealed interface Hint {
 
     /** An operator deleted message {@code seq} of {@code room} on this node (the database has it redacted). */
     record Deleted(String room, long seq) implements Hint {}
+
+    /** An operator acted on this node: the others do the same for their members. */
+    record Operator(OperatorAction action) implements Hint {}
 }

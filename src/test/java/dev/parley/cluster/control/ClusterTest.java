@@ -1,6 +1,7 @@
 package dev.parley.cluster.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.parley.chat.control.ArchiveDouble;
@@ -9,8 +10,10 @@ import dev.parley.chat.control.Connection;
 import dev.parley.chat.control.RecordingSink;
 import dev.parley.chat.entity.Command;
 import dev.parley.chat.entity.MessageDeleted;
+import dev.parley.chat.entity.OperatorAction;
 import dev.parley.chat.entity.PostsSettled;
 import dev.parley.settings.Settings;
+import dev.parley.testing.EventDouble;
 import jakarta.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
@@ -151,6 +155,102 @@ class ClusterTest {
         assertEquals("", kept.getString("text"), "node b's recent messages lost the text: " + kept);
     }
 
+    /** An operator kicks a user on one node: its connections on the other leave the room, its neighbours see it go. */
+    @Test
+    void aKickOnOneNodeRemovesTheUserOnTheOther() {
+        Node a = node(NEVER);
+        Node b = node(NEVER);
+        Member alice = a.member("alice", "lobby");
+        Member bob = b.member("bob", "lobby");
+        Member carol = b.member("carol", "lobby");
+
+        // what the admin component does on node a: kick here (bob is not here), then tell the others
+        a.chat.rooms.kick("lobby", bob.connection.userKey(), "spam");
+        a.cluster.onOperatorAction(new OperatorAction.Kicked("lobby", bob.connection.userKey(), "spam"));
+
+        JsonObject left = bob.next("left");
+        assertEquals("kicked", left.getString("reason"));
+        assertEquals("spam", left.getString("text", null), left::toString);
+        assertEquals("bob", carol.next("presence").getJsonArray("left").getString(0));
+        assertEquals(List.of("carol"), b.chat.rooms.members("lobby").orElseThrow());
+        assertEquals(List.of(), alice.sink.drain(), "nothing for a member of the node that kicked");
+    }
+
+    @Test
+    void anAnnouncementOnOneNodeReachesEveryoneOnTheOther() {
+        Node a = node(NEVER);
+        Node b = node(NEVER);
+        a.member("alice", "lobby");
+        Member bob = b.member("bob", "lobby");
+        Member dan = b.member("dan", "elsewhere");
+
+        a.cluster.onOperatorAction(new OperatorAction.Announced(null, "maintenance at 18:00"));
+        a.cluster.onOperatorAction(new OperatorAction.Announced("lobby", "be nice"));
+
+        assertEquals("maintenance at 18:00", bob.sink.next("notice").getString("text"));
+        assertEquals("maintenance at 18:00", dan.sink.next("notice").getString("text"));
+        JsonObject toTheRoom = bob.sink.next("notice");
+        assertEquals("be nice", toTheRoom.getString("text"));
+        assertEquals("lobby", toTheRoom.getString("room"));
+        assertEquals(List.of(), dan.sink.drain(), "the room's notice is for its members only");
+    }
+
+    /** A room deleted on one node: its members on the other leave it, and the other node forgets it. */
+    @Test
+    void aRoomDeletedOnOneNodeIsGoneOnTheOther() {
+        Node a = node(NEVER);
+        Node b = node(NEVER);
+        Member alice = a.member("alice", "old");
+        Member bob = b.member("bob", "old");
+        alice.say("old", "hello");
+        assertEquals(List.of(1L), bob.seqs(1));
+
+        a.chat.rooms.purge("old", "the room was deleted: tidy");
+        a.cluster.onOperatorAction(new OperatorAction.RoomDeleted("old", "the room was deleted: tidy"));
+
+        JsonObject left = bob.sink.next("left");
+        assertEquals("room_closed", left.getString("reason"));
+        assertEquals("the room was deleted: tidy", left.getString("text", null), left::toString);
+        eventually(() -> !b.chat.rooms.exists("old"), "node b forgot the room");
+    }
+
+    /** The news of a room's deletion was lost (the bus was down): the next comparison with the database finds it. */
+    @Test
+    void aRoomDeletedWhileTheBusWasDownIsForgottenByTheNextComparison() {
+        Node a = node(NEVER);
+        Node b = node(Map.of("parley.cluster.gap-fill-ms", "600000", "parley.cluster.catch-up-interval-ms", "50"));
+        a.member("alice", "old");
+        Member bob = b.member("bob", "old");
+        bus.dropWhen(text -> true);
+
+        a.chat.rooms.purge("old", "the room was deleted");
+        a.cluster.onOperatorAction(new OperatorAction.RoomDeleted("old", "the room was deleted"));
+
+        assertEquals("room_closed", bob.sink.next("left").getString("reason"));
+        eventually(() -> !b.chat.rooms.exists("old"), "node b forgot the room");
+        assertFalse(b.chat.rooms.exists("old"));
+    }
+
+    /**
+     * Bans, mutes and closed rooms are in the database: news of a change makes the other node read them again, and so
+     * do its (re)subscription and the periodic check, in case such news was lost.
+     */
+    @Test
+    void newsOfChangedRestrictionsMakesTheOtherNodeReadThemAgain() {
+        Node a = node(NEVER);
+        Node b = node(NEVER);
+        int before = b.restrictionsRead.get();
+
+        a.cluster.onOperatorAction(new OperatorAction.RestrictionsChanged());
+
+        eventually(() -> b.restrictionsRead.get() == before + 1, "node b read the restrictions again");
+        Node c = node(Map.of(
+                "parley.cluster.gap-fill-ms", "600000",
+                "parley.cluster.catch-up-interval-ms", "600000",
+                "parley.cluster.restrictions-interval-ms", "50"));
+        eventually(() -> c.restrictionsRead.get() >= 3, "on subscription, then every 50 ms");
+    }
+
     /**
      * This node stored a message and the comparison with the database released it before the committer's receipt
      * came (a gap fill does the same): its sender still gets its own copy with the ref, once, which acknowledges it.
@@ -244,13 +344,18 @@ class ClusterTest {
         final Cluster cluster = new Cluster();
         /** Receipts held back: stored, and not yet told to chat (a committer between its commit and its event). */
         final List<PostsSettled> held = new ArrayList<>();
+        /** How often the admin component was asked to read the restrictions again. */
+        final AtomicInteger restrictionsRead = new AtomicInteger();
 
         boolean holdingReceipts;
 
         Node(Map<String, String> settings, ArchiveDouble database, BusDouble bus) {
             chat = ChatFixture.node(settings, database);
             cluster.rooms = chat.rooms;
+            cluster.users = chat.users;
+            cluster.moderation = chat.moderation;
             cluster.metrics = chat.metrics;
+            cluster.restrictionsStale = new EventDouble<>(stale -> restrictionsRead.incrementAndGet());
             chat.settled = settled -> {
                 synchronized (held) {
                     if (holdingReceipts) {
@@ -326,6 +431,16 @@ class ClusterTest {
         void say(String room, String... texts) {
             for (String text : texts) {
                 chat.rooms.post(connection, new Command.Say(room, text, null));
+            }
+        }
+
+        /** The next frame of this type (others skipped). */
+        JsonObject next(String type) {
+            while (true) {
+                JsonObject frame = sink.next();
+                if (type.equals(frame.getString("type"))) {
+                    return frame;
+                }
             }
         }
 

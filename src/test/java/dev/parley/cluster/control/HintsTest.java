@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.Identity;
+import dev.parley.chat.entity.OperatorAction;
 import dev.parley.cluster.entity.Hint;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HintsTest {
@@ -43,11 +45,27 @@ class HintsTest {
     }
 
     @Test
+    void anOperatorsActionsCrossTheBus() {
+        for (OperatorAction action : List.of(
+                new OperatorAction.RestrictionsChanged(),
+                new OperatorAction.Kicked("lobby", "g:mallory", "spam \"again\""),
+                new OperatorAction.Kicked("lobby", "a:ops", null),
+                new OperatorAction.Announced(null, "maintenance at 18:00"),
+                new OperatorAction.Announced("lobby", "be nice"),
+                new OperatorAction.RoomDeleted("old", "the room was deleted: gone"))) {
+            Hint hint = new Hint.Operator(action);
+
+            assertEquals(hint, Hints.decode(Hints.encode(hint)).orElseThrow());
+        }
+    }
+
+    @Test
     void whatThisNodeDoesNotUnderstandIsSkipped() {
         assertTrue(Hints.decode("{\"kind\":\"from-a-newer-node\",\"x\":1}").isEmpty());
         assertTrue(Hints.decode("not json").isEmpty());
         assertTrue(Hints.decode("{\"kind\":\"stored\"}").isEmpty());
         assertTrue(Hints.decode("[]").isEmpty());
         assertTrue(Hints.decode("{\"kind\":\"deleted\",\"room\":\"lobby\"}").isEmpty());
+        assertTrue(Hints.decode("{\"kind\":\"kicked\",\"room\":\"lobby\"}").isEmpty());
     }
 }
