@@ -1,14 +1,19 @@
 package dev.parley;
 
+import static dev.parley.testing.ChatClient.chatUri;
+import static dev.parley.testing.ChatClient.json;
 import static dev.parley.testing.ChatClient.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.parley.testing.AdminApi;
 import dev.parley.testing.ChatClient;
 import dev.parley.testing.Health;
+import dev.parley.testing.Poll;
 import dev.parley.testing.RedisProcess;
 import dev.parley.testing.ServerProcess;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.util.ArrayList;
@@ -32,6 +37,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Two WildFly nodes in cluster mode on the test PostgreSQL ({@code -Ddb=postgres}), with a Redis the test starts:
  * writers on both nodes, and every client on either node sees each message of its room once, in seq order, equal to
  * the room's history; Redis killed and restarted mid-stream, or a node killed mid-stream, loses and doubles nothing.
+ * An operator's action on one node reaches the users of the other, through the bus or, while Redis is down, the
+ * database.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
@@ -72,7 +79,9 @@ class ClusterIT {
                 "-Dparley.rate.say-per-second=1000",
                 "-Dparley.rate.say-burst=1000",
                 "-Dparley.rate.say-per-address-per-second=100000",
-                "-Dparley.rate.say-per-address-burst=100000");
+                "-Dparley.rate.say-per-address-burst=100000",
+                // a ban made while Redis is down reaches the other node by this periodic read
+                "-Dparley.cluster.restrictions-interval-ms=1000");
         node.start();
         return node;
     }
@@ -102,6 +111,103 @@ class ClusterIT {
             stream.post(20, 10);
 
             stream.everyReaderSawAll();
+        }
+    }
+
+    /** An operator on node one bans a guest connected to node two: it is expelled there, and refused there after. */
+    @Test
+    void aBanOnOneNodeExpelsTheUserOnTheOther() {
+        String name = unique("mallory");
+        try (ChatClient mallory = ChatClient.open(base(two), name)) {
+            AdminApi admin = AdminApi.admin(base(one));
+            admin.ok(admin.post("bans", json("user", name, "seconds", 0, "reason", "spam")));
+
+            assertEquals("you are banned: spam", mallory.awaitError("banned").getString("message"));
+            assertEquals(4004, mallory.awaitClose());
+        }
+        assertRefusedAsBanned(two, name);
+    }
+
+    /** A kick, a mute and a closed room, each done by an operator on node one, for members connected to node two. */
+    @Test
+    void aKickAMuteAndAClosedRoomOnOneNodeReachMembersOnTheOther() {
+        String room = unique("moderated");
+        AdminApi admin = AdminApi.admin(base(one));
+        try (ChatClient bob = ChatClient.open(base(two), unique("bob"));
+                ChatClient carol = ChatClient.open(base(two), unique("carol"))) {
+            bob.join(room);
+            carol.join(room);
+            awaitRoom(admin, room);
+
+            admin.ok(admin.post("rooms/" + room + "/kick", json("user", carol.user(), "reason", "be nice")));
+            JsonObject left = carol.await("left");
+            assertEquals("kicked", left.getString("reason"));
+            assertEquals("be nice", left.getString("text"));
+
+            admin.ok(admin.post("rooms/" + room + "/mutes", json("user", bob.user(), "seconds", 0)));
+            // node two takes the mute when the news comes: until then a say may still be stored
+            Poll.until(
+                    ChatClient.TIMEOUT,
+                    () -> {
+                        String ref = ChatClient.ref();
+                        bob.say(room, "can you hear me?", ref);
+                        return bob.await(frame -> ref.equals(frame.getString("ref", null)), "the answer to " + ref);
+                    },
+                    answer -> "muted".equals(answer.getString("code", null)),
+                    answer -> "bob's say was still answered " + answer);
+
+            admin.ok(admin.post("rooms/" + room + "/close", json("reason", "maintenance")));
+            JsonObject closed = bob.await("left");
+            assertEquals("room_closed", closed.getString("reason"));
+            assertEquals("maintenance", closed.getString("text"));
+        }
+    }
+
+    /**
+     * While Redis is down a kick, which reaches other nodes only through it, is refused with 503; a ban is stored and
+     * reaches node two from the database (its periodic read of the restrictions).
+     */
+    @Test
+    void whileRedisIsDownAKickIsRefusedAndABanComesThroughTheDatabase() {
+        String room = unique("down");
+        String name = unique("mallory");
+        AdminApi admin = AdminApi.admin(base(one));
+        try (ChatClient mallory = ChatClient.open(base(two), name)) {
+            mallory.join(room);
+            awaitRoom(admin, room);
+            redis.kill();
+            Health.awaitCluster(base(one), "degraded");
+
+            assertEquals(
+                    503,
+                    admin.post("rooms/" + room + "/kick", json("user", name)).statusCode(),
+                    "a kick while the bus is down");
+            admin.ok(admin.post("bans", json("user", name, "seconds", 0, "reason", "while down")));
+
+            mallory.awaitError("banned");
+            assertEquals(4004, mallory.awaitClose());
+        } finally {
+            redis.start();
+            Health.awaitCluster(base(one), "up");
+            Health.awaitCluster(base(two), "up");
+        }
+        assertRefusedAsBanned(two, name);
+    }
+
+    /** Node one learns of a room created on node two within its periodic comparison with the database. */
+    private static void awaitRoom(AdminApi admin, String room) {
+        Poll.until(
+                ChatClient.TIMEOUT,
+                () -> admin.array(admin.get("rooms")).stream()
+                        .map(JsonValue::asJsonObject)
+                        .anyMatch(one -> room.equals(one.getString("name"))),
+                "node one lists the room " + room);
+    }
+
+    private static void assertRefusedAsBanned(ServerProcess node, String name) {
+        try (ChatClient refused = ChatClient.connect(chatUri(base(node), "name=" + name))) {
+            refused.awaitError("banned");
+            assertEquals(4004, refused.awaitClose());
         }
     }
 
