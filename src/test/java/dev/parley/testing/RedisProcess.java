@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -125,6 +126,30 @@ public final class RedisProcess implements AutoCloseable {
             }
         } catch (IOException processGone) {
             // the output ends with the process
+        }
+    }
+
+    /**
+     * Sends the server one command on a connection of its own, as {@code redis-cli} would (which embedded-redis does
+     * not ship), and returns the first line of the answer ({@code +OK}, {@code -ERR …}, {@code :1}, …).
+     */
+    public String command(String... args) {
+        StringBuilder request = new StringBuilder("*").append(args.length).append("\r\n");
+        for (String arg : args) {
+            request.append('$')
+                    .append(arg.getBytes(StandardCharsets.UTF_8).length)
+                    .append("\r\n")
+                    .append(arg)
+                    .append("\r\n");
+        }
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout((int) KILL_TIMEOUT.toMillis());
+            socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Redis on port " + port + " did not answer " + List.of(args), e);
         }
     }
 

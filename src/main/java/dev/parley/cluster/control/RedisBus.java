@@ -7,9 +7,12 @@ import io.lettuce.core.MaintNotificationsConfig;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubListener;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -24,8 +27,16 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
@@ -48,6 +59,11 @@ import reactor.util.Loggers;
  * with that id is this node's own and is dropped, since Redis sends a publication to every subscriber, the
  * publisher's own subscription included.
  *
+ * <p>Presence is kept in Redis by the Lua scripts of {@link PresenceScripts} (their javadoc has the keys), run on the
+ * publishing connection: as EVAL until that connection has run the script once, then as EVALSHA (EVAL again on
+ * NOSCRIPT), so that a script Redis lost with a restart is not one that a later call overtakes. What they publish is
+ * prefixed {@code "~ "} instead of a node's id and reaches every node's listener, this one's too.
+ *
  * <p>While Redis is unreachable commands are rejected at once ({@link DisconnectedBehavior#REJECT_COMMANDS}), and a
  * command in flight when the connection drops fails instead of being written again after the reconnect: a text is
  * delivered at most once, and none is kept for after a reconnect. Lettuce reconnects by itself, waiting at most
@@ -69,6 +85,7 @@ public final class RedisBus implements ClusterBus {
     private static final int IO_THREADS = 2;
     private static final int COMPUTATION_THREADS = 2;
     private static final int NODE_ID_BYTES = 12;
+    private static final String[] NO_KEYS = {};
 
     static {
         routeNettyLogsToJul();
@@ -88,6 +105,14 @@ public final class RedisBus implements ClusterBus {
     private final LongAdder published = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final LongAdder received = new LongAdder();
+    private final LongAdder holdsDropped = new LongAdder();
+
+    /** The scripts the current publishing connection has run, which Redis therefore has. */
+    private final Set<PresenceScripts.Script> loaded = ConcurrentHashMap.newKeySet();
+    /** The lease of the last renewAndReap in ms, which hold and holdOnly give a node that has none; 0: none yet. */
+    private volatile long leaseMillis;
+    /** A renewAndReap succeeded on the current publishing connection (a later one finding no lease says so). */
+    private volatile boolean leased;
 
     /** Guards the three facts below, and the listener calls that follow from their changes. */
     private final Object state = new Object();
@@ -153,6 +178,9 @@ public final class RedisBus implements ClusterBus {
         this.publisher.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+                // a new connection, perhaps to a Redis that restarted without the scripts
+                loaded.clear();
+                leased = false;
                 changeState(() -> publisherActive = true);
             }
 
@@ -314,6 +342,146 @@ public final class RedisBus implements ClusterBus {
     }
 
     @Override
+    public void hold(String room, String userKey, String name, boolean held) {
+        requireNoSpace(room, userKey);
+        StatefulRedisConnection<String, String> connection = publishing;
+        if (connection == null || closed) {
+            holdsDropped.increment();
+            return;
+        }
+        this.<Long>run(
+                        connection,
+                        PresenceScripts.HOLD,
+                        ScriptOutputType.INTEGER,
+                        settings.channel(),
+                        nodeId,
+                        Long.toString(leaseMillis),
+                        held ? "1" : "0",
+                        room,
+                        userKey,
+                        name)
+                .whenComplete((done, failure) -> {
+                    if (failure != null) {
+                        holdsDropped.increment();
+                    }
+                });
+    }
+
+    @Override
+    public CompletionStage<Void> holdOnly(Collection<Holding> holdings) {
+        List<String> args = new ArrayList<>(3 + 3 * holdings.size());
+        args.add(settings.channel());
+        args.add(nodeId);
+        args.add(Long.toString(leaseMillis));
+        for (Holding holding : holdings) {
+            requireNoSpace(holding.room(), holding.userKey());
+            args.add(holding.room());
+            args.add(holding.userKey());
+            args.add(holding.name());
+        }
+        StatefulRedisConnection<String, String> connection = publishing;
+        if (connection == null || closed) {
+            return down();
+        }
+        return this.<Long>run(
+                        connection, PresenceScripts.HOLD_ONLY, ScriptOutputType.INTEGER, args.toArray(String[]::new))
+                .thenApply(done -> null);
+    }
+
+    @Override
+    public CompletionStage<Map<String, String>> members(String room) {
+        StatefulRedisConnection<String, String> connection = publishing;
+        if (connection == null || closed) {
+            return down();
+        }
+        return this.<List<Object>>run(
+                        connection, PresenceScripts.MEMBERS, ScriptOutputType.MULTI, settings.channel(), room)
+                .thenApply(flat -> {
+                    Map<String, String> members = new LinkedHashMap<>();
+                    for (int i = 0; i + 1 < flat.size(); i += 2) {
+                        members.put((String) flat.get(i), (String) flat.get(i + 1));
+                    }
+                    return members;
+                });
+    }
+
+    @Override
+    public CompletionStage<Void> renewAndReap(Duration lease) {
+        long millis = Math.max(1, lease.toMillis());
+        leaseMillis = millis;
+        StatefulRedisConnection<String, String> connection = publishing;
+        if (connection == null || closed) {
+            return down();
+        }
+        return this.<List<Object>>run(
+                        connection,
+                        PresenceScripts.RENEW_AND_REAP,
+                        ScriptOutputType.MULTI,
+                        settings.channel(),
+                        nodeId,
+                        Long.toString(millis))
+                .thenApply(answer -> {
+                    long reaped = (Long) answer.get(0);
+                    boolean had = (Long) answer.get(1) == 1;
+                    if (reaped > 0) {
+                        LOG.info(() -> "cluster bus: let go of what " + reaped + " node(s) whose lease lapsed held");
+                    }
+                    if (!had && leased) {
+                        LOG.warning(() -> "cluster bus: the lease of node " + nodeId + " had lapsed before it was"
+                                + " renewed; another node may have let go of what it holds");
+                    }
+                    leased = true;
+                    return null;
+                });
+    }
+
+    private static void requireNoSpace(String room, String userKey) {
+        if (room.indexOf(' ') >= 0 || userKey.indexOf(' ') >= 0) {
+            throw new IllegalArgumentException("a room or user key with a space: " + room + ", " + userKey);
+        }
+    }
+
+    private static <T> CompletionStage<T> down() {
+        return CompletableFuture.failedStage(new IllegalStateException("the cluster bus is down"));
+    }
+
+    /** Runs the script on the connection, as EVALSHA if it has run it before; never blocks. */
+    private <T> CompletionStage<T> run(
+            StatefulRedisConnection<String, String> connection,
+            PresenceScripts.Script script,
+            ScriptOutputType type,
+            String... args) {
+        try {
+            RedisAsyncCommands<String, String> commands = connection.async();
+            if (!loaded.contains(script)) {
+                return eval(commands, script, type, args);
+            }
+            CompletionStage<T> sha = commands.evalsha(script.sha(), type, NO_KEYS, args);
+            return sha.exceptionallyCompose(failure -> unwrap(failure) instanceof RedisNoScriptException
+                    ? eval(commands, script, type, args)
+                    : CompletableFuture.failedStage(failure));
+        } catch (RuntimeException rejected) {
+            return CompletableFuture.failedStage(rejected);
+        }
+    }
+
+    private <T> CompletionStage<T> eval(
+            RedisAsyncCommands<String, String> commands,
+            PresenceScripts.Script script,
+            ScriptOutputType type,
+            String... args) {
+        CompletionStage<T> result = commands.eval(script.body(), type, NO_KEYS, args);
+        return result.thenApply(answer -> {
+            loaded.add(script);
+            return answer;
+        });
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    @Override
     public boolean up() {
         synchronized (state) {
             return up;
@@ -335,9 +503,14 @@ public final class RedisBus implements ClusterBus {
         return dropped.sum();
     }
 
-    /** Texts from other nodes handed to the listener. */
+    /** Texts handed to the listener: other nodes' and the presence changes (this node's too). */
     public long received() {
         return received.sum();
+    }
+
+    /** Holds and let-gos that Redis did not record: made while it was down, or with the queue full. */
+    public long holdsDropped() {
+        return holdsDropped.sum();
     }
 
     /**
@@ -380,8 +553,9 @@ public final class RedisBus implements ClusterBus {
             if (closed || !settings.channel().equals(channel)) {
                 return;
             }
+            // a presence change, which a script published: every node hears it, this one too ("~" is no node id)
             int space = message.indexOf(' ');
-            if (space < 0 || message.startsWith(ownPrefix)) {
+            if (space < 0 || (message.startsWith(ownPrefix) && !message.startsWith(PresenceScripts.PREFIX))) {
                 return;
             }
             received.increment();

@@ -1,8 +1,12 @@
 package dev.parley.cluster.control;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -102,6 +106,27 @@ final class BusDouble implements AutoCloseable {
         @Override
         public void publish(String text) {
             BusDouble.this.publish(this, text);
+        }
+
+        // presence is RedisBus's (RedisBusTest); this double keeps none yet
+        @Override
+        public void hold(String room, String userKey, String name, boolean held) {
+            throw new UnsupportedOperationException("BusDouble keeps no presence");
+        }
+
+        @Override
+        public CompletionStage<Void> holdOnly(Collection<Holding> holdings) {
+            throw new UnsupportedOperationException("BusDouble keeps no presence");
+        }
+
+        @Override
+        public CompletionStage<Map<String, String>> members(String room) {
+            throw new UnsupportedOperationException("BusDouble keeps no presence");
+        }
+
+        @Override
+        public CompletionStage<Void> renewAndReap(Duration lease) {
+            throw new UnsupportedOperationException("BusDouble keeps no presence");
         }
 
         @Override

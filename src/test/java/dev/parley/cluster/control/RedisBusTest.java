@@ -1,23 +1,33 @@
 package dev.parley.cluster.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.settings.Settings;
 import dev.parley.testing.Poll;
 import dev.parley.testing.RedisProcess;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -76,20 +86,12 @@ class RedisBusTest {
     void whileRedisIsDownPublishingReturnsAtOnceAndTheTextIsDropped() throws Exception {
         twoNodesSubscribed();
 
-        redis.kill();
-        a.awaitLost();
-        b.awaitLost();
+        redisKilled();
         int texts = 5_000;
-        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> {
-            for (int i = 0; i < texts; i++) {
-                a.bus.publish("while down " + i);
-            }
-        });
+        atOnce(texts, i -> a.bus.publish("while down " + i));
         Poll.until(EVENT, () -> a.bus.dropped() == texts, "all " + texts + " texts counted as dropped");
 
-        redis.start();
-        a.awaitSubscribed(RESUBSCRIBED);
-        b.awaitSubscribed(RESUBSCRIBED);
+        redisBack();
         a.bus.publish("after");
         // nothing published while down was kept to be sent after the reconnect
         assertEquals("received after", b.next());
@@ -214,6 +216,255 @@ class RedisBusTest {
     }
 
     @Test
+    void aUserIsAMemberWhileAnyNodeHoldsItAndEveryNodeHearsTheFirstHoldAndTheLastLetGo() throws Exception {
+        twoNodesSubscribed();
+
+        a.bus.hold("lobby", "g:alice", "alice", true);
+        // the node that held it hears it too
+        assertEquals("joined lobby g:alice alice", a.presence());
+        assertEquals("joined lobby g:alice alice", b.presence());
+        assertEquals(Map.of("g:alice", "alice"), members(b, "lobby"));
+
+        b.bus.hold("lobby", "g:alice", "alice", true); // a second node: still one member
+        // a's and b's scripts come on two connections: b's members() runs after b's hold, a's after a's
+        assertEquals(Map.of("g:alice", "alice"), members(b, "lobby"));
+        a.bus.hold("lobby", "g:alice", "alice", true); // held already
+        a.bus.hold("lobby", "g:alice", "alice", false); // b still holds her
+        a.bus.hold("lobby", "g:bob", "bob", false); // never held
+        // members() runs after the holds sent before it on the same connection
+        assertEquals(Map.of("g:alice", "alice"), members(a, "lobby"));
+        assertEquals(Map.of("g:alice", "alice"), members(b, "lobby"));
+        // none of that was a change: the next text each node hears is this one
+        a.bus.hold("marks", "g:m", "m", true);
+        assertEquals("joined marks g:m m", a.presence());
+        assertEquals("joined marks g:m m", b.presence());
+
+        b.bus.hold("lobby", "g:alice", "alice", false);
+        assertEquals("left lobby g:alice alice", a.presence());
+        assertEquals("left lobby g:alice alice", b.presence());
+        assertEquals(Map.of(), members(a, "lobby"));
+        a.bus.hold("marks", "g:m", "m", false);
+        assertEquals("left marks g:m m", a.presence());
+        assertEquals("left marks g:m m", b.presence());
+        assertEquals(0, a.bus.holdsDropped() + b.bus.holdsDropped());
+    }
+
+    @Test
+    void holdOnlyMakesWhatTheNodeHoldsExactlyWhatItIsGiven() throws Exception {
+        twoNodesSubscribed();
+        a.bus.hold("lobby", "g:u1", "u1", true);
+        a.bus.hold("lobby", "g:u2", "u2", true);
+        for (Node node : List.of(a, b)) {
+            assertEquals("joined lobby g:u1 u1", node.presence());
+            assertEquals("joined lobby g:u2 u2", node.presence());
+        }
+        b.bus.hold("lobby", "g:u2", "u2", true);
+        assertEquals(Map.of("g:u1", "u1", "g:u2", "u2"), members(b, "lobby")); // after b's hold
+
+        await(a.bus.holdOnly(List.of(holding("lobby", "g:u2"), holding("lobby", "g:u3"), holding("den", "g:u1"))));
+        for (Node node : List.of(a, b)) {
+            // what it lets go of first, then what it takes, in the order given; u2 it kept
+            assertEquals("left lobby g:u1 u1", node.presence());
+            assertEquals("joined lobby g:u3 u3", node.presence());
+            assertEquals("joined den g:u1 u1", node.presence());
+        }
+        assertEquals(Map.of("g:u2", "u2", "g:u3", "u3"), members(a, "lobby"));
+
+        await(a.bus.holdOnly(List.of()));
+        for (Node node : List.of(a, b)) {
+            assertEquals(Set.of("left lobby g:u3 u3", "left den g:u1 u1"), Set.of(node.presence(), node.presence()));
+        }
+        // b holds u2 still
+        assertEquals(Map.of("g:u2", "u2"), members(a, "lobby"));
+        assertEquals(Map.of(), members(a, "den"));
+
+        // more than Lua's stack takes (8000): no unpack of the whole set
+        int many = 10_000;
+        List<ClusterBus.Holding> crowd = new ArrayList<>();
+        for (int i = 0; i < many; i++) {
+            crowd.add(holding("crowd", "g:c" + i));
+        }
+        await(a.bus.holdOnly(crowd));
+        assertEquals(many, members(b, "crowd").size());
+        await(a.bus.holdOnly(List.of()));
+        assertEquals(Map.of(), members(b, "crowd"));
+        for (Node node : List.of(a, b)) {
+            for (int i = 0; i < many; i++) {
+                assertEquals("joined crowd g:c" + i + " c" + i, node.presence());
+            }
+            Set<String> left = new HashSet<>();
+            for (int i = 0; i < many; i++) {
+                left.add(node.presence());
+            }
+            assertEquals(many, left.size());
+            assertTrue(left.stream().allMatch(change -> change.startsWith("left crowd g:c")), "left: " + left);
+        }
+    }
+
+    @Test
+    void whatANodeWhoseLeaseLapsedHeldIsLetGoOfOnceByTheOthers() throws Exception {
+        twoNodesSubscribed();
+        Node c = node("c");
+        c.awaitSubscribed();
+        Duration longLease = Duration.ofMinutes(1);
+        await(b.bus.renewAndReap(longLease));
+        await(c.bus.renewAndReap(longLease));
+
+        // a has never renewed: what it holds is not taken for a dead node's
+        a.bus.hold("lobby", "g:u1", "u1", true);
+        assertEquals(Map.of("g:u1", "u1"), members(a, "lobby")); // after a's hold
+        await(b.bus.renewAndReap(longLease));
+        assertEquals(Map.of("g:u1", "u1"), members(b, "lobby"));
+
+        await(a.bus.renewAndReap(Duration.ofMillis(300)));
+        a.bus.hold("lobby", "g:u2", "u2", true);
+        assertEquals(Map.of("g:u1", "u1", "g:u2", "u2"), members(a, "lobby")); // after a's hold
+        b.bus.hold("lobby", "g:u2", "u2", true);
+        for (Node node : List.of(a, b, c)) {
+            assertEquals("joined lobby g:u1 u1", node.presence());
+            assertEquals("joined lobby g:u2 u2", node.presence());
+        }
+        a.bus.close(); // renews no more
+
+        // b and c reap at once, again and again until a's lease has lapsed: one of them lets go of u1, once
+        Poll.until(
+                EVENT,
+                () -> {
+                    await(b.bus.renewAndReap(longLease), c.bus.renewAndReap(longLease));
+                    return members(b, "lobby");
+                },
+                members -> !members.containsKey("g:u1"),
+                members -> "members " + members);
+        assertEquals(Map.of("g:u2", "u2"), members(c, "lobby"));
+        b.bus.hold("marks", "g:m", "m", true);
+        for (Node node : List.of(b, c)) {
+            assertEquals("left lobby g:u1 u1", node.presence());
+            assertEquals("joined marks g:m m", node.presence());
+        }
+    }
+
+    @Test
+    void afterRedisRestartsEmptyHoldOnlyPutsPresenceBack() throws Exception {
+        twoNodesSubscribed();
+        Duration lease = Duration.ofMinutes(1);
+        await(a.bus.renewAndReap(lease));
+        await(b.bus.renewAndReap(lease));
+        a.bus.hold("lobby", "g:u1", "u1", true);
+        b.bus.hold("lobby", "g:u2", "u2", true);
+        for (Node node : List.of(a, b)) {
+            assertEquals(
+                    Set.of("joined lobby g:u1 u1", "joined lobby g:u2 u2"), Set.of(node.presence(), node.presence()));
+        }
+
+        redisKilled();
+        redisBack();
+        assertEquals(Map.of(), members(a, "lobby"));
+
+        // what subscribed() makes a node do; Redis lost the scripts too
+        await(a.bus.holdOnly(List.of(holding("lobby", "g:u1"))));
+        await(b.bus.holdOnly(List.of(holding("lobby", "g:u2"))));
+        for (Node node : List.of(a, b)) {
+            assertEquals(
+                    Set.of("joined lobby g:u1 u1", "joined lobby g:u2 u2"), Set.of(node.presence(), node.presence()));
+        }
+        // a has a lease again before it renews: b takes it for alive
+        await(b.bus.renewAndReap(lease));
+        assertEquals(Map.of("g:u1", "u1", "g:u2", "u2"), members(b, "lobby"));
+    }
+
+    @Test
+    void aScriptRedisForgotIsSentAgain() throws Exception {
+        twoNodesSubscribed();
+        a.bus.hold("lobby", "g:u1", "u1", true);
+        assertEquals("joined lobby g:u1 u1", b.presence());
+        a.bus.hold("lobby", "g:u2", "u2", true); // EVALSHA from now on
+        assertEquals("joined lobby g:u2 u2", b.presence());
+
+        assertEquals("+OK", redis.command("SCRIPT", "FLUSH"));
+        a.bus.hold("lobby", "g:u3", "u3", true);
+        assertEquals("joined lobby g:u3 u3", b.presence());
+        assertEquals(Map.of("g:u1", "u1", "g:u2", "u2", "g:u3", "u3"), members(a, "lobby"));
+        assertEquals(0, a.bus.holdsDropped());
+    }
+
+    @Test
+    void whileRedisIsDownHoldsReturnAtOnceAndAreDroppedAndTheRestFails() throws Exception {
+        twoNodesSubscribed();
+        redisKilled();
+
+        int holds = 5_000;
+        atOnce(holds, i -> a.bus.hold("lobby", "g:u" + i, "u" + i, i % 2 == 0));
+        Poll.until(EVENT, () -> a.bus.holdsDropped() == holds, "all " + holds + " holds counted as dropped");
+        for (CompletionStage<?> stage : List.of(
+                a.bus.holdOnly(List.of(holding("lobby", "g:u1"))),
+                a.bus.members("lobby"),
+                a.bus.renewAndReap(Duration.ofSeconds(1)))) {
+            ExecutionException failed = assertThrows(
+                    ExecutionException.class,
+                    () -> stage.toCompletableFuture().get(EVENT.toMillis(), TimeUnit.MILLISECONDS));
+            assertNotNull(failed.getCause());
+        }
+
+        redisBack();
+        assertEquals(Map.of(), members(b, "lobby"));
+        Poll.until(
+                EVENT,
+                () -> {
+                    a.bus.hold("lobby", "g:late", "late", true);
+                    return members(b, "lobby").containsKey("g:late");
+                },
+                "a holds again once its publishing connection is back");
+    }
+
+    /** Kills Redis; both nodes are told. */
+    void redisKilled() throws InterruptedException {
+        redis.kill();
+        a.awaitLost();
+        b.awaitLost();
+    }
+
+    /** Starts Redis again on its port; both nodes are subscribed again. */
+    void redisBack() throws InterruptedException {
+        redis.start();
+        a.awaitSubscribed(RESUBSCRIBED);
+        b.awaitSubscribed(RESUBSCRIBED);
+    }
+
+    /** Makes {@code count} calls, which must all return within 2 s. */
+    static void atOnce(int count, IntConsumer call) {
+        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> {
+            for (int i = 0; i < count; i++) {
+                call.accept(i);
+            }
+        });
+    }
+
+    static ClusterBus.Holding holding(String room, String userKey) {
+        return new ClusterBus.Holding(room, userKey, userKey.substring(userKey.indexOf(':') + 1));
+    }
+
+    static Map<String, String> members(Node node, String room) {
+        return await(node.bus.members(room));
+    }
+
+    /** The stages' results (the last one's), failing the test if one fails or takes longer than an event. */
+    @SafeVarargs
+    static <T> T await(CompletionStage<T>... stages) {
+        T last = null;
+        for (CompletionStage<T> stage : stages) {
+            try {
+                last = stage.toCompletableFuture().get(EVENT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new AssertionError(e);
+            }
+        }
+        return last;
+    }
+
+    @Test
     void theSettingsAreReadWithTheirDefaults() {
         ClusterSettings unset = ClusterSettings.from(Settings.of(Map.of()));
         assertTrue(!unset.enabled());
@@ -317,6 +568,17 @@ class RedisBusTest {
 
         void awaitSubscribed(Duration within) throws InterruptedException {
             assertEquals("subscribed", next(within));
+        }
+
+        /** The next event, a presence change: "joined ROOM USER NAME" or "left …". */
+        String presence() throws InterruptedException {
+            String event = next();
+            assertTrue(event.startsWith("received "), event);
+            JsonObject change = Json.createReader(new StringReader(event.substring("received ".length())))
+                    .readObject();
+            assertEquals("presence", change.getString("kind"), event);
+            return (change.getBoolean("joined") ? "joined " : "left ") + change.getString("room") + " "
+                    + change.getString("user") + " " + change.getString("name");
         }
 
         void awaitLost() throws InterruptedException {
