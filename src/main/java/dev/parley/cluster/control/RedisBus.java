@@ -625,7 +625,7 @@ public final class RedisBus implements ClusterBus {
         }
         if (alive.isEmpty()) {
             LOG.info(() -> "cluster bus: node " + nodeId + " closed (published " + published() + ", dropped "
-                    + dropped() + ", received " + received() + ")");
+                    + dropped() + ", received " + received() + ", holds dropped " + holdsDropped() + ")");
         } else {
             LOG.warning(() -> "cluster bus: threads still alive "
                     + settings.closeTimeout().toMillis() + " ms after close: " + alive);
