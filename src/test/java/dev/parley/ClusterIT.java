@@ -81,7 +81,9 @@ class ClusterIT {
                 "-Dparley.rate.say-per-address-per-second=100000",
                 "-Dparley.rate.say-per-address-burst=100000",
                 // a ban made while Redis is down reaches the other node by this periodic read
-                "-Dparley.cluster.restrictions-interval-ms=1000");
+                "-Dparley.cluster.restrictions-interval-ms=1000",
+                // the killed node's users leave the others' rooms this soon after its death
+                "-Dparley.cluster.lease-ms=3000");
         node.start();
         return node;
     }
@@ -111,7 +113,50 @@ class ClusterIT {
             stream.post(20, 10);
 
             stream.everyReaderSawAll();
+            // the restarted Redis was empty: each node said again who is in the room on it
+            awaitMembers(one, room, stream.users());
+            awaitMembers(two, room, stream.users());
         }
+    }
+
+    /** A member on node one sees who comes and goes on node two, and both nodes list both. */
+    @Test
+    void presenceCrossesNodes() {
+        String room = unique("presence");
+        try (ChatClient alice = ChatClient.open(base(one), unique("alice"));
+                ChatClient bob = ChatClient.open(base(two), unique("bob"))) {
+            alice.join(room);
+            bob.join(room);
+            alice.await(frame -> isPresence(frame, "joined", bob.user()), "bob joining on node two");
+            awaitMembers(one, room, List.of(alice.user(), bob.user()));
+            awaitMembers(two, room, List.of(alice.user(), bob.user()));
+
+            bob.leave(room);
+            alice.await(frame -> isPresence(frame, "left", bob.user()), "bob leaving on node two");
+        }
+    }
+
+    static boolean isPresence(JsonObject frame, String field, String user) {
+        return "presence".equals(frame.getString("type", null))
+                && ChatClient.strings(frame, field).contains(user);
+    }
+
+    /** The room's members as the node's admin API lists them become exactly these (in any order). */
+    static void awaitMembers(ServerProcess node, String room, List<String> users) {
+        AdminApi admin = AdminApi.admin(base(node));
+        List<String> expected = users.stream().sorted().toList();
+        Poll.until(
+                ChatClient.TIMEOUT.multipliedBy(2),
+                () ->
+                        admin
+                                .array(admin.get("rooms/" + room + "/members"))
+                                .getValuesAs(jakarta.json.JsonString.class)
+                                .stream()
+                                .map(jakarta.json.JsonString::getString)
+                                .sorted()
+                                .toList(),
+                expected::equals,
+                seen -> node + " lists " + seen + ", not " + expected);
     }
 
     /** An operator on node one bans a guest connected to node two: it is expelled there, and refused there after. */
@@ -265,6 +310,8 @@ class ClusterIT {
                     sent.get(ref),
                     history.get((int) (seq - 1)).getString("text"),
                     "the message acknowledged as " + seq));
+            // the dead node's lease lapsed: node two let go of its users (their reconnections there have closed)
+            awaitMembers(two, room, List.of(reader.user()));
         } finally {
             writers.forEach(ChatClient::close);
         }
@@ -388,6 +435,13 @@ class ClusterIT {
             for (List<JsonObject> seen : seenByReader) {
                 assertEquals(texts(history), texts(seen), "a reader saw other texts than the history has");
             }
+        }
+
+        List<String> users() {
+            List<String> users = new ArrayList<>();
+            writers.forEach(writer -> users.add(writer.user()));
+            readers.forEach(reader -> users.add(reader.user()));
+            return users;
         }
 
         static List<String> texts(List<JsonObject> messages) {

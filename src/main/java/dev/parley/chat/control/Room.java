@@ -55,6 +55,13 @@ final class Room {
      */
     private final NavigableMap<String, String> nameByOrder = new TreeMap<>(BY_NAME);
 
+    /**
+     * Cluster mode: the room's members on every node as the cluster bus last told (user key to name), this node's
+     * own included once their news came back; always empty on one node. A user is listed while it is a member here
+     * or there. Under {@link #lock}.
+     */
+    private final Map<String, String> clusterMembers = new java.util.HashMap<>();
+
     private final Set<String> pendingJoined = new TreeSet<>(BY_NAME);
     private final Set<String> pendingLeft = new TreeSet<>(BY_NAME);
     ScheduledFuture<?> presenceFlush;
@@ -207,18 +214,62 @@ final class Room {
         nameByOrder.put(orderKey(member.name, userKey), member.name);
     }
 
-    /** Removes a member (under {@link #lock}). */
+    /** Removes a member (under {@link #lock}); it stays listed while the cluster says it is a member elsewhere. */
     void removeMember(String userKey) {
         Member member = members.remove(userKey);
-        if (member != null) {
+        if (member != null && !clusterMembers.containsKey(userKey)) {
             nameByOrder.remove(orderKey(member.name, userKey));
         }
     }
 
-    /** Removes every member (under {@link #lock}). */
+    /** Removes every member (under {@link #lock}), of this node and of the others as last told. */
     void clearMembers() {
         members.clear();
+        clusterMembers.clear();
         nameByOrder.clear();
+    }
+
+    /** Whether the user is listed: a member here, or elsewhere in the cluster (under {@link #lock}). */
+    boolean listed(String userKey) {
+        return members.containsKey(userKey) || clusterMembers.containsKey(userKey);
+    }
+
+    /** How many users are listed (under {@link #lock} for an exact figure). */
+    int memberCount() {
+        return nameByOrder.size();
+    }
+
+    /**
+     * The cluster says the user is a member (on some node) from now on.
+     *
+     * @return whether that makes it listed here, i.e. news for the members here
+     */
+    boolean clusterJoined(String userKey, String name) {
+        boolean before = listed(userKey);
+        clusterMembers.put(userKey, name);
+        if (!before) {
+            nameByOrder.put(orderKey(name, userKey), name);
+        }
+        return !before;
+    }
+
+    /**
+     * The cluster says the user is a member nowhere any more.
+     *
+     * @return its name if that makes it unlisted here (news for the members here), else null
+     */
+    String clusterLeft(String userKey) {
+        String name = clusterMembers.remove(userKey);
+        if (name == null || members.containsKey(userKey)) {
+            return null;
+        }
+        nameByOrder.remove(orderKey(name, userKey));
+        return name;
+    }
+
+    /** The cluster's members as last told (under {@link #lock}). */
+    Map<String, String> clusterMembers() {
+        return Map.copyOf(clusterMembers);
     }
 
     /** The first {@code limit} members' names in {@code joined.members} order (under {@link #lock}). */

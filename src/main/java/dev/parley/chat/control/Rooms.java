@@ -5,6 +5,7 @@ import dev.parley.chat.entity.ErrorCode;
 import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.MessageHistory;
 import dev.parley.chat.entity.PostsSettled;
+import dev.parley.chat.entity.PresenceHere;
 import dev.parley.chat.entity.Receipt;
 import dev.parley.metrics.Metrics;
 import dev.parley.settings.Settings;
@@ -87,6 +88,9 @@ public class Rooms {
     @Inject
     Memberships memberships;
 
+    @Inject
+    jakarta.enterprise.event.Event<PresenceHere> presenceHere;
+
     @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
     ScheduledExecutorService scheduler;
 
@@ -139,7 +143,7 @@ public class Rooms {
         // member counts change while this sorts: sort a snapshot, or the sort's contract breaks
         return rooms.values().stream()
                 .filter(room -> !moderation.closed(room.name))
-                .map(room -> new Listed(room.name, room.members.size()))
+                .map(room -> new Listed(room.name, room.memberCount()))
                 .sorted(Comparator.comparing((Listed room) -> !GENERAL.equals(room.name()))
                         .thenComparing(room -> -room.members())
                         .thenComparing(Listed::name))
@@ -317,10 +321,14 @@ public class Rooms {
             }
             Room.Member member = room.members.get(connection.userKey());
             if (member == null) {
+                boolean listed = room.listed(connection.userKey());
                 member = new Room.Member(connection.user());
                 room.addMember(connection.userKey(), member);
-                room.presenceJoined(member.name);
-                presence.publish(room);
+                if (!listed) {
+                    room.presenceJoined(member.name);
+                    presence.publish(room);
+                }
+                presenceHere.fire(new PresenceHere(name, connection.userKey(), member.name, true));
             } else if (member.departure != null) {
                 member.departure.cancel(false);
                 member.departure = null;
@@ -331,7 +339,7 @@ public class Rooms {
             joinedAt = room.lastSeq;
             receiptsApply = room.members.size() <= memberships.receiptsMaxMembers();
             connection.send(new Event.Joined(
-                    name, membersListed(room), room.members.size(), personal(room.recent(), connection), joinedAt));
+                    name, membersListed(room), room.memberCount(), personal(room.recent(), connection), joinedAt));
         } finally {
             room.lock.unlock();
         }
@@ -588,7 +596,7 @@ public class Rooms {
     public List<Overview> overview() {
         return rooms.values().stream()
                 .sorted(Comparator.comparing((Room room) -> room.name))
-                .map(room -> new Overview(room.name, room.members.size(), room.lastSeq, moderation.closed(room.name)))
+                .map(room -> new Overview(room.name, room.memberCount(), room.lastSeq, moderation.closed(room.name)))
                 .toList();
     }
 
@@ -596,15 +604,18 @@ public class Rooms {
         return rooms.containsKey(name);
     }
 
-    /** Every member's name, sorted; empty if there is no such room. */
+    /** Every member's name (on every node, in cluster mode), sorted; empty if there is no such room. */
     public Optional<List<String>> members(String name) {
         Room room = rooms.get(name);
-        return room == null
-                ? Optional.empty()
-                : Optional.of(room.members.values().stream()
-                        .map(member -> member.name)
-                        .sorted(Room.BY_NAME)
-                        .toList());
+        if (room == null) {
+            return Optional.empty();
+        }
+        room.lock.lock();
+        try {
+            return Optional.of(room.firstNames(Integer.MAX_VALUE));
+        } finally {
+            room.lock.unlock();
+        }
     }
 
     /** Creates (and stores) a room whatever the auto-create setting says. */
@@ -668,6 +679,7 @@ public class Rooms {
                     connection.rooms().remove(name);
                     connection.send(new Event.Left(name, "room_closed", text));
                 }
+                presenceHere.fire(new PresenceHere(name, entry.getKey(), member.name, false));
             }
             room.clearMembers();
             room.connectionsChanged();
@@ -845,6 +857,80 @@ public class Rooms {
         }
     }
 
+    /**
+     * Cluster mode: the user became a member of the room on some node ({@code joined}), or is a member on none any
+     * more; the members here are told if that changes who is listed. A room this node does not know is left alone
+     * (its members are read when this node's first member enters it).
+     */
+    public void presenceElsewhere(String name, String userKey, String userName, boolean joined) {
+        Room room = rooms.get(name);
+        if (room == null) {
+            return;
+        }
+        room.lock.lock();
+        try {
+            if (joined) {
+                if (room.clusterJoined(userKey, userName)) {
+                    room.presenceJoined(userName);
+                    presence.publish(room);
+                }
+            } else {
+                String unlisted = room.clusterLeft(userKey);
+                if (unlisted != null) {
+                    room.presenceLeft(unlisted);
+                    presence.publish(room);
+                }
+            }
+        } finally {
+            room.lock.unlock();
+        }
+    }
+
+    /**
+     * Cluster mode: the room's members on every node as read from the cluster (user key to name), after news may
+     * have been lost; the members here are told who came and went since what they were last told.
+     */
+    public void membersElsewhere(String name, Map<String, String> members) {
+        Room room = rooms.get(name);
+        if (room == null) {
+            return;
+        }
+        room.lock.lock();
+        try {
+            room.clusterMembers().keySet().stream()
+                    .filter(userKey -> !members.containsKey(userKey))
+                    .map(room::clusterLeft)
+                    .filter(java.util.Objects::nonNull)
+                    .forEach(room::presenceLeft);
+            members.forEach((userKey, userName) -> {
+                if (room.clusterJoined(userKey, userName)) {
+                    room.presenceJoined(userName);
+                }
+            });
+            presence.publish(room);
+        } finally {
+            room.lock.unlock();
+        }
+    }
+
+    /** Who is a member of which room on this node: room to user key to name (cluster mode, after a reconnection). */
+    public Map<String, Map<String, String>> membersHere() {
+        Map<String, Map<String, String>> here = new java.util.TreeMap<>();
+        for (Room room : rooms.values()) {
+            room.lock.lock();
+            try {
+                if (!room.members.isEmpty()) {
+                    Map<String, String> names = new java.util.HashMap<>();
+                    room.members.forEach((userKey, member) -> names.put(userKey, member.name));
+                    here.put(room.name, names);
+                }
+            } finally {
+                room.lock.unlock();
+            }
+        }
+        return here;
+    }
+
     /** A {@code notice} with {@code room} to the room's members. */
     public boolean announce(String name, String text) {
         Room room = rooms.get(name);
@@ -963,8 +1049,11 @@ public class Rooms {
         }
         room.removeMember(userKey);
         room.typingForwardedAt.remove(userKey);
-        room.presenceLeft(member.name);
-        presence.publish(room);
+        if (!room.listed(userKey)) {
+            room.presenceLeft(member.name);
+            presence.publish(room);
+        }
+        presenceHere.fire(new PresenceHere(room.name, userKey, member.name, false));
         if (room.members.isEmpty()) {
             // nobody reads it until the next join, which can read the archive as the first join did
             room.dropRecent();

@@ -6,6 +6,7 @@ import dev.parley.chat.control.Users;
 import dev.parley.chat.entity.MessageDeleted;
 import dev.parley.chat.entity.OperatorAction;
 import dev.parley.chat.entity.PostsSettled;
+import dev.parley.chat.entity.PresenceHere;
 import dev.parley.chat.entity.Receipt;
 import dev.parley.chat.entity.RestrictionsStale;
 import dev.parley.cluster.entity.Hint;
@@ -28,7 +29,10 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,6 +58,12 @@ import javax.sql.DataSource;
  * <p>What an operator does on one node is done on every node: the bans, mutes and closed rooms are in the database,
  * which the others read again on the news (and every {@code parley.cluster.restrictions-interval-ms}, in case the news
  * was lost); a kick, an announcement and a room's deletion are carried by the news itself.
+ *
+ * <p>Presence is the bus's to keep ({@link ClusterBus#hold}): each node says who is a member of which room on it, and
+ * Redis tells every node when a user becomes a member somewhere or stops being one anywhere; a node's members see
+ * the members of every node. After each (re)subscription a node says again all it holds (Redis may have restarted
+ * empty) and reads its rooms' members again; each node renews a lease, and the others let go of what a node held
+ * once its lease lapsed (it died).
  *
  * <p>Without the setting nothing here runs. Hints are taken in on one thread ({@code parley-cluster-intake}, never a
  * bus thread, which must not wait for a room's lock), database reads on another ({@code parley-cluster-reader}).
@@ -98,6 +108,10 @@ public class Cluster {
     private long caughtUpAt;
     /** When the reader last had the restrictions read again (its thread only). */
     private long restrictionsReadAt;
+    /** When the reader last renewed this node's lease (its thread only). */
+    private long leaseRenewedAt;
+    /** The rooms whose members were read from the bus since the last (re)subscription. */
+    private final Set<String> membersRead = ConcurrentHashMap.newKeySet();
 
     @PostConstruct
     void start() {
@@ -131,6 +145,7 @@ public class Cluster {
         bus.start(new Listener());
         caughtUpAt = System.nanoTime();
         restrictionsReadAt = caughtUpAt;
+        leaseRenewedAt = caughtUpAt - settings.lease().toNanos();
         long tick = Math.min(
                 settings.catchUpInterval().toMillis(),
                 settings.catchUpIntervalWhileDown().toMillis());
@@ -176,6 +191,69 @@ public class Cluster {
         }
     }
 
+    /**
+     * A user became a member of a room here, or stopped being one: the bus keeps it for the cluster. The first member
+     * here of a room whose members this node has not read since its last subscription has them read.
+     */
+    public void onPresenceHere(@Observes PresenceHere here) {
+        if (bus == null) {
+            return;
+        }
+        bus.hold(here.room(), here.userKey(), here.name(), here.present());
+        if (here.present() && membersRead.add(here.room())) {
+            readMembers(here.room());
+        }
+    }
+
+    /** Reads the room's members on every node, and hands them to the room on the intake thread. */
+    private void readMembers(String room) {
+        bus.members(room).whenComplete((members, failure) -> {
+            if (failure != null) {
+                membersRead.remove(room); // the bus is down: read again after the next subscription
+                return;
+            }
+            try {
+                intake.execute(() -> rooms.membersElsewhere(room, members));
+            } catch (RejectedExecutionException full) {
+                membersRead.remove(room);
+            }
+        });
+    }
+
+    private void holdAgainSoon() {
+        try {
+            reader.execute(this::holdAgain);
+        } catch (RejectedExecutionException stopping) {
+            // undeployed
+        }
+    }
+
+    /**
+     * After a (re)subscription: what this node holds is said again (Redis may have restarted empty, or holds were lost
+     * while it was down), then its rooms' members are read again.
+     */
+    private void holdAgain() {
+        Map<String, Map<String, String>> here = rooms.membersHere();
+        List<ClusterBus.Holding> holdings = new ArrayList<>();
+        here.forEach((room, members) ->
+                members.forEach((userKey, name) -> holdings.add(new ClusterBus.Holding(room, userKey, name))));
+        membersRead.clear();
+        // the lease first: another node reaps the holdings of a node without one
+        bus.renewAndReap(settings.lease())
+                .thenCompose(renewed -> bus.holdOnly(holdings))
+                .whenComplete((done, failure) -> {
+                    if (failure != null) {
+                        LOG.log(Level.FINE, "Parley cluster: cannot say again who is here", failure);
+                        return;
+                    }
+                    for (String room : here.keySet()) {
+                        if (membersRead.add(room)) {
+                            readMembers(room);
+                        }
+                    }
+                });
+    }
+
     /** An operator acted on this node: the others do the same for their members. */
     public void onOperatorAction(@Observes OperatorAction action) {
         if (bus != null) {
@@ -192,6 +270,8 @@ public class Cluster {
             }
         } else if (hint instanceof Hint.Deleted deleted) {
             rooms.redacted(deleted.room(), deleted.seq());
+        } else if (hint instanceof Hint.Presence presence) {
+            rooms.presenceElsewhere(presence.room(), presence.userKey(), presence.name(), presence.joined());
         } else if (hint instanceof Hint.Operator operator) {
             doHere(operator.action());
         } else {
@@ -263,6 +343,17 @@ public class Cluster {
                 >= settings.restrictionsInterval().toNanos()) {
             readRestrictions();
         }
+        if (bus.up() && System.nanoTime() - leaseRenewedAt >= settings.lease().toNanos() / 3) {
+            leaseRenewedAt = System.nanoTime();
+            bus.renewAndReap(settings.lease()).whenComplete((lapsed, failure) -> {
+                if (failure != null) {
+                    LOG.log(Level.FINE, "Parley cluster: cannot renew this node's lease", failure);
+                } else if (lapsed) {
+                    // stalled past its lease: another node may have let go of who is here
+                    holdAgainSoon();
+                }
+            });
+        }
     }
 
     private void catchUp() {
@@ -326,6 +417,7 @@ public class Cluster {
                 // undeployed
             }
             readRestrictionsSoon();
+            holdAgainSoon();
         }
 
         @Override

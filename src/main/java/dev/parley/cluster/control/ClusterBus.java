@@ -47,9 +47,11 @@ public interface ClusterBus extends AutoCloseable {
     /**
      * Renews this node's lease for {@code lease} from now, and lets go of everything held by nodes whose lease has
      * lapsed (nodes that died or lost Redis for longer); each member that leaves by it is heard as with {@link #hold}.
-     * Called periodically; exceptionally while the bus is down.
+     * Called once before the node's first hold (a node is known to the reapers only from then on), then periodically;
+     * exceptionally while the bus is down. Completes with true when this node's own lease had lapsed before this
+     * renewal (a stalled node): another node may have let go of what it holds, which {@link #holdOnly} says again.
      */
-    CompletionStage<Void> renewAndReap(Duration lease);
+    CompletionStage<Boolean> renewAndReap(Duration lease);
 
     /** A user this node holds in a room. */
     record Holding(String room, String userKey, String name) {}

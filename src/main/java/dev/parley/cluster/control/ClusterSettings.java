@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param maxQueuedHints hints from the bus waiting for the node's intake thread; one more is dropped (and counted)
  * @param restrictionsInterval how often the node reads the bans, mutes and closed rooms from the database again, in
  *     case another node's news of a change was lost (it also reads them on every such news and every (re)subscription)
+ * @param lease how long the other nodes count this node's members as present without hearing from it (its lease,
+ *     renewed every third of it): a node that died is reaped by another after this, its users shown as left
  */
 public record ClusterSettings(
         Optional<String> redisUrl,
@@ -32,7 +34,8 @@ public record ClusterSettings(
         Duration catchUpInterval,
         Duration catchUpIntervalWhileDown,
         int maxQueuedHints,
-        Duration restrictionsInterval) {
+        Duration restrictionsInterval,
+        Duration lease) {
 
     public static ClusterSettings from(Settings settings) {
         return new ClusterSettings(
@@ -45,7 +48,8 @@ public record ClusterSettings(
                 settings.millis("parley.cluster.catch-up-interval-ms", Duration.ofSeconds(1)),
                 settings.millis("parley.cluster.catch-up-interval-down-ms", Duration.ofMillis(250)),
                 settings.integer("parley.cluster.max-queued-hints", 10_000),
-                settings.millis("parley.cluster.restrictions-interval-ms", Duration.ofSeconds(5)));
+                settings.millis("parley.cluster.restrictions-interval-ms", Duration.ofSeconds(5)),
+                settings.millis("parley.cluster.lease-ms", Duration.ofSeconds(10)));
     }
 
     /** Whether this node is one of a cluster (a Redis URL is set). */

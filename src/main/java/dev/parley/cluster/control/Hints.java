@@ -17,7 +17,8 @@ import java.util.Optional;
 /**
  * Hints as the bus carries them: {@code {"kind":"stored","message":{…}}} (the message as the protocol's {@code message}
  * event), {@code {"kind":"deleted","room":…,"seq":…}}, and an operator's action: {@code {"kind":"restrictions"}},
- * {@code {"kind":"kicked","room":…,"user":KEY,"reason":…}}, {@code {"kind":"announced","room":…,"text":…}} (no room:
+ * {@code {"kind":"kicked","room":…,"user":KEY,"reason":…}}, {@code {"kind":"presence","room":…,"user":KEY,"name":…,
+ * "joined":true}} (made by the bus's own scripts in Redis, see {@link ClusterBus#hold}), {@code {"kind":"announced","room":…,"text":…}} (no room:
  * everyone) and {@code {"kind":"room_deleted","room":…,"text":…}}. A node that meets a kind it does not know (a newer
  * node's) skips it.
  */
@@ -29,12 +30,23 @@ final class Hints {
     static final String KICKED = "kicked";
     static final String ANNOUNCED = "announced";
     static final String ROOM_DELETED = "room_deleted";
+    static final String PRESENCE = "presence";
 
     private Hints() {}
 
     static String encode(Hint hint) {
         if (hint instanceof Hint.Stored stored) {
             return "{\"kind\":\"" + STORED + "\",\"message\":" + Frames.encode(stored.message()) + "}";
+        }
+        if (hint instanceof Hint.Presence presence) {
+            return Json.createObjectBuilder()
+                    .add("kind", PRESENCE)
+                    .add("room", presence.room())
+                    .add("user", presence.userKey())
+                    .add("name", presence.name())
+                    .add("joined", presence.joined())
+                    .build()
+                    .toString();
         }
         if (hint instanceof Hint.Deleted deleted) {
             return Json.createObjectBuilder()
@@ -70,6 +82,13 @@ final class Hints {
             String kind = hint.getString("kind", null);
             if (STORED.equals(kind) && hint.get("message") instanceof JsonObject message) {
                 return Optional.of(new Hint.Stored(message(message)));
+            }
+            if (PRESENCE.equals(kind)) {
+                return Optional.of(new Hint.Presence(
+                        hint.getString("room"),
+                        hint.getString("user"),
+                        hint.getString("name"),
+                        hint.getBoolean("joined")));
             }
             if (DELETED.equals(kind)) {
                 return Optional.of(new Hint.Deleted(

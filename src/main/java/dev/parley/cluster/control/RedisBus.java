@@ -406,7 +406,7 @@ public final class RedisBus implements ClusterBus {
     }
 
     @Override
-    public CompletionStage<Void> renewAndReap(Duration lease) {
+    public CompletionStage<Boolean> renewAndReap(Duration lease) {
         long millis = Math.max(1, lease.toMillis());
         leaseMillis = millis;
         StatefulRedisConnection<String, String> connection = publishing;
@@ -426,12 +426,13 @@ public final class RedisBus implements ClusterBus {
                     if (reaped > 0) {
                         LOG.info(() -> "cluster bus: let go of what " + reaped + " node(s) whose lease lapsed held");
                     }
-                    if (!had && leased) {
+                    boolean lapsed = !had && leased;
+                    if (lapsed) {
                         LOG.warning(() -> "cluster bus: the lease of node " + nodeId + " had lapsed before it was"
                                 + " renewed; another node may have let go of what it holds");
                     }
                     leased = true;
-                    return null;
+                    return lapsed;
                 });
     }
 

@@ -15,6 +15,12 @@ public sealed interface Hint {
     /** An operator deleted message {@code seq} of {@code room} on this node (the database has it redacted). */
     record Deleted(String room, long seq) implements Hint {}
 
+    /**
+     * A user became a member of a room on some node ({@code joined}), or is a member on none any more (said by Redis
+     * itself, in the order of the changes, to every node).
+     */
+    record Presence(String room, String userKey, String name, boolean joined) implements Hint {}
+
     /** An operator acted on this node: the others do the same for their members. */
     record Operator(OperatorAction action) implements Hint {}
 }

@@ -2,6 +2,7 @@ package dev.parley.chat.control;
 
 import dev.parley.chat.entity.Identity;
 import dev.parley.chat.entity.PostsSettled;
+import dev.parley.chat.entity.PresenceHere;
 import dev.parley.metrics.Metrics;
 import dev.parley.settings.Settings;
 import dev.parley.testing.EventDouble;
@@ -41,6 +42,8 @@ public class ChatFixture implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     /** What the node's archive tells the node's observers of {@link PostsSettled} (a node of several only). */
     public Consumer<PostsSettled> settled = this::settledToRooms;
+    /** Who tells the node's observers of {@link PresenceHere} (a node of several: its cluster). */
+    public volatile Consumer<PresenceHere> presenceHere = event -> {};
 
     public ChatFixture(Map<String, String> settings) {
         this(settings, new AccountsDouble());
@@ -84,6 +87,7 @@ public class ChatFixture implements AutoCloseable {
         memberships.archive = kept;
         memberships.start(MembershipSettings.from(Settings.of(settings)), Executors.defaultThreadFactory(), scheduler);
         rooms.memberships = memberships;
+        rooms.presenceHere = new EventDouble<>(event -> presenceHere.accept(event));
         posting.limits = limits;
         posting.scheduler = scheduler;
         posting.messagePosted = alone

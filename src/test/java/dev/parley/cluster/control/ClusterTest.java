@@ -155,6 +155,90 @@ class ClusterTest {
         assertEquals("", kept.getString("text"), "node b's recent messages lost the text: " + kept);
     }
 
+    /** A member on one node sees who comes to and goes from the room on the other, and is listed there. */
+    @Test
+    void membersOfEveryNodeAreListedAndTheirComingAndGoingCrossesNodes() {
+        Node a = node(NEVER);
+        Node b = node(NEVER);
+        Member alice = a.member("alice", "lobby");
+
+        Member bob = b.member("bob", "lobby");
+
+        alice.presence(presence -> strings(presence, "joined").contains("bob"), "bob came, on the other node");
+        // bob's joined lists alice, or she comes right after it, once b has read the room's members
+        if (!strings(bob.joinedFrame, "members").contains("alice")) {
+            bob.presence(presence -> strings(presence, "joined").contains("alice"), "alice, who was there");
+        }
+        eventually(
+                () -> a.chat.rooms.members("lobby").orElseThrow().equals(List.of("alice", "bob"))
+                        && b.chat.rooms.members("lobby").orElseThrow().equals(List.of("alice", "bob")),
+                "both nodes list both");
+        b.chat.rooms.leave(bob.connection, new Command.Leave("lobby"));
+        alice.presence(presence -> strings(presence, "left").contains("bob"), "bob left, on the other node");
+    }
+
+    /** A user in the room on both nodes is one member: it leaves when it has left on both. */
+    @Test
+    void aUserOnBothNodesIsOneMemberUntilItLeftBoth() {
+        Node a = node(NEVER);
+        Node b = node(NEVER);
+        Member alice = a.member("alice", "lobby");
+        Member carolHere = a.member("carol", "lobby");
+        alice.presence(presence -> strings(presence, "joined").contains("carol"), "carol came");
+        Member carolThere = b.member("carol", "lobby");
+        eventually(() -> b.chat.rooms.members("lobby").orElseThrow().equals(List.of("alice", "carol")), "b lists");
+
+        b.chat.rooms.leave(carolThere.connection, new Command.Leave("lobby"));
+        a.chat.rooms.leave(carolHere.connection, new Command.Leave("lobby"));
+
+        JsonObject left = alice.presence(presence -> !strings(presence, "left").isEmpty(), "someone left");
+        assertEquals(List.of("carol"), strings(left, "left"));
+        assertEquals(List.of(), strings(left, "joined"));
+        assertEquals(List.of(), alice.sink.drain(), "carol came once and left once");
+    }
+
+    /** A node that dies (stops renewing its lease) is reaped by another: its users leave the room there. */
+    @Test
+    void theUsersOfANodeThatDiedLeaveOnceItsLeaseLapsed() throws InterruptedException {
+        Map<String, String> settings = new HashMap<>(NEVER);
+        settings.put("parley.cluster.lease-ms", "300");
+        Node a = node(settings);
+        Node b = node(settings);
+        Member alice = a.member("alice", "lobby");
+        b.member("bob", "lobby");
+        alice.presence(presence -> strings(presence, "joined").contains("bob"), "bob came");
+
+        b.cluster.stop(); // as if killed: it neither lets go nor renews
+
+        alice.presence(presence -> strings(presence, "left").contains("bob"), "bob left with his node");
+        assertEquals(List.of("alice"), a.chat.rooms.members("lobby").orElseThrow());
+    }
+
+    /** Who joined while the bus was down is said again after it: the other node's members see them then. */
+    @Test
+    void afterTheBusWasDownEachNodeSaysAgainWhoIsThere() {
+        Node a = node(NEVER);
+        Node b = node(NEVER);
+        Member alice = a.member("alice", "lobby");
+        b.member("bob", "lobby");
+        alice.presence(presence -> strings(presence, "joined").contains("bob"), "bob came");
+        bus.down();
+
+        b.member("carol", "lobby");
+        bus.up();
+
+        alice.presence(presence -> strings(presence, "joined").contains("carol"), "carol, said again");
+        eventually(
+                () -> a.chat.rooms.members("lobby").orElseThrow().equals(List.of("alice", "bob", "carol")),
+                "a lists all three");
+    }
+
+    static List<String> strings(JsonObject frame, String field) {
+        return frame.getJsonArray(field).getValuesAs(jakarta.json.JsonString.class).stream()
+                .map(jakarta.json.JsonString::getString)
+                .toList();
+    }
+
     /** An operator kicks a user on one node: its connections on the other leave the room, its neighbours see it go. */
     @Test
     void aKickOnOneNodeRemovesTheUserOnTheOther() {
@@ -171,9 +255,11 @@ class ClusterTest {
         JsonObject left = bob.next("left");
         assertEquals("kicked", left.getString("reason"));
         assertEquals("spam", left.getString("text", null), left::toString);
-        assertEquals("bob", carol.next("presence").getJsonArray("left").getString(0));
-        assertEquals(List.of("carol"), b.chat.rooms.members("lobby").orElseThrow());
-        assertEquals(List.of(), alice.sink.drain(), "nothing for a member of the node that kicked");
+        carol.presence(
+                presence -> presence.getJsonArray("left").getString(0, "").equals("bob"), "bob left");
+        alice.presence(
+                presence -> presence.getJsonArray("left").getString(0, "").equals("bob"), "bob left, there");
+        assertEquals(List.of("alice", "carol"), b.chat.rooms.members("lobby").orElseThrow());
     }
 
     @Test
@@ -187,12 +273,17 @@ class ClusterTest {
         a.cluster.onOperatorAction(new OperatorAction.Announced(null, "maintenance at 18:00"));
         a.cluster.onOperatorAction(new OperatorAction.Announced("lobby", "be nice"));
 
-        assertEquals("maintenance at 18:00", bob.sink.next("notice").getString("text"));
-        assertEquals("maintenance at 18:00", dan.sink.next("notice").getString("text"));
-        JsonObject toTheRoom = bob.sink.next("notice");
+        assertEquals("maintenance at 18:00", bob.next("notice").getString("text"));
+        assertEquals("maintenance at 18:00", dan.next("notice").getString("text"));
+        JsonObject toTheRoom = bob.next("notice");
         assertEquals("be nice", toTheRoom.getString("text"));
         assertEquals("lobby", toTheRoom.getString("room"));
-        assertEquals(List.of(), dan.sink.drain(), "the room's notice is for its members only");
+        assertEquals(
+                List.of(),
+                dan.sink.drain().stream()
+                        .filter(frame -> "notice".equals(frame.getString("type")))
+                        .toList(),
+                "the room's notice is for its members only");
     }
 
     /** A room deleted on one node: its members on the other leave it, and the other node forgets it. */
@@ -208,7 +299,7 @@ class ClusterTest {
         a.chat.rooms.purge("old", "the room was deleted: tidy");
         a.cluster.onOperatorAction(new OperatorAction.RoomDeleted("old", "the room was deleted: tidy"));
 
-        JsonObject left = bob.sink.next("left");
+        JsonObject left = bob.next("left");
         assertEquals("room_closed", left.getString("reason"));
         assertEquals("the room was deleted: tidy", left.getString("text", null), left::toString);
         eventually(() -> !b.chat.rooms.exists("old"), "node b forgot the room");
@@ -226,7 +317,7 @@ class ClusterTest {
         a.chat.rooms.purge("old", "the room was deleted");
         a.cluster.onOperatorAction(new OperatorAction.RoomDeleted("old", "the room was deleted"));
 
-        assertEquals("room_closed", bob.sink.next("left").getString("reason"));
+        assertEquals("room_closed", bob.next("left").getString("reason"));
         eventually(() -> !b.chat.rooms.exists("old"), "node b forgot the room");
         assertFalse(b.chat.rooms.exists("old"));
     }
@@ -356,6 +447,7 @@ class ClusterTest {
             cluster.moderation = chat.moderation;
             cluster.metrics = chat.metrics;
             cluster.restrictionsStale = new EventDouble<>(stale -> restrictionsRead.incrementAndGet());
+            chat.presenceHere = cluster::onPresenceHere;
             chat.settled = settled -> {
                 synchronized (held) {
                     if (holdingReceipts) {
@@ -439,6 +531,16 @@ class ClusterTest {
             while (true) {
                 JsonObject frame = sink.next();
                 if (type.equals(frame.getString("type"))) {
+                    return frame;
+                }
+            }
+        }
+
+        /** Waits for a {@code presence} that matches (others skipped). */
+        JsonObject presence(java.util.function.Predicate<JsonObject> wanted, String what) {
+            while (true) {
+                JsonObject frame = next("presence");
+                if (wanted.test(frame)) {
                     return frame;
                 }
             }

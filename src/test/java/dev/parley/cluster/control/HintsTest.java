@@ -59,6 +59,18 @@ class HintsTest {
         }
     }
 
+    /** As the presence scripts write it with Redis's cjson: keys in any order. */
+    @Test
+    void aPresenceChangeFromRedisIsRead() {
+        assertEquals(
+                new Hint.Presence("lobby", "g:bob", "Bob", true),
+                Hints.decode("{\"joined\":true,\"kind\":\"presence\",\"name\":\"Bob\",\"room\":\"lobby\","
+                                + "\"user\":\"g:bob\"}")
+                        .orElseThrow());
+        Hint left = new Hint.Presence("lobby", "a:ann", "ann", false);
+        assertEquals(left, Hints.decode(Hints.encode(left)).orElseThrow());
+    }
+
     @Test
     void whatThisNodeDoesNotUnderstandIsSkipped() {
         assertTrue(Hints.decode("{\"kind\":\"from-a-newer-node\",\"x\":1}").isEmpty());
