@@ -136,6 +136,32 @@ class ClusterIT {
         }
     }
 
+    /**
+     * A whisper and typing reach a user on the other node; a whisper to a user online nowhere is user_unknown. Node
+     * one knows bob is online once his presence came: Redis sent the news of his connection before that of his join.
+     */
+    @Test
+    void aWhisperAndTypingCrossNodes() {
+        String room = unique("whisper");
+        try (ChatClient alice = ChatClient.open(base(one), unique("alice"));
+                ChatClient bob = ChatClient.open(base(two), unique("bob"))) {
+            alice.join(room);
+            bob.join(room);
+            alice.await(frame -> isPresence(frame, "joined", bob.user()), "bob joining on node two");
+
+            alice.command("typing", "room", room);
+            assertEquals(alice.user(), bob.await("typing").getString("user"));
+            String ref = ChatClient.ref();
+            alice.command("whisper", "to", bob.user(), "text", "psst", "ref", ref);
+            JsonObject got = bob.await("whisper");
+            assertEquals(alice.user(), got.getString("from"));
+            assertEquals("psst", got.getString("text"));
+            assertEquals(ref, alice.await("whisper").getString("ref"));
+            alice.command("whisper", "to", unique("nobody"), "text", "hello?");
+            alice.awaitError("user_unknown");
+        }
+    }
+
     static boolean isPresence(JsonObject frame, String field, String user) {
         return "presence".equals(frame.getString("type", null))
                 && ChatClient.strings(frame, field).contains(user);

@@ -7,6 +7,7 @@ import dev.parley.chat.entity.MessageHistory;
 import dev.parley.chat.entity.PostsSettled;
 import dev.parley.chat.entity.PresenceHere;
 import dev.parley.chat.entity.Receipt;
+import dev.parley.chat.entity.Relayed;
 import dev.parley.metrics.Metrics;
 import dev.parley.settings.Settings;
 import jakarta.annotation.PostConstruct;
@@ -90,6 +91,9 @@ public class Rooms {
 
     @Inject
     jakarta.enterprise.event.Event<PresenceHere> presenceHere;
+
+    @Inject
+    jakarta.enterprise.event.Event<Relayed> relayed;
 
     @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
     ScheduledExecutorService scheduler;
@@ -552,12 +556,10 @@ public class Rooms {
         if (!forward[0]) {
             return;
         }
-        String frame = Frames.encode(new Event.Typing(room.name, connection.user()));
-        room.members.forEach((key, member) -> {
-            if (!key.equals(connection.userKey())) {
-                member.connections.forEach(c -> c.sendEncoded(frame));
-            }
-        });
+        typingTo(room, connection.userKey(), connection.user());
+        if (metrics.clusterBus() == 1) {
+            relayed.fire(new Relayed.Typed(room.name, connection.userKey(), connection.user()));
+        }
     }
 
     /**
@@ -929,6 +931,23 @@ public class Rooms {
             }
         }
         return here;
+    }
+
+    /** Cluster mode: a member on another node is typing in the room (its node kept to the typing interval). */
+    public void typingElsewhere(String name, String userKey, String userName) {
+        Room room = rooms.get(name);
+        if (room != null) {
+            typingTo(room, userKey, userName);
+        }
+    }
+
+    private static void typingTo(Room room, String userKey, String userName) {
+        String frame = Frames.encode(new Event.Typing(room.name, userName));
+        room.members.forEach((key, member) -> {
+            if (!key.equals(userKey)) {
+                member.connections.forEach(c -> c.sendEncoded(frame));
+            }
+        });
     }
 
     /** A {@code notice} with {@code room} to the room's members. */

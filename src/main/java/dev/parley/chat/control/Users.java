@@ -7,6 +7,9 @@ import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.Handshake;
 import dev.parley.chat.entity.Identity;
 import dev.parley.chat.entity.KnownAccounts;
+import dev.parley.chat.entity.OnlineHere;
+import dev.parley.chat.entity.Relayed;
+import dev.parley.metrics.Metrics;
 import dev.parley.settings.Settings;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +23,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,10 +46,24 @@ public class Users {
     @Inject
     KnownAccounts accounts;
 
+    @Inject
+    Metrics metrics;
+
+    @Inject
+    jakarta.enterprise.event.Event<OnlineHere> onlineHere;
+
+    @Inject
+    jakarta.enterprise.event.Event<Relayed> relayed;
+
     /** Case-folded names of the accounts that have ever logged in. */
     private final Set<String> loggedIn = ConcurrentHashMap.newKeySet();
 
     private final ConcurrentHashMap<String, User> online = new ConcurrentHashMap<>();
+    /**
+     * Cluster mode: who is online on any node as the cluster last told (user key to name), this node's users
+     * included once their news came back; empty on one node.
+     */
+    private final ConcurrentHashMap<String, String> onlineInCluster = new ConcurrentHashMap<>();
     /** Connections of logged-in users by the id of the HTTP session their login lives in. */
     private final ConcurrentHashMap<String, Set<Connection>> byLoginSession = new ConcurrentHashMap<>();
 
@@ -106,7 +124,7 @@ public class Users {
         online.compute(connection.userKey(), (key, holder) -> {
             if (identity.authenticated()) {
                 if (holder == null) {
-                    return User.of(connection);
+                    return cameOnline(connection);
                 }
                 holder.connections().add(connection);
                 return holder;
@@ -119,7 +137,7 @@ public class Users {
                 return holder;
             }
             if (holder == null) {
-                return User.of(connection);
+                return cameOnline(connection);
             }
             if (resumeToken == null || !sameToken(resumeToken, holder.resumeToken())) {
                 refusal.set(new Refused(
@@ -133,8 +151,11 @@ public class Users {
             return refusal.get();
         }
         if (identity.authenticated()) {
-            User guest = online.remove(Identity.guestKey(name));
+            String guestKey = Identity.guestKey(name);
+            User guest = online.remove(guestKey);
             if (guest != null) {
+                // no guest can take the name again now that it is reserved: nothing can overtake this news
+                onlineHere.fire(new OnlineHere(guestKey, guest.name(), false));
                 guest.connections()
                         .forEach(old -> old.reject(
                                 ErrorCode.NAME_TAKEN,
@@ -175,8 +196,58 @@ public class Users {
     public void release(Connection connection) {
         online.computeIfPresent(connection.userKey(), (key, user) -> {
             user.connections().remove(connection);
-            return user.connections().isEmpty() ? null : user;
+            if (!user.connections().isEmpty()) {
+                return user;
+            }
+            onlineHere.fire(new OnlineHere(key, user.name(), false));
+            return null;
         });
+    }
+
+    /** A user online here for the first time: told in the key's lock, so a user's news keep their order. */
+    private User cameOnline(Connection connection) {
+        onlineHere.fire(new OnlineHere(connection.userKey(), connection.user(), true));
+        return User.of(connection);
+    }
+
+    // ---- cluster mode (dev.parley.cluster) ----
+
+    /** The cluster says the user is online on some node from now on, or on none any more. */
+    public void onlineElsewhere(String userKey, String name, boolean isOnline) {
+        if (isOnline) {
+            onlineInCluster.put(userKey, name);
+        } else {
+            onlineInCluster.remove(userKey);
+        }
+    }
+
+    /** Who is online on any node, as read from the cluster after news may have been lost. */
+    public void onlineElsewhere(Map<String, String> users) {
+        onlineInCluster.keySet().retainAll(users.keySet());
+        onlineInCluster.putAll(users);
+    }
+
+    /** Who is online on this node: user key to name. */
+    public Map<String, String> onlineHere() {
+        Map<String, String> here = new java.util.HashMap<>();
+        online.forEach((key, user) -> here.put(key, user.name()));
+        return here;
+    }
+
+    /**
+     * A whisper another node sent: to this node's connections of its recipient and of its sender (without the
+     * sender's ref, which was for the sender's own connection there).
+     */
+    public void whisperFromElsewhere(Event.Whisper whisper, String fromKey, String toKey) {
+        String frame = Frames.encode(whisper);
+        Set<Connection> recipients = new java.util.HashSet<>();
+        for (String key : List.of(fromKey, toKey)) {
+            User user = online.get(key);
+            if (user != null) {
+                recipients.addAll(user.connections());
+            }
+        }
+        recipients.forEach(connection -> connection.sendEncoded(frame));
     }
 
     /**
@@ -247,7 +318,11 @@ public class Users {
         return online.size();
     }
 
-    /** Delivers to every connection of the recipient and echoes to the sender's; nothing is stored (v1). */
+    /**
+     * Delivers to every connection of the recipient and echoes to the sender's; nothing is stored (v1). In cluster mode
+     * on every node: {@code user_unknown} only if the recipient is online nowhere, {@code internal} if it is on another
+     * node while this one's bus is down.
+     */
     public void whisper(Connection sender, Command.Whisper whisper) {
         String problem = ProtocolRules.textProblem(whisper.text(), limits.maxTextCodePoints());
         if (problem != null) {
@@ -258,16 +333,27 @@ public class Users {
             sender.refuse(whisper, ErrorCode.BAD_REQUEST, "a ref is 1 to 64 characters");
             return;
         }
-        User recipient = whisper.to() == null ? null : online.get(keyOf(whisper.to()));
-        if (recipient == null) {
+        String toKey = whisper.to() == null ? null : keyOf(whisper.to());
+        User recipient = toKey == null ? null : online.get(toKey);
+        String toName = recipient != null ? recipient.name() : (toKey == null ? null : onlineInCluster.get(toKey));
+        if (toName == null) {
             sender.refuse(whisper, ErrorCode.USER_UNKNOWN, whisper.to() + " is not online");
             return;
         }
+        if (recipient == null && metrics.clusterBus() == 0) {
+            sender.refuse(
+                    whisper,
+                    ErrorCode.INTERNAL,
+                    whisper.to() + " is on another node, which cannot be reached now; retry in a moment");
+            return;
+        }
         Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        Event.Whisper copy = new Event.Whisper(sender.user(), recipient.name(), whisper.text(), at, null);
+        Event.Whisper copy = new Event.Whisper(sender.user(), toName, whisper.text(), at, null);
         String frame = Frames.encode(copy);
         Set<Connection> recipients = ConcurrentHashMap.newKeySet();
-        recipients.addAll(recipient.connections());
+        if (recipient != null) {
+            recipients.addAll(recipient.connections());
+        }
         User self = online.get(sender.userKey());
         if (self != null) {
             recipients.addAll(self.connections());
@@ -279,6 +365,10 @@ public class Users {
             } else {
                 connection.sendEncoded(frame);
             }
+        }
+        if (metrics.clusterBus() == 1) {
+            // the recipient, or the sender's other connections, may be on other nodes too
+            relayed.fire(new Relayed.Whispered(copy, sender.userKey(), toKey));
         }
     }
 

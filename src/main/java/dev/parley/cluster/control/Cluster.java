@@ -4,10 +4,12 @@ import dev.parley.chat.control.Moderation;
 import dev.parley.chat.control.Rooms;
 import dev.parley.chat.control.Users;
 import dev.parley.chat.entity.MessageDeleted;
+import dev.parley.chat.entity.OnlineHere;
 import dev.parley.chat.entity.OperatorAction;
 import dev.parley.chat.entity.PostsSettled;
 import dev.parley.chat.entity.PresenceHere;
 import dev.parley.chat.entity.Receipt;
+import dev.parley.chat.entity.Relayed;
 import dev.parley.chat.entity.RestrictionsStale;
 import dev.parley.cluster.entity.Hint;
 import dev.parley.metrics.Metrics;
@@ -76,6 +78,12 @@ import javax.sql.DataSource;
 public class Cluster {
 
     private static final Logger LOG = Logger.getLogger(Cluster.class.getName());
+
+    /**
+     * Who is online where is kept as the members of this room, which no room can be ({@code ~} is never in a room's
+     * name): a whisper finds its recipient on any node.
+     */
+    static final String ONLINE = "~online";
 
     @Inject
     Rooms rooms;
@@ -205,7 +213,21 @@ public class Cluster {
         }
     }
 
-    /** Reads the room's members on every node, and hands them to the room on the intake thread. */
+    /** A user's first connection here opened, or its last closed: the bus keeps who is online where. */
+    public void onOnlineHere(@Observes OnlineHere here) {
+        if (bus != null) {
+            bus.hold(ONLINE, here.userKey(), here.name(), here.online());
+        }
+    }
+
+    /** A whisper or typing sent here: the other nodes send it to their connections. */
+    public void onRelayed(@Observes Relayed relayed) {
+        if (bus != null) {
+            bus.publish(Hints.encode(new Hint.Relay(relayed)));
+        }
+    }
+
+    /** Reads the room's members on every node (or who is online anywhere), and hands them over on the intake thread. */
     private void readMembers(String room) {
         bus.members(room).whenComplete((members, failure) -> {
             if (failure != null) {
@@ -213,7 +235,13 @@ public class Cluster {
                 return;
             }
             try {
-                intake.execute(() -> rooms.membersElsewhere(room, members));
+                intake.execute(() -> {
+                    if (ONLINE.equals(room)) {
+                        users.onlineElsewhere(members);
+                    } else {
+                        rooms.membersElsewhere(room, members);
+                    }
+                });
             } catch (RejectedExecutionException full) {
                 membersRead.remove(room);
             }
@@ -237,6 +265,7 @@ public class Cluster {
         List<ClusterBus.Holding> holdings = new ArrayList<>();
         here.forEach((room, members) ->
                 members.forEach((userKey, name) -> holdings.add(new ClusterBus.Holding(room, userKey, name))));
+        users.onlineHere().forEach((userKey, name) -> holdings.add(new ClusterBus.Holding(ONLINE, userKey, name)));
         membersRead.clear();
         // the lease first: another node reaps the holdings of a node without one
         bus.renewAndReap(settings.lease())
@@ -246,7 +275,9 @@ public class Cluster {
                         LOG.log(Level.FINE, "Parley cluster: cannot say again who is here", failure);
                         return;
                     }
-                    for (String room : here.keySet()) {
+                    List<String> toRead = new ArrayList<>(here.keySet());
+                    toRead.add(ONLINE);
+                    for (String room : toRead) {
                         if (membersRead.add(room)) {
                             readMembers(room);
                         }
@@ -271,11 +302,26 @@ public class Cluster {
         } else if (hint instanceof Hint.Deleted deleted) {
             rooms.redacted(deleted.room(), deleted.seq());
         } else if (hint instanceof Hint.Presence presence) {
-            rooms.presenceElsewhere(presence.room(), presence.userKey(), presence.name(), presence.joined());
+            if (ONLINE.equals(presence.room())) {
+                users.onlineElsewhere(presence.userKey(), presence.name(), presence.joined());
+            } else {
+                rooms.presenceElsewhere(presence.room(), presence.userKey(), presence.name(), presence.joined());
+            }
+        } else if (hint instanceof Hint.Relay relay) {
+            relayHere(relay.relayed());
         } else if (hint instanceof Hint.Operator operator) {
             doHere(operator.action());
         } else {
             LOG.fine(() -> "Parley cluster: a hint this node does not know: " + text);
+        }
+    }
+
+    private void relayHere(Relayed relayed) {
+        if (relayed instanceof Relayed.Whispered whispered) {
+            users.whisperFromElsewhere(whispered.whisper(), whispered.fromKey(), whispered.toKey());
+        } else {
+            Relayed.Typed typed = (Relayed.Typed) relayed;
+            rooms.typingElsewhere(typed.room(), typed.userKey(), typed.name());
         }
     }
 

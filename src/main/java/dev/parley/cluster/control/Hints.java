@@ -3,6 +3,7 @@ package dev.parley.cluster.control;
 import dev.parley.chat.control.Frames;
 import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.OperatorAction;
+import dev.parley.chat.entity.Relayed;
 import dev.parley.cluster.entity.Hint;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
@@ -18,7 +19,9 @@ import java.util.Optional;
  * Hints as the bus carries them: {@code {"kind":"stored","message":{…}}} (the message as the protocol's {@code message}
  * event), {@code {"kind":"deleted","room":…,"seq":…}}, and an operator's action: {@code {"kind":"restrictions"}},
  * {@code {"kind":"kicked","room":…,"user":KEY,"reason":…}}, {@code {"kind":"presence","room":…,"user":KEY,"name":…,
- * "joined":true}} (made by the bus's own scripts in Redis, see {@link ClusterBus#hold}), {@code {"kind":"announced","room":…,"text":…}} (no room:
+ * "joined":true}} (made by the bus's own scripts in Redis, see {@link ClusterBus#hold}), {@code {"kind":"whisper",
+ * "whisper":{…},"from":KEY,"to":KEY}} (the whisper as the protocol's event), {@code {"kind":"typing","room":…,
+ * "user":KEY,"name":…}}, {@code {"kind":"announced","room":…,"text":…}} (no room:
  * everyone) and {@code {"kind":"room_deleted","room":…,"text":…}}. A node that meets a kind it does not know (a newer
  * node's) skips it.
  */
@@ -31,6 +34,8 @@ final class Hints {
     static final String ANNOUNCED = "announced";
     static final String ROOM_DELETED = "room_deleted";
     static final String PRESENCE = "presence";
+    static final String WHISPER = "whisper";
+    static final String TYPING = "typing";
 
     private Hints() {}
 
@@ -48,6 +53,9 @@ final class Hints {
                     .build()
                     .toString();
         }
+        if (hint instanceof Hint.Relay relay) {
+            return relay(relay.relayed());
+        }
         if (hint instanceof Hint.Deleted deleted) {
             return Json.createObjectBuilder()
                     .add("kind", DELETED)
@@ -57,6 +65,21 @@ final class Hints {
                     .toString();
         }
         return operator(((Hint.Operator) hint).action()).build().toString();
+    }
+
+    private static String relay(Relayed relayed) {
+        if (relayed instanceof Relayed.Whispered whispered) {
+            return "{\"kind\":\"" + WHISPER + "\",\"whisper\":" + Frames.encode(whispered.whisper()) + ",\"from\":"
+                    + Json.createValue(whispered.fromKey()) + ",\"to\":" + Json.createValue(whispered.toKey()) + "}";
+        }
+        Relayed.Typed typed = (Relayed.Typed) relayed;
+        return Json.createObjectBuilder()
+                .add("kind", TYPING)
+                .add("room", typed.room())
+                .add("user", typed.userKey())
+                .add("name", typed.name())
+                .build()
+                .toString();
     }
 
     private static JsonObjectBuilder operator(OperatorAction action) {
@@ -89,6 +112,21 @@ final class Hints {
                         hint.getString("user"),
                         hint.getString("name"),
                         hint.getBoolean("joined")));
+            }
+            if (WHISPER.equals(kind) && hint.get("whisper") instanceof JsonObject whisper) {
+                return Optional.of(new Hint.Relay(new Relayed.Whispered(
+                        new Event.Whisper(
+                                whisper.getString("from"),
+                                whisper.getString("to"),
+                                whisper.getString("text"),
+                                Instant.parse(whisper.getString("at")),
+                                null),
+                        hint.getString("from"),
+                        hint.getString("to"))));
+            }
+            if (TYPING.equals(kind)) {
+                return Optional.of(new Hint.Relay(
+                        new Relayed.Typed(hint.getString("room"), hint.getString("user"), hint.getString("name"))));
             }
             if (DELETED.equals(kind)) {
                 return Optional.of(new Hint.Deleted(

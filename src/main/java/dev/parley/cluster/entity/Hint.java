@@ -2,6 +2,7 @@ package dev.parley.cluster.entity;
 
 import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.OperatorAction;
+import dev.parley.chat.entity.Relayed;
 
 /**
  * What one node tells the others over the cluster bus. A hint only says that something is in the database (a node
@@ -20,6 +21,9 @@ public sealed interface Hint {
      * itself, in the order of the changes, to every node).
      */
     record Presence(String room, String userKey, String name, boolean joined) implements Hint {}
+
+    /** What this node sent its connections that other nodes send theirs (a whisper, typing). */
+    record Relay(Relayed relayed) implements Hint {}
 
     /** An operator acted on this node: the others do the same for their members. */
     record Operator(OperatorAction action) implements Hint {}

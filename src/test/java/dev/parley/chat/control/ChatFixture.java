@@ -1,8 +1,10 @@
 package dev.parley.chat.control;
 
 import dev.parley.chat.entity.Identity;
+import dev.parley.chat.entity.OnlineHere;
 import dev.parley.chat.entity.PostsSettled;
 import dev.parley.chat.entity.PresenceHere;
+import dev.parley.chat.entity.Relayed;
 import dev.parley.metrics.Metrics;
 import dev.parley.settings.Settings;
 import dev.parley.testing.EventDouble;
@@ -44,6 +46,10 @@ public class ChatFixture implements AutoCloseable {
     public Consumer<PostsSettled> settled = this::settledToRooms;
     /** Who tells the node's observers of {@link PresenceHere} (a node of several: its cluster). */
     public volatile Consumer<PresenceHere> presenceHere = event -> {};
+    /** Who tells the node's observers of {@link OnlineHere} (a node of several: its cluster). */
+    public volatile Consumer<OnlineHere> onlineHere = event -> {};
+    /** Who tells the node's observers of {@link Relayed} (a node of several: its cluster). */
+    public volatile Consumer<Relayed> relayed = event -> {};
 
     public ChatFixture(Map<String, String> settings) {
         this(settings, new AccountsDouble());
@@ -88,6 +94,10 @@ public class ChatFixture implements AutoCloseable {
         memberships.start(MembershipSettings.from(Settings.of(settings)), Executors.defaultThreadFactory(), scheduler);
         rooms.memberships = memberships;
         rooms.presenceHere = new EventDouble<>(event -> presenceHere.accept(event));
+        rooms.relayed = new EventDouble<>(event -> relayed.accept(event));
+        users.metrics = metrics;
+        users.onlineHere = new EventDouble<>(event -> onlineHere.accept(event));
+        users.relayed = new EventDouble<>(event -> relayed.accept(event));
         posting.limits = limits;
         posting.scheduler = scheduler;
         posting.messagePosted = alone

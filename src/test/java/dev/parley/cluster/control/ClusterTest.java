@@ -233,6 +233,81 @@ class ClusterTest {
                 "a lists all three");
     }
 
+    /** A whisper finds its recipient on the other node; the sender's copy has its ref; nobody online: user_unknown. */
+    @Test
+    void aWhisperReachesItsRecipientOnTheOtherNode() {
+        Node a = node(NEVER);
+        Node b = node(NEVER);
+        Member alice = a.member("alice", "lobby");
+        Member bob = b.member("bob", "lobby");
+        alice.presence(presence -> strings(presence, "joined").contains("bob"), "bob came");
+
+        whisperUntilKnown(a, alice, "bob");
+
+        JsonObject got = bob.next("whisper");
+        assertEquals("alice", got.getString("from"));
+        assertEquals("psst", got.getString("text"));
+        a.chat.users.whisper(alice.connection, new Command.Whisper("nobody", "hello?", "r-2"));
+        assertEquals("user_unknown", alice.next("error").getString("code"));
+    }
+
+    /** While the bus is down a whisper to a user on another node is refused with internal: it cannot get there. */
+    @Test
+    void whileTheBusIsDownAWhisperToAnotherNodeIsRefusedAsInternal() {
+        Node a = node(NEVER);
+        Node b = node(NEVER);
+        Member alice = a.member("alice", "lobby");
+        b.member("bob", "lobby");
+        alice.presence(presence -> strings(presence, "joined").contains("bob"), "bob came");
+        whisperUntilKnown(a, alice, "bob");
+        bus.down();
+        eventually(() -> a.chat.metrics.clusterBus() == 0, "node a knows its bus is down");
+
+        a.chat.users.whisper(alice.connection, new Command.Whisper("bob", "still there?", "r-3"));
+
+        JsonObject refused = alice.next("error");
+        assertEquals("internal", refused.getString("code"));
+        assertEquals("r-3", refused.getString("ref"));
+    }
+
+    @Test
+    void typingCrossesNodes() {
+        Node a = node(NEVER);
+        Node b = node(NEVER);
+        Member alice = a.member("alice", "lobby");
+        Member bob = b.member("bob", "lobby");
+        alice.presence(presence -> strings(presence, "joined").contains("bob"), "bob came");
+
+        a.chat.rooms.typing(alice.connection, new Command.Typing("lobby"));
+
+        JsonObject typing = bob.next("typing");
+        assertEquals("alice", typing.getString("user"));
+        assertEquals("lobby", typing.getString("room"));
+    }
+
+    /**
+     * Whispers until the sender's node knows the recipient is online elsewhere (its news comes on the bus's thread):
+     * the first answer that is the sender's own copy ends it.
+     */
+    private static void whisperUntilKnown(Node node, Member sender, String to) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            if (System.nanoTime() > deadline) {
+                fail(to + " never became known as online elsewhere");
+            }
+            node.chat.users.whisper(sender.connection, new Command.Whisper(to, "psst", "r-1"));
+            JsonObject answer = sender.sink.next();
+            while (!"whisper".equals(answer.getString("type")) && !"error".equals(answer.getString("type"))) {
+                answer = sender.sink.next();
+            }
+            if ("whisper".equals(answer.getString("type"))) {
+                assertEquals("r-1", answer.getString("ref"));
+                return;
+            }
+            assertEquals("user_unknown", answer.getString("code"), answer::toString);
+        }
+    }
+
     static List<String> strings(JsonObject frame, String field) {
         return frame.getJsonArray(field).getValuesAs(jakarta.json.JsonString.class).stream()
                 .map(jakarta.json.JsonString::getString)
@@ -448,6 +523,8 @@ class ClusterTest {
             cluster.metrics = chat.metrics;
             cluster.restrictionsStale = new EventDouble<>(stale -> restrictionsRead.incrementAndGet());
             chat.presenceHere = cluster::onPresenceHere;
+            chat.onlineHere = cluster::onOnlineHere;
+            chat.relayed = cluster::onRelayed;
             chat.settled = settled -> {
                 synchronized (held) {
                     if (holdingReceipts) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.Identity;
 import dev.parley.chat.entity.OperatorAction;
+import dev.parley.chat.entity.Relayed;
 import dev.parley.cluster.entity.Hint;
 import java.time.Instant;
 import java.util.List;
@@ -54,6 +55,18 @@ class HintsTest {
                 new OperatorAction.Announced("lobby", "be nice"),
                 new OperatorAction.RoomDeleted("old", "the room was deleted: gone"))) {
             Hint hint = new Hint.Operator(action);
+
+            assertEquals(hint, Hints.decode(Hints.encode(hint)).orElseThrow());
+        }
+    }
+
+    @Test
+    void aWhisperAndTypingCrossTheBus() {
+        Event.Whisper whisper =
+                new Event.Whisper("ann", "Bob", "psst \"x\"", Instant.parse("2026-12-05T07:00:00.123Z"), null);
+        for (Relayed relayed :
+                List.of(new Relayed.Whispered(whisper, "g:ann", "a:bob"), new Relayed.Typed("lobby", "g:ann", "ann"))) {
+            Hint hint = new Hint.Relay(relayed);
 
             assertEquals(hint, Hints.decode(Hints.encode(hint)).orElseThrow());
         }

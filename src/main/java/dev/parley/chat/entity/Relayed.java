@@ -1,0 +1,17 @@
+package dev.parley.chat.entity;
+
+/**
+ * What chat sent to this node's connections that concerns connections on other nodes too, fired after it was sent
+ * here; in cluster mode the other nodes send it to theirs.
+ */
+public sealed interface Relayed {
+
+    /**
+     * A whisper, for the recipient's and the sender's connections on other nodes (each gets {@code whisper} as it is,
+     * without the sender's ref).
+     */
+    record Whispered(Event.Whisper whisper, String fromKey, String toKey) implements Relayed {}
+
+    /** A member is typing in the room, for the room's members on other nodes (not the typist's own connections). */
+    record Typed(String room, String userKey, String name) implements Relayed {}
+}
