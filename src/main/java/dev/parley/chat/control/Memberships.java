@@ -3,6 +3,7 @@ package dev.parley.chat.control;
 import dev.parley.chat.entity.Command;
 import dev.parley.chat.entity.ErrorCode;
 import dev.parley.chat.entity.Event;
+import dev.parley.chat.entity.Relayed;
 import dev.parley.chat.entity.RoomMemberships;
 import dev.parley.settings.Settings;
 import jakarta.annotation.PostConstruct;
@@ -43,6 +44,9 @@ public class Memberships {
 
     @Inject
     RoomMemberships archive;
+
+    @Inject
+    jakarta.enterprise.event.Event<Relayed> relayed;
 
     @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
     ManagedThreadFactory threads;
@@ -231,13 +235,16 @@ public class Memberships {
                         if (marker.read() > marker.stored()) {
                             unstored.merge(key, marker.read(), Math::max);
                         }
-                        String frame = Frames.encode(new Event.Read(key.room(), marker.read(), marker.unread()));
+                        Event.Read moved = new Event.Read(key.room(), marker.read(), marker.unread());
+                        String frame = Frames.encode(moved);
                         told.forEach(each -> each.sendEncoded(frame));
+                        Event.Receipt receipt = null;
                         if (marker.read() > Math.max(marker.stored(), movedBefore) && connection.receiptsOn()) {
-                            String receipt =
-                                    Frames.encode(new Event.Receipt(key.room(), connection.user(), marker.read()));
-                            watchers.forEach(each -> each.sendSheddable(receipt));
+                            receipt = new Event.Receipt(key.room(), connection.user(), marker.read());
+                            String receiptFrame = Frames.encode(receipt);
+                            watchers.forEach(each -> each.sendSheddable(receiptFrame));
                         }
+                        relayed.fire(new Relayed.MarkerMoved(key.userKey(), moved, receipt));
                     } catch (RuntimeException failed) {
                         LOG.log(Level.WARNING, "the read marker of " + connection + " could not be moved", failed);
                         connection.refuse(read, ErrorCode.INTERNAL, "your read marker could not be moved; retry");

@@ -383,7 +383,74 @@ public class Rooms {
         }
         if (connection.keepsRooms()) {
             memberships.forget(connection.userKey(), room.name);
+            relayed.fire(new Relayed.LeftKept(room.name, connection.userKey()));
         }
+    }
+
+    /** Cluster mode: the user left a kept room on another node; its connections here that keep rooms leave it too. */
+    public void leftElsewhere(String name, String userKey) {
+        Room room = rooms.get(name);
+        if (room == null) {
+            return;
+        }
+        room.lock.lock();
+        try {
+            Room.Member member = room.members.get(userKey);
+            if (member != null) {
+                for (Connection elsewhere : List.copyOf(member.connections)) {
+                    if (elsewhere.keepsRooms()) {
+                        remove(room, elsewhere, member);
+                        elsewhere.send(new Event.Left(room.name, "left_elsewhere", null));
+                    }
+                }
+            }
+        } finally {
+            room.lock.unlock();
+        }
+    }
+
+    /**
+     * Cluster mode: a user's read marker moved on another node: its connections here that keep rooms get {@code read},
+     * and the room's members here who see receipts get {@code receipt}, if there is one.
+     */
+    public void markerMovedElsewhere(String userKey, Event.Read read, Event.Receipt receipt) {
+        Room room = rooms.get(read.room());
+        if (room == null) {
+            return;
+        }
+        List<Connection> told;
+        List<Connection> watchers;
+        room.lock.lock();
+        try {
+            Room.Member member = room.members.get(userKey);
+            told = member == null
+                    ? List.of()
+                    : member.connections.stream().filter(Connection::keepsRooms).toList();
+            watchers = receipt == null ? List.of() : watchers(room, member);
+        } finally {
+            room.lock.unlock();
+        }
+        String frame = Frames.encode(read);
+        told.forEach(each -> each.sendEncoded(frame));
+        if (!watchers.isEmpty()) {
+            String receiptFrame = Frames.encode(receipt);
+            watchers.forEach(each -> each.sendSheddable(receiptFrame));
+        }
+    }
+
+    /** Under the room's lock: who sees receipts in the room, but {@code reader}'s connections (a small room only). */
+    private List<Connection> watchers(Room room, Room.Member reader) {
+        List<Connection> watchers = new java.util.ArrayList<>();
+        if (room.members.size() <= memberships.receiptsMaxMembers()) {
+            room.members.forEach((key, other) -> {
+                if (other != reader) {
+                    other.connections.stream()
+                            .filter(each -> each.keepsRooms() && each.receiptsOn())
+                            .forEach(watchers::add);
+                }
+            });
+        }
+        return watchers;
     }
 
     /** Takes the connection out of the room, under the room's lock; the user departs with its last connection. */
@@ -417,7 +484,7 @@ public class Rooms {
             return;
         }
         List<Connection> told;
-        List<Connection> watchers = new java.util.ArrayList<>();
+        List<Connection> watchers;
         long last;
         room.lock.lock();
         try {
@@ -425,15 +492,7 @@ public class Rooms {
             told = member == null
                     ? List.of(connection)
                     : member.connections.stream().filter(Connection::keepsRooms).toList();
-            if (room.members.size() <= memberships.receiptsMaxMembers()) {
-                room.members.forEach((key, other) -> {
-                    if (other != member) {
-                        other.connections.stream()
-                                .filter(each -> each.keepsRooms() && each.receiptsOn())
-                                .forEach(watchers::add);
-                    }
-                });
-            }
+            watchers = watchers(room, member);
             last = room.lastSeq;
         } finally {
             room.lock.unlock();

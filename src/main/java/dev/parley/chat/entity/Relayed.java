@@ -14,4 +14,13 @@ public sealed interface Relayed {
 
     /** A member is typing in the room, for the room's members on other nodes (not the typist's own connections). */
     record Typed(String room, String userKey, String name) implements Relayed {}
+
+    /**
+     * A logged-in user's read marker moved (membership): {@code read} for its connections that keep rooms on other
+     * nodes, and {@code receipt}, if any, for the room's members there who see receipts.
+     */
+    record MarkerMoved(String userKey, Event.Read read, Event.Receipt receipt) implements Relayed {}
+
+    /** A logged-in user left a kept room: its connections that keep rooms on other nodes leave it too. */
+    record LeftKept(String room, String userKey) implements Relayed {}
 }

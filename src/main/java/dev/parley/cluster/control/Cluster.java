@@ -220,7 +220,7 @@ public class Cluster {
         }
     }
 
-    /** A whisper or typing sent here: the other nodes send it to their connections. */
+    /** A whisper, typing, a moved read marker, a kept room left: the other nodes tell their connections. */
     public void onRelayed(@Observes Relayed relayed) {
         if (bus != null) {
             bus.publish(Hints.encode(new Hint.Relay(relayed)));
@@ -319,6 +319,10 @@ public class Cluster {
     private void relayHere(Relayed relayed) {
         if (relayed instanceof Relayed.Whispered whispered) {
             users.whisperFromElsewhere(whispered.whisper(), whispered.fromKey(), whispered.toKey());
+        } else if (relayed instanceof Relayed.MarkerMoved moved) {
+            rooms.markerMovedElsewhere(moved.userKey(), moved.read(), moved.receipt());
+        } else if (relayed instanceof Relayed.LeftKept left) {
+            rooms.leftElsewhere(left.room(), left.userKey());
         } else {
             Relayed.Typed typed = (Relayed.Typed) relayed;
             rooms.typingElsewhere(typed.room(), typed.userKey(), typed.name());

@@ -21,7 +21,8 @@ import java.util.Optional;
  * {@code {"kind":"kicked","room":…,"user":KEY,"reason":…}}, {@code {"kind":"presence","room":…,"user":KEY,"name":…,
  * "joined":true}} (made by the bus's own scripts in Redis, see {@link ClusterBus#hold}), {@code {"kind":"whisper",
  * "whisper":{…},"from":KEY,"to":KEY}} (the whisper as the protocol's event), {@code {"kind":"typing","room":…,
- * "user":KEY,"name":…}}, {@code {"kind":"announced","room":…,"text":…}} (no room:
+ * "user":KEY,"name":…}}, {@code {"kind":"marker","user":KEY,"room":…,"seq":…,"unread":…,"name":…}} (a read marker
+ * moved; {@code name} when it makes a receipt), {@code {"kind":"left_kept","room":…,"user":KEY}}, {@code {"kind":"announced","room":…,"text":…}} (no room:
  * everyone) and {@code {"kind":"room_deleted","room":…,"text":…}}. A node that meets a kind it does not know (a newer
  * node's) skips it.
  */
@@ -36,6 +37,8 @@ final class Hints {
     static final String PRESENCE = "presence";
     static final String WHISPER = "whisper";
     static final String TYPING = "typing";
+    static final String MARKER = "marker";
+    static final String LEFT_KEPT = "left_kept";
 
     private Hints() {}
 
@@ -71,6 +74,26 @@ final class Hints {
         if (relayed instanceof Relayed.Whispered whispered) {
             return "{\"kind\":\"" + WHISPER + "\",\"whisper\":" + Frames.encode(whispered.whisper()) + ",\"from\":"
                     + Json.createValue(whispered.fromKey()) + ",\"to\":" + Json.createValue(whispered.toKey()) + "}";
+        }
+        if (relayed instanceof Relayed.MarkerMoved moved) {
+            JsonObjectBuilder json = Json.createObjectBuilder()
+                    .add("kind", MARKER)
+                    .add("user", moved.userKey())
+                    .add("room", moved.read().room())
+                    .add("seq", moved.read().seq())
+                    .add("unread", moved.read().unread());
+            if (moved.receipt() != null) {
+                json.add("name", moved.receipt().user());
+            }
+            return json.build().toString();
+        }
+        if (relayed instanceof Relayed.LeftKept left) {
+            return Json.createObjectBuilder()
+                    .add("kind", LEFT_KEPT)
+                    .add("room", left.room())
+                    .add("user", left.userKey())
+                    .build()
+                    .toString();
         }
         Relayed.Typed typed = (Relayed.Typed) relayed;
         return Json.createObjectBuilder()
@@ -123,6 +146,19 @@ final class Hints {
                                 null),
                         hint.getString("from"),
                         hint.getString("to"))));
+            }
+            if (MARKER.equals(kind)) {
+                String room = hint.getString("room");
+                long seq = hint.getJsonNumber("seq").longValueExact();
+                String name = hint.getString("name", null);
+                return Optional.of(new Hint.Relay(new Relayed.MarkerMoved(
+                        hint.getString("user"),
+                        new Event.Read(room, seq, hint.getJsonNumber("unread").longValueExact()),
+                        name == null ? null : new Event.Receipt(room, name, seq))));
+            }
+            if (LEFT_KEPT.equals(kind)) {
+                return Optional.of(
+                        new Hint.Relay(new Relayed.LeftKept(hint.getString("room"), hint.getString("user"))));
             }
             if (TYPING.equals(kind)) {
                 return Optional.of(new Hint.Relay(

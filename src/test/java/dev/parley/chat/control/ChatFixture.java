@@ -91,6 +91,7 @@ public class ChatFixture implements AutoCloseable {
                 HistoryLimits.from(Settings.of(settings)), limits.outboxMaxBytes(), Executors.defaultThreadFactory());
         rooms.historyReads = historyReads;
         memberships.archive = kept;
+        memberships.relayed = new EventDouble<>(event -> relayed.accept(event));
         memberships.start(MembershipSettings.from(Settings.of(settings)), Executors.defaultThreadFactory(), scheduler);
         rooms.memberships = memberships;
         rooms.presenceHere = new EventDouble<>(event -> presenceHere.accept(event));
@@ -125,6 +126,21 @@ public class ChatFixture implements AutoCloseable {
     /** A guest connection that went through the handshake's checks and was registered. */
     public Connection guest(String name, RecordingSink sink) {
         Connection connection = connection(new Identity(name, false), sink);
+        Users.Refused refused = users.register(connection, null);
+        if (refused != null) {
+            throw new AssertionError(name + " was refused: " + refused);
+        }
+        return connection;
+    }
+
+    /**
+     * A logged-in user's connection that keeps rooms, with receipts on, registered (as after its {@code kept}; its
+     * kept rooms are not read).
+     */
+    public Connection keeper(String name, RecordingSink sink) {
+        Connection connection = connection(new Identity(name, true), sink);
+        connection.keepsRooms(true);
+        connection.receiptsOn(true);
         Users.Refused refused = users.register(connection, null);
         if (refused != null) {
             throw new AssertionError(name + " was refused: " + refused);

@@ -308,6 +308,32 @@ class ClusterTest {
         }
     }
 
+    /**
+     * A logged-in user reads on one node: its device on the other gets {@code read}, and a member there who sees
+     * receipts gets the receipt; its leaving the kept room takes that device out too ({@code left_elsewhere}).
+     */
+    @Test
+    void aReadMarkerAndAKeptRoomLeftOnOneNodeReachTheOther() {
+        Node a = node(NEVER);
+        Node b = node(NEVER);
+        Member laptop = a.account("alice", "lobby");
+        Member bob = a.account("bob", "lobby");
+        Member phone = b.account("alice", "lobby");
+        bob.say("lobby", "one", "two");
+        assertEquals(List.of(1L, 2L), phone.seqs(2));
+
+        b.chat.rooms.read(phone.connection, new Command.Read("lobby", 2));
+
+        JsonObject read = laptop.next("read");
+        assertEquals(2, read.getInt("seq"));
+        JsonObject receipt = bob.next("receipt");
+        assertEquals("alice", receipt.getString("user"));
+        assertEquals(2, receipt.getInt("seq"));
+
+        b.chat.rooms.leave(phone.connection, new Command.Leave("lobby"));
+        assertEquals("left_elsewhere", laptop.next("left").getString("reason"));
+    }
+
     static List<String> strings(JsonObject frame, String field) {
         return frame.getJsonArray(field).getValuesAs(jakarta.json.JsonString.class).stream()
                 .map(jakarta.json.JsonString::getString)
@@ -558,6 +584,21 @@ class ClusterTest {
                 held.clear();
             }
             receipts.forEach(chat.settled);
+        }
+
+        /** A logged-in user's connection that keeps rooms (membership), receipts on, in the room. */
+        Member account(String name, String room) {
+            RecordingSink sink = new RecordingSink();
+            Connection connection = chat.keeper(name, sink);
+            chat.rooms.join(connection, new Command.Join(room));
+            JsonObject joined = null;
+            while (joined == null) {
+                JsonObject frame = sink.next();
+                if ("joined".equals(frame.getString("type"))) {
+                    joined = frame;
+                }
+            }
+            return new Member(name, connection, sink, chat, joined);
         }
 
         Member member(String name, String room) {

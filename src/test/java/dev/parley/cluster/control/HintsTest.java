@@ -61,11 +61,15 @@ class HintsTest {
     }
 
     @Test
-    void aWhisperAndTypingCrossTheBus() {
+    void whatChatRelaysCrossesTheBus() {
         Event.Whisper whisper =
                 new Event.Whisper("ann", "Bob", "psst \"x\"", Instant.parse("2026-12-05T07:00:00.123Z"), null);
-        for (Relayed relayed :
-                List.of(new Relayed.Whispered(whisper, "g:ann", "a:bob"), new Relayed.Typed("lobby", "g:ann", "ann"))) {
+        for (Relayed relayed : List.of(
+                new Relayed.Whispered(whisper, "g:ann", "a:bob"),
+                new Relayed.Typed("lobby", "g:ann", "ann"),
+                new Relayed.MarkerMoved("a:ann", new Event.Read("lobby", 7, 2), new Event.Receipt("lobby", "Ann", 7)),
+                new Relayed.MarkerMoved("a:ann", new Event.Read("lobby", 7, 2), null),
+                new Relayed.LeftKept("lobby", "a:ann"))) {
             Hint hint = new Hint.Relay(relayed);
 
             assertEquals(hint, Hints.decode(Hints.encode(hint)).orElseThrow());
