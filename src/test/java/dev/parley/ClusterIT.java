@@ -162,6 +162,33 @@ class ClusterIT {
         }
     }
 
+    /**
+     * A guest's name is its own on both nodes: asked for on the other node it is refused (4003), unless with the
+     * guest's resume token, which takes it over there and replaces the first connection (4011).
+     */
+    @Test
+    void aGuestsNameIsItsOwnOnBothNodesAndItsTokenResumesItOnTheOther() {
+        String room = unique("names");
+        String name = unique("alice");
+        try (ChatClient alice = ChatClient.open(base(one), name);
+                ChatClient bob = ChatClient.open(base(two), unique("bob"))) {
+            bob.join(room);
+            alice.join(room);
+            // node two heard that alice is online before it heard of her join
+            bob.await(frame -> isPresence(frame, "joined", name), "alice joining on node one");
+
+            try (ChatClient impostor = ChatClient.connect(chatUri(base(two), "name=" + name))) {
+                impostor.awaitError("name_taken");
+                assertEquals(4003, impostor.awaitClose());
+            }
+            try (ChatClient again =
+                    ChatClient.resume(base(two), name, alice.welcome().getString("resume"))) {
+                assertEquals(name, again.user());
+                assertEquals(4011, alice.awaitClose());
+            }
+        }
+    }
+
     static boolean isPresence(JsonObject frame, String field, String user) {
         return "presence".equals(frame.getString("type", null))
                 && ChatClient.strings(frame, field).contains(user);
@@ -323,7 +350,7 @@ class ClusterIT {
             }
             Map<String, Long> before = Map.copyOf(acknowledged);
             for (ChatClient writer : writers) {
-                resendOn(two, writer.user(), room, sent, acknowledged);
+                resendOn(two, writer, room, sent, acknowledged);
             }
             before.forEach((ref, seq) -> assertEquals(seq, acknowledged.get(ref), "the echo's seq, again"));
 
@@ -343,16 +370,25 @@ class ClusterIT {
         }
     }
 
-    /** A client of the killed node reconnects to another under its name and resends every post without an echo. */
+    /**
+     * A client of the killed node reconnects to another under its name, resuming with its token (the dead node's
+     * users are still online there until its lease lapses), and resends every post without an echo.
+     */
     private static void resendOn(
-            ServerProcess node, String user, String room, Map<String, String> sent, Map<String, Long> acknowledged) {
+            ServerProcess node,
+            ChatClient before,
+            String room,
+            Map<String, String> sent,
+            Map<String, Long> acknowledged) {
+        String user = before.user();
         Map<String, String> unanswered = new LinkedHashMap<>();
         sent.forEach((ref, text) -> {
             if (!acknowledged.containsKey(ref) && text.startsWith(user + " says ")) {
                 unanswered.put(ref, text);
             }
         });
-        try (ChatClient again = ChatClient.open(base(node), user)) {
+        try (ChatClient again =
+                ChatClient.resume(base(node), user, before.welcome().getString("resume"))) {
             again.join(room);
             unanswered.forEach((ref, text) -> again.say(room, text, ref));
             Map<String, Long> answered = new HashMap<>();

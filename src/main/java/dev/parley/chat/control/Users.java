@@ -63,7 +63,7 @@ public class Users {
      * Cluster mode: who is online on any node as the cluster last told (user key to name), this node's users
      * included once their news came back; empty on one node.
      */
-    private final ConcurrentHashMap<String, String> onlineInCluster = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, OnlineHere> onlineInCluster = new ConcurrentHashMap<>();
     /** Connections of logged-in users by the id of the HTTP session their login lives in. */
     private final ConcurrentHashMap<String, Set<Connection>> byLoginSession = new ConcurrentHashMap<>();
 
@@ -121,10 +121,11 @@ public class Users {
         }
         List<Connection> replaced = new ArrayList<>();
         AtomicReference<Refused> refusal = new AtomicReference<>();
+        AtomicReference<String> resumedFromElsewhere = new AtomicReference<>();
         online.compute(connection.userKey(), (key, holder) -> {
             if (identity.authenticated()) {
                 if (holder == null) {
-                    return cameOnline(connection);
+                    return cameOnline(connection, null);
                 }
                 holder.connections().add(connection);
                 return holder;
@@ -137,7 +138,20 @@ public class Users {
                 return holder;
             }
             if (holder == null) {
-                return cameOnline(connection);
+                OnlineHere elsewhere = onlineInCluster.get(key);
+                if (elsewhere == null) {
+                    return cameOnline(connection, null);
+                }
+                // the guest is online on another node: only its own token takes the name over from there
+                if (resumeToken == null
+                        || elsewhere.tokenDigest() == null
+                        || !sameToken(OnlineHere.digest(resumeToken), elsewhere.tokenDigest())) {
+                    refusal.set(new Refused(
+                            ErrorCode.NAME_TAKEN, Closing.NAME_TAKEN, "the name " + identity.name() + " is in use"));
+                    return null;
+                }
+                resumedFromElsewhere.set(key);
+                return cameOnline(connection, resumeToken);
             }
             if (resumeToken == null || !sameToken(resumeToken, holder.resumeToken())) {
                 refusal.set(new Refused(
@@ -155,7 +169,7 @@ public class Users {
             User guest = online.remove(guestKey);
             if (guest != null) {
                 // no guest can take the name again now that it is reserved: nothing can overtake this news
-                onlineHere.fire(new OnlineHere(guestKey, guest.name(), false));
+                onlineHere.fire(new OnlineHere(guestKey, guest.name(), digestOf(guest), false));
                 guest.connections()
                         .forEach(old -> old.reject(
                                 ErrorCode.NAME_TAKEN,
@@ -165,6 +179,9 @@ public class Users {
         } else {
             replaced.forEach(old -> old.closeAfterFlush(Closing.REPLACED, "replaced by a newer connection"));
             connection.resumeToken(online.get(connection.userKey()).resumeToken());
+            if (resumedFromElsewhere.get() != null) {
+                relayed.fire(new Relayed.Resumed(resumedFromElsewhere.get()));
+            }
         }
         return null;
     }
@@ -199,39 +216,72 @@ public class Users {
             if (!user.connections().isEmpty()) {
                 return user;
             }
-            onlineHere.fire(new OnlineHere(key, user.name(), false));
+            onlineHere.fire(new OnlineHere(key, user.name(), digestOf(user), false));
             return null;
         });
     }
 
-    /** A user online here for the first time: told in the key's lock, so a user's news keep their order. */
-    private User cameOnline(Connection connection) {
-        onlineHere.fire(new OnlineHere(connection.userKey(), connection.user(), true));
-        return User.of(connection);
+    /**
+     * A user online here for the first time (a guest resuming from another node keeps its token): told in the key's
+     * lock, so a user's news keep their order.
+     */
+    private User cameOnline(Connection connection, String keptToken) {
+        User user = User.of(connection, keptToken);
+        onlineHere.fire(new OnlineHere(connection.userKey(), user.name(), digestOf(user), true));
+        return user;
+    }
+
+    private static String digestOf(User user) {
+        return user.resumeToken() == null ? null : OnlineHere.digest(user.resumeToken());
     }
 
     // ---- cluster mode (dev.parley.cluster) ----
 
-    /** The cluster says the user is online on some node from now on, or on none any more. */
-    public void onlineElsewhere(String userKey, String name, boolean isOnline) {
-        if (isOnline) {
-            onlineInCluster.put(userKey, name);
-        } else {
-            onlineInCluster.remove(userKey);
+    /**
+     * The cluster says the user is online on some node from now on, or on none any more. An account online anywhere
+     * reserves its name here too, and displaces a guest of that name here.
+     */
+    public void onlineElsewhere(OnlineHere news) {
+        if (!news.online()) {
+            onlineInCluster.remove(news.userKey());
+            return;
+        }
+        onlineInCluster.put(news.userKey(), news);
+        if (!Identity.isGuestKey(news.userKey())) {
+            String name = Identity.fold(news.name());
+            loggedIn.add(name);
+            User guest = online.remove(Identity.guestKey(name));
+            if (guest != null) {
+                onlineHere.fire(new OnlineHere(Identity.guestKey(name), guest.name(), digestOf(guest), false));
+                guest.connections()
+                        .forEach(old -> old.reject(
+                                ErrorCode.NAME_TAKEN,
+                                "a logged-in user has the name " + old.user(),
+                                Closing.NAME_TAKEN));
+            }
         }
     }
 
-    /** Who is online on any node, as read from the cluster after news may have been lost. */
+    /** Who is online on any node (user key to what {@link #onlineHere()} gave), read after news may have been lost. */
     public void onlineElsewhere(Map<String, String> users) {
         onlineInCluster.keySet().retainAll(users.keySet());
-        onlineInCluster.putAll(users);
+        users.forEach((userKey, held) -> onlineElsewhere(OnlineHere.fromHeld(userKey, held, true)));
     }
 
-    /** Who is online on this node: user key to name. */
+    /** Who is online on this node: user key to {@link OnlineHere#held() name and token digest}. */
     public Map<String, String> onlineHere() {
         Map<String, String> here = new java.util.HashMap<>();
-        online.forEach((key, user) -> here.put(key, user.name()));
+        online.forEach((key, user) -> here.put(key, new OnlineHere(key, user.name(), digestOf(user), true).held()));
         return here;
+    }
+
+    /** A guest resumed on another node with its token: its connections here are replaced (4011). */
+    public void resumedElsewhere(String userKey) {
+        User user = online.get(userKey);
+        if (user != null) {
+            user.connections()
+                    .forEach(old -> old.closeAfterFlush(Closing.REPLACED, "replaced by a newer connection elsewhere"));
+        }
     }
 
     /**
@@ -335,7 +385,8 @@ public class Users {
         }
         String toKey = whisper.to() == null ? null : keyOf(whisper.to());
         User recipient = toKey == null ? null : online.get(toKey);
-        String toName = recipient != null ? recipient.name() : (toKey == null ? null : onlineInCluster.get(toKey));
+        OnlineHere elsewhere = toKey == null ? null : onlineInCluster.get(toKey);
+        String toName = recipient != null ? recipient.name() : (elsewhere == null ? null : elsewhere.name());
         if (toName == null) {
             sender.refuse(whisper, ErrorCode.USER_UNKNOWN, whisper.to() + " is not online");
             return;
@@ -414,11 +465,17 @@ public class Users {
     private record User(String name, boolean authenticated, String resumeToken, Set<Connection> connections) {
 
         static User of(Connection connection) {
+            return of(connection, null);
+        }
+
+        /** With {@code keptToken} (a guest resuming from another node), or a new token for a guest. */
+        static User of(Connection connection, String keptToken) {
             // copy-on-write: a user has few connections and opens them rarely; ~120 B less than a concurrent hash set
             Set<Connection> connections = new CopyOnWriteArraySet<>();
             connections.add(connection);
             boolean authenticated = connection.identity().authenticated();
-            return new User(connection.user(), authenticated, authenticated ? null : newToken(), connections);
+            String token = authenticated ? null : keptToken != null ? keptToken : newToken();
+            return new User(connection.user(), authenticated, token, connections);
         }
 
         private static String newToken() {

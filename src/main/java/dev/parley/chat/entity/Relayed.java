@@ -21,6 +21,9 @@ public sealed interface Relayed {
      */
     record MarkerMoved(String userKey, Event.Read read, Event.Receipt receipt) implements Relayed {}
 
+    /** A guest resumed here with its token: its connections on other nodes are replaced (closed with 4011). */
+    record Resumed(String userKey) implements Relayed {}
+
     /** A logged-in user left a kept room: its connections that keep rooms on other nodes leave it too. */
     record LeftKept(String room, String userKey) implements Relayed {}
 }

@@ -120,6 +120,11 @@ public class Cluster {
     private long leaseRenewedAt;
     /** The rooms whose members were read from the bus since the last (re)subscription. */
     private final Set<String> membersRead = ConcurrentHashMap.newKeySet();
+    /**
+     * Lease renewals after a (re)subscription that read the members again: the other nodes say who is on them after
+     * their own subscription, and what they said before this node was subscribed again did not reach it.
+     */
+    private volatile int membersReadAgain;
 
     @PostConstruct
     void start() {
@@ -216,7 +221,7 @@ public class Cluster {
     /** A user's first connection here opened, or its last closed: the bus keeps who is online where. */
     public void onOnlineHere(@Observes OnlineHere here) {
         if (bus != null) {
-            bus.hold(ONLINE, here.userKey(), here.name(), here.online());
+            bus.hold(ONLINE, here.userKey(), here.held(), here.online());
         }
     }
 
@@ -282,7 +287,15 @@ public class Cluster {
                             readMembers(room);
                         }
                     }
+                    membersReadAgain = 2;
                 });
+    }
+
+    /** Reads again the members of every room with members here, and who is online anywhere. */
+    private void readMembersHere() {
+        List<String> toRead = new ArrayList<>(rooms.membersHere().keySet());
+        toRead.add(ONLINE);
+        toRead.forEach(this::readMembers);
     }
 
     /** An operator acted on this node: the others do the same for their members. */
@@ -303,7 +316,7 @@ public class Cluster {
             rooms.redacted(deleted.room(), deleted.seq());
         } else if (hint instanceof Hint.Presence presence) {
             if (ONLINE.equals(presence.room())) {
-                users.onlineElsewhere(presence.userKey(), presence.name(), presence.joined());
+                users.onlineElsewhere(OnlineHere.fromHeld(presence.userKey(), presence.name(), presence.joined()));
             } else {
                 rooms.presenceElsewhere(presence.room(), presence.userKey(), presence.name(), presence.joined());
             }
@@ -323,6 +336,8 @@ public class Cluster {
             rooms.markerMovedElsewhere(moved.userKey(), moved.read(), moved.receipt());
         } else if (relayed instanceof Relayed.LeftKept left) {
             rooms.leftElsewhere(left.room(), left.userKey());
+        } else if (relayed instanceof Relayed.Resumed resumed) {
+            users.resumedElsewhere(resumed.userKey());
         } else {
             Relayed.Typed typed = (Relayed.Typed) relayed;
             rooms.typingElsewhere(typed.room(), typed.userKey(), typed.name());
@@ -395,6 +410,10 @@ public class Cluster {
         }
         if (bus.up() && System.nanoTime() - leaseRenewedAt >= settings.lease().toNanos() / 3) {
             leaseRenewedAt = System.nanoTime();
+            if (membersReadAgain > 0) {
+                membersReadAgain--;
+                readMembersHere();
+            }
             bus.renewAndReap(settings.lease()).whenComplete((lapsed, failure) -> {
                 if (failure != null) {
                     LOG.log(Level.FINE, "Parley cluster: cannot renew this node's lease", failure);

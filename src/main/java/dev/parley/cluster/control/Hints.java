@@ -22,7 +22,8 @@ import java.util.Optional;
  * "joined":true}} (made by the bus's own scripts in Redis, see {@link ClusterBus#hold}), {@code {"kind":"whisper",
  * "whisper":{…},"from":KEY,"to":KEY}} (the whisper as the protocol's event), {@code {"kind":"typing","room":…,
  * "user":KEY,"name":…}}, {@code {"kind":"marker","user":KEY,"room":…,"seq":…,"unread":…,"name":…}} (a read marker
- * moved; {@code name} when it makes a receipt), {@code {"kind":"left_kept","room":…,"user":KEY}}, {@code {"kind":"announced","room":…,"text":…}} (no room:
+ * moved; {@code name} when it makes a receipt), {@code {"kind":"left_kept","room":…,"user":KEY}}, {@code {"kind":
+ * "resumed","user":KEY}} (a guest resumed on the node that sent it), {@code {"kind":"announced","room":…,"text":…}} (no room:
  * everyone) and {@code {"kind":"room_deleted","room":…,"text":…}}. A node that meets a kind it does not know (a newer
  * node's) skips it.
  */
@@ -39,6 +40,7 @@ final class Hints {
     static final String TYPING = "typing";
     static final String MARKER = "marker";
     static final String LEFT_KEPT = "left_kept";
+    static final String RESUMED = "resumed";
 
     private Hints() {}
 
@@ -86,6 +88,13 @@ final class Hints {
                 json.add("name", moved.receipt().user());
             }
             return json.build().toString();
+        }
+        if (relayed instanceof Relayed.Resumed resumed) {
+            return Json.createObjectBuilder()
+                    .add("kind", RESUMED)
+                    .add("user", resumed.userKey())
+                    .build()
+                    .toString();
         }
         if (relayed instanceof Relayed.LeftKept left) {
             return Json.createObjectBuilder()
@@ -155,6 +164,9 @@ final class Hints {
                         hint.getString("user"),
                         new Event.Read(room, seq, hint.getJsonNumber("unread").longValueExact()),
                         name == null ? null : new Event.Receipt(room, name, seq))));
+            }
+            if (RESUMED.equals(kind)) {
+                return Optional.of(new Hint.Relay(new Relayed.Resumed(hint.getString("user"))));
             }
             if (LEFT_KEPT.equals(kind)) {
                 return Optional.of(

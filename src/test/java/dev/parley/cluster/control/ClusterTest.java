@@ -177,15 +177,15 @@ class ClusterTest {
         alice.presence(presence -> strings(presence, "left").contains("bob"), "bob left, on the other node");
     }
 
-    /** A user in the room on both nodes is one member: it leaves when it has left on both. */
+    /** A logged-in user in the room on both nodes is one member: it leaves when it has left on both. */
     @Test
     void aUserOnBothNodesIsOneMemberUntilItLeftBoth() {
         Node a = node(NEVER);
         Node b = node(NEVER);
         Member alice = a.member("alice", "lobby");
-        Member carolHere = a.member("carol", "lobby");
+        Member carolHere = a.signedIn("carol", "lobby");
         alice.presence(presence -> strings(presence, "joined").contains("carol"), "carol came");
-        Member carolThere = b.member("carol", "lobby");
+        Member carolThere = b.signedIn("carol", "lobby");
         eventually(() -> b.chat.rooms.members("lobby").orElseThrow().equals(List.of("alice", "carol")), "b lists");
 
         b.chat.rooms.leave(carolThere.connection, new Command.Leave("lobby"));
@@ -332,6 +332,44 @@ class ClusterTest {
 
         b.chat.rooms.leave(phone.connection, new Command.Leave("lobby"));
         assertEquals("left_elsewhere", laptop.next("left").getString("reason"));
+    }
+
+    /**
+     * A guest's name is its own on every node: another guest asking for it on the other node is refused, unless it
+     * brings the guest's resume token, which takes the name over there and replaces the connection here (4011).
+     */
+    @Test
+    void aGuestsNameIsItsOwnOnEveryNodeAndItsTokenResumesItOnAnother() {
+        Node a = node(NEVER);
+        Node b = node(NEVER);
+        Member alice = a.member("alice", "lobby");
+        b.member("bob", "lobby")
+                .presence(presence -> strings(presence, "joined").contains("alice"), "alice came");
+        // the news that alice is online came before that of her join: node b knows her now
+
+        Connection impostor =
+                b.chat.connection(new dev.parley.chat.entity.Identity("alice", false), new RecordingSink());
+        assertEquals(
+                dev.parley.chat.entity.ErrorCode.NAME_TAKEN,
+                b.chat.users.register(impostor, "not-her-token").code());
+        Connection again = b.chat.connection(new dev.parley.chat.entity.Identity("alice", false), new RecordingSink());
+        assertEquals(null, b.chat.users.register(again, alice.connection.resumeToken()));
+
+        assertEquals(4011, alice.sink.closeCode());
+        assertEquals(alice.connection.resumeToken(), again.resumeToken(), "she keeps her token");
+    }
+
+    /** An account logging in on one node displaces a guest of its name on the other, and reserves the name there. */
+    @Test
+    void anAccountOnOneNodeDisplacesAGuestOfItsNameOnTheOther() {
+        Node a = node(NEVER);
+        Node b = node(NEVER);
+        Member guest = b.member("ops", "lobby");
+
+        a.account("ops", "lobby");
+
+        assertEquals(4003, guest.sink.closeCode());
+        eventually(() -> b.chat.users.reserved("ops"), "node b reserves the name");
     }
 
     static List<String> strings(JsonObject frame, String field) {
@@ -589,7 +627,20 @@ class ClusterTest {
         /** A logged-in user's connection that keeps rooms (membership), receipts on, in the room. */
         Member account(String name, String room) {
             RecordingSink sink = new RecordingSink();
-            Connection connection = chat.keeper(name, sink);
+            return joined(name, chat.keeper(name, sink), sink, room);
+        }
+
+        /** A logged-in user's connection that keeps no rooms, in the room. */
+        Member signedIn(String name, String room) {
+            RecordingSink sink = new RecordingSink();
+            Connection connection = chat.connection(new dev.parley.chat.entity.Identity(name, true), sink);
+            if (chat.users.register(connection, null) != null) {
+                fail(name + " was refused");
+            }
+            return joined(name, connection, sink, room);
+        }
+
+        private Member joined(String name, Connection connection, RecordingSink sink, String room) {
             chat.rooms.join(connection, new Command.Join(room));
             JsonObject joined = null;
             while (joined == null) {

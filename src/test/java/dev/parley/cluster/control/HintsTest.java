@@ -69,7 +69,8 @@ class HintsTest {
                 new Relayed.Typed("lobby", "g:ann", "ann"),
                 new Relayed.MarkerMoved("a:ann", new Event.Read("lobby", 7, 2), new Event.Receipt("lobby", "Ann", 7)),
                 new Relayed.MarkerMoved("a:ann", new Event.Read("lobby", 7, 2), null),
-                new Relayed.LeftKept("lobby", "a:ann"))) {
+                new Relayed.LeftKept("lobby", "a:ann"),
+                new Relayed.Resumed("g:ann"))) {
             Hint hint = new Hint.Relay(relayed);
 
             assertEquals(hint, Hints.decode(Hints.encode(hint)).orElseThrow());
