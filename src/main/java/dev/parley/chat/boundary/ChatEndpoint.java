@@ -1,15 +1,9 @@
 package dev.parley.chat.boundary;
 
-import dev.parley.chat.control.AllowedOrigins;
 import dev.parley.chat.control.ChatLimits;
 import dev.parley.chat.control.Connection;
 import dev.parley.chat.control.ConnectionGate;
 import dev.parley.chat.control.ConnectionLog;
-import dev.parley.chat.control.FrameWriters;
-import dev.parley.chat.control.Liveness;
-import dev.parley.chat.control.Memberships;
-import dev.parley.chat.control.Moderation;
-import dev.parley.chat.control.OutboundBudget;
 import dev.parley.chat.control.Outbox;
 import dev.parley.chat.control.Rooms;
 import dev.parley.chat.control.Users;
@@ -19,8 +13,6 @@ import dev.parley.chat.entity.ErrorCode;
 import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.Handshake;
 import dev.parley.chat.entity.Identity;
-import dev.parley.metrics.Metrics;
-import jakarta.annotation.Resource;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpSession;
@@ -35,7 +27,6 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
 import java.util.Map;
-import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -60,38 +51,9 @@ public class ChatEndpoint {
     /** Stateless, so one serves every connection. */
     private static final CommandDecoder DECODER = new CommandDecoder();
 
+    /** Its collaborators, one injection point: the container builds an endpoint per connection (issue #15). */
     @Inject
-    Rooms rooms;
-
-    @Inject
-    Users users;
-
-    @Inject
-    ConnectionGate gate;
-
-    @Inject
-    Liveness liveness;
-
-    @Inject
-    Metrics metrics;
-
-    @Inject
-    Moderation moderation;
-
-    @Inject
-    OutboundBudget budget;
-
-    @Inject
-    AllowedOrigins origins;
-
-    @Inject
-    FrameWriters writers;
-
-    @Inject
-    Memberships memberships;
-
-    @Resource(lookup = "java:comp/DefaultManagedExecutorService")
-    Executor executor;
+    ChatServices services;
 
     private FrameAssembler frames;
     private Connection connection;
@@ -110,16 +72,16 @@ public class ChatEndpoint {
         Object loginProperty = properties.remove(HandshakeConfigurator.LOGIN);
         Object loginSessionProperty = properties.remove(HandshakeConfigurator.LOGIN_SESSION);
         config.getUserProperties().keySet().removeAll(HandshakeConfigurator.KEYS);
-        ChatLimits limits = users.limits();
+        ChatLimits limits = services.users().limits();
         session.setMaxTextMessageBufferSize(limits.maxFrameBytes());
         frames = new FrameAssembler(limits.maxFrameBytes());
-        address = gate.clientAddress(handshake);
-        Users.Admission admission = origins.refusal(handshake);
+        address = services.gate().clientAddress(handshake);
+        Users.Admission admission = services.origins().refusal(handshake);
         if (admission == null) {
-            ticket = gate.enter(address);
+            ticket = services.gate().enter(address);
             admission = ticket.admitted()
-                    ? users.identify(handshake)
-                    : gate.accepting()
+                    ? services.users().identify(handshake)
+                    : services.gate().accepting()
                             ? new Users.Refused(ErrorCode.LIMIT_EXCEEDED, Closing.LIMIT_EXCEEDED, ticket.refusal())
                             : new Users.Refused(ErrorCode.INTERNAL, Closing.GOING_AWAY, ticket.refusal());
         }
@@ -128,26 +90,27 @@ public class ChatEndpoint {
                 : new Identity(String.valueOf(handshake.name()), false);
         Outbox outbox = new Outbox(
                 new SessionSink(session),
-                executor,
+                services.executor(),
                 limits.outboxMaxFrames(),
                 limits.outboxMaxBytes(),
-                budget,
-                metrics::closed,
-                writers.batching(handshake.batch()));
+                services.budget(),
+                services.metrics()::closed,
+                services.writers().batching(handshake.batch()));
         connection = new Connection(session.getId(), identity, outbox, limits);
         connection.runsCommandsWith(this::runGuarded);
         connection.keepsRooms(handshake.membership() && identity.authenticated());
         connection.address(ConnectionGate.UNKNOWN.equals(address) ? null : address);
-        if (admission instanceof Users.Admitted && moderation.banned(identity.key(), connection.address())) {
+        if (admission instanceof Users.Admitted && services.moderation().banned(identity.key(), connection.address())) {
             admission = new Users.Refused(ErrorCode.BANNED, Closing.BANNED, "you are banned");
         }
-        Users.Refused refusal =
-                admission instanceof Users.Refused refused ? refused : users.register(connection, handshake.resume());
+        Users.Refused refusal = admission instanceof Users.Refused refused
+                ? refused
+                : services.users().register(connection, handshake.resume());
         if (refusal != null) {
             if (ticket != null) {
                 ticket.release();
             }
-            long leftOut = gate.refusalsLeftOutBefore(address);
+            long leftOut = services.gate().refusalsLeftOutBefore(address);
             if (leftOut >= 0) {
                 ConnectionLog.refused(
                         session.getId(),
@@ -165,23 +128,27 @@ public class ChatEndpoint {
         if (identity.authenticated() && loginProperty instanceof HttpSession httpSession) {
             login = httpSession;
             loginSession = (String) loginSessionProperty;
-            if (!LoginSessions.opened(login, loginSession, users, connection)) {
+            if (!LoginSessions.opened(login, loginSession, services.users(), connection)) {
                 connection.reject(ErrorCode.UNAUTHORIZED, "your login ended; log in again", Closing.UNAUTHORIZED);
                 return;
             }
         }
-        liveness.watch(connection);
+        services.liveness().watch(connection);
         ConnectionLog.connected(connection, address);
-        metrics.connectionOpened();
-        connection.send(new Event.Welcome(Event.PROTOCOL, connection.user(), connection.resumeToken(), rooms.listed()));
-        memberships.connected(connection);
+        services.metrics().connectionOpened();
+        connection.send(new Event.Welcome(
+                Event.PROTOCOL,
+                connection.user(),
+                connection.resumeToken(),
+                services.rooms().listed()));
+        services.memberships().connected(connection);
     }
 
     /** A pong answers the liveness ping; any frame at all shows the client is there. */
     @OnMessage
     public void onPong(PongMessage pong) {
         if (connection != null) {
-            connection.pulse().heard(liveness.now());
+            connection.pulse().heard(services.liveness().now());
         }
     }
 
@@ -196,11 +163,13 @@ public class ChatEndpoint {
         if (!admitted) {
             return;
         }
-        connection.pulse().heard(liveness.now());
+        connection.pulse().heard(services.liveness().now());
         switch (frames.add(part, last)) {
             case COMPLETE -> onCommand(DECODER.decode(frames.take()));
             case TOO_BIG ->
-                connection.close(Closing.TOO_BIG, "frame over " + users.limits().maxFrameBytes() + " bytes");
+                connection.close(
+                        Closing.TOO_BIG,
+                        "frame over " + services.users().limits().maxFrameBytes() + " bytes");
             case INCOMPLETE, DISCARDED -> {}
         }
     }
@@ -213,7 +182,7 @@ public class ChatEndpoint {
             connection.refuseOverRate(command, "too many commands; slow down");
             return;
         }
-        if (!gate.withinAddressRate(address, Connection.isPost(command))) {
+        if (!services.gate().withinAddressRate(address, Connection.isPost(command))) {
             connection.refuseOverRate(command, "too many commands from your address on all its connections");
             return;
         }
@@ -234,21 +203,22 @@ public class ChatEndpoint {
         if (command instanceof Command.Malformed malformed) {
             connection.refuse(malformed, ErrorCode.BAD_REQUEST, malformed.reason());
         } else if (command instanceof Command.Join join) {
-            rooms.join(connection, join);
+            services.rooms().join(connection, join);
         } else if (command instanceof Command.Leave leave) {
-            rooms.leave(connection, leave);
+            services.rooms().leave(connection, leave);
         } else if (command instanceof Command.Say say) {
-            rooms.post(connection, say);
+            services.rooms().post(connection, say);
         } else if (command instanceof Command.Whisper whisper) {
-            users.whisper(connection, whisper);
+            services.users().whisper(connection, whisper);
         } else if (command instanceof Command.Typing typing) {
-            rooms.typing(connection, typing);
+            services.rooms().typing(connection, typing);
         } else if (command instanceof Command.History history) {
-            rooms.history(connection, history);
+            services.rooms().history(connection, history);
         } else if (command instanceof Command.Read read) {
-            rooms.read(connection, read);
+            services.rooms().read(connection, read);
         } else if (command instanceof Command.Receipts receipts) {
-            memberships.receipts(connection, receipts, users.connectionsOf(connection.userKey()));
+            services.memberships()
+                    .receipts(connection, receipts, services.users().connectionsOf(connection.userKey()));
         }
     }
 
@@ -262,12 +232,12 @@ public class ChatEndpoint {
         }
         connection.closed();
         if (admitted) {
-            liveness.forget(connection);
-            users.release(connection);
+            services.liveness().forget(connection);
+            services.users().release(connection);
             if (login != null) {
-                LoginSessions.closed(login, loginSession, users, connection);
+                LoginSessions.closed(login, loginSession, services.users(), connection);
             }
-            rooms.disconnected(connection);
+            services.rooms().disconnected(connection);
             ConnectionLog.disconnected(
                     connection, address, reason.getCloseCode().getCode());
         }

@@ -9,6 +9,7 @@ import java.security.Principal;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
 
 /**
  * Captures who is connecting. Every handshake is accepted here (the origin check passes too): a refusal must
@@ -59,21 +60,30 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
 
     /** Every value of a header that may repeat, joined with commas as one list, or null when absent. */
     private static String allValues(HandshakeRequest request, String name) {
-        List<String> values = request.getHeaders().entrySet().stream()
-                .filter(entry -> entry.getKey().equalsIgnoreCase(name) && entry.getValue() != null)
-                .flatMap(entry -> entry.getValue().stream())
-                .toList();
-        return values.isEmpty() ? null : String.join(",", values);
+        StringJoiner values = null;
+        for (Map.Entry<String, List<String>> entry : request.getHeaders().entrySet()) {
+            if (entry.getKey().equalsIgnoreCase(name) && entry.getValue() != null) {
+                for (String value : entry.getValue()) {
+                    values = values == null ? new StringJoiner(",") : values;
+                    values.add(value);
+                }
+            }
+        }
+        return values == null ? null : values.toString();
     }
 
-    /** Header names are case-insensitive, and containers differ in the case of the map's keys. */
+    /**
+     * Header names are case-insensitive, and containers differ in the case of the map's keys. Loops, not streams:
+     * three look-ups per handshake (issue #15).
+     */
     private static String header(HandshakeRequest request, String name) {
-        return request.getHeaders().entrySet().stream()
-                .filter(entry -> entry.getKey().equalsIgnoreCase(name))
-                .map(entry -> entry.getValue() == null || entry.getValue().isEmpty()
+        for (Map.Entry<String, List<String>> entry : request.getHeaders().entrySet()) {
+            if (entry.getKey().equalsIgnoreCase(name)) {
+                return entry.getValue() == null || entry.getValue().isEmpty()
                         ? null
-                        : entry.getValue().get(0))
-                .findFirst()
-                .orElse(null);
+                        : entry.getValue().get(0);
+            }
+        }
+        return null;
     }
 }

@@ -76,7 +76,7 @@ public final class ConnectionLog {
             // a refused handshake's name is whatever the client sent, up to the container's header limit
             text = text.substring(0, MAX_VALUE_CHARS) + "…(" + text.length() + " chars)";
         }
-        if (!text.isEmpty() && text.codePoints().noneMatch(c -> c <= ' ' || c == '"' || c == '=' || unsafe(c))) {
+        if (!text.isEmpty() && plain(text)) {
             return text;
         }
         StringBuilder quoted = new StringBuilder("\"");
@@ -90,6 +90,17 @@ public final class ConnectionLog {
             }
         });
         return quoted.append('"').toString();
+    }
+
+    /** Whether a value goes in unquoted: two lines per connection, so a loop rather than a stream (issue #15). */
+    private static boolean plain(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c <= ' ' || c == '"' || c == '=' || (c > '~' && unsafe(text.codePointAt(i)))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

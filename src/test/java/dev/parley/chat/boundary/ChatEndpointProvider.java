@@ -18,19 +18,20 @@ public class ChatEndpointProvider extends ComponentProvider {
 
     @Override
     public <T> Object create(Class<T> type) {
+        ChatServices services = new ChatServices();
+        services.rooms = fixture.rooms;
+        services.users = fixture.users;
+        services.moderation = fixture.moderation;
+        services.executor = fixture.closer;
+        services.gate = fixture.gate;
+        services.liveness = fixture.liveness;
+        services.metrics = fixture.metrics;
+        services.budget = fixture.budget;
+        services.origins = fixture.origins;
+        services.writers = fixture.writers;
+        services.memberships = fixture.memberships;
         ChatEndpoint endpoint = new ChatEndpoint();
-        endpoint.rooms = fixture.rooms;
-        endpoint.users = fixture.users;
-        endpoint.moderation = fixture.moderation;
-        endpoint.executor = fixture.closer;
-        endpoint.gate = fixture.gate;
-        endpoint.liveness = fixture.liveness;
-        endpoint.metrics = fixture.metrics;
-        endpoint.budget = fixture.budget;
-        endpoint.origins = fixture.origins;
-        endpoint.writers = fixture.writers;
-        endpoint.memberships = fixture.memberships;
-
+        endpoint.services = services;
         return endpoint;
     }
 
