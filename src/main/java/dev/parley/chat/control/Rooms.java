@@ -332,7 +332,12 @@ public class Rooms {
                     room.presenceJoined(member.name);
                     presence.publish(room);
                 }
-                presenceHere.fire(new PresenceHere(name, connection.userKey(), member.name, true));
+                if (metrics.clusterBus() == 1) {
+                    // a member of the cluster from now on: the bus's news of it may come after this member left here,
+                    // and then its leaving is the cluster's news too, never a leave and a late join
+                    room.clusterJoined(connection.userKey(), member.name);
+                }
+                hereInCluster(new PresenceHere(name, connection.userKey(), member.name, true));
             } else if (member.departure != null) {
                 member.departure.cancel(false);
                 member.departure = null;
@@ -383,7 +388,9 @@ public class Rooms {
         }
         if (connection.keepsRooms()) {
             memberships.forget(connection.userKey(), room.name);
-            relayed.fire(new Relayed.LeftKept(room.name, connection.userKey()));
+            if (clustered()) {
+                relayed.fire(new Relayed.LeftKept(room.name, connection.userKey()));
+            }
         }
     }
 
@@ -740,7 +747,7 @@ public class Rooms {
                     connection.rooms().remove(name);
                     connection.send(new Event.Left(name, "room_closed", text));
                 }
-                presenceHere.fire(new PresenceHere(name, entry.getKey(), member.name, false));
+                hereInCluster(new PresenceHere(name, entry.getKey(), member.name, false));
             }
             room.clearMembers();
             room.connectionsChanged();
@@ -992,6 +999,17 @@ public class Rooms {
         return here;
     }
 
+    /** Cluster mode only: one node has nobody to tell, and each event is a call into the cluster's session bean. */
+    private void hereInCluster(PresenceHere here) {
+        if (clustered()) {
+            presenceHere.fire(here);
+        }
+    }
+
+    private boolean clustered() {
+        return metrics.clusterBus() >= 0;
+    }
+
     /** Cluster mode: a member on another node is typing in the room (its node kept to the typing interval). */
     public void typingElsewhere(String name, String userKey, String userName) {
         Room room = rooms.get(name);
@@ -1131,7 +1149,7 @@ public class Rooms {
             room.presenceLeft(member.name);
             presence.publish(room);
         }
-        presenceHere.fire(new PresenceHere(room.name, userKey, member.name, false));
+        hereInCluster(new PresenceHere(room.name, userKey, member.name, false));
         if (room.members.isEmpty()) {
             // nobody reads it until the next join, which can read the archive as the first join did
             room.dropRecent();

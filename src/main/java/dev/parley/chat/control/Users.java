@@ -169,7 +169,7 @@ public class Users {
             User guest = online.remove(guestKey);
             if (guest != null) {
                 // no guest can take the name again now that it is reserved: nothing can overtake this news
-                onlineHere.fire(new OnlineHere(guestKey, guest.name(), digestOf(guest), false));
+                hereInCluster(new OnlineHere(guestKey, guest.name(), digestOf(guest), false));
                 guest.connections()
                         .forEach(old -> old.reject(
                                 ErrorCode.NAME_TAKEN,
@@ -216,7 +216,7 @@ public class Users {
             if (!user.connections().isEmpty()) {
                 return user;
             }
-            onlineHere.fire(new OnlineHere(key, user.name(), digestOf(user), false));
+            hereInCluster(new OnlineHere(key, user.name(), digestOf(user), false));
             return null;
         });
     }
@@ -227,8 +227,15 @@ public class Users {
      */
     private User cameOnline(Connection connection, String keptToken) {
         User user = User.of(connection, keptToken);
-        onlineHere.fire(new OnlineHere(connection.userKey(), user.name(), digestOf(user), true));
+        hereInCluster(new OnlineHere(connection.userKey(), user.name(), digestOf(user), true));
         return user;
+    }
+
+    /** Cluster mode only: one node has nobody to tell, and each event is a call into the cluster's session bean. */
+    private void hereInCluster(OnlineHere here) {
+        if (metrics.clusterBus() >= 0) {
+            onlineHere.fire(here);
+        }
     }
 
     private static String digestOf(User user) {
@@ -252,7 +259,7 @@ public class Users {
             loggedIn.add(name);
             User guest = online.remove(Identity.guestKey(name));
             if (guest != null) {
-                onlineHere.fire(new OnlineHere(Identity.guestKey(name), guest.name(), digestOf(guest), false));
+                hereInCluster(new OnlineHere(Identity.guestKey(name), guest.name(), digestOf(guest), false));
                 guest.connections()
                         .forEach(old -> old.reject(
                                 ErrorCode.NAME_TAKEN,
