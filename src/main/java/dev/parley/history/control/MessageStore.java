@@ -194,6 +194,8 @@ public class MessageStore {
         if (room == null) {
             room = new RoomState(name, clock.millis());
             em.persist(room);
+            // a twin created meanwhile fails the insert here, inside the transaction, not at its commit
+            em.flush();
         }
         return room.lastSeq();
     }

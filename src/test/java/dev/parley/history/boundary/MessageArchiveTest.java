@@ -13,6 +13,7 @@ import dev.parley.history.control.MessageStore;
 import dev.parley.metrics.Metrics;
 import dev.parley.testing.EventDouble;
 import jakarta.persistence.PersistenceException;
+import jakarta.transaction.RollbackException;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -117,7 +118,6 @@ class MessageArchiveTest {
 
     final AtomicLong ids = new AtomicLong();
 
-    /** What Hibernate throws from the flush of an insert that breaks parley_message_ref on PostgreSQL. */
     /** Two nodes create one room at once: the one whose insert lost finds the other's row and joins that room. */
     @Test
     void aRoomCreatedMeanwhileByAnotherTransactionIsOpenedAsItIs() {
@@ -128,6 +128,7 @@ class MessageArchiveTest {
                 List.of("openRoom fresh", "openRoom fresh"), store.calls, "the second in a transaction of its own");
     }
 
+    /** What Hibernate throws from the flush of an insert that breaks parley_message_ref on PostgreSQL. */
     private static RuntimeException uniqueViolation() {
         SQLException driver = new SQLException(
                 "ERROR: duplicate key value violates unique constraint " + "\"parley_message_ref\"", "23505");
@@ -136,7 +137,11 @@ class MessageArchiveTest {
 
     static class StoreDouble extends MessageStore {
         RuntimeException appendFails;
-        /** The first openRoom fails as a commit does when another transaction created the room meanwhile. */
+        /**
+         * The first openRoom fails as its commit does on WildFly when another transaction created the room meanwhile:
+         * Narayana's {@code @Transactional} interceptor throws the checked {@link RollbackException} through the
+         * proxy, which declares none.
+         */
         boolean roomCreatedMeanwhile;
 
         Optional<Event.Message> storedRow = Optional.empty();
@@ -156,11 +161,18 @@ class MessageArchiveTest {
             calls.add("openRoom " + name);
             if (roomCreatedMeanwhile) {
                 roomCreatedMeanwhile = false;
-                throw new PersistenceException(
-                        "commit failed",
-                        new SQLException("duplicate key value violates \"parley_room_pkey\"", "23505"));
+                RollbackException commitFailed = new RollbackException("ARJUNA016053: Could not commit transaction.");
+                commitFailed.initCause(new PersistenceException(
+                        "could not execute batch",
+                        new SQLException("duplicate key value violates \"parley_room_pkey\"", "23505")));
+                throw StoreDouble.<RuntimeException>undeclared(commitFailed);
             }
             return 3;
+        }
+
+        @SuppressWarnings("unchecked")
+        private static <T extends Throwable> T undeclared(Throwable checked) throws T {
+            throw (T) checked;
         }
 
         @Override
