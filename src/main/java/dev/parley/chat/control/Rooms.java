@@ -376,12 +376,7 @@ public class Rooms {
             remove(room, connection, member);
             connection.send(new Event.Left(room.name, null, null));
             if (member != null && connection.keepsRooms()) {
-                for (Connection elsewhere : List.copyOf(member.connections)) {
-                    if (elsewhere.keepsRooms()) {
-                        remove(room, elsewhere, member);
-                        elsewhere.send(new Event.Left(room.name, "left_elsewhere", null));
-                    }
-                }
+                leaveKeepingDevices(room, member);
             }
         } finally {
             room.lock.unlock();
@@ -404,15 +399,20 @@ public class Rooms {
         try {
             Room.Member member = room.members.get(userKey);
             if (member != null) {
-                for (Connection elsewhere : List.copyOf(member.connections)) {
-                    if (elsewhere.keepsRooms()) {
-                        remove(room, elsewhere, member);
-                        elsewhere.send(new Event.Left(room.name, "left_elsewhere", null));
-                    }
-                }
+                leaveKeepingDevices(room, member);
             }
         } finally {
             room.lock.unlock();
+        }
+    }
+
+    /** The member's connections that keep rooms leave it, each told {@code left_elsewhere}; under the room's lock. */
+    private void leaveKeepingDevices(Room room, Room.Member member) {
+        for (Connection device : List.copyOf(member.connections)) {
+            if (device.keepsRooms()) {
+                remove(room, device, member);
+                device.send(new Event.Left(room.name, "left_elsewhere", null));
+            }
         }
     }
 
