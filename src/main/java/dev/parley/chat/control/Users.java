@@ -107,7 +107,8 @@ public class Users {
      * takes it over only with the current resume token (the old connection is closed with 4011). A user the
      * server's realm authenticated may have many connections and always gets its name; a guest holding it is
      * closed with {@code name_taken}, and from then on the name is reserved: no guest may take it, even while the
-     * account is offline (nor a name in {@code parley.reserved-names}).
+     * account is offline (nor a name in {@code parley.reserved-names}). In cluster mode, while the bus is down, a
+     * guest new to this node is refused with {@code internal}: whether another node holds the name cannot be known.
      *
      * @return null when registered, else why not
      */
@@ -136,6 +137,14 @@ public class Users {
                         Closing.NAME_TAKEN,
                         "the name " + identity.name() + " belongs to a registered user; choose another"));
                 return holder;
+            }
+            if (holder == null && metrics.clusterBus() == 0) {
+                // the other nodes cannot be asked: two people under one key would read each other's whispers
+                refusal.set(new Refused(
+                        ErrorCode.INTERNAL,
+                        Closing.INTERNAL_ERROR,
+                        "guest names cannot be checked across the cluster now; retry in a moment"));
+                return null;
             }
             if (holder == null) {
                 OnlineHere elsewhere = onlineInCluster.get(key);

@@ -8,6 +8,7 @@ import dev.parley.chat.control.ArchiveDouble;
 import dev.parley.chat.control.ChatFixture;
 import dev.parley.chat.control.Connection;
 import dev.parley.chat.control.RecordingSink;
+import dev.parley.chat.control.Users;
 import dev.parley.chat.entity.Command;
 import dev.parley.chat.entity.MessageDeleted;
 import dev.parley.chat.entity.OperatorAction;
@@ -214,7 +215,7 @@ class ClusterTest {
         assertEquals(List.of("alice"), a.chat.rooms.members("lobby").orElseThrow());
     }
 
-    /** Who joined while the bus was down is said again after it: the other node's members see them then. */
+    /** Who joined while the bus was down (an account) is said again after it: the other node's members see them then. */
     @Test
     void afterTheBusWasDownEachNodeSaysAgainWhoIsThere() {
         Node a = node(NEVER);
@@ -224,7 +225,7 @@ class ClusterTest {
         alice.presence(presence -> strings(presence, "joined").contains("bob"), "bob came");
         bus.down();
 
-        b.member("carol", "lobby");
+        b.signedIn("carol", "lobby"); // a guest new to node b would be refused while the bus is down
         bus.up();
 
         alice.presence(presence -> strings(presence, "joined").contains("carol"), "carol, said again");
@@ -268,6 +269,31 @@ class ClusterTest {
         JsonObject refused = alice.next("error");
         assertEquals("internal", refused.getString("code"));
         assertEquals("r-3", refused.getString("ref"));
+    }
+
+    /**
+     * While the bus is down a node cannot tell whether a guest name is free on the others, and two people under one
+     * key would read each other's whispers: a guest new to this node is refused with internal (1011: retry after a
+     * backoff). A guest's second tab here (its token) and an account still come in.
+     */
+    @Test
+    void whileTheBusIsDownAGuestNewToTheNodeIsRefusedAsInternal() {
+        Node a = node(NEVER);
+        Member alice = a.member("alice", "lobby");
+        bus.down();
+        eventually(() -> a.chat.metrics.clusterBus() == 0, "node a knows its bus is down");
+
+        Connection newcomer =
+                a.chat.connection(new dev.parley.chat.entity.Identity("carol", false), new RecordingSink());
+        Users.Refused refused = a.chat.users.register(newcomer, null);
+        assertEquals(dev.parley.chat.entity.ErrorCode.INTERNAL, refused.code());
+        assertEquals(dev.parley.chat.entity.Closing.INTERNAL_ERROR, refused.closing());
+
+        Connection secondTab =
+                a.chat.connection(new dev.parley.chat.entity.Identity("alice", false), new RecordingSink());
+        assertEquals(null, a.chat.users.register(secondTab, alice.connection.resumeToken()));
+        Connection account = a.chat.connection(new dev.parley.chat.entity.Identity("dave", true), new RecordingSink());
+        assertEquals(null, a.chat.users.register(account, null));
     }
 
     @Test
