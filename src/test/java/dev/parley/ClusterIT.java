@@ -10,6 +10,7 @@ import dev.parley.testing.AdminApi;
 import dev.parley.testing.ChatClient;
 import dev.parley.testing.Health;
 import dev.parley.testing.Poll;
+import dev.parley.testing.PostgresSession;
 import dev.parley.testing.RedisProcess;
 import dev.parley.testing.ServerProcess;
 import jakarta.json.JsonObject;
@@ -34,11 +35,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Two WildFly nodes in cluster mode on the test PostgreSQL ({@code -Ddb=postgres}), with a Redis the test starts:
- * writers on both nodes, and every client on either node sees each message of its room once, in seq order, equal to
- * the room's history; Redis killed and restarted mid-stream, or a node killed mid-stream, loses and doubles nothing.
- * An operator's action on one node reaches the users of the other, through the bus or, while Redis is down, the
- * database.
+ * Two WildFly nodes and an Open Liberty node in cluster mode on a new database of the test PostgreSQL
+ * ({@code -Ddb=postgres}), with a Redis the test starts. The three start at once on the empty database, as a cluster's
+ * nodes do after an upgrade: each creates the schema and the room {@code general}, and each must come up. Writers on
+ * every node, and every client on any node sees each message of its room once, in seq order, equal to the room's
+ * history; Redis killed and restarted mid-stream, or a node killed mid-stream, loses and doubles nothing. An
+ * operator's action on one node reaches the users of another, through the bus or, while Redis is down, the database.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
@@ -46,17 +48,38 @@ class ClusterIT {
     static RedisProcess redis;
     static ServerProcess one;
     static ServerProcess two;
+    /** The node of the other kind: the same WAR on Open Liberty. */
+    static ServerProcess liberty;
 
     @BeforeAll
-    static void startCluster() {
+    static void startCluster() throws Exception {
         redis = RedisProcess.started();
-        one = node("cluster-one", 100);
-        two = node("cluster-two", 150);
+        String database = PostgresSession.createDatabase("cluster_" + System.currentTimeMillis());
+        one = ServerProcess.prepare("cluster-one", 100, settings());
+        two = ServerProcess.prepare("cluster-two", 150, settings());
+        liberty = ServerProcess.prepareLiberty("cluster-liberty", 200, settings());
+        ExecutorService starting = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<?>> started = new ArrayList<>();
+            for (ServerProcess node : nodes()) {
+                node.useDatabase(database);
+                started.add(starting.submit(node::start));
+            }
+            for (Future<?> node : started) {
+                node.get(); // ServerProcess.start gives up after its own timeout, with the server's log
+            }
+        } finally {
+            starting.shutdownNow();
+        }
+    }
+
+    static List<ServerProcess> nodes() {
+        return List.of(one, two, liberty);
     }
 
     @AfterAll
     static void stopCluster() {
-        for (AutoCloseable running : new AutoCloseable[] {one, two, redis}) {
+        for (AutoCloseable running : new AutoCloseable[] {one, two, liberty, redis}) {
             try {
                 if (running != null) {
                     running.close();
@@ -67,30 +90,27 @@ class ClusterIT {
         }
     }
 
-    private static ServerProcess node(String name, int portsAbove) {
-        ServerProcess node = ServerProcess.prepare(
-                name,
-                portsAbove,
-                "-Dparley.cluster.redis-url=redis://127.0.0.1:" + redis.port(),
-                // both nodes' clients come from 127.0.0.1 and post fast
-                "-Dparley.connections.per-address=100000",
-                "-Dparley.handshakes.per-address-per-second=100000",
-                "-Dparley.handshakes.per-address-burst=100000",
-                "-Dparley.rate.say-per-second=1000",
-                "-Dparley.rate.say-burst=1000",
-                "-Dparley.rate.say-per-address-per-second=100000",
-                "-Dparley.rate.say-per-address-burst=100000",
-                // a ban made while Redis is down reaches the other node by this periodic read
-                "-Dparley.cluster.restrictions-interval-ms=1000",
-                // the killed node's users leave the others' rooms this soon after its death
-                "-Dparley.cluster.lease-ms=3000");
-        node.start();
-        return node;
+    private static String[] settings() {
+        return new String[] {
+            "-Dparley.cluster.redis-url=redis://127.0.0.1:" + redis.port(),
+            // both nodes' clients come from 127.0.0.1 and post fast
+            "-Dparley.connections.per-address=100000",
+            "-Dparley.handshakes.per-address-per-second=100000",
+            "-Dparley.handshakes.per-address-burst=100000",
+            "-Dparley.rate.say-per-second=1000",
+            "-Dparley.rate.say-burst=1000",
+            "-Dparley.rate.say-per-address-per-second=100000",
+            "-Dparley.rate.say-per-address-burst=100000",
+            // a ban made while Redis is down reaches the other node by this periodic read
+            "-Dparley.cluster.restrictions-interval-ms=1000",
+            // the killed node's users leave the others' rooms this soon after its death
+            "-Dparley.cluster.lease-ms=3000"
+        };
     }
 
     @Test
-    void writersOnBothNodesAreSeenByEveryClientOnceAndInSeqOrder() throws Exception {
-        String room = unique("both");
+    void writersOnEveryNodeAreSeenByEveryClientOnceAndInSeqOrder() throws Exception {
+        String room = unique("all");
         try (Stream stream = new Stream(room)) {
             stream.post(0, 40);
 
@@ -104,12 +124,10 @@ class ClusterIT {
         try (Stream stream = new Stream(room)) {
             stream.post(0, 10);
             redis.kill();
-            Health.awaitCluster(base(one), "degraded");
-            Health.awaitCluster(base(two), "degraded");
+            nodes().forEach(node -> Health.awaitCluster(base(node), "degraded"));
             stream.post(10, 10); // across the nodes through the database only
             redis.start();
-            Health.awaitCluster(base(one), "up");
-            Health.awaitCluster(base(two), "up");
+            nodes().forEach(node -> Health.awaitCluster(base(node), "up"));
             stream.post(20, 10);
 
             stream.everyReaderSawAll();
@@ -119,25 +137,30 @@ class ClusterIT {
         }
     }
 
-    /** A member on node one sees who comes and goes on node two, and both nodes list both. */
+    /** A member on node one sees who comes and goes on the others, and the nodes list them all. */
     @Test
     void presenceCrossesNodes() {
         String room = unique("presence");
         try (ChatClient alice = ChatClient.open(base(one), unique("alice"));
-                ChatClient bob = ChatClient.open(base(two), unique("bob"))) {
+                ChatClient bob = ChatClient.open(base(two), unique("bob"));
+                ChatClient carol = ChatClient.open(base(liberty), unique("carol"))) {
             alice.join(room);
             bob.join(room);
+            carol.join(room);
             alice.await(frame -> isPresence(frame, "joined", bob.user()), "bob joining on node two");
-            awaitMembers(one, room, List.of(alice.user(), bob.user()));
-            awaitMembers(two, room, List.of(alice.user(), bob.user()));
+            alice.await(frame -> isPresence(frame, "joined", carol.user()), "carol joining on Liberty");
+            List<String> all = List.of(alice.user(), bob.user(), carol.user());
+            awaitMembers(one, room, all);
+            awaitMembers(two, room, all);
 
             bob.leave(room);
             alice.await(frame -> isPresence(frame, "left", bob.user()), "bob leaving on node two");
+            carol.await(frame -> isPresence(frame, "left", bob.user()), "bob leaving, seen on Liberty");
         }
     }
 
     /**
-     * A whisper and typing reach a user on the other node; a whisper to a user online nowhere is user_unknown. Node
+     * A whisper and typing reach a user on another node, of either kind; a whisper to a user online nowhere is user_unknown. Node
      * one knows bob is online once his presence came: Redis sent the news of his connection before that of his join.
      */
     @Test
@@ -159,6 +182,17 @@ class ClusterIT {
             assertEquals(ref, alice.await("whisper").getString("ref"));
             alice.command("whisper", "to", unique("nobody"), "text", "hello?");
             alice.awaitError("user_unknown");
+
+            try (ChatClient carol = ChatClient.open(base(liberty), unique("carol"))) {
+                carol.join(room);
+                alice.await(frame -> isPresence(frame, "joined", carol.user()), "carol joining on Liberty");
+                carol.command("typing", "room", room);
+                assertEquals(carol.user(), alice.await("typing").getString("user"));
+                carol.command("whisper", "to", alice.user(), "text", "from Liberty");
+                assertEquals("from Liberty", whisperFrom(alice, carol).getString("text"));
+                bob.command("whisper", "to", carol.user(), "text", "to Liberty");
+                assertEquals("to Liberty", whisperFrom(carol, bob).getString("text"));
+            }
         }
     }
 
@@ -187,6 +221,14 @@ class ClusterIT {
                 assertEquals(4011, alice.awaitClose());
             }
         }
+    }
+
+    /** The next whisper {@code to} is sent by {@code from} (its own echoes passed over). */
+    static JsonObject whisperFrom(ChatClient to, ChatClient from) {
+        return to.await(
+                frame -> "whisper".equals(frame.getString("type", null))
+                        && from.user().equals(frame.getString("from", null)),
+                "a whisper from " + from.user());
     }
 
     static boolean isPresence(JsonObject frame, String field, String user) {
@@ -262,8 +304,9 @@ class ClusterIT {
     }
 
     /**
-     * While Redis is down a kick, which reaches other nodes only through it, is refused with 503; a ban is stored and
-     * reaches node two from the database (its periodic read of the restrictions).
+     * While Redis is down a kick, which reaches other nodes only through it, is refused with 503, and so is a guest new
+     * to the node (internal, 1011); a ban is stored and reaches node two from the database (its periodic read of the
+     * restrictions).
      */
     @Test
     void whileRedisIsDownAKickIsRefusedAndABanComesThroughTheDatabase() {
@@ -280,14 +323,17 @@ class ClusterIT {
                     503,
                     admin.post("rooms/" + room + "/kick", json("user", name)).statusCode(),
                     "a kick while the bus is down");
+            try (ChatClient newcomer = ChatClient.connect(chatUri(base(one), "name=" + unique("new")))) {
+                newcomer.awaitError("internal");
+                assertEquals(1011, newcomer.awaitClose(), "a guest name cannot be checked on the other nodes");
+            }
             admin.ok(admin.post("bans", json("user", name, "seconds", 0, "reason", "while down")));
 
             mallory.awaitError("banned");
             assertEquals(4004, mallory.awaitClose());
         } finally {
             redis.start();
-            Health.awaitCluster(base(one), "up");
-            Health.awaitCluster(base(two), "up");
+            nodes().forEach(node -> Health.awaitCluster(base(node), "up"));
         }
         assertRefusedAsBanned(two, name);
     }
@@ -439,12 +485,12 @@ class ClusterIT {
         final String room;
         final List<ChatClient> writers = new ArrayList<>();
         final List<ChatClient> readers = new ArrayList<>();
-        final ExecutorService threads = Executors.newFixedThreadPool(4);
+        final ExecutorService threads = Executors.newFixedThreadPool(6);
         int posted;
 
         Stream(String room) {
             this.room = room;
-            for (ServerProcess node : List.of(one, two)) {
+            for (ServerProcess node : nodes()) {
                 for (int i = 0; i < 2; i++) {
                     ChatClient writer = ChatClient.open(base(node), unique("w"));
                     writer.join(room);

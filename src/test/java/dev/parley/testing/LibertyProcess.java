@@ -26,10 +26,23 @@ final class LibertyProcess extends ServerProcess {
     private final Path shipped;
     private final List<String> settings;
 
+    /** The database URL in place of the build's {@code PARLEY_DB_URL}, if {@link #useDatabase} was called. */
+    private String databaseUrl;
+
     LibertyProcess(Path base, int portOffset, List<String> settings) {
+        this(
+                base,
+                portOffset,
+                settings,
+                Path.of(required("liberty.home")),
+                Path.of(required("parley.it.liberty-server")));
+    }
+
+    /** {@code shipped}: the server the build ships, or server-config/liberty/ alone (the WAR is added then). */
+    LibertyProcess(Path base, int portOffset, List<String> settings, Path home, Path shipped) {
         super(base, portOffset);
-        this.home = Path.of(required("liberty.home"));
-        this.shipped = Path.of(required("parley.it.liberty-server"));
+        this.home = home;
+        this.shipped = shipped;
         this.settings = settings;
     }
 
@@ -51,8 +64,14 @@ final class LibertyProcess extends ServerProcess {
     protected void layOut(Path war) throws IOException {
         Path server = serverDir();
         copyTree(shipped, server);
+        Path app = server.resolve("apps").resolve("parley.war");
+        if (Files.notExists(app)) {
+            Files.createDirectories(app.getParent());
+            Files.copy(war, app);
+        }
         if (System.getProperty("parley.it.postgresql.jar") != null) {
             Path driver = PostgresSession.driverJar();
+            Files.createDirectories(server.resolve("lib"));
             Files.copy(
                     driver, server.resolve("lib").resolve(driver.getFileName()), StandardCopyOption.REPLACE_EXISTING);
         }
@@ -61,6 +80,12 @@ final class LibertyProcess extends ServerProcess {
                 "parley.http.host=127.0.0.1\nparley.http.port=" + httpPort() + "\nparley.https.port="
                         + (8443 + portOffset) + "\n",
                 StandardCharsets.UTF_8);
+    }
+
+    /** server-config/liberty/parley.xml reads the URL from {@code PARLEY_DB_URL}, as deploy.md tells operators. */
+    @Override
+    public void useDatabase(String jdbcUrl) {
+        databaseUrl = jdbcUrl;
     }
 
     /** A configDropins override that includes {@code file} of the server directory, as server.xml's comment says. */
@@ -173,6 +198,9 @@ final class LibertyProcess extends ServerProcess {
         builder.environment().put("WLP_USER_DIR", userDir().toString());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().put("JVM_ARGS", String.join(" ", settings));
+        if (databaseUrl != null) {
+            builder.environment().put("PARLEY_DB_URL", databaseUrl);
+        }
         return builder;
     }
 }

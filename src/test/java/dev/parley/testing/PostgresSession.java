@@ -193,6 +193,27 @@ public final class PostgresSession implements LauncherSessionListener {
         signalAll("-CONT");
     }
 
+    /**
+     * A new, empty database on the test PostgreSQL, owned by the servers' role: for servers that must start on an
+     * empty database ({@link ServerProcess#useDatabase}) while the build's {@code parley} holds what earlier tests
+     * stored.
+     *
+     * @return its JDBC URL, with the driver's timeouts of the build's {@code PARLEY_DB_URL}
+     */
+    public static synchronized String createDatabase(String name) {
+        if (postgres == null) {
+            throw new IllegalStateException("the test PostgreSQL is not running");
+        }
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + name + " OWNER " + USER);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create the database " + name, e);
+        }
+        return "jdbc:postgresql://127.0.0.1:" + port() + "/" + name
+                + "?socketTimeout=15&connectTimeout=5&loginTimeout=5";
+    }
+
     /** The JDBC URL of the test database, for a test that adds driver options (they take precedence). */
     public static String url() {
         return "jdbc:postgresql://127.0.0.1:" + port() + "/parley";

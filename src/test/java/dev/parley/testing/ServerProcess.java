@@ -76,6 +76,31 @@ public abstract class ServerProcess implements AutoCloseable {
         return laidOut(process);
     }
 
+    /**
+     * An Open Liberty node beside the build's servers, for a cluster of mixed nodes: the runtime the postgres profile
+     * unpacks ({@code parley.it.cluster.liberty-home}) with a server made as an operator makes it, from
+     * {@code server-config/liberty/} ({@code parley.it.cluster.liberty-config}) and the built {@code parley.war}.
+     * Ports as in {@link #prepare(String, int, String...)}.
+     */
+    public static ServerProcess prepareLiberty(String name, int above, String... settings) {
+        Path buildDir = Path.of(required("parley.it.build-dir"));
+        int offset = Integer.parseInt(System.getProperty("parley.it.port-offset", "0")) + above;
+        return laidOut(new LibertyProcess(
+                buildDir.resolve(name),
+                offset,
+                List.of(settings),
+                Path.of(required("parley.it.cluster.liberty-home")),
+                Path.of(required("parley.it.cluster.liberty-config"))));
+    }
+
+    /**
+     * Points the server (before {@link #start()}) at another database than the build's, {@code jdbcUrl} on the same
+     * PostgreSQL with the same role, the way its operator does it.
+     */
+    public void useDatabase(String jdbcUrl) {
+        throw new UnsupportedOperationException(serverName() + ": no other database is set up here");
+    }
+
     /** {@code process} with a fresh directory (previous runs' data removed) and the built {@code parley.war}. */
     static <T extends ServerProcess> T laidOut(T process) {
         try {

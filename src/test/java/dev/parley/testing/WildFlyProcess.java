@@ -52,6 +52,12 @@ final class WildFlyProcess extends ServerProcess {
         return "WildFly";
     }
 
+    /** postgresql.cli's data source reads {@code parley.db.url}; the last {@code -D} of a name wins. */
+    @Override
+    public void useDatabase(String jdbcUrl) {
+        javaOptions.add("-Dparley.db.url=" + jdbcUrl);
+    }
+
     @Override
     protected void layOut(Path war) throws IOException {
         copyTree(home.resolve("standalone").resolve("configuration"), serverBase.resolve("configuration"));
