@@ -16,6 +16,7 @@ import dev.parley.chat.entity.PostsSettled;
 import dev.parley.settings.Settings;
 import dev.parley.testing.EventDouble;
 import jakarta.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,9 +24,11 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -533,51 +536,94 @@ class ClusterTest {
      */
     @Test
     void writersOnBothNodesWithALossyBusGiveEveryMemberTheSameOrder() throws Exception {
-        Map<String, String> settings = Map.of(
-                "parley.cluster.gap-fill-ms", "20",
-                "parley.cluster.catch-up-interval-ms", "200",
-                "parley.cluster.catch-up-interval-down-ms", "50");
-        Node a = node(settings);
-        Node b = node(settings);
-        List<Member> writers =
-                List.of(a.member("w1", "busy"), a.member("w2", "busy"), b.member("w3", "busy"), b.member("w4", "busy"));
-        Member readerA = a.member("ra", "busy");
-        Member readerB = b.member("rb", "busy");
+        Busy busy = Busy.on(node(QUICK_CATCH_UP), node(QUICK_CATCH_UP));
         bus.dropWhen(text -> text.hashCode() % 5 == 0);
-        int each = 25;
 
+        busy.post(25, posted -> {
+            if (posted == 10) {
+                bus.down();
+            } else if (posted == 15) {
+                bus.up();
+            }
+        });
+
+        busy.everyReaderSawAll(database);
+    }
+
+    /** What the bus loses comes back within a test: gap fills after 20 ms, comparisons every 200 ms (50 while down). */
+    static final Map<String, String> QUICK_CATCH_UP = Map.of(
+            "parley.cluster.gap-fill-ms", "20",
+            "parley.cluster.catch-up-interval-ms", "200",
+            "parley.cluster.catch-up-interval-down-ms", "50");
+
+    /** The room {@code busy} with two writers and a reader on each of two nodes. */
+    record Busy(List<Member> writers, Member readerA, Member readerB, AtomicInteger posted) {
+
+        static final String ROOM = "busy";
+
+        static Busy on(Node a, Node b) {
+            return new Busy(
+                    List.of(a.member("w1", ROOM), a.member("w2", ROOM), b.member("w3", ROOM), b.member("w4", ROOM)),
+                    a.member("ra", ROOM),
+                    b.member("rb", ROOM),
+                    new AtomicInteger());
+        }
+
+        /** Each writer posts {@code each}, all at once; see {@link #postAtOnce}. */
+        void post(int each, IntConsumerWithFailure afterFirstWriters) throws Exception {
+            postAtOnce(writers, ROOM, each, afterFirstWriters);
+            posted.addAndGet(each * writers.size());
+        }
+
+        /** Both readers saw 1..N once and in order, and the database holds N. */
+        void everyReaderSawAll(ArchiveDouble database) {
+            List<Long> all = LongStream.rangeClosed(1, posted.get()).boxed().toList();
+            assertEquals(all, readerA.seqs(all.size()), "node a's reader");
+            assertEquals(all, readerB.seqs(all.size()), "node b's reader");
+            assertEquals(all.size(), database.all(ROOM).size());
+        }
+    }
+
+    /**
+     * Each writer posts {@code each} messages to the room, all writers at once; after each post of the first writer,
+     * {@code afterFirstWriters} is told how many it has posted (to break the bus at a point of the stream).
+     */
+    static void postAtOnce(List<Member> writers, String room, int each, IntConsumerWithFailure afterFirstWriters)
+            throws Exception {
         ExecutorService posters = Executors.newFixedThreadPool(writers.size());
         try {
             List<Future<?>> posted = new ArrayList<>();
             for (Member writer : writers) {
                 posted.add(posters.submit(() -> {
                     for (int i = 0; i < each; i++) {
-                        writer.say("busy", writer.name + " " + i);
-                        if (i == 10 && writer.name.equals("w1")) {
-                            bus.down();
-                        } else if (i == 15 && writer.name.equals("w1")) {
-                            bus.up();
+                        writer.say(room, writer.name + " " + i);
+                        if (writer == writers.get(0)) {
+                            afterFirstWriters.accept(i);
                         }
                     }
+                    return null;
                 }));
             }
             for (Future<?> one : posted) {
-                one.get(10, TimeUnit.SECONDS);
+                one.get(30, TimeUnit.SECONDS);
             }
         } finally {
             posters.shutdownNow();
         }
-
-        List<Long> all =
-                LongStream.rangeClosed(1, (long) each * writers.size()).boxed().toList();
-        assertEquals(all, readerA.seqs(all.size()));
-        assertEquals(all, readerB.seqs(all.size()));
-        assertEquals(all.size(), database.all("busy").size());
     }
 
-    /** Waits for what another thread records after the frame the test saw (five seconds at most). */
+    /** An IntConsumer that may throw (killing a process waits for it). */
+    interface IntConsumerWithFailure {
+        void accept(int value) throws Exception;
+    }
+
+    /** Waits for what another thread records after the frame the test saw (five seconds unless told). */
     static void eventually(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        eventually(Duration.ofSeconds(5), condition, what);
+    }
+
+    static void eventually(Duration within, BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + within.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 fail("never: " + what);
@@ -606,6 +652,11 @@ class ClusterTest {
         boolean holdingReceipts;
 
         Node(Map<String, String> settings, ArchiveDouble database, BusDouble bus) {
+            this(settings, database, threads -> bus.node());
+        }
+
+        /** A node whose bus {@code busMaker} makes from the cluster's thread factory (e.g. a real RedisBus). */
+        Node(Map<String, String> settings, ArchiveDouble database, Function<ThreadFactory, ClusterBus> busMaker) {
             chat = ChatFixture.node(settings, database);
             cluster.rooms = chat.rooms;
             cluster.users = chat.users;
@@ -625,10 +676,7 @@ class ClusterTest {
                 chat.rooms.onPostsSettled(settled);
                 cluster.onPostsSettled(settled);
             };
-            cluster.startWith(
-                    ClusterSettings.from(Settings.of(settings)),
-                    Executors.defaultThreadFactory(),
-                    threads -> bus.node());
+            cluster.startWith(ClusterSettings.from(Settings.of(settings)), Executors.defaultThreadFactory(), busMaker);
             // the comparison after the first subscription, before the test posts: what a test later sees found by a
             // comparison or a gap fill is then what it made the bus lose
             eventually(() -> chat.metrics.clusterCatchUps() >= 1, "the first comparison with the database");
