@@ -29,8 +29,7 @@ public class Metrics {
     private final LongAdder clusterGapFilled = new LongAdder();
     private final LongAdder clusterCaughtUp = new LongAdder();
     private final LongAdder clusterCatchUps = new LongAdder();
-    /** -1: one node (no cluster mode); 0: the cluster bus is down; 1: it is up. */
-    private volatile int clusterBus = -1;
+    private volatile ClusterState clusterState = ClusterState.OFF;
 
     public void connectionOpened() {
         connectionsOpened.increment();
@@ -98,8 +97,9 @@ public class Metrics {
         clusterCaughtUp.add(messages);
     }
 
+    /** Cluster mode from now on, its bus up or down. */
     public void clusterBus(boolean up) {
-        clusterBus = up ? 1 : 0;
+        clusterState = up ? ClusterState.BUS_UP : ClusterState.BUS_DOWN;
     }
 
     public long clusterPublished() {
@@ -126,9 +126,8 @@ public class Metrics {
         return clusterCatchUps.sum();
     }
 
-    /** -1 without cluster mode, else 0 (bus down) or 1 (up). */
-    public int clusterBus() {
-        return clusterBus;
+    public ClusterState clusterState() {
+        return clusterState;
     }
 
     public long httpSessions() {

@@ -18,6 +18,7 @@ import dev.parley.chat.entity.MessageDeleted;
 import dev.parley.chat.entity.OperatorAction;
 import dev.parley.chat.entity.RestrictionsStale;
 import dev.parley.history.boundary.MessageArchive;
+import dev.parley.metrics.ClusterState;
 import dev.parley.metrics.Metrics;
 import dev.parley.settings.Settings;
 import jakarta.annotation.PostConstruct;
@@ -491,12 +492,12 @@ public class Administration {
     }
 
     private boolean clustered() {
-        return metrics.clusterBus() >= 0;
+        return metrics.clusterState().clustered();
     }
 
     /** Cluster mode: what reaches the other nodes only through the bus, and is stored nowhere, waits for the bus. */
     private void requireClusterBus(String what) {
-        if (metrics.clusterBus() == 0) {
+        if (metrics.clusterState() == ClusterState.BUS_DOWN) {
             throw AdminRefused.unavailable("the cluster bus (Redis) is down: " + what
                     + " cannot reach the other nodes now; try again when /api/health says \"cluster\":\"up\"");
         }

@@ -8,6 +8,7 @@ import dev.parley.chat.entity.PostsSettled;
 import dev.parley.chat.entity.PresenceHere;
 import dev.parley.chat.entity.Receipt;
 import dev.parley.chat.entity.Relayed;
+import dev.parley.metrics.ClusterState;
 import dev.parley.metrics.Metrics;
 import dev.parley.settings.Settings;
 import jakarta.annotation.PostConstruct;
@@ -332,7 +333,7 @@ public class Rooms {
                     room.presenceJoined(member.name);
                     presence.publish(room);
                 }
-                if (metrics.clusterBus() == 1) {
+                if (metrics.clusterState() == ClusterState.BUS_UP) {
                     // a member of the cluster from now on: the bus's news of it may come after this member left here,
                     // and then its leaving is the cluster's news too, never a leave and a late join
                     room.clusterJoined(connection.userKey(), member.name);
@@ -623,7 +624,7 @@ public class Rooms {
             return;
         }
         typingTo(room, connection.userKey(), connection.user());
-        if (metrics.clusterBus() == 1) {
+        if (metrics.clusterState() == ClusterState.BUS_UP) {
             relayed.fire(new Relayed.Typed(room.name, connection.userKey(), connection.user()));
         }
     }
@@ -1007,7 +1008,7 @@ public class Rooms {
     }
 
     private boolean clustered() {
-        return metrics.clusterBus() >= 0;
+        return metrics.clusterState().clustered();
     }
 
     /** Cluster mode: a member on another node is typing in the room (its node kept to the typing interval). */

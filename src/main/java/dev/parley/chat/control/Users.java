@@ -9,6 +9,7 @@ import dev.parley.chat.entity.Identity;
 import dev.parley.chat.entity.KnownAccounts;
 import dev.parley.chat.entity.OnlineHere;
 import dev.parley.chat.entity.Relayed;
+import dev.parley.metrics.ClusterState;
 import dev.parley.metrics.Metrics;
 import dev.parley.settings.Settings;
 import jakarta.annotation.PostConstruct;
@@ -138,7 +139,7 @@ public class Users {
                         "the name " + identity.name() + " belongs to a registered user; choose another"));
                 return holder;
             }
-            if (holder == null && metrics.clusterBus() == 0) {
+            if (holder == null && metrics.clusterState() == ClusterState.BUS_DOWN) {
                 // the other nodes cannot be asked: two people under one key would read each other's whispers
                 refusal.set(new Refused(
                         ErrorCode.INTERNAL,
@@ -242,7 +243,7 @@ public class Users {
 
     /** Cluster mode only: one node has nobody to tell, and each event is a call into the cluster's session bean. */
     private void hereInCluster(OnlineHere here) {
-        if (metrics.clusterBus() >= 0) {
+        if (metrics.clusterState().clustered()) {
             onlineHere.fire(here);
         }
     }
@@ -407,7 +408,7 @@ public class Users {
             sender.refuse(whisper, ErrorCode.USER_UNKNOWN, whisper.to() + " is not online");
             return;
         }
-        if (recipient == null && metrics.clusterBus() == 0) {
+        if (recipient == null && metrics.clusterState() == ClusterState.BUS_DOWN) {
             sender.refuse(
                     whisper,
                     ErrorCode.INTERNAL,
@@ -433,7 +434,7 @@ public class Users {
                 connection.sendEncoded(frame);
             }
         }
-        if (metrics.clusterBus() == 1) {
+        if (metrics.clusterState() == ClusterState.BUS_UP) {
             // the recipient, or the sender's other connections, may be on other nodes too
             relayed.fire(new Relayed.Whispered(copy, sender.userKey(), toKey));
         }

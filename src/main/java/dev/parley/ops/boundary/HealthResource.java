@@ -1,5 +1,6 @@
 package dev.parley.ops.boundary;
 
+import dev.parley.metrics.ClusterState;
 import dev.parley.metrics.Metrics;
 import dev.parley.ops.control.DatabaseWatch;
 import jakarta.enterprise.context.RequestScoped;
@@ -51,9 +52,9 @@ public class HealthResource {
                 : Json.createObjectBuilder().add("status", "down").add("database", "down");
         // cluster mode: without its bus a node still posts and delivers (other nodes' messages through the database),
         // so it stays in the load balancer; what needs the bus says so itself
-        int bus = metrics.clusterBus();
-        if (bus >= 0) {
-            report.add("cluster", bus == 1 ? "up" : "degraded");
+        ClusterState cluster = metrics.clusterState();
+        if (cluster.clustered()) {
+            report.add("cluster", cluster == ClusterState.BUS_UP ? "up" : "degraded");
         }
         return report.add("checkedMillisAgo", checkedMillisAgo).build();
     }

@@ -5,6 +5,7 @@ import dev.parley.chat.control.OutboundBudget;
 import dev.parley.chat.control.Rooms;
 import dev.parley.chat.control.Users;
 import dev.parley.chat.entity.Closing;
+import dev.parley.metrics.ClusterState;
 import dev.parley.metrics.Metrics;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -115,7 +116,7 @@ public class MetricsResource {
                 .append("\"} ")
                 .append(count)
                 .append('\n'));
-        if (metrics.clusterBus() >= 0) {
+        if (metrics.clusterState().clustered()) {
             cluster(out);
         }
         metrics.storeLatency()
@@ -136,7 +137,7 @@ public class MetricsResource {
                 out,
                 "parley_cluster_bus_up",
                 "1 while this node is subscribed to the cluster bus, else 0",
-                metrics.clusterBus());
+                metrics.clusterState() == ClusterState.BUS_UP ? 1 : 0);
         counter(
                 out,
                 "parley_cluster_published_total",

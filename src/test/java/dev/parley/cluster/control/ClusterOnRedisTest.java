@@ -5,6 +5,7 @@ import static dev.parley.cluster.control.ClusterTest.eventually;
 import dev.parley.chat.control.ArchiveDouble;
 import dev.parley.cluster.control.ClusterTest.Busy;
 import dev.parley.cluster.control.ClusterTest.Node;
+import dev.parley.metrics.ClusterState;
 import dev.parley.settings.Settings;
 import dev.parley.testing.RedisProcess;
 import java.time.Duration;
@@ -50,7 +51,10 @@ class ClusterOnRedisTest {
         busy.post(30, posted -> {
             if (posted == 10) {
                 redis.kill();
-                eventually(REDIS, () -> a.chat.metrics.clusterBus() == 0, "node a knows Redis is gone");
+                eventually(
+                        REDIS,
+                        () -> a.chat.metrics.clusterState() == ClusterState.BUS_DOWN,
+                        "node a knows Redis is gone");
             } else if (posted == 20) {
                 redis.start();
             }
@@ -59,7 +63,8 @@ class ClusterOnRedisTest {
         busy.everyReaderSawAll(database);
         eventually(
                 REDIS,
-                () -> a.chat.metrics.clusterBus() == 1 && b.chat.metrics.clusterBus() == 1,
+                () -> a.chat.metrics.clusterState() == ClusterState.BUS_UP
+                        && b.chat.metrics.clusterState() == ClusterState.BUS_UP,
                 "both subscribed again");
     }
 

@@ -13,6 +13,7 @@ import dev.parley.chat.entity.Command;
 import dev.parley.chat.entity.MessageDeleted;
 import dev.parley.chat.entity.OperatorAction;
 import dev.parley.chat.entity.PostsSettled;
+import dev.parley.metrics.ClusterState;
 import dev.parley.settings.Settings;
 import dev.parley.testing.EventDouble;
 import jakarta.json.JsonObject;
@@ -112,10 +113,10 @@ class ClusterTest {
 
         alice.say("lobby", "one", "two");
         assertEquals(List.of(1L, 2L), bob.seqs(2));
-        assertEquals(0, b.chat.metrics.clusterBus());
+        assertEquals(ClusterState.BUS_DOWN, b.chat.metrics.clusterState());
 
         bus.up();
-        eventually(() -> b.chat.metrics.clusterBus() == 1, "node b subscribed again");
+        eventually(() -> b.chat.metrics.clusterState() == ClusterState.BUS_UP, "node b subscribed again");
         alice.say("lobby", "three");
         assertEquals(List.of(3L), bob.seqs(1));
         eventually(() -> b.chat.metrics.clusterReceived() == 1, "the third message came over the bus");
@@ -265,7 +266,7 @@ class ClusterTest {
         alice.presence(presence -> strings(presence, "joined").contains("bob"), "bob came");
         whisperUntilKnown(a, alice, "bob");
         bus.down();
-        eventually(() -> a.chat.metrics.clusterBus() == 0, "node a knows its bus is down");
+        eventually(() -> a.chat.metrics.clusterState() == ClusterState.BUS_DOWN, "node a knows its bus is down");
 
         a.chat.users.whisper(alice.connection, new Command.Whisper("bob", "still there?", "r-3"));
 
@@ -284,7 +285,7 @@ class ClusterTest {
         Node a = node(NEVER);
         Member alice = a.member("alice", "lobby");
         bus.down();
-        eventually(() -> a.chat.metrics.clusterBus() == 0, "node a knows its bus is down");
+        eventually(() -> a.chat.metrics.clusterState() == ClusterState.BUS_DOWN, "node a knows its bus is down");
 
         Connection newcomer =
                 a.chat.connection(new dev.parley.chat.entity.Identity("carol", false), new RecordingSink());
