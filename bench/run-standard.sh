@@ -31,7 +31,7 @@ H2_VERSION=2.3.232
 JAR=$ROOT/bench/generator/target/parley-bench.jar
 # the settings every server gets: the per-address and total connection limits and the handshake rate must not
 # refuse the generator's clients, which all come from 127.0.0.1 (see bench/README.md)
-SETTINGS=${BENCH_SETTINGS:--Dparley.connections.max=40000 -Dparley.connections.per-address=40000 -Dparley.handshakes.per-address-per-second=100000 -Dparley.handshakes.per-address-burst=100000 -Dparley.rate.say-per-address-per-second=100000 -Dparley.rate.say-per-address-burst=100000 -Dparley.rate.commands-per-address-per-second=100000 -Dparley.rate.commands-per-address-burst=100000 -Dparley.rooms.created-per-address-per-hour=100000 -Dparley.rooms.created-per-user-per-hour=100000}
+SETTINGS=${BENCH_SETTINGS:--Dparley.connections.max=40000 -Dparley.connections.per-address=40000 -Dparley.handshakes.per-address-per-second=100000 -Dparley.handshakes.per-address-burst=100000 -Dparley.rate.say-per-address-per-second=100000 -Dparley.rate.say-per-address-burst=100000 -Dparley.rate.commands-per-address-per-second=100000 -Dparley.rate.commands-per-address-burst=100000 -Dparley.rooms.created-per-address-per-hour=100000 -Dparley.rooms.created-per-user-per-hour=100000 -Dparley.handshakes.strike-cooldown-s=0 -Dparley.joins.chars-per-address-per-second=2000000000 -Dparley.joins.chars-per-address-burst=2000000000}
 # the hostile run measures the server's own defenses: every limit stays at its default (its healthy clients spread
 # over four addresses to stay inside them, see bench/README.md)
 [[ $SET == hostile ]] && SETTINGS=${BENCH_SETTINGS:-}

@@ -69,6 +69,7 @@ class ConnectionsIT {
             "-Dparley.rate.commands-per-address-burst=" + ADDRESS_COMMAND_BURST,
             "-Dparley.rate.strikes-before-close=" + STRIKES,
             "-Dparley.rate.strike-window-s=60",
+            "-Dparley.handshakes.strike-cooldown-s=600",
             "-Dparley.allowed-origins=" + PINNED_ORIGIN);
 
     static TcpProxy trustedProxy;
@@ -225,13 +226,16 @@ class ConnectionsIT {
      * {@code rate_limited} up to the limit of strikes, then closed with 4029, and the rest of its flood gets no
      * answer; its neighbour from another address, in the same room, chats on. The flood is written in one go on a
      * plain socket, as a flooding client would, so the server still meets most of it after it decided to close.
+     * The flooder cannot come straight back: its address opens no new connection for the cool-down, though it has
+     * used one handshake of its burst, while other addresses do.
      */
     @Test
     void aClientFloodingOverItsAddresssRateIsClosedWith4029AndItsNeighbourChatsOn() throws Exception {
         String room = unique("flooded");
         String flooderName = unique("flooder");
+        String flooderAddress = address();
         try (ChatClient neighbour = admitted(address(), unique("calm"));
-                SilentClient flooder = SilentClient.connect(trustedProxy.port(), address(), flooderName)) {
+                SilentClient flooder = SilentClient.connect(trustedProxy.port(), flooderAddress, flooderName)) {
             neighbour.join(room);
             flooder.sendText(ChatClient.json("type", "join", "room", room));
             assertEquals(List.of(flooderName), strings(neighbour.await("presence"), "joined"));
@@ -251,6 +255,10 @@ class ConnectionsIT {
                     "refused for its address's rate, not its own: " + errors.get(0));
 
             assertEquals("still here", neighbour.post(room, "still here").getString("text"));
+            assertRefused(flooderAddress);
+            try (ChatClient other = admitted(address())) {
+                assertEquals("welcome", other.welcome().getString("type"));
+            }
             Pattern disconnected = Pattern.compile(
                     "disconnect id=\\S+ user=" + Pattern.quote(flooderName) + " address=\\S+ code=4029");
             Poll.until(

@@ -36,8 +36,8 @@ public final class OwnServer implements AfterAllCallback {
     }
 
     /**
-     * Like {@link #with}, with every per-address limit lifted (connections, handshakes, commands): for tests whose
-     * clients all come from 127.0.0.1, as many as the test needs.
+     * Like {@link #with}, with every per-address limit lifted (connections, handshakes and their cool-down after a
+     * 4029, commands, join snapshots): for tests whose clients all come from 127.0.0.1, as many as the test needs.
      */
     public static OwnServer forOneAddress(String name, String... settings) {
         return new OwnServer(
@@ -50,7 +50,10 @@ public final class OwnServer implements AfterAllCallback {
                                         "-Dparley.rate.say-per-address-per-second=100000",
                                         "-Dparley.rate.say-per-address-burst=100000",
                                         "-Dparley.rate.commands-per-address-per-second=100000",
-                                        "-Dparley.rate.commands-per-address-burst=100000"),
+                                        "-Dparley.rate.commands-per-address-burst=100000",
+                                        "-Dparley.handshakes.strike-cooldown-s=0",
+                                        "-Dparley.joins.chars-per-address-per-second=2000000000",
+                                        "-Dparley.joins.chars-per-address-burst=2000000000"),
                                 Stream.of(settings))
                         .toArray(String[]::new));
     }

@@ -100,6 +100,7 @@ public class ChatEndpoint {
         connection.runsCommandsWith(this::runGuarded);
         connection.keepsRooms(handshake.membership() && identity.authenticated());
         connection.address(ConnectionGate.UNKNOWN.equals(address) ? null : address);
+        connection.whenStruckOut(() -> services.gate().struckOut(address));
         if (admission instanceof Users.Admitted && services.moderation().banned(identity.key(), connection.address())) {
             admission = new Users.Refused(ErrorCode.BANNED, Closing.BANNED, "you are banned");
         }

@@ -29,6 +29,8 @@ public record ChatLimits(
         boolean autoCreateRooms,
         int roomsCreatedPerUserPerHour,
         int roomsCreatedPerAddressPerHour,
+        int joinCharsPerAddressPerSecond,
+        int joinCharsPerAddressBurst,
         long roomCacheChars,
         Duration presenceGrace,
         Duration largeRoomPresenceInterval,
@@ -76,6 +78,11 @@ public record ChatLimits(
                 settings.flag("parley.rooms.auto-create", true),
                 settings.integer("parley.rooms.created-per-user-per-hour", 60),
                 settings.integer("parley.rooms.created-per-address-per-hour", 100),
+                // a join sends the room's last 50 messages: up to 50 x 8,000 chars, which a client may ask for again
+                // and again by joining and leaving within its command rate. The burst lets a page reconnect into 50
+                // rooms of such messages at once; after it, 5 such rooms a second
+                settings.integer("parley.joins.chars-per-address-per-second", 2_000_000),
+                settings.integer("parley.joins.chars-per-address-burst", 24_000_000),
                 settings.number("parley.rooms.cache-chars", 16_000_000L),
                 settings.millis("parley.presence.grace-ms", Duration.ofSeconds(5)),
                 settings.millis("parley.presence.large-room-interval-ms", Duration.ofSeconds(1)),

@@ -24,6 +24,7 @@ public final class Connection {
     private final RateLimiter commands;
     private final Strikes strikes;
     private volatile boolean struckOut;
+    private volatile Runnable whenStruckOut = () -> {};
     // copy-on-write: at most 50, joined and left rarely; ~120 B less per idle connection than a concurrent hash set
     private final Set<String> rooms = new CopyOnWriteArraySet<>();
     private volatile String resumeToken;
@@ -225,7 +226,13 @@ public final class Connection {
             struckOut = true;
             outbox.closeAfterFlush(
                     Closing.RATE_LIMITED.reason("kept sending over the rate; reconnect after a backoff"));
+            whenStruckOut.run();
         }
+    }
+
+    /** What else a close with 4029 costs (the address's handshakes, {@link ConnectionGate#struckOut}). */
+    public void whenStruckOut(Runnable action) {
+        this.whenStruckOut = action;
     }
 
     /** Closed for its refusals over the rate ({@link #refuseOverRate}): its commands are no longer read. */

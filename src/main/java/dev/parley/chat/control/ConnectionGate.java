@@ -157,6 +157,19 @@ public class ConnectionGate {
         }
     }
 
+    /**
+     * A connection from {@code address} was closed with 4029 for flooding: the address opens no new connection for
+     * {@code parley.handshakes.strike-cooldown-s}, so the flooder cannot come straight back (each new connection
+     * costs a welcome, and its joins a snapshot of each room). Its other connections stay as they are.
+     */
+    public void struckOut(String address) {
+        if (address != null
+                && !UNKNOWN.equals(address)
+                && !limits.strikeCooldown().isZero()) {
+            handshakesByAddress.holdOff(address, limits.strikeCooldown().toNanos());
+        }
+    }
+
     private boolean handshakeAllowed(String address) {
         return handshakesByAddress.tryAcquire(address);
     }

@@ -17,6 +17,8 @@ import java.util.stream.Stream;
  * @param perAddress           open connections per client address
  * @param handshakesPerSecond  new connections per client address and second (sustained)
  * @param handshakeBurst       new connections one address may open at once before the rate applies
+ * @param strikeCooldown       after one of its connections was closed with 4029, the address opens no new one for
+ *                             this long; zero: no cool-down
  * @param trustedProxies       peer addresses whose {@code X-Forwarded-For} names the client
  * @param pingInterval         a connection silent this long is pinged; zero turns pings off
  * @param pingTimeout          a pinged connection that stays silent this long is closed with 4010
@@ -30,6 +32,7 @@ public record ConnectionLimits(
         int perAddress,
         double handshakesPerSecond,
         int handshakeBurst,
+        Duration strikeCooldown,
         Set<String> trustedProxies,
         Duration pingInterval,
         Duration pingTimeout,
@@ -47,6 +50,9 @@ public record ConnectionLimits(
                 settings.integer("parley.connections.per-address", 100),
                 settings.integer("parley.handshakes.per-address-per-second", 10),
                 settings.integer("parley.handshakes.per-address-burst", 30),
+                // a flooder closed with 4029 that came straight back would cost a welcome and its joins' snapshots
+                // again and again: the closes of the hostile benchmark's history bombers tripled their welcomes
+                Duration.ofSeconds(Math.max(0, settings.integer("parley.handshakes.strike-cooldown-s", 10))),
                 Stream.of(settings.text("parley.trusted-proxies", "").split(","))
                         .map(String::trim)
                         .filter(address -> !address.isEmpty())

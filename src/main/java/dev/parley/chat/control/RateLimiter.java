@@ -30,14 +30,33 @@ public final class RateLimiter {
         return tokens + (nanoClock.getAsLong() - refilledAt) * perNano >= burst;
     }
 
-    public synchronized boolean tryAcquire() {
-        long now = nanoClock.getAsLong();
-        tokens = Math.min(burst, tokens + (now - refilledAt) * perNano);
-        refilledAt = now;
+    public boolean tryAcquire() {
+        return tryTake(1);
+    }
+
+    /**
+     * Takes {@code cost} tokens if the bucket holds at least one: a cost larger than what is left (or than the
+     * burst) still goes through once, and leaves the bucket in debt until the rate has paid it back. For costs only
+     * known as they are spent, such as the characters of a reply.
+     */
+    public synchronized boolean tryTake(long cost) {
+        refill();
         if (tokens < 1) {
             return false;
         }
-        tokens -= 1;
+        tokens -= cost;
         return true;
+    }
+
+    /** Nothing is taken for {@code nanos} from now: the bucket is emptied into that much debt (never less). */
+    public synchronized void holdOff(long nanos) {
+        refill();
+        tokens = Math.min(tokens, 1 - nanos * perNano);
+    }
+
+    private void refill() {
+        long now = nanoClock.getAsLong();
+        tokens = Math.min(burst, tokens + (now - refilledAt) * perNano);
+        refilledAt = now;
     }
 }

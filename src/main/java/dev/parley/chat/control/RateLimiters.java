@@ -36,9 +36,23 @@ public final class RateLimiters {
     }
 
     public boolean tryAcquire(String key) {
+        return tryTake(key, 1);
+    }
+
+    /** {@link RateLimiter#tryTake}: {@code cost} tokens of the key's bucket, if it is not in debt. */
+    public boolean tryTake(String key, long cost) {
         forgetFullBuckets();
-        return byKey.computeIfAbsent(key, absent -> new RateLimiter(perSecond, burst, nanoClock))
-                .tryAcquire();
+        return bucket(key).tryTake(cost);
+    }
+
+    /** {@link RateLimiter#holdOff}: nothing is taken from the key's bucket for {@code nanos} from now. */
+    public void holdOff(String key, long nanos) {
+        forgetFullBuckets();
+        bucket(key).holdOff(nanos);
+    }
+
+    private RateLimiter bucket(String key) {
+        return byKey.computeIfAbsent(key, absent -> new RateLimiter(perSecond, burst, nanoClock));
     }
 
     /** Keys with a bucket that is not full. */

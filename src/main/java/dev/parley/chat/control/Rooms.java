@@ -106,6 +106,8 @@ public class Rooms {
     RecentCaches caches;
     RateLimiters creationsByUser;
     RateLimiters creationsByAddress;
+    /** The chars of the {@code joined} snapshots each address was sent lately. */
+    RateLimiters joinCharsByAddress;
     /** Reads rooms from the archive for joins: a thread of Parley's own, so no container thread waits on the database. */
     Executor loader;
 
@@ -138,6 +140,8 @@ public class Rooms {
         caches = new RecentCaches(limits.roomCacheChars());
         creationsByUser = RateLimiters.perHour(limits.roomsCreatedPerUserPerHour());
         creationsByAddress = RateLimiters.perHour(limits.roomsCreatedPerAddressPerHour());
+        joinCharsByAddress = new RateLimiters(
+                limits.joinCharsPerAddressPerSecond(), limits.joinCharsPerAddressBurst(), System::nanoTime);
         archive.rooms().forEach((name, lastSeq) -> rooms.put(name, new Room(name, lastSeq, caches)));
         open(GENERAL);
     }
@@ -304,7 +308,9 @@ public class Rooms {
     }
 
     /**
-     * The join itself, in memory: membership, presence, and {@code joined} with the room's snapshot.
+     * The join itself, in memory: membership, presence, and {@code joined} with the room's snapshot. The snapshot's
+     * chars come out of its address's budget ({@code parley.joins.chars-per-address-*}); one it cannot pay is
+     * refused with {@code rate_limited}, a refusal for rate like any other (it counts towards the 4029).
      *
      * @return false if the join must read the room first: it has no cache (any more), or it was deleted
      */
@@ -322,6 +328,13 @@ public class Rooms {
                 return true;
             }
             if (connection.ended().isDone()) {
+                return true;
+            }
+            if (connection.address() != null && !joinCharsByAddress.tryTake(connection.address(), room.recentChars())) {
+                connection.refuseOverRate(
+                        join,
+                        "your address was sent more than " + limits.joinCharsPerAddressPerSecond()
+                                + " chars of joined rooms' messages a second; retry later");
                 return true;
             }
             Room.Member member = room.members.get(connection.userKey());

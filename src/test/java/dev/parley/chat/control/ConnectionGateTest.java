@@ -124,6 +124,31 @@ class ConnectionGateTest {
         assertFalse(cut.enter("hasty").admitted());
     }
 
+    /**
+     * A connection closed with 4029 costs its address its handshakes for the cool-down, however many it had saved
+     * up; its other connections keep their slots, and other addresses are not slowed.
+     */
+    @Test
+    void anAddressWhoseConnectionWasClosedFor4029OpensNoNewOneForTheCooldown() {
+        ConnectionGate.Ticket other = cut.enter("flooder");
+        cut.struckOut("flooder");
+        assertFalse(cut.enter("flooder").admitted(), "straight after the close");
+        assertTrue(cut.enter("calm").admitted());
+        now.addAndGet(9_900_000_000L);
+        assertFalse(cut.enter("flooder").admitted(), "within the default 10 s");
+        assertEquals(1, cut.openConnections("flooder"), "its other connection keeps its slot");
+        now.addAndGet(100_000_000L);
+        assertTrue(cut.enter("flooder").admitted(), "after the cool-down");
+        other.release();
+    }
+
+    @Test
+    void aCooldownOfZeroLeavesTheHandshakesAsTheyWere() {
+        ConnectionGate gate = gate(Map.of("parley.handshakes.strike-cooldown-s", "0"));
+        gate.struckOut("flooder");
+        assertTrue(gate.enter("flooder").admitted());
+    }
+
     /** The commands of every connection from one address come out of two buckets the address shares. */
     @Test
     void oneAddressSharesItsCommandAndPostingRatesWhateverItsConnections() {

@@ -34,4 +34,32 @@ class RateLimiterTest {
         }
         assertFalse(cut.tryAcquire(), "never more than the burst saved up");
     }
+
+    @Test
+    void aCostLargerThanWhatIsLeftGoesThroughOnceAndIsPaidBackAtTheRate() {
+        assertTrue(cut.tryTake(50), "the bucket held tokens: the whole cost is taken");
+        assertFalse(cut.tryTake(1), "30 in debt");
+        now.addAndGet(3_000_000_000L);
+        assertFalse(cut.tryTake(1), "paid back to 0 after 3 s at 10/s: still not one token");
+        now.addAndGet(100_000_000L);
+        assertTrue(cut.tryTake(1));
+    }
+
+    @Test
+    void aHoldOffRefusesEverythingForItsTimeWhateverWasSavedUp() {
+        cut.holdOff(5_000_000_000L);
+        now.addAndGet(4_900_000_000L);
+        assertFalse(cut.tryAcquire(), "held off for 5 s with a full bucket before");
+        now.addAndGet(100_000_000L);
+        assertTrue(cut.tryAcquire(), "one token once the 5 s are over");
+        assertFalse(cut.tryAcquire());
+    }
+
+    @Test
+    void aShorterHoldOffDoesNotShortenALongerOne() {
+        cut.holdOff(5_000_000_000L);
+        cut.holdOff(1_000_000_000L);
+        now.addAndGet(4_000_000_000L);
+        assertFalse(cut.tryAcquire());
+    }
 }

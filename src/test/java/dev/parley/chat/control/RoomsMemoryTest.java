@@ -233,6 +233,44 @@ class RoomsMemoryTest {
         }
     }
 
+    /**
+     * The snapshots that {@code joined} sends come out of one budget per address: once it is spent, the address's
+     * joins are refused {@code rate_limited} (a strike each), whichever of its connections asks, while another
+     * address joins the same room.
+     */
+    @Test
+    void anAddressThatWasSentItsBudgetOfJoinSnapshotsIsRefusedFurtherJoins() throws InterruptedException {
+        try (ChatFixture limited = new ChatFixture(Map.of(
+                "parley.joins.chars-per-address-per-second", "1",
+                "parley.joins.chars-per-address-burst", "100"))) {
+            Connection poster = limited.guest("poster", new RecordingSink());
+            limited.rooms.join(poster, new Command.Join("lobby"));
+            for (int i = 0; i < 5; i++) {
+                limited.rooms.post(poster, new Command.Say("lobby", TEXT, null));
+            }
+            RecordingSink carolSink = new RecordingSink();
+            RecordingSink daveSink = new RecordingSink();
+            RecordingSink erinSink = new RecordingSink();
+            Connection carol = guestFrom(limited, "carol", "127.0.0.1", carolSink);
+            Connection dave = guestFrom(limited, "dave", "127.0.0.1", daveSink);
+            Connection erin = guestFrom(limited, "erin", "127.0.0.2", erinSink);
+
+            limited.rooms.join(carol, new Command.Join("lobby"));
+            limited.rooms.join(dave, new Command.Join("lobby"));
+            limited.rooms.join(erin, new Command.Join("lobby"));
+
+            assertEquals(5, carolSink.next("joined").getJsonArray("history").size());
+            JsonObject refused = daveSink.next("error");
+            assertEquals("rate_limited", refused.getString("code"), refused::toString);
+            assertEquals("join", refused.getString("for"));
+            assertFalse(dave.rooms().contains("lobby"));
+            assertEquals(
+                    List.of("carol", "erin", "poster"),
+                    limited.rooms.members("lobby").orElseThrow());
+            assertEquals(5, erinSink.next("joined").getJsonArray("history").size(), "another address joins");
+        }
+    }
+
     @Test
     void aPurgedRoomIsLeftByItsMembersForgetsItsMessagesAndItsNameStartsAfresh() {
         cut.join(alice, new Command.Join("lobby"));
