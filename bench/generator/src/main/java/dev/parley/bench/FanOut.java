@@ -168,6 +168,8 @@ final class FanOut implements Client.Handler {
         Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
         long deliveredAtStart = delivered.get();
         double cpuStart = server.cpuSeconds();
+        List<Double> cpuStartByProcess = server.cpuSecondsByProcess();
+        Map<String, Double> sideCpuStart = server.sideCpuSeconds();
         double generatorCpuStart = ServerProbe.generatorCpuSeconds();
         measureFrom(System.nanoTime());
         HealthProbe health = healthProbe(options, target);
@@ -182,6 +184,9 @@ final class FanOut implements Client.Handler {
         }
         long deliveredInWindow = delivered.get() - deliveredAtStart;
         double cpu = server.cpuSeconds() - cpuStart;
+        List<Double> cpuByProcess = server.cpuSecondsByProcess();
+        Map<String, Double> sideCpu = new java.util.LinkedHashMap<>();
+        server.sideCpuSeconds().forEach((name, end) -> sideCpu.put(name, end - sideCpuStart.getOrDefault(name, 0.0)));
         double generatorCpu = ServerProbe.generatorCpuSeconds() - generatorCpuStart;
         long rss = server.rssBytes();
         Map<String, Double> metricsEnd = server.metrics();
@@ -226,6 +231,35 @@ final class FanOut implements Client.Handler {
         f.put("deliveries_per_second", deliveredInWindow / window);
         f.put("server_cpu_seconds", cpu);
         f.put("deliveries_per_cpu_second", deliveredInWindow / cpu);
+        f.put("nodes", target.urls().size());
+        List<Double> cpuPerProcess = new java.util.ArrayList<>();
+        for (int i = 0; i < cpuByProcess.size(); i++) {
+            cpuPerProcess.add(cpuByProcess.get(i) - cpuStartByProcess.get(i));
+        }
+        f.put("server_cpu_seconds_by_process", cpuPerProcess);
+        String sideBrief = "";
+        if (!sideCpu.isEmpty()) {
+            double sides =
+                    sideCpu.values().stream().mapToDouble(Double::doubleValue).sum();
+            f.put("side_cpu_seconds", sideCpu);
+            f.put("deliveries_per_cpu_second_with_sides", deliveredInWindow / (cpu + sides));
+            StringBuilder each = new StringBuilder();
+            sideCpu.forEach((name, seconds) -> each.append(String.format(Locale.ROOT, " %s=%.1fs", name, seconds)));
+            sideBrief = String.format(
+                    Locale.ROOT,
+                    " sides[%s deliveries/cpu-s-with-sides=%.0f]",
+                    each.toString().trim(),
+                    deliveredInWindow / (cpu + sides));
+        }
+        String nodesBrief = target.urls().size() > 1
+                ? String.format(
+                        Locale.ROOT,
+                        " nodes=%d cpu-by-node=%s",
+                        target.urls().size(),
+                        cpuPerProcess.stream()
+                                .map(seconds -> String.format(Locale.ROOT, "%.1fs", seconds))
+                                .toList())
+                : "";
         f.put("generator_cpu_seconds", generatorCpu);
         f.put("client", options.string("client", "jdk"));
         f.put("batch", target.batch());
@@ -261,7 +295,7 @@ final class FanOut implements Client.Handler {
         String summary = String.format(
                 Locale.ROOT,
                 "%s %s %s: rooms=%d members=%d posters=%d rate=%.0f/s delivered=%d/%d echoed=%d/%d %s delivery[%s] "
-                        + "echo[%s] deliveries/s=%.0f cpu=%.1fs deliveries/cpu-s=%.0f generator[%s%s cpu=%.1fs] stored/s=%.0f rss=%dMB%s",
+                        + "echo[%s] deliveries/s=%.0f cpu=%.1fs deliveries/cpu-s=%.0f%s%s generator[%s%s cpu=%.1fs] stored/s=%.0f rss=%dMB%s",
                 options.scenario,
                 target.kind(),
                 options.string("server-label", "?"),
@@ -284,6 +318,8 @@ final class FanOut implements Client.Handler {
                 deliveredInWindow / window,
                 cpu,
                 deliveredInWindow / cpu,
+                nodesBrief,
+                sideBrief,
                 options.string("client", "jdk"),
                 target.batch() ? " batch" : "",
                 generatorCpu,
