@@ -489,8 +489,9 @@ wait_cluster_up() { # port: until the node's /api/health says the cluster bus is
 cluster_set() {
     local home round port2=$((8080 + NODE2_OFFSET)) duration=${BENCH_CLUSTER_DURATION:-30}
     # the lean client: on 2 cores beside two server JVMs, the JDK client's CPU per frame would be taken from them
+    # (and each run first measures the servers' CPU with no load for 10 s: what a node costs before any delivery)
     local fanout=(--client "${BENCH_CLUSTER_CLIENT:-lean}" --rooms 1 --members 1000 --rate 20 --warmup 5
-        --duration "$duration")
+        --duration "$duration" --idle-cpu-seconds 10)
     if ! start_postgres; then
         FAILURES=$((FAILURES + 1))
         return

@@ -148,6 +148,9 @@ for server_dir in sorted(p for p in root.iterdir() if p.is_dir()):
                     f"{'es (' + ' + '.join(num(c, 1) for c in by_node) + ' s)' if len(by_node) > 1 else ''},"
                     f" {num(fig(report, 'deliveries_per_cpu_second_with_sides'))} with "
                     + " + ".join(f"{name} {num(value, 1)} s" for name, value in sides.items())
+                    + (f"; with no load the server{'s' if len(by_node) > 1 else ''} took"
+                       f" {num(fig(report, 'server_idle_cpu_per_second'), 2)} CPU-s/s"
+                       if fig(report, "server_idle_cpu_per_second") is not None else "")
                     + cpu(report))
 
         p1, p2 = fig(c1, "delivery_latency", "p99_ms"), fig(c2, "delivery_latency", "p99_ms")

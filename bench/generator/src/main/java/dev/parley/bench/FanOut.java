@@ -160,6 +160,8 @@ final class FanOut implements Client.Handler {
         ServerProbe server = ServerProbe.of(options, target);
         Results results = new Results(options, target, server);
         Fleet fleet = new Fleet(target, "b" + run + "-", options.integer("concurrency", 200), Connector.of(options));
+        // --idle-cpu-seconds N: the servers' own CPU with no client of ours, what a node costs before any delivery
+        List<Double> idleCpuPerSecond = idleCpu(server, options.integer("idle-cpu-seconds", 0));
         List<Client> clients = open(options, fleet, run);
         double connectSeconds = this.connectSeconds;
         ScheduledExecutorService ticker =
@@ -237,6 +239,12 @@ final class FanOut implements Client.Handler {
             cpuPerProcess.add(cpuByProcess.get(i) - cpuStartByProcess.get(i));
         }
         f.put("server_cpu_seconds_by_process", cpuPerProcess);
+        if (!idleCpuPerSecond.isEmpty()) {
+            f.put("server_idle_cpu_per_second_by_process", idleCpuPerSecond);
+            f.put(
+                    "server_idle_cpu_per_second",
+                    idleCpuPerSecond.stream().mapToDouble(Double::doubleValue).sum());
+        }
         String sideBrief = "";
         if (!sideCpu.isEmpty()) {
             double sides =
@@ -331,6 +339,24 @@ final class FanOut implements Client.Handler {
         if (options.flag("require-exact") && !exact) {
             throw new IllegalStateException("deliveries were not exact: " + summary);
         }
+    }
+
+    /** Each server process's CPU seconds per second over {@code seconds} with no load of ours; empty for 0. */
+    private static List<Double> idleCpu(ServerProbe server, int seconds) throws InterruptedException {
+        if (seconds <= 0) {
+            return List.of();
+        }
+        List<Double> start = server.cpuSecondsByProcess();
+        long startAt = System.nanoTime();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+        List<Double> end = server.cpuSecondsByProcess();
+        double elapsed = (System.nanoTime() - startAt) / 1e9;
+        List<Double> perSecond = new java.util.ArrayList<>();
+        for (int i = 0; i < start.size(); i++) {
+            perSecond.add((end.get(i) - start.get(i)) / elapsed);
+        }
+        System.err.printf(Locale.ROOT, "server CPU with no load: %s s/s%n", perSecond);
+        return perSecond;
     }
 
     /** Connects every member into its room; returns once the presence of the joins has had a moment to go out. */
