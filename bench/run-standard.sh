@@ -10,8 +10,8 @@
 #
 # Environment: BENCH_SET=standard|quick|pipeline|delivery|fanout|persistence|hot|smoke|hostile|cluster (pipeline: the message
 # pipeline's targets, three rounds each; delivery: issue #15's, with the lean client; hostile: issue #14's memory attacks, WildFly at -Xmx512m with the server's
-# default limits; cluster: issue #16's fan-out on one WildFly node on PostgreSQL, then on two in cluster mode with a
-# Redis, WildFly only; the rest: parts, for checks), BENCH_PORT_OFFSET (default 0: HTTP on 8080+offset),
+# default limits; cluster: issue #16's fan-out on one WildFly node on PostgreSQL and on two in cluster mode with a
+# Redis, rounds alternating, WildFly only; the rest: parts, for checks), BENCH_PORT_OFFSET (default 0: HTTP on 8080+offset),
 # BENCH_BUILD_DIR (root build directory, default target-bench), BENCH_SERVER_HEAP (default 1g),
 # BENCH_POSTGRES=1 adds the persistence run on PostgreSQL (WildFly only), BENCH_SKIP_BUILD=1 reuses parley.war
 # and the generator where they exist. Exits 1 if any run failed.
@@ -32,10 +32,12 @@ PAYARA_VERSION=6.2025.10
 H2_VERSION=2.3.232
 # the redis-server binary the cluster set runs comes out of this jar, the one the root build's tests use
 EMBEDDED_REDIS_VERSION=$(sed -n 's|.*<embedded-redis.version>\(.*\)</embedded-redis.version>.*|\1|p' "$ROOT/pom.xml")
-# the cluster set: the second node's port offset (HTTP on 8080 + it), the fan-out's rounds per configuration, and
-# the ports of its PostgreSQL and Redis (0: a free one)
+# the cluster set: the second cluster node's port offset (HTTP on 8080 + it) and the fan-out's rounds per
+# configuration
 NODE2_OFFSET=${BENCH_NODE2_PORT_OFFSET:-$((OFFSET + 50))}
-CLUSTER_ROUNDS=${BENCH_CLUSTER_ROUNDS:-2}
+# the cluster set's one node (not in cluster mode), up beside the cluster: HTTP on 8080 + this offset
+ONE_NODE_OFFSET=${BENCH_ONE_NODE_PORT_OFFSET:-$((OFFSET + 25))}
+CLUSTER_ROUNDS=${BENCH_CLUSTER_ROUNDS:-3}
 # (and BENCH_CLUSTER_DURATION, the measured seconds, default 30; BENCH_CLUSTER_CLIENT, default lean;
 # BENCH_PG_PORT and BENCH_REDIS_PORT, default 0: free ports)
 JAR=$ROOT/bench/generator/target/parley-bench.jar
@@ -124,6 +126,7 @@ start_wildfly() { # [home] [extra JVM options] [node: its directory and log name
     JAVA_OPTS="-Xms$HEAP -Xmx$HEAP -Djava.net.preferIPv4Stack=true $SETTINGS $extra" \
         "$home/bin/standalone.sh" -Djboss.server.base.dir="$base" -Djboss.socket.binding.port-offset="$offset" \
         > "$WORK/$node.log" 2>&1 &
+    LAUNCHERS+=("$!")
     wait_http "http://localhost:$port/api/health" 400 && wait_http "http://localhost:$port/raw/" 120 || return 1
     SERVER_PID=$(ss -ltnpH "sport = :$port" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
     SERVER_LABEL="WildFly $WILDFLY_VERSION"
@@ -182,9 +185,16 @@ stop_server() {
 }
 
 # everything this script may have started, servers first (on a failure too: the EXIT trap)
+# the standalone.sh of every WildFly started: a node still booting when the script ends has no PID noted yet, but
+# its JVM is the launcher's child
+LAUNCHERS=()
 cleanup() {
     stop_server
     stop_node2
+    local launcher jvm
+    for launcher in "${LAUNCHERS[@]}"; do
+        for jvm in $(ps -o pid= --ppid "$launcher" 2>/dev/null); do stop_pid "$jvm"; done
+    done
     stop_redis
     stop_postgres
 }
@@ -362,9 +372,9 @@ PG_URL=
 PG_SERVER_PID=
 # the cluster set's: the nodes' URLs and processes, the ports settle() watches, the processes reported apart
 URLS= SERVER_PIDS= SETTLE_PORTS= SIDE_PIDS=
-start_postgres() {
-    local pg_dir=$WORK/postgres ready
-    coproc PG { exec java -jar "$JAR" postgres --dir "$pg_dir" --port "${BENCH_PG_PORT:-0}"; }
+start_postgres() { # [more databases, comma-separated]
+    local pg_dir=$WORK/postgres ready databases=${1:-}
+    coproc PG { exec java -jar "$JAR" postgres --dir "$pg_dir" --port "${BENCH_PG_PORT:-0}" --databases "$databases"; }
     read -r ready PG_URL PG_USER PG_PASSWORD <&"${PG[0]}" || true
     if [[ $ready != READY ]]; then
         log "PostgreSQL did not start; see $pg_dir/postgres.log"
@@ -466,9 +476,12 @@ stop_redis() {
 }
 
 NODE2_PID=
+ONE_NODE_PID=
 stop_node2() {
     stop_pid "$NODE2_PID"
     NODE2_PID=
+    stop_pid "$ONE_NODE_PID"
+    ONE_NODE_PID=
 }
 
 wait_cluster_up() { # port: until the node's /api/health says the cluster bus is up (at most 60 s)
@@ -483,66 +496,74 @@ wait_cluster_up() { # port: until the node's /api/health says the cluster bus is
 }
 
 # issue #16's benchmark: the fan-out (1 room x 1,000 members, 20 posts/s) on one WildFly node on PostgreSQL (not in
-# cluster mode), then on two WildFly nodes in cluster mode on the same PostgreSQL and a Redis, the members spread over
-# both (member i on node i % 2); each configuration freshly started and warmed up the same way (parley only: the raw
-# endpoint is not measured here). CPU: the servers' processes (both nodes summed) and, apart, PostgreSQL's and Redis's.
+# cluster mode), and on two WildFly nodes in cluster mode on the same PostgreSQL and a Redis, the members spread over
+# both (member i on node i % 2). All three nodes are up together, so that the rounds can alternate (one node, two
+# nodes, one node, ...) and both configurations see the shared machine in the same minutes; the one node has a
+# database of its own on the same PostgreSQL (the cluster's nodes read every room of theirs each second). Both
+# configurations are warmed up the same way (parley only: the raw endpoint is not measured here). CPU: the servers'
+# processes (both nodes summed) and, apart, PostgreSQL's and Redis's.
 cluster_set() {
-    local home round port2=$((8080 + NODE2_OFFSET)) duration=${BENCH_CLUSTER_DURATION:-30}
+    local home round port1=$((8080 + ONE_NODE_OFFSET)) port2=$((8080 + NODE2_OFFSET))
+    local duration=${BENCH_CLUSTER_DURATION:-30} node1_pid=
     # the lean client: on 2 cores beside two server JVMs, the JDK client's CPU per frame would be taken from them
     # (and each run first measures the servers' CPU with no load for 10 s: what a node costs before any delivery)
     local fanout=(--client "${BENCH_CLUSTER_CLIENT:-lean}" --rooms 1 --members 1000 --rate 20 --warmup 5
         --duration "$duration" --idle-cpu-seconds 10)
-    if ! start_postgres; then
+    if ! start_postgres parley_one; then
         FAILURES=$((FAILURES + 1))
         return
     fi
     home=$(wildfly_postgresql_home)
-    local db="-Dparley.db.url=$PG_URL -Dparley.db.user=$PG_USER -Dparley.db.password=$PG_PASSWORD"
-    log "cluster set (a): one WildFly node on PostgreSQL, not in cluster mode"
-    if start_wildfly "$home" "$db"; then
-        SERVER_LABEL="WildFly $WILDFLY_VERSION + PostgreSQL 14"
-        SIDE_PIDS=postgres=$PG_SERVER_PID
-        warm_up wildfly parley
-        for ((round = 1; round <= CLUSTER_ROUNDS; round++)); do
-            bench wildfly fanout parley "cluster-1-node-r$round" "${fanout[@]}"
-        done
-        SIDE_PIDS=
-    else
-        log "WildFly on PostgreSQL did not start; see $WORK/wildfly.log"
+    local db="-Dparley.db.user=$PG_USER -Dparley.db.password=$PG_PASSWORD"
+    log "cluster set: one WildFly node, not in cluster mode, on port $port1 (database parley_one)"
+    if ! start_wildfly "$home" "$db -Dparley.db.url=${PG_URL%/parley}/parley_one -Djboss.node.name=parley-one" \
+        wildfly-one "$ONE_NODE_OFFSET"; then
+        ONE_NODE_PID=$(ss -ltnpH "sport = :$port1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
+        log "the one node did not start; see $WORK/wildfly-one.log"
         FAILURES=$((FAILURES + 1))
-    fi
-    stop_server
-    log "cluster set (b): two WildFly nodes in cluster mode on the same PostgreSQL, with Redis"
-    if ! start_redis; then
-        FAILURES=$((FAILURES + 1))
-        stop_postgres
         return
     fi
-    local cluster="$db -Dparley.cluster.redis-url=redis://127.0.0.1:$REDIS_PORT"
-    local node1_pid=
+    ONE_NODE_PID=$SERVER_PID
+    SERVER_PID=
+    log "cluster set: two WildFly nodes in cluster mode on ports $PORT and $port2 (database parley), with Redis"
+    if ! start_redis; then
+        FAILURES=$((FAILURES + 1))
+        return
+    fi
+    db="$db -Dparley.db.url=$PG_URL -Dparley.cluster.redis-url=redis://127.0.0.1:$REDIS_PORT"
     # one node first, then the other (deploy.md: the first node alone on a new database)
-    if start_wildfly "$home" "$cluster -Djboss.node.name=parley-1" wildfly "$OFFSET"; then
+    if start_wildfly "$home" "$db -Djboss.node.name=parley-1" wildfly "$OFFSET"; then
         node1_pid=$SERVER_PID
-        if start_wildfly "$home" "$cluster -Djboss.node.name=parley-2" wildfly-2 "$NODE2_OFFSET"; then
+        if start_wildfly "$home" "$db -Djboss.node.name=parley-2" wildfly-2 "$NODE2_OFFSET"; then
             NODE2_PID=$SERVER_PID
         else
             NODE2_PID=$(ss -ltnpH "sport = :$port2" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
         fi
         SERVER_PID=$node1_pid
     fi
-    if [[ -n $node1_pid && -n $NODE2_PID ]] && wait_cluster_up "$PORT" && wait_cluster_up "$port2"; then
-        SERVER_LABEL="2 × WildFly $WILDFLY_VERSION (cluster) + PostgreSQL 14 + Redis 6.2"
-        URLS="ws://localhost:$PORT/chat,ws://localhost:$port2/chat" SERVER_PIDS="$node1_pid,$NODE2_PID"
-        SETTLE_PORTS="$PORT $port2" SIDE_PIDS="postgres=$PG_SERVER_PID,redis=$REDIS_PID"
-        warm_up wildfly parley
-        for ((round = 1; round <= CLUSTER_ROUNDS; round++)); do
-            bench wildfly fanout parley "cluster-2-nodes-r$round" "${fanout[@]}"
-        done
-        URLS= SERVER_PIDS= SETTLE_PORTS= SIDE_PIDS=
-    else
+    if [[ -z $node1_pid || -z $NODE2_PID ]] || ! wait_cluster_up "$PORT" || ! wait_cluster_up "$port2"; then
         log "the two cluster nodes did not come up; see $WORK/wildfly.log and $WORK/wildfly-2.log"
         FAILURES=$((FAILURES + 1))
+        return
     fi
+    # every run waits until all three nodes are quiet
+    SETTLE_PORTS="$port1 $PORT $port2"
+    one_node() {
+        URLS="ws://localhost:$port1/chat" SERVER_PIDS=$ONE_NODE_PID SIDE_PIDS="postgres=$PG_SERVER_PID" \
+            SERVER_LABEL="WildFly $WILDFLY_VERSION + PostgreSQL 14" "$@"
+    }
+    two_nodes() {
+        URLS="ws://localhost:$PORT/chat,ws://localhost:$port2/chat" SERVER_PIDS="$node1_pid,$NODE2_PID" \
+            SIDE_PIDS="postgres=$PG_SERVER_PID,redis=$REDIS_PID" \
+            SERVER_LABEL="2 × WildFly $WILDFLY_VERSION (cluster) + PostgreSQL 14 + Redis 6.2" "$@"
+    }
+    one_node warm_up wildfly parley
+    two_nodes warm_up wildfly parley
+    for ((round = 1; round <= CLUSTER_ROUNDS; round++)); do
+        one_node bench wildfly fanout parley "cluster-1-node-r$round" "${fanout[@]}"
+        two_nodes bench wildfly fanout parley "cluster-2-nodes-r$round" "${fanout[@]}"
+    done
+    SETTLE_PORTS=
     stop_server
     stop_node2
     stop_redis
