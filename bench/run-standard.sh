@@ -6,10 +6,12 @@
 #   bench/run-standard.sh                       # WildFly, Open Liberty and Payara Micro in turn
 #   bench/run-standard.sh wildfly               # one server
 #   BENCH_SET=smoke bench/run-standard.sh wildfly   # a ~30 s check that the generator works (CI)
+#   BENCH_SET=cluster bench/run-standard.sh         # issue #16: one WildFly node vs two in cluster mode
 #
-# Environment: BENCH_SET=standard|quick|pipeline|delivery|fanout|persistence|hot|smoke|hostile (pipeline: the message
+# Environment: BENCH_SET=standard|quick|pipeline|delivery|fanout|persistence|hot|smoke|hostile|cluster (pipeline: the message
 # pipeline's targets, three rounds each; delivery: issue #15's, with the lean client; hostile: issue #14's memory attacks, WildFly at -Xmx512m with the server's
-# default limits; the rest: parts, for checks), BENCH_PORT_OFFSET (default 0: HTTP on 8080+offset),
+# default limits; cluster: issue #16's fan-out on one WildFly node on PostgreSQL and on two in cluster mode with a
+# Redis, rounds alternating, WildFly only; the rest: parts, for checks), BENCH_PORT_OFFSET (default 0: HTTP on 8080+offset),
 # BENCH_BUILD_DIR (root build directory, default target-bench), BENCH_SERVER_HEAP (default 1g),
 # BENCH_POSTGRES=1 adds the persistence run on PostgreSQL (WildFly only), BENCH_SKIP_BUILD=1 reuses parley.war
 # and the generator where they exist. Exits 1 if any run failed.
@@ -28,6 +30,16 @@ WILDFLY_VERSION=39.0.1.Final
 LIBERTY_VERSION=26.0.0.3
 PAYARA_VERSION=6.2025.10
 H2_VERSION=2.3.232
+# the redis-server binary the cluster set runs comes out of this jar, the one the root build's tests use
+EMBEDDED_REDIS_VERSION=$(sed -n 's|.*<embedded-redis.version>\(.*\)</embedded-redis.version>.*|\1|p' "$ROOT/pom.xml")
+# the cluster set: the second cluster node's port offset (HTTP on 8080 + it) and the fan-out's rounds per
+# configuration
+NODE2_OFFSET=${BENCH_NODE2_PORT_OFFSET:-$((OFFSET + 50))}
+# the cluster set's one node (not in cluster mode), up beside the cluster: HTTP on 8080 + this offset
+ONE_NODE_OFFSET=${BENCH_ONE_NODE_PORT_OFFSET:-$((OFFSET + 25))}
+CLUSTER_ROUNDS=${BENCH_CLUSTER_ROUNDS:-3}
+# (and BENCH_CLUSTER_DURATION, the measured seconds, default 30; BENCH_CLUSTER_CLIENT, default lean;
+# BENCH_PG_PORT and BENCH_REDIS_PORT, default 0: free ports)
 JAR=$ROOT/bench/generator/target/parley-bench.jar
 # the settings every server gets: the per-address and total connection limits and the handshake rate must not
 # refuse the generator's clients, which all come from 127.0.0.1 (see bench/README.md)
@@ -45,7 +57,7 @@ HOT_ROOM_A_SETTINGS="-Dparley.rate.say-per-second=100 -Dparley.rate.say-burst=20
 SERVERS=("$@")
 if [[ ${#SERVERS[@]} -eq 0 ]]; then
     SERVERS=(wildfly liberty payara)
-    [[ $SET == hostile ]] && SERVERS=(wildfly)
+    [[ $SET == hostile || $SET == cluster ]] && SERVERS=(wildfly)
 fi
 ulimit -n "$(ulimit -Hn)" || true
 
@@ -104,17 +116,19 @@ SERVER_PID=
 SERVER_LABEL=
 FAILURES=0
 
-start_wildfly() { # [home] [extra JVM options]
-    local home=${1:-$ROOT/$BUILD/wildfly-$WILDFLY_VERSION} base=$WORK/wildfly extra=${2:-}
+start_wildfly() { # [home] [extra JVM options] [node: its directory and log name, default wildfly] [port offset]
+    local home=${1:-$ROOT/$BUILD/wildfly-$WILDFLY_VERSION} node=${3:-wildfly} offset=${4:-$OFFSET} extra=${2:-}
+    local base=$WORK/${3:-wildfly} port=$((8080 + ${4:-$OFFSET}))
     [[ -d $home ]] || { mkdir -p "$WORK/servers"; home=$WORK/servers/wildfly-$WILDFLY_VERSION;
         [[ -d $home ]] || unzip -q "$(artifact org.wildfly wildfly-dist $WILDFLY_VERSION zip)" -d "$WORK/servers"; }
     rm -rf "$base" && cp -r "$home/standalone" "$base"
     cp "$ROOT/$BUILD/parley.war" "$ROOT/bench/raw/target/raw.war" "$base/deployments/"
     JAVA_OPTS="-Xms$HEAP -Xmx$HEAP -Djava.net.preferIPv4Stack=true $SETTINGS $extra" \
-        "$home/bin/standalone.sh" -Djboss.server.base.dir="$base" -Djboss.socket.binding.port-offset="$OFFSET" \
-        > "$WORK/wildfly.log" 2>&1 &
-    wait_http "http://localhost:$PORT/api/health" 400 && wait_http "http://localhost:$PORT/raw/" 120 || return 1
-    SERVER_PID=$(ss -ltnpH "sport = :$PORT" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+        "$home/bin/standalone.sh" -Djboss.server.base.dir="$base" -Djboss.socket.binding.port-offset="$offset" \
+        > "$WORK/$node.log" 2>&1 &
+    LAUNCHERS+=("$!")
+    wait_http "http://localhost:$port/api/health" 400 && wait_http "http://localhost:$port/raw/" 120 || return 1
+    SERVER_PID=$(ss -ltnpH "sport = :$port" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
     SERVER_LABEL="WildFly $WILDFLY_VERSION"
 }
 
@@ -155,26 +169,48 @@ start_payara() {
     SERVER_LABEL="Payara Micro $PAYARA_VERSION"
 }
 
+stop_pid() { # pid: asks it to end, waits at most 60 s, then kills it
+    if [[ -n ${1:-} ]] && kill -0 "$1" 2>/dev/null; then
+        kill "$1"
+        for _ in $(seq 60); do kill -0 "$1" 2>/dev/null || break; sleep 1; done
+        kill -9 "$1" 2>/dev/null || true
+    fi
+}
+
 stop_server() {
     # a server that did not answer in time may still have started: the process on our port is ours
     [[ -n $SERVER_PID ]] || SERVER_PID=$(ss -ltnpH "sport = :$PORT" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
-    if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill "$SERVER_PID"
-        for _ in $(seq 60); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 1; done
-        kill -9 "$SERVER_PID" 2>/dev/null || true
-    fi
+    stop_pid "$SERVER_PID"
     SERVER_PID=
 }
-trap stop_server EXIT
+
+# everything this script may have started, servers first (on a failure too: the EXIT trap)
+# the standalone.sh of every WildFly started: a node still booting when the script ends has no PID noted yet, but
+# its JVM is the launcher's child
+LAUNCHERS=()
+cleanup() {
+    stop_server
+    stop_node2
+    local launcher jvm
+    for launcher in "${LAUNCHERS[@]}"; do
+        for jvm in $(ps -o pid= --ppid "$launcher" 2>/dev/null); do stop_pid "$jvm"; done
+    done
+    stop_redis
+    stop_postgres
+}
+trap cleanup EXIT
 
 # waits (at most 3 min) until the server has let go of the last run: no chat connection left and nothing stored
 # for 2 s; an overloaded run leaves a backlog of posts that would otherwise land in the next run
 settle() {
-    local deadline=$((SECONDS + 180)) last=-1 now
+    local deadline=$((SECONDS + 180)) last=-1 now port
     while ((SECONDS < deadline)); do
-        now=$(curl -fsS -m 30 "http://localhost:$PORT/api/metrics" 2>/dev/null \
-            | awk '$1 == "parley_connections" { c = $2 } $1 == "parley_messages_stored_total" { s = $2 } END { print c "/" s }')
-        if [[ $now == 0/* && $now == "$last" ]]; then
+        now=
+        for port in ${SETTLE_PORTS:-$PORT}; do # every node of a cluster
+            now+=$(curl -fsS -m 30 "http://localhost:$port/api/metrics" 2>/dev/null \
+                | awk '$1 == "parley_connections" { c = $2 } $1 == "parley_messages_stored_total" { s = $2 } END { print c "/" s }')" "
+        done
+        if [[ $now =~ ^(0/[^ ]*\ )+$ && $now == "$last" ]]; then
             return
         fi
         last=$now
@@ -187,8 +223,9 @@ bench() { # server scenario target out-name [options...]
     local server=$1 scenario=$2 target=$3 name=$4
     shift 4
     settle
-    local url="ws://localhost:$PORT/chat"
-    [[ $target == raw ]] && url="ws://localhost:$PORT/raw/broadcast"
+    # URLS: a cluster's nodes (the generator spreads the members over them), SERVER_PIDS their processes
+    local url=${URLS:-ws://localhost:$PORT/chat} pids=${SERVER_PIDS:-$SERVER_PID}
+    [[ $target == raw ]] && url="ws://localhost:$PORT/raw/broadcast" pids=$SERVER_PID
     log "$server $name $target (load $(cut -d' ' -f1-3 /proc/loadavg))"
     local status=0
     local out=$OUT/$server/$name-$target.json summary=$OUT/summary.txt
@@ -196,8 +233,8 @@ bench() { # server scenario target out-name [options...]
         out=$WORK/$name-$target.json summary=/dev/null
     fi
     : "${JAVA:=$(generator_java)}"
-    "$JAVA" -Xms512m -Xmx3g $GENERATOR_OPTS -jar "$JAR" "$scenario" --target "$target" --url "$url" --server-pid "$SERVER_PID" \
-        --server-label "$SERVER_LABEL" --out "$out" "$@" \
+    "$JAVA" -Xms512m -Xmx3g $GENERATOR_OPTS -jar "$JAR" "$scenario" --target "$target" --url "$url" --server-pid "$pids" \
+        --server-label "$SERVER_LABEL" --out "$out" ${SIDE_PIDS:+--side-pids "$SIDE_PIDS"} "$@" \
         2> >(sed "s/^/    /" >&2) | tee -a "$summary" || status=$?
     if [[ ${WARMING:-0} == 1 ]]; then
         return
@@ -329,25 +366,54 @@ hot_room_a_set() { # server
     stop_server
 }
 
-# the persistence run on PostgreSQL 14 (fsync on) from the generator jar, WildFly configured by the shipped
-# server-config/wildfly/postgresql.cli on a copy of the server, as an operator would
-postgres_set() {
-    local home=$WORK/servers/wildfly-postgresql pg_dir=$WORK/postgres
-    coproc PG { exec java -jar "$JAR" postgres --dir "$pg_dir"; }
-    local ready url user password
-    read -r ready url user password <&"${PG[0]}" || true
+# PostgreSQL 14 (fsync on) from the generator jar, on BENCH_PG_PORT (default: a free port): sets PG_URL, PG_USER,
+# PG_PASSWORD and PG_SERVER_PID (the postmaster; its backends are its children); it stops when its input closes
+PG_URL=
+PG_SERVER_PID=
+# the cluster set's: the nodes' URLs and processes, the ports settle() watches, the processes reported apart
+URLS= SERVER_PIDS= SETTLE_PORTS= SIDE_PIDS=
+start_postgres() { # [more databases, comma-separated]
+    local pg_dir=$WORK/postgres ready databases=${1:-}
+    coproc PG { exec java -jar "$JAR" postgres --dir "$pg_dir" --port "${BENCH_PG_PORT:-0}" --databases "$databases"; }
+    read -r ready PG_URL PG_USER PG_PASSWORD <&"${PG[0]}" || true
     if [[ $ready != READY ]]; then
         log "PostgreSQL did not start; see $pg_dir/postgres.log"
-        FAILURES=$((FAILURES + 1))
-        return
+        PG_URL=
+        return 1
     fi
-    log "PostgreSQL at $url"
+    PG_SERVER_PID=$(head -1 "$pg_dir/data/postmaster.pid" 2>/dev/null || true)
+    log "PostgreSQL at $PG_URL (pid $PG_SERVER_PID)"
+}
+
+stop_postgres() {
+    [[ -n ${PG_PID:-} ]] || return 0
+    eval "exec ${PG[1]}>&-" 2>/dev/null || true
+    wait "$PG_PID" 2>/dev/null || true
+    PG_PID= PG_URL= PG_SERVER_PID=
+}
+
+# a copy of WildFly configured for PostgreSQL by the shipped server-config/wildfly/postgresql.cli, as an operator
+# would; prints its directory
+wildfly_postgresql_home() {
+    local home=$WORK/servers/wildfly-postgresql
     mkdir -p "$WORK/servers"
     rm -rf "$home" && cp -r "$ROOT/$BUILD/wildfly-$WILDFLY_VERSION" "$home"
     JAVA_HOME=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")} "$home/bin/jboss-cli.sh" \
         --file="$ROOT/server-config/wildfly/postgresql.cli" \
         -Dpostgresql.jar="$(artifact org.postgresql postgresql 42.7.8 jar)" > "$WORK/jboss-cli.log" 2>&1
-    if start_wildfly "$home" "-Dparley.db.url=$url -Dparley.db.user=$user -Dparley.db.password=$password"; then
+    echo "$home"
+}
+
+# the persistence run on PostgreSQL 14 (fsync on) from the generator jar, WildFly configured by the shipped
+# server-config/wildfly/postgresql.cli on a copy of the server, as an operator would
+postgres_set() {
+    local home
+    if ! start_postgres; then
+        FAILURES=$((FAILURES + 1))
+        return
+    fi
+    home=$(wildfly_postgresql_home)
+    if start_wildfly "$home" "-Dparley.db.url=$PG_URL -Dparley.db.user=$PG_USER -Dparley.db.password=$PG_PASSWORD"; then
         SERVER_LABEL="$SERVER_LABEL + PostgreSQL 14"
         warm_up wildfly
         if [[ $SET == pipeline ]]; then
@@ -366,17 +432,161 @@ postgres_set() {
         FAILURES=$((FAILURES + 1))
     fi
     stop_server
-    eval "exec ${PG[1]}>&-"
-    wait "$PG_PID" || true
+    stop_postgres
+}
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# a redis-server 6.2 taken out of the embedded-redis jar (never one installed on the machine), on BENCH_REDIS_PORT
+# (default: a free port), bound to 127.0.0.1, keeping nothing on disk: sets REDIS_PORT and REDIS_PID
+REDIS_PID=
+start_redis() {
+    local binary jar bin
+    case $(uname -m) in
+    x86_64) binary=redis-server-6.2.6-v5-linux-amd64 ;;
+    aarch64) binary=redis-server-6.2.7-linux-arm64 ;;
+    *) log "no redis-server in embedded-redis for $(uname -m)"; return 1 ;;
+    esac
+    jar=$(artifact com.github.codemonstur embedded-redis "$EMBEDDED_REDIS_VERSION" jar)
+    bin=$WORK/servers/$binary
+    if [[ ! -x $bin ]]; then
+        mkdir -p "$WORK/servers"
+        unzip -p "$jar" "$binary" > "$bin.part" && chmod +x "$bin.part" && mv "$bin.part" "$bin"
+    fi
+    REDIS_PORT=${BENCH_REDIS_PORT:-$(free_port)}
+    (cd "$WORK" && exec "$bin" --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --daemonize no) \
+        > "$WORK/redis.log" 2>&1 &
+    REDIS_PID=$!
+    local deadline=$((SECONDS + 20))
+    until grep -q 'Ready to accept connections' "$WORK/redis.log" 2>/dev/null; do
+        if ((SECONDS > deadline)) || ! kill -0 "$REDIS_PID" 2>/dev/null; then
+            log "Redis did not start; see $WORK/redis.log"
+            return 1
+        fi
+        sleep 0.2
+    done
+    log "Redis at 127.0.0.1:$REDIS_PORT (pid $REDIS_PID)"
+}
+
+stop_redis() {
+    stop_pid "$REDIS_PID"
+    REDIS_PID=
+}
+
+NODE2_PID=
+ONE_NODE_PID=
+stop_node2() {
+    stop_pid "$NODE2_PID"
+    NODE2_PID=
+    stop_pid "$ONE_NODE_PID"
+    ONE_NODE_PID=
+}
+
+wait_cluster_up() { # port: until the node's /api/health says the cluster bus is up (at most 60 s)
+    local deadline=$((SECONDS + 60))
+    until curl -fsS -m 10 "http://localhost:$1/api/health" 2>/dev/null | grep -q '"cluster":"up"'; do
+        if ((SECONDS > deadline)); then
+            log "the node on port $1 does not say cluster up: $(curl -sS -m 10 "http://localhost:$1/api/health" 2>&1)"
+            return 1
+        fi
+        sleep 1
+    done
+}
+
+# issue #16's benchmark: the fan-out (1 room x 1,000 members, 20 posts/s) on one WildFly node on PostgreSQL (not in
+# cluster mode), and on two WildFly nodes in cluster mode on the same PostgreSQL and a Redis, the members spread over
+# both (member i on node i % 2). All three nodes are up together, so that the rounds can alternate (one node, two
+# nodes, one node, ...) and both configurations see the shared machine in the same minutes; the one node has a
+# database of its own on the same PostgreSQL (the cluster's nodes read every room of theirs each second). Both
+# configurations are warmed up the same way (parley only: the raw endpoint is not measured here). CPU: the servers'
+# processes (both nodes summed) and, apart, PostgreSQL's and Redis's.
+cluster_set() {
+    local home round port1=$((8080 + ONE_NODE_OFFSET)) port2=$((8080 + NODE2_OFFSET))
+    local duration=${BENCH_CLUSTER_DURATION:-30} node1_pid=
+    # the lean client: on 2 cores beside two server JVMs, the JDK client's CPU per frame would be taken from them
+    # (and each run first measures the servers' CPU with no load for 10 s: what a node costs before any delivery)
+    local fanout=(--client "${BENCH_CLUSTER_CLIENT:-lean}" --rooms 1 --members 1000 --rate 20 --warmup 5
+        --duration "$duration" --idle-cpu-seconds 10)
+    if ! start_postgres parley_one; then
+        FAILURES=$((FAILURES + 1))
+        return
+    fi
+    home=$(wildfly_postgresql_home)
+    local db="-Dparley.db.user=$PG_USER -Dparley.db.password=$PG_PASSWORD"
+    log "cluster set: one WildFly node, not in cluster mode, on port $port1 (database parley_one)"
+    if ! start_wildfly "$home" "$db -Dparley.db.url=${PG_URL%/parley}/parley_one -Djboss.node.name=parley-one" \
+        wildfly-one "$ONE_NODE_OFFSET"; then
+        ONE_NODE_PID=$(ss -ltnpH "sport = :$port1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
+        log "the one node did not start; see $WORK/wildfly-one.log"
+        FAILURES=$((FAILURES + 1))
+        return
+    fi
+    ONE_NODE_PID=$SERVER_PID
+    SERVER_PID=
+    log "cluster set: two WildFly nodes in cluster mode on ports $PORT and $port2 (database parley), with Redis"
+    if ! start_redis; then
+        FAILURES=$((FAILURES + 1))
+        return
+    fi
+    db="$db -Dparley.db.url=$PG_URL -Dparley.cluster.redis-url=redis://127.0.0.1:$REDIS_PORT"
+    # one node first, then the other (deploy.md: the first node alone on a new database)
+    if start_wildfly "$home" "$db -Djboss.node.name=parley-1" wildfly "$OFFSET"; then
+        node1_pid=$SERVER_PID
+        if start_wildfly "$home" "$db -Djboss.node.name=parley-2" wildfly-2 "$NODE2_OFFSET"; then
+            NODE2_PID=$SERVER_PID
+        else
+            NODE2_PID=$(ss -ltnpH "sport = :$port2" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
+        fi
+        SERVER_PID=$node1_pid
+    fi
+    if [[ -z $node1_pid || -z $NODE2_PID ]] || ! wait_cluster_up "$PORT" || ! wait_cluster_up "$port2"; then
+        log "the two cluster nodes did not come up; see $WORK/wildfly.log and $WORK/wildfly-2.log"
+        FAILURES=$((FAILURES + 1))
+        return
+    fi
+    # every run waits until all three nodes are quiet
+    SETTLE_PORTS="$port1 $PORT $port2"
+    one_node() {
+        URLS="ws://localhost:$port1/chat" SERVER_PIDS=$ONE_NODE_PID SIDE_PIDS="postgres=$PG_SERVER_PID" \
+            SERVER_LABEL="WildFly $WILDFLY_VERSION + PostgreSQL 14" "$@"
+    }
+    two_nodes() {
+        URLS="ws://localhost:$PORT/chat,ws://localhost:$port2/chat" SERVER_PIDS="$node1_pid,$NODE2_PID" \
+            SIDE_PIDS="postgres=$PG_SERVER_PID,redis=$REDIS_PID" \
+            SERVER_LABEL="2 × WildFly $WILDFLY_VERSION (cluster) + PostgreSQL 14 + Redis 6.2" "$@"
+    }
+    one_node warm_up wildfly parley
+    two_nodes warm_up wildfly parley
+    for ((round = 1; round <= CLUSTER_ROUNDS; round++)); do
+        one_node bench wildfly fanout parley "cluster-1-node-r$round" "${fanout[@]}"
+        two_nodes bench wildfly fanout parley "cluster-2-nodes-r$round" "${fanout[@]}"
+    done
+    SETTLE_PORTS=
+    stop_server
+    stop_node2
+    stop_redis
+    stop_postgres
 }
 
 main() {
+    # a signal ends the script through its EXIT trap, which stops what it started
+    trap 'exit 130' INT TERM
     JAVA=$(generator_java)
     build
     mkdir -p "$OUT" "$WORK"
     START=$SECONDS
     { echo "# $(date -u +%FT%TZ) set=$SET servers=${SERVERS[*]} cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"; } >> "$OUT/summary.txt"
     for server in "${SERVERS[@]}"; do
+        if [[ $SET == cluster ]]; then
+            if [[ $server == wildfly ]]; then
+                cluster_set
+            else
+                log "the cluster set runs on WildFly only: $server skipped"
+            fi
+            continue
+        fi
         log "starting $server"
         if ! "start_$server"; then
             log "$server did not start; see $WORK/$server.log"

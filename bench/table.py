@@ -132,6 +132,35 @@ for server_dir in sorted(p for p in root.iterdir() if p.is_dir()):
                      f" {num(fig(xp, 'server_log_out_of_memory_errors'))}; health during attack:"
                      f" {counts(fig(xp, 'hostile', 'health_answers'))}; attackers: {outcome}",
                      "—", "—", loads(xp)])
+    # issue #16: the same fan-out on one node (PostgreSQL) and on two cluster nodes (PostgreSQL + Redis), per round
+    for one_path in sorted(server_dir.glob("cluster-1-node-r*-parley.json")):
+        round_name = one_path.name[len("cluster-1-node-"):-len("-parley.json")]
+        c1, c2 = load(s, f"cluster-1-node-{round_name}", "parley"), load(s, f"cluster-2-nodes-{round_name}", "parley")
+
+        def cluster_cell(report):
+            if not report:
+                return "—"
+            sides = fig(report, "side_cpu_seconds") or {}
+            by_node = fig(report, "server_cpu_seconds_by_process") or []
+            return (f"p50 {num(fig(report, 'delivery_latency', 'p50_ms'), 1)} / p99 {num(fig(report, 'delivery_latency', 'p99_ms'), 1)}"
+                    f" / max {num(fig(report, 'delivery_latency', 'max_ms'), 0)} ms; exact: {num(fig(report, 'exact'))};"
+                    f" {num(fig(report, 'deliveries_per_cpu_second'))} deliveries/CPU-s of the server process"
+                    f"{'es (' + ' + '.join(num(c, 1) for c in by_node) + ' s)' if len(by_node) > 1 else ''},"
+                    f" {num(fig(report, 'deliveries_per_cpu_second_with_sides'))} with "
+                    + " + ".join(f"{name} {num(value, 1)} s" for name, value in sides.items())
+                    + (f"; with no load the server{'s' if len(by_node) > 1 else ''} took"
+                       f" {num(fig(report, 'server_idle_cpu_per_second'), 2)} CPU-s/s"
+                       if fig(report, "server_idle_cpu_per_second") is not None else "")
+                    + cpu(report))
+
+        p1, p2 = fig(c1, "delivery_latency", "p99_ms"), fig(c2, "delivery_latency", "p99_ms")
+        rows.append([(c1 or c2)["machine"]["server"].split(" + ")[0].replace("2 × ", "").replace(" (cluster)", ""),
+                     "cluster (issue #16), {}: fan-out {}×{}, {} posts/s; in the Parley column one node on PostgreSQL, in the raw endpoint's column two cluster nodes on PostgreSQL + Redis with the members spread over both (no raw endpoint)".format(
+                         round_name, *params(c1 or c2, "rooms", "members", "rate")),
+                     cluster_cell(c1), cluster_cell(c2),
+                     f"two nodes / one: p99 {ratio(p2, p1)} (target ≤ 2×), deliveries/CPU-s"
+                     f" {ratio(fig(c2, 'deliveries_per_cpu_second'), fig(c1, 'deliveries_per_cpu_second'))}",
+                     f"{loads(c1)} / {loads(c2)}"])
     cp, cr = load(s, "capacity", "parley"), load(s, "capacity", "raw")
     if cp or cr:
         rows.append([label, "capacity: one room, 4 broadcasts in flight, p95 ≤ 500 ms",

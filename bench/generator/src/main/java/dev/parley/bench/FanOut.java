@@ -160,6 +160,8 @@ final class FanOut implements Client.Handler {
         ServerProbe server = ServerProbe.of(options, target);
         Results results = new Results(options, target, server);
         Fleet fleet = new Fleet(target, "b" + run + "-", options.integer("concurrency", 200), Connector.of(options));
+        // --idle-cpu-seconds N: the servers' own CPU with no client of ours, what a node costs before any delivery
+        List<Double> idleCpuPerSecond = idleCpu(server, options.integer("idle-cpu-seconds", 0));
         List<Client> clients = open(options, fleet, run);
         double connectSeconds = this.connectSeconds;
         ScheduledExecutorService ticker =
@@ -168,6 +170,8 @@ final class FanOut implements Client.Handler {
         Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
         long deliveredAtStart = delivered.get();
         double cpuStart = server.cpuSeconds();
+        List<Double> cpuStartByProcess = server.cpuSecondsByProcess();
+        Map<String, Double> sideCpuStart = server.sideCpuSeconds();
         double generatorCpuStart = ServerProbe.generatorCpuSeconds();
         measureFrom(System.nanoTime());
         HealthProbe health = healthProbe(options, target);
@@ -182,6 +186,9 @@ final class FanOut implements Client.Handler {
         }
         long deliveredInWindow = delivered.get() - deliveredAtStart;
         double cpu = server.cpuSeconds() - cpuStart;
+        List<Double> cpuByProcess = server.cpuSecondsByProcess();
+        Map<String, Double> sideCpu = new java.util.LinkedHashMap<>();
+        server.sideCpuSeconds().forEach((name, end) -> sideCpu.put(name, end - sideCpuStart.getOrDefault(name, 0.0)));
         double generatorCpu = ServerProbe.generatorCpuSeconds() - generatorCpuStart;
         long rss = server.rssBytes();
         Map<String, Double> metricsEnd = server.metrics();
@@ -226,6 +233,41 @@ final class FanOut implements Client.Handler {
         f.put("deliveries_per_second", deliveredInWindow / window);
         f.put("server_cpu_seconds", cpu);
         f.put("deliveries_per_cpu_second", deliveredInWindow / cpu);
+        f.put("nodes", target.urls().size());
+        List<Double> cpuPerProcess = new java.util.ArrayList<>();
+        for (int i = 0; i < cpuByProcess.size(); i++) {
+            cpuPerProcess.add(cpuByProcess.get(i) - cpuStartByProcess.get(i));
+        }
+        f.put("server_cpu_seconds_by_process", cpuPerProcess);
+        if (!idleCpuPerSecond.isEmpty()) {
+            f.put("server_idle_cpu_per_second_by_process", idleCpuPerSecond);
+            f.put(
+                    "server_idle_cpu_per_second",
+                    idleCpuPerSecond.stream().mapToDouble(Double::doubleValue).sum());
+        }
+        String sideBrief = "";
+        if (!sideCpu.isEmpty()) {
+            double sides =
+                    sideCpu.values().stream().mapToDouble(Double::doubleValue).sum();
+            f.put("side_cpu_seconds", sideCpu);
+            f.put("deliveries_per_cpu_second_with_sides", deliveredInWindow / (cpu + sides));
+            StringBuilder each = new StringBuilder();
+            sideCpu.forEach((name, seconds) -> each.append(String.format(Locale.ROOT, " %s=%.1fs", name, seconds)));
+            sideBrief = String.format(
+                    Locale.ROOT,
+                    " sides[%s deliveries/cpu-s-with-sides=%.0f]",
+                    each.toString().trim(),
+                    deliveredInWindow / (cpu + sides));
+        }
+        String nodesBrief = target.urls().size() > 1
+                ? String.format(
+                        Locale.ROOT,
+                        " nodes=%d cpu-by-node=%s",
+                        target.urls().size(),
+                        cpuPerProcess.stream()
+                                .map(seconds -> String.format(Locale.ROOT, "%.1fs", seconds))
+                                .toList())
+                : "";
         f.put("generator_cpu_seconds", generatorCpu);
         f.put("client", options.string("client", "jdk"));
         f.put("batch", target.batch());
@@ -261,7 +303,7 @@ final class FanOut implements Client.Handler {
         String summary = String.format(
                 Locale.ROOT,
                 "%s %s %s: rooms=%d members=%d posters=%d rate=%.0f/s delivered=%d/%d echoed=%d/%d %s delivery[%s] "
-                        + "echo[%s] deliveries/s=%.0f cpu=%.1fs deliveries/cpu-s=%.0f generator[%s%s cpu=%.1fs] stored/s=%.0f rss=%dMB%s",
+                        + "echo[%s] deliveries/s=%.0f cpu=%.1fs deliveries/cpu-s=%.0f%s%s generator[%s%s cpu=%.1fs] stored/s=%.0f rss=%dMB%s",
                 options.scenario,
                 target.kind(),
                 options.string("server-label", "?"),
@@ -284,6 +326,8 @@ final class FanOut implements Client.Handler {
                 deliveredInWindow / window,
                 cpu,
                 deliveredInWindow / cpu,
+                nodesBrief,
+                sideBrief,
                 options.string("client", "jdk"),
                 target.batch() ? " batch" : "",
                 generatorCpu,
@@ -295,6 +339,24 @@ final class FanOut implements Client.Handler {
         if (options.flag("require-exact") && !exact) {
             throw new IllegalStateException("deliveries were not exact: " + summary);
         }
+    }
+
+    /** Each server process's CPU seconds per second over {@code seconds} with no load of ours; empty for 0. */
+    private static List<Double> idleCpu(ServerProbe server, int seconds) throws InterruptedException {
+        if (seconds <= 0) {
+            return List.of();
+        }
+        List<Double> start = server.cpuSecondsByProcess();
+        long startAt = System.nanoTime();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+        List<Double> end = server.cpuSecondsByProcess();
+        double elapsed = (System.nanoTime() - startAt) / 1e9;
+        List<Double> perSecond = new java.util.ArrayList<>();
+        for (int i = 0; i < start.size(); i++) {
+            perSecond.add((end.get(i) - start.get(i)) / elapsed);
+        }
+        System.err.printf(Locale.ROOT, "server CPU with no load: %s s/s%n", perSecond);
+        return perSecond;
     }
 
     /** Connects every member into its room; returns once the presence of the joins has had a moment to go out. */

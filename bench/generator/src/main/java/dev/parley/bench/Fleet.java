@@ -79,7 +79,7 @@ final class Fleet {
     private CompletableFuture<Client> attempt(int index, String room, Client.Handler joining, int attemptsLeft) {
         // a retry takes a fresh name: the server may still hold the first one until it notices the drop
         String name = prefix + index + (attemptsLeft < ATTEMPTS ? "r" + attemptsLeft : "");
-        URI uri = target.uri(name, room);
+        URI uri = target.uri(index, name, room);
         return connector
                 .connect(uri, index, name, room, joining)
                 .thenCompose(client -> {

@@ -29,6 +29,9 @@ final class Results {
         report.put("scenario", options.scenario);
         report.put("target", target.kind());
         report.put("url", target.url().toString());
+        // several nodes of one cluster (client i on urls[i % nodes]); one URL: nodes 1
+        report.put("urls", target.urls().stream().map(Object::toString).toList());
+        report.put("nodes", target.urls().size());
         report.put("started", Instant.now().toString());
         report.put("parameters", new LinkedHashMap<>(options.all()));
         Map<String, Object> machine = new LinkedHashMap<>();
@@ -36,6 +39,7 @@ final class Results {
         machine.put("generator_jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         machine.put("server", options.string("server-label", "?"));
         machine.put("server_pid", server == null ? -1 : server.pid);
+        machine.put("server_pids", server == null ? List.of() : server.pids);
         machine.put("server_command", server == null ? "" : abbreviate(server.command()));
         // the command above is cut short, and a run's figures depend on the limits the server was started with
         machine.put("server_parley_settings", server == null ? List.of() : server.parleySettings());

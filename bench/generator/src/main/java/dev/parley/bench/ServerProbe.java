@@ -9,7 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +21,10 @@ import java.util.stream.Stream;
 /**
  * The server process on this machine: CPU seconds and RSS from {@code /proc/PID}, a full GC through {@code jcmd},
  * the heap from Parley's {@code /api/metrics}. The PID is {@code --server-pid}, else the process listening on the
- * URL's port (found through {@code /proc/net/tcp} and the processes' socket descriptors).
+ * URL's port (found through {@code /proc/net/tcp} and the processes' socket descriptors). A cluster is several
+ * processes: {@code --server-pid A,B} or, without it, the process listening on each URL's port; CPU seconds, RSS and
+ * the counters of {@code /api/metrics} are then the sums over them. {@code --side-pids NAME=PID,…} names other
+ * processes the run depends on (Redis, PostgreSQL), whose CPU seconds (with their descendants') are reported apart.
  */
 final class ServerProbe {
 
@@ -26,28 +32,118 @@ final class ServerProbe {
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
+    /** The first (or only) server process. */
     final long pid;
-    private final URI metrics;
 
-    private ServerProbe(long pid, URI metrics) {
-        this.pid = pid;
+    final List<Long> pids;
+    private final List<URI> metrics;
+    private final Map<String, Long> sides;
+
+    private ServerProbe(List<Long> pids, List<URI> metrics, Map<String, Long> sides) {
+        this.pid = pids.get(0);
+        this.pids = pids;
         this.metrics = metrics;
+        this.sides = sides;
     }
 
     static ServerProbe of(Options options, Target target) throws IOException {
-        long pid = options.integer("server-pid", -1);
-        int port = target.url().getPort() == -1 ? 80 : target.url().getPort();
-        if (pid < 0) {
-            pid = listening(port);
+        List<Long> pids = new ArrayList<>();
+        String given = options.string("server-pid", "");
+        if (!given.isBlank()) {
+            for (String one : given.split(",")) {
+                pids.add(Long.parseLong(one.trim()));
+            }
+        } else {
+            for (URI url : new LinkedHashSet<>(target.urls())) {
+                long pid = listening(url.getPort() == -1 ? 80 : url.getPort());
+                if (!pids.contains(pid)) {
+                    pids.add(pid);
+                }
+            }
         }
-        URI metrics = URI.create(options.string(
-                "metrics-url", target.httpBase().resolve("api/metrics").toString()));
-        return new ServerProbe(pid, metrics);
+        List<URI> metrics = options.all().containsKey("metrics-url")
+                ? List.of(URI.create(options.string("metrics-url", "")))
+                : target.httpBases().stream()
+                        .distinct()
+                        .map(base -> base.resolve("api/metrics"))
+                        .toList();
+        Map<String, Long> sides = new LinkedHashMap<>();
+        for (String side : options.string("side-pids", "").split(",")) {
+            if (!side.isBlank()) {
+                int eq = side.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("--side-pids is NAME=PID,…, got " + side);
+                }
+                sides.put(
+                        side.substring(0, eq).trim(),
+                        Long.parseLong(side.substring(eq + 1).trim()));
+            }
+        }
+        return new ServerProbe(List.copyOf(pids), metrics, sides);
     }
 
-    /** utime + stime of the server, in seconds. */
+    /** utime + stime of the server (of every server process), in seconds. */
     double cpuSeconds() {
-        return cpuSeconds(Long.toString(pid));
+        double sum = 0;
+        for (long one : pids) {
+            sum += cpuSeconds(Long.toString(one));
+        }
+        return sum;
+    }
+
+    /** utime + stime of each server process, in the order of {@link #pids}. */
+    List<Double> cpuSecondsByProcess() {
+        return pids.stream().map(one -> cpuSeconds(Long.toString(one))).toList();
+    }
+
+    /** The side processes' CPU seconds, each with its descendants' (a PostgreSQL's backends), by name. */
+    Map<String, Double> sideCpuSeconds() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        if (sides.isEmpty()) {
+            return out;
+        }
+        Map<Long, Long> parents = parents();
+        sides.forEach((name, root) -> {
+            double sum = 0;
+            for (Map.Entry<Long, Long> process : parents.entrySet()) {
+                if (descends(process.getKey(), root, parents)) {
+                    sum += cpuSeconds(Long.toString(process.getKey()));
+                }
+            }
+            out.put(name, sum);
+        });
+        return out;
+    }
+
+    private static boolean descends(long process, long root, Map<Long, Long> parents) {
+        for (int depth = 0; depth < 64 && process > 1; depth++) {
+            if (process == root) {
+                return true;
+            }
+            process = parents.getOrDefault(process, 0L);
+        }
+        return false;
+    }
+
+    /** Every process's parent, from {@code /proc/PID/stat}. */
+    private static Map<Long, Long> parents() {
+        Map<Long, Long> parents = new HashMap<>();
+        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+            for (Path process : processes
+                    .filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .toList()) {
+                try {
+                    String stat = Files.readString(process.resolve("stat"));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    parents.put(Long.parseLong(process.getFileName().toString()), Long.parseLong(fields[1]));
+                } catch (IOException | RuntimeException gone) {
+                    // a process that ended meanwhile
+                }
+            }
+        } catch (IOException unreadable) {
+            // no /proc: no side figures
+        }
+        return parents;
     }
 
     /**
@@ -68,7 +164,19 @@ final class ServerProbe {
         }
     }
 
+    /** The RSS of every server process, summed; -1 when none could be read. */
     long rssBytes() {
+        long sum = -1;
+        for (long one : pids) {
+            long rss = rssBytes(one);
+            if (rss >= 0) {
+                sum = Math.max(sum, 0) + rss;
+            }
+        }
+        return sum;
+    }
+
+    private static long rssBytes(long pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
                 if (line.startsWith("VmRSS:")) {
@@ -81,8 +189,16 @@ final class ServerProbe {
         return -1;
     }
 
-    /** Runs a full GC in the server ({@code jcmd PID GC.run}); false when jcmd could not. */
+    /** Runs a full GC in every server process ({@code jcmd PID GC.run}); false when jcmd could not. */
     boolean fullGc() {
+        boolean all = true;
+        for (long one : pids) {
+            all &= fullGc(one);
+        }
+        return all;
+    }
+
+    private static boolean fullGc(long pid) {
         try {
             String jcmd =
                     Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
@@ -99,8 +215,22 @@ final class ServerProbe {
         }
     }
 
-    /** Every sample of {@code /api/metrics}; empty when the server has none (e.g. not Parley). */
+    /**
+     * Every sample of {@code /api/metrics}; empty when the server has none (e.g. not Parley). Several nodes: each
+     * sample summed over the nodes that answered (a counter of the cluster, a sum of the heaps).
+     */
     Map<String, Double> metrics() {
+        if (metrics.size() == 1) {
+            return metrics(metrics.get(0));
+        }
+        Map<String, Double> sum = new LinkedHashMap<>();
+        for (URI node : metrics) {
+            metrics(node).forEach((key, value) -> sum.merge(key, value, Double::sum));
+        }
+        return sum;
+    }
+
+    private static Map<String, Double> metrics(URI metrics) {
         Map<String, Double> samples = new LinkedHashMap<>();
         try {
             HttpResponse<String> response = HTTP.send(
