@@ -47,16 +47,7 @@ class HistoryReadsTest {
 
     /** A guest in {@code room} whose commands run in turn, as the endpoint runs them, with its joined read. */
     private Connection member(String name, RecordingSink sink, String room) {
-        Connection connection = chat.guest(name, sink);
-        connection.runsCommandsWith(command -> {
-            if (command instanceof Command.Join join) {
-                cut.join(connection, join);
-            } else if (command instanceof Command.Say say) {
-                cut.post(connection, say);
-            } else if (command instanceof Command.History history) {
-                cut.history(connection, history);
-            }
-        });
+        Connection connection = chat.runsCommands(chat.guest(name, sink));
         connection.run(new Command.Join(room));
         sink.next("joined");
         return connection;
