@@ -3,7 +3,7 @@
 
 import { Connection, chatUrl } from './connection.js';
 import {
-    avatar, dayKey, daySeparator, element, messageItem, newMessagesSeparator, noticeItem, plainWords,
+    avatar, dayKey, daySeparator, element, lockIcon, messageItem, newMessagesSeparator, noticeItem, plainWords,
 } from './render.js';
 
 const MAX_CODE_POINTS = 4000;
@@ -25,6 +25,8 @@ const view = {
     roomList: $('room-list'), browseHeading: $('browse-heading'), browseList: $('browse-list'),
     joinForm: $('join-form'), roomName: $('room-name'), joinError: $('join-error'),
     dmList: $('dm-list'), dmForm: $('dm-form'), dmName: $('dm-name'), dmError: $('dm-error'),
+    createForm: $('create-form'), createTitle: $('create-title'), createError: $('create-error'),
+    inviteForm: $('invite-form'), inviteName: $('invite-name'), inviteError: $('invite-error'),
     title: $('conversation-title'), subtitle: $('conversation-subtitle'), leave: $('leave'),
     showMembers: $('show-members'), scroller: $('scroller'), loadOlder: $('load-older'), empty: $('empty'),
     messages: $('messages'), typing: $('typing'), banner: $('banner'),
@@ -43,6 +45,11 @@ const state = {
     keepsRooms: false,
     // this user sends read receipts and sees others' (membership; the server says at connect)
     receiptsOn: false,
+    // the server holds private rooms and stored direct conversations for this user (conversations, logged in)
+    conversationsOn: false,
+    // direct conversations (by the other's lower-cased name) and private rooms (by title) this tab asked for: their
+    // `joined` brings them to the front
+    opening: new Set(),
     openRooms: [],
     conversations: new Map(),
     active: null,
@@ -115,11 +122,26 @@ function conversation(kind, name) {
             keptLast: undefined,
             // read receipts: how far each other member has read (small rooms, receipts on)
             receipts: new Map(),
+            // a private room or direct conversation (conversations): 'private' or 'direct', and its title as shown
+            private: undefined,
+            title: undefined,
             typing: new Map(),
         };
         state.conversations.set(key, found);
     }
     return found;
+}
+
+// what the server says a room is: a private room (its title) or a direct conversation (the other user), or neither
+function describe(conv, event) {
+    if (event.kind === 'direct' || event.kind === 'private') {
+        conv.private = event.kind;
+        conv.title = event.kind === 'direct' ? event.with : event.title;
+    }
+}
+
+function isDirect(conv) {
+    return conv.kind === 'dm' || conv.private === 'direct';
 }
 
 function roomConversations() {
@@ -150,7 +172,23 @@ function joinRoom(room, { focus = true } = {}) {
     drawSidebar();
 }
 
+// a logged-in user talks to another account in a stored conversation, to a guest in live whispers (the server says
+// which with user_unknown, which falls back to whispers)
 function openDirect(user) {
+    const lower = user.toLowerCase();
+    const stored = roomConversations().find((c) => c.private === 'direct' && c.title?.toLowerCase() === lower);
+    if (stored) {
+        activate(stored.key);
+        return;
+    }
+    if (state.conversationsOn && send({ type: 'direct', to: user })) {
+        state.opening.add(`direct:${lower}`);
+        return;
+    }
+    openWhispers(user);
+}
+
+function openWhispers(user) {
     const existing = [...state.conversations.values()].find((c) => c.kind === 'dm' && c.key === dmKey(user));
     activate((existing ?? conversation('dm', user)).key);
 }
@@ -163,7 +201,7 @@ function activate(key) {
         if (state.keepsRooms && conv.kind === 'room') {
             conv.newAfter = conv.read; // before the marker moves: the line shows what arrived since the last visit
         }
-        if (conv.kind === 'room') {
+        if (conv.kind === 'room' && conv.private === undefined) {
             history.replaceState(null, '', `${location.pathname}${location.search}#${conv.name}`);
         }
     }
@@ -288,7 +326,9 @@ const HANDLERS = {
         view.logOut.hidden = Boolean(event.resume);
         view.logIn.hidden = true;
         state.keepsRooms = !event.resume && (event.features ?? []).includes('membership');
+        state.conversationsOn = state.keepsRooms && (event.features ?? []).includes('conversations');
         view.receiptsToggle.hidden = !state.keepsRooms;
+        view.createForm.hidden = !state.conversationsOn;
         store.saveLoggedIn(!event.resume);
         state.openRooms = event.rooms ?? [];
         view.meName.textContent = event.user;
@@ -321,6 +361,7 @@ const HANDLERS = {
         const kept = new Set();
         for (const room of event.rooms) {
             const conv = conversation('room', room.room);
+            describe(conv, room);
             conv.wanted = true;
             conv.read = room.read;
             conv.readSent = Math.max(conv.readSent, room.read);
@@ -337,7 +378,9 @@ const HANDLERS = {
             }
         }
         const toJoin = roomConversations().filter((c) => !kept.has(c.key));
-        if (kept.size === 0 && toJoin.length === 0) {
+        const publicRoom = (c) => c.private === undefined;
+        if (!roomConversations().some(publicRoom)) {
+            // the first time, or only conversations kept: a room to land in beside them
             toJoin.push(conversation('room', linked ?? 'general'));
         }
         for (const conv of toJoin) {
@@ -346,7 +389,7 @@ const HANDLERS = {
             send({ type: 'join', room: conv.name });
         }
         if (!active()) {
-            const first = linked ?? roomConversations()[0]?.name ?? 'general';
+            const first = linked ?? roomConversations().find(publicRoom)?.name ?? 'general';
             activate(roomKey(first));
         }
         store.saveRooms();
@@ -391,6 +434,10 @@ const HANDLERS = {
 
     joined(event) {
         const conv = conversation('room', event.room);
+        describe(conv, event);
+        // a conversation this tab asked for comes to the front once joined
+        const openedHere = event.kind !== undefined && state.opening.delete(event.kind === 'direct'
+            ? `direct:${event.with.toLowerCase()}` : `private:${event.title}`);
         const missedFrom = conv.lastSeq;
         conv.joined = true;
         conv.wanted = true;
@@ -420,7 +467,30 @@ const HANDLERS = {
         }
         view.joinError.textContent = '';
         store.saveRooms();
-        drawAll({ stick: conv.key === state.active });
+        if (openedHere) {
+            activate(conv.key);
+        } else {
+            drawAll({ stick: conv.key === state.active });
+        }
+    },
+
+    // someone was added to a private room or direct conversation: this user (join it) or another member (say so)
+    invited(event) {
+        const conv = conversation('room', event.room);
+        describe(conv, event);
+        if (event.user.toLowerCase() === state.me?.toLowerCase()) {
+            conv.wanted = true;
+            if (!conv.joined) {
+                send({ type: 'join', room: event.room });
+            }
+            if (event.by !== state.me) {
+                announce(event.kind === 'direct' ? `${event.by} wrote to you`
+                    : `${event.by} invited you to ${event.title}`);
+            }
+        } else {
+            addNotice(conv, `${event.by} invited ${event.user}.`);
+        }
+        drawAll();
     },
 
     left(event) {
@@ -479,7 +549,7 @@ const HANDLERS = {
             if (conv.key !== state.active || document.hidden) {
                 conv.unread += 1;
             }
-            announce(`${event.from} in ${event.room}: ${event.text}`);
+            announce(`${event.from} in ${conv.title ?? event.room}: ${event.text}`);
         }
         drawAll();
     },
@@ -569,6 +639,20 @@ const HANDLERS = {
             return;
         }
         if (event.for === 'history' && historyRefused(event)) {
+            return;
+        }
+        if (event.for === 'direct') {
+            state.opening.delete(`direct:${(event.to ?? '').toLowerCase()}`);
+            if (event.code === 'user_unknown' && event.to) {
+                openWhispers(event.to); // not an account: a guest, talked to live
+            } else {
+                view.dmError.textContent = words;
+            }
+            return;
+        }
+        if (event.for === 'create' || event.for === 'invite') {
+            // the server's own words: "there is no user …" is not the whisper's "not online"
+            (event.for === 'create' ? view.createError : view.inviteError).textContent = event.message ?? words;
             return;
         }
         if (event.for === 'join') {
@@ -822,7 +906,17 @@ function conversationLink(conv) {
     const button = element('button', 'conversation-link');
     button.type = 'button';
     button.dataset.key = conv.key;
-    if (conv.kind === 'room') {
+    if (conv.private === 'direct') {
+        button.dataset.room = conv.name;
+        button.dataset.title = conv.title;
+        button.append(avatar(conv.title), element('span', 'label', conv.title));
+    } else if (conv.private === 'private') {
+        button.dataset.room = conv.name;
+        button.dataset.title = conv.title;
+        const sigil = element('span', 'sigil');
+        sigil.append(lockIcon('private'));
+        button.append(sigil, element('span', 'label', conv.title));
+    } else if (conv.kind === 'room') {
         button.dataset.room = conv.name;
         button.append(element('span', 'sigil', '#'), element('span', 'label', conv.name));
     } else {
@@ -845,10 +939,9 @@ function conversationLink(conv) {
 }
 
 function drawSidebar() {
-    const rooms = roomConversations();
+    const rooms = roomConversations().filter((c) => !isDirect(c));
     view.roomList.replaceChildren(...rooms.map(conversationLink));
-    view.dmList.replaceChildren(...[...state.conversations.values()].filter((c) => c.kind === 'dm')
-        .map(conversationLink));
+    view.dmList.replaceChildren(...[...state.conversations.values()].filter(isDirect).map(conversationLink));
     const open = state.openRooms.filter((room) => !state.conversations.has(roomKey(room))).sort();
     view.browseHeading.hidden = open.length === 0;
     view.browseList.replaceChildren(...open.slice(0, 50).map((room) => {
@@ -881,7 +974,16 @@ function drawConversation({ stick = false, keepFromBottom = false } = {}) {
         view.loadOlder.hidden = true;
         return;
     }
-    if (conv.kind === 'room') {
+    if (conv.private !== undefined) {
+        view.title.replaceChildren(...(conv.private === 'direct' ? [] : [lockIcon(), ' ']), conv.title);
+        view.subtitle.textContent = conv.closed ? 'You are no longer in this conversation'
+            : !conv.joined ? 'Joining…'
+                : conv.private === 'direct' ? 'Direct conversation: kept for both of you, also while one is away'
+                    : `Private room, ${conv.count} ${conv.count === 1 ? 'member' : 'members'} here: only invited people see it`;
+        view.leave.textContent = 'Leave';
+        view.text.placeholder = `Message ${conv.title}`;
+        view.textLabel.textContent = `Message to ${conv.title}`;
+    } else if (conv.kind === 'room') {
         view.title.textContent = `# ${conv.name}`;
         view.subtitle.textContent = conv.closed ? 'You are no longer in this room'
             : conv.joined ? `${conv.count} ${conv.count === 1 ? 'member' : 'members'}` : 'Joining…';
@@ -995,6 +1097,7 @@ function drawMembers() {
     const conv = active();
     const show = conv !== null && conv.kind === 'room' && conv.joined;
     view.members.hidden = !show;
+    view.inviteForm.hidden = !show || conv.private !== 'private';
     if (!show) {
         view.memberList.replaceChildren();
         return;
@@ -1108,6 +1211,34 @@ view.joinForm.addEventListener('submit', (event) => {
     view.joinError.textContent = '';
     view.roomName.value = '';
     joinRoom(room);
+});
+
+view.createForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const title = view.createTitle.value.trim();
+    if (title.length === 0 || [...title].length > 64) {
+        view.createError.textContent = 'A title is 1 to 64 characters.';
+        return;
+    }
+    view.createError.textContent = '';
+    if (send({ type: 'create', title })) {
+        state.opening.add(`private:${title}`);
+        view.createTitle.value = '';
+    }
+});
+
+view.inviteForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const conv = active();
+    const user = view.inviteName.value.trim();
+    if (!NAME.test(user)) {
+        view.inviteError.textContent = 'Names are 1 to 32 letters, digits, _ - or .';
+        return;
+    }
+    view.inviteError.textContent = '';
+    if (conv !== null && send({ type: 'invite', room: conv.name, user })) {
+        view.inviteName.value = '';
+    }
 });
 
 view.dmForm.addEventListener('submit', (event) => {

@@ -55,6 +55,25 @@ export function hueClass(name) {
     return `hue-${hash % 8}`;
 }
 
+/** A padlock drawn as SVG (no emoji font needed): a private room. */
+export function lockIcon(label) {
+    const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+    svg.setAttribute('viewBox', '0 0 16 16');
+    svg.setAttribute('class', 'lock');
+    if (label) {
+        svg.setAttribute('role', 'img');
+        svg.setAttribute('aria-label', label);
+    } else {
+        svg.setAttribute('aria-hidden', 'true');
+    }
+    const body = document.createElementNS(svg.namespaceURI, 'rect');
+    Object.entries({ x: 3, y: 7, width: 10, height: 8, rx: 1.5 }).forEach(([k, v]) => body.setAttribute(k, v));
+    const shackle = document.createElementNS(svg.namespaceURI, 'path');
+    shackle.setAttribute('d', 'M5 7V5a3 3 0 0 1 6 0v2');
+    svg.append(body, shackle);
+    return svg;
+}
+
 export function avatar(name) {
     const node = element('span', `avatar ${hueClass(name)}`, name.slice(0, 1).toUpperCase());
     node.setAttribute('aria-hidden', 'true');

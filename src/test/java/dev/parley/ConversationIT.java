@@ -5,13 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.testing.ChatClient;
+import dev.parley.testing.ChatPage;
 import dev.parley.testing.FormLogin;
 import dev.parley.testing.OwnServer;
+import dev.parley.testing.Screenshots;
 import jakarta.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.WebElement;
 
 /**
  * Private rooms and direct conversations (the conversations extension, {@code membership=1}) for logged-in users on
@@ -124,6 +127,57 @@ class ConversationIT {
             ProtocolIT.assertError(guest.await("error"), "unauthorized", "direct");
             v1.command("create", "title", "x");
             ProtocolIT.assertError(v1.await("error"), "bad_request", "create");
+        }
+    }
+
+    /**
+     * The page, as people use it: kim writes to lou, who is offline, and makes a private room; lou logs in later and
+     * finds the message waiting; max, a third user, joins the room's title and finds an empty public room, sees
+     * nothing of the private one, until kim invites him from the room's members panel.
+     */
+    @Test
+    void thePageKeepsADirectMessageForAnOfflineUserAndShowsAPrivateRoomOnlyToItsMembers() throws Exception {
+        device("lou").close(); // lou has logged in before
+        String title = ChatClient.unique("plans");
+        try (ChatPage kim = ChatPage.loggedIn(server.process().httpUri(), "kim", PASSWORD)) {
+            kim.submit("dm-name", "lou").waitTitle("lou");
+            assertTrue(kim.subtitle().startsWith("Direct conversation"), kim.subtitle());
+            kim.say("see you at nine").waitMessage("see you at nine");
+            kim.submit("create-title", title).waitTitle(title);
+            kim.say("the private plan").waitMessage("the private plan");
+
+            try (ChatPage lou = ChatPage.loggedIn(server.process().httpUri(), "lou", PASSWORD)) {
+                lou.waitUnread("title", "kim", "1");
+                lou.sidebarLink("title", "kim").click();
+                lou.waitTitle("kim").waitMessage("see you at nine");
+                Screenshots.save("direct-waiting.png", lou.screenshot());
+            }
+
+            try (ChatPage max = ChatPage.loggedIn(server.process().httpUri(), "max", PASSWORD)) {
+                max.joinWithForm(title);
+                assertTrue(max.messages().isEmpty(), "the title joined is a new, empty public room");
+                assertTrue(
+                        max.find(".conversation-link[data-title='" + title + "']")
+                                        .isEmpty()
+                                && max.find("[data-join^='~']").isEmpty(),
+                        "nothing of the private room");
+
+                kim.sidebarLink("title", title).click();
+                kim.waitTitle(title);
+                kim.find("#show-members").stream()
+                        .filter(WebElement::isDisplayed)
+                        .forEach(WebElement::click);
+                kim.submit("invite-name", "max");
+                kim.waitFor(
+                        "the invitation noted",
+                        p -> p.find(".notice").stream()
+                                .filter(n -> n.getText().contains("kim invited max"))
+                                .findFirst()
+                                .orElse(null));
+                max.sidebarLink("title", title).click();
+                max.waitTitle(title).waitMessage("the private plan");
+                Screenshots.save("private-room.png", max.screenshot());
+            }
         }
     }
 

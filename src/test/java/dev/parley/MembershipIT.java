@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -193,24 +192,8 @@ class MembershipIT {
         }
     }
 
-    /** A browser of its own (its own cookies), logged in through the server's form, back on the page. */
     private static ChatPage loggedInPage(String user) {
-        ChatPage page = ChatPage.start();
-        try {
-            page.load(server.process().httpUri().resolve("login?next=%2F%3Flogin")); // as the page's Log in link
-            page.waitFor(
-                            "the server's login form",
-                            p -> p.find("#j_username").stream()
-                                    .filter(WebElement::isDisplayed)
-                                    .findFirst()
-                                    .orElse(null))
-                    .sendKeys(user);
-            page.find("#j_password").get(0).sendKeys(PASSWORD, Keys.ENTER);
-            return page.waitConnectedAs(user);
-        } catch (RuntimeException | Error failed) {
-            page.close(); // the caller's try-with-resources never got it
-            throw failed;
-        }
+        return ChatPage.loggedIn(server.process().httpUri(), user, PASSWORD);
     }
 
     /** A device of the user: a FORM login of its own, and a connection that asks for membership. */

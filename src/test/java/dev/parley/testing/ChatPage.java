@@ -100,6 +100,26 @@ public final class ChatPage implements AutoCloseable {
         return wait;
     }
 
+    /** A browser of its own (its own cookies), logged in through the server's form as the page's Log in link does. */
+    public static ChatPage loggedIn(URI server, String user, String password) {
+        ChatPage page = start();
+        try {
+            page.load(server.resolve("login?next=%2F%3Flogin"));
+            page.waitFor(
+                            "the server's login form",
+                            p -> p.find("#j_username").stream()
+                                    .filter(WebElement::isDisplayed)
+                                    .findFirst()
+                                    .orElse(null))
+                    .sendKeys(user);
+            page.find("#j_password").get(0).sendKeys(password, Keys.ENTER);
+            return page.waitConnectedAs(user);
+        } catch (RuntimeException | Error failed) {
+            page.close(); // the caller's try-with-resources never got it
+            throw failed;
+        }
+    }
+
     public ChatPage load(URI page) {
         driver.get(page.toString());
         return this;
@@ -187,6 +207,20 @@ public final class ChatPage implements AutoCloseable {
     public ChatPage openDirectWithForm(String user) {
         driver.findElement(By.id("dm-name")).sendKeys(user, Keys.ENTER);
         waiting().until(d -> title().equals(user));
+        return this;
+    }
+
+    /** Fills one of the page's small forms (its input by id) and sends it with Enter. */
+    public ChatPage submit(String inputId, String value) {
+        driver.findElement(By.id(inputId)).sendKeys(value, Keys.ENTER);
+        return this;
+    }
+
+    /** Waits until the open conversation's title is this one. */
+    public ChatPage waitTitle(String expected) {
+        waiting()
+                .withMessage(() -> "the title " + expected + ", was " + title())
+                .until(d -> title().equals(expected));
         return this;
     }
 
