@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.testing.AdminApi;
 import dev.parley.testing.ChatClient;
 import dev.parley.testing.ChatPage;
 import dev.parley.testing.FormLogin;
@@ -29,7 +30,8 @@ class ConversationIT {
     static final OwnServer server = OwnServer.forOneAddress("conversations")
             .withUser("kim", PASSWORD)
             .withUser("lou", PASSWORD)
-            .withUser("max", PASSWORD);
+            .withUser("max", PASSWORD)
+            .withUser("ops", PASSWORD, "chat-admin");
 
     @Test
     void aDirectMessageAndAnInvitationWaitForAnOfflineUserAcrossASigkill() throws Exception {
@@ -116,6 +118,18 @@ class ConversationIT {
             max.leave(secret);
             max.command("join", "room", secret);
             assertEquals("room_invalid", max.await("error").getString("code"), "out until invited again");
+
+            AdminApi operator = AdminApi.basic(server.base(), "ops", PASSWORD);
+            JsonObject listed =
+                    operator.array(operator.get("rooms?query=" + secret)).getJsonObject(0);
+            assertEquals(secret, listed.getString("name"));
+            assertTrue(listed.getBoolean("privateRoom"), listed::toString);
+            assertFalse(operator.array(operator.get("rooms?query=" + title))
+                    .getJsonObject(0)
+                    .getBoolean("privateRoom"));
+            operator.ok(operator.delete("rooms/" + secret));
+            kim.command("join", "room", secret);
+            assertEquals("room_invalid", kim.await("error").getString("code"), "deleted: as if it never was");
         }
     }
 

@@ -57,7 +57,10 @@ public class Conversations {
     @Inject
     jakarta.enterprise.event.Event<Relayed> relayed;
 
-    /** The conversations this node has read, by room; refreshed by every change here and dropped on news of one elsewhere. */
+    /**
+     * The conversations in use on this node, by room: read at their first join, refreshed by every change here,
+     * dropped on news of one elsewhere and when their last member here leaves.
+     */
     private final Map<String, Conversation> known = new ConcurrentHashMap<>();
 
     private final SecureRandom random = new SecureRandom();
@@ -253,15 +256,25 @@ public class Conversations {
      * longer; a direct conversation stays theirs, only no longer kept (the caller forgot it).
      */
     void left(String userKey, String room) {
-        Conversation conversation = known.get(room);
-        if (conversation == null || conversation.kind() != Conversation.Kind.PRIVATE) {
+        if (!isId(room)) {
             return;
         }
-        known.put(room, conversation.without(userKey)); // at once: a join right after is refused
+        Conversation cached = known.get(room);
+        if (cached != null) {
+            if (cached.kind() != Conversation.Kind.PRIVATE) {
+                return;
+            }
+            known.put(room, cached.without(userKey)); // at once: a join right after is refused
+        }
+        // not in memory when the user was its last member here: the database says whether it is a private room
         memberships.submit(
                 () -> {
                     try {
-                        remember(archive.remove(room, userKey));
+                        Conversation stored = archive.find(room);
+                        if (stored != null && stored.kind() == Conversation.Kind.PRIVATE) {
+                            Conversation now = archive.remove(room, userKey);
+                            known.computeIfPresent(room, (same, before) -> now);
+                        }
                     } catch (RuntimeException failed) {
                         LOG.log(Level.WARNING, userKey + " could not be removed from " + room, failed);
                     }
@@ -303,7 +316,10 @@ public class Conversations {
         keepingDevices(userKey, null).forEach(each -> each.sendEncoded(frame));
     }
 
-    /** Its members changed on another node, or it was deleted: read it again when it is next joined. */
+    /**
+     * Read it again when it is next joined: its members changed on another node, it was deleted, or no one is in it
+     * here any more.
+     */
     public void changed(String room) {
         known.remove(room);
     }

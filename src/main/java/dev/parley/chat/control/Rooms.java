@@ -1278,8 +1278,10 @@ public class Rooms {
         }
         hereInCluster(new PresenceHere(room.name, userKey, member.name, false));
         if (room.members.isEmpty()) {
-            // nobody reads it until the next join, which can read the archive as the first join did
+            // nobody reads it until the next join, which can read the archive as the first join did (and who may
+            // join a conversation: what this node holds in memory stays within the rooms in use)
             room.dropRecent();
+            conversations.changed(room.name);
         }
     }
 

@@ -152,6 +152,12 @@ class ConversationsTest {
         carolSink.next("left");
         carol.run(new Command.Join(id));
         assertEquals("room_invalid", carolSink.next("error").getString("code"), "only an invitation brings her back");
+
+        aliceSink.next("presence"); // carol left
+        alice.run(new Command.Leave(id)); // its last member: nothing of it stays in memory
+        aliceSink.next("left");
+        alice.run(new Command.Join(id));
+        assertEquals("room_invalid", aliceSink.next("error").getString("code"), "read from the archive: no member");
     }
 
     @Test
