@@ -126,7 +126,7 @@ class MentionsIT {
                     "the offer gone once allowed",
                     p -> p.find("#notify-ask").get(0).isDisplayed() ? null : true);
 
-            page.joinWithForm(room).openRoom("general");
+            page.joinWithForm(room).joinWithForm(ChatClient.unique("quiet")); // the other room in front
             guest.join(room);
             guest.post(room, "hello @hana");
             page.waitMentions("room", room, "@1").waitUnread("room", room, "1");
