@@ -138,7 +138,7 @@ public class MembershipStore {
             return 0;
         }
         return bounded(em.createQuery(
-                        "SELECT COUNT(mn) FROM Mention mn, StoredMessage m WHERE mn.userKey = :user "
+                        "SELECT COUNT(mn.seq) FROM Mention mn, StoredMessage m WHERE mn.userKey = :user "
                                 + "AND mn.room = :room AND mn.seq > :read AND mn.seq <= :last AND m.room = mn.room "
                                 + "AND m.seq = mn.seq AND m.deletedAt IS NULL",
                         Long.class))
