@@ -84,6 +84,17 @@ CREATE TABLE IF NOT EXISTS parley_membership (
 
 CREATE INDEX IF NOT EXISTS parley_membership_room ON parley_membership (room);
 
+-- Messages that mention a logged-in user who keeps the room, written with the message: a room's mention count is
+-- the rows above the user's read marker; rows at or below a written marker are deleted.
+CREATE TABLE IF NOT EXISTS parley_mention (
+    user_key VARCHAR(255) NOT NULL,
+    room VARCHAR(32) NOT NULL,
+    seq BIGINT NOT NULL,
+    PRIMARY KEY (user_key, room, seq)
+);
+
+CREATE INDEX IF NOT EXISTS parley_mention_room ON parley_mention (room);
+
 -- Logged-in users who turned read receipts off (they send none and see none).
 CREATE TABLE IF NOT EXISTS parley_receipts_off (
     user_key VARCHAR(255) NOT NULL PRIMARY KEY,

@@ -20,7 +20,7 @@ const $ = (id) => document.getElementById(id);
 const view = {
     connection: $('connection'), connectionText: $('connection-text'), reconnectNow: $('reconnect-now'),
     changeName: $('change-name'), meName: $('me-name'), meAvatar: $('me-avatar'),
-    logIn: $('log-in'), logOut: $('log-out'), receiptsToggle: $('receipts-toggle'),
+    logIn: $('log-in'), logOut: $('log-out'), receiptsToggle: $('receipts-toggle'), notifyAsk: $('notify-ask'),
     sidebar: $('sidebar'), showSidebar: $('show-sidebar'),
     roomList: $('room-list'), browseHeading: $('browse-heading'), browseList: $('browse-list'),
     joinForm: $('join-form'), roomName: $('room-name'), joinError: $('join-error'),
@@ -115,6 +115,8 @@ function conversation(kind, name) {
             members: new Set(),
             count: 0,
             unread: 0,
+            // messages that mention this user and are not read yet (counted by the server for kept rooms)
+            mentions: 0,
             // membership only: the user's read marker, the last one sent, and where the "new messages" line goes
             read: 0,
             readSent: 0,
@@ -198,6 +200,7 @@ function activate(key) {
     const conv = active();
     if (conv) {
         conv.unread = 0;
+        conv.mentions = 0;
         if (state.keepsRooms && conv.kind === 'room') {
             conv.newAfter = conv.read; // before the marker moves: the line shows what arrived since the last visit
         }
@@ -208,6 +211,41 @@ function activate(key) {
     closeDrawers();
     drawAll({ stick: true });
     view.text.focus({ preventScroll: true });
+}
+
+// the server's rule (protocol.md, Mentions): @ and a name not after a name character, dots that end it punctuation
+function mentionsMe(text) {
+    if (state.me === null || typeof text !== 'string') {
+        return false;
+    }
+    const me = state.me.toLowerCase();
+    for (const match of text.matchAll(/(^|[^A-Za-z0-9_.-])@([A-Za-z0-9_.-]+)/g)) {
+        const name = match[2].replace(/\.+$/, '').toLowerCase();
+        if (name.length <= 32 && (name === me || name === 'room')) {
+            return true;
+        }
+    }
+    return false;
+}
+
+function notificationsAllowed() {
+    return 'Notification' in window && Notification.permission === 'granted';
+}
+
+// a desktop notification only while the tab is hidden: in front of the person the badge and the highlight say it
+function notifyMention(conv, event) {
+    if (!document.hidden || !notificationsAllowed()) {
+        return;
+    }
+    const message = conv.messages.get(event.seq);
+    const notification = new Notification(`${event.from} mentioned you in #${event.room}`, {
+        body: message?.text ?? '',
+        tag: `parley-mention-${event.room}-${event.seq}`,
+    });
+    notification.addEventListener('click', () => {
+        window.focus();
+        activate(conv.key);
+    });
 }
 
 function addNotice(conv, text, kind = 'notice') {
@@ -367,6 +405,7 @@ const HANDLERS = {
             conv.readSent = Math.max(conv.readSent, room.read);
             conv.keptLast = room.last;
             conv.unread = room.unread;
+            conv.mentions = room.mentions ?? 0;
             conv.newAfter ??= room.read;
             kept.add(conv.key);
         }
@@ -428,7 +467,9 @@ const HANDLERS = {
         }
         conv.read = Math.max(conv.read, event.seq);
         conv.readSent = Math.max(conv.readSent, event.seq);
-        conv.unread = conv.key === state.active && !document.hidden ? 0 : event.unread;
+        const looking = conv.key === state.active && !document.hidden;
+        conv.unread = looking ? 0 : event.unread;
+        conv.mentions = looking ? 0 : event.mentions ?? 0;
         drawAll();
     },
 
@@ -450,7 +491,9 @@ const HANDLERS = {
         history.forEach((message) => remember(conv, message));
         if (conv.keptLast !== undefined) {
             // kept counted up to its last seq; what others posted between that and this join came in the history
-            conv.unread += history.filter((m) => m.seq > conv.keptLast && m.from !== state.me && !m.deleted).length;
+            const missed = history.filter((m) => m.seq > conv.keptLast && m.from !== state.me && !m.deleted);
+            conv.unread += missed.length;
+            conv.mentions += missed.filter((m) => mentionsMe(m.text)).length;
             conv.keptLast = undefined;
         }
         if (missedFrom > 0 && event.last > missedFrom) {
@@ -551,6 +594,20 @@ const HANDLERS = {
             }
             announce(`${event.from} in ${conv.title ?? event.room}: ${event.text}`);
         }
+        drawAll();
+    },
+
+    // a message of a room this user is in mentions the user (it came just before): a badge, and a notification
+    // while the tab is hidden if the user allowed them
+    mention(event) {
+        const conv = state.conversations.get(roomKey(event.room));
+        if (!conv) {
+            return;
+        }
+        if (conv.key !== state.active || document.hidden) {
+            conv.mentions += 1;
+        }
+        notifyMention(conv, event);
         drawAll();
     },
 
@@ -882,6 +939,7 @@ function drawAll(scroll = {}) {
     markRead(active());
     view.receiptsToggle.textContent = state.receiptsOn ? 'Read receipts on' : 'Read receipts off';
     view.receiptsToggle.setAttribute('aria-pressed', String(state.receiptsOn));
+    view.notifyAsk.hidden = !('Notification' in window) || Notification.permission !== 'default';
     drawSidebar();
     drawConversation(scroll);
     drawMembers();
@@ -896,6 +954,7 @@ function markRead(conv) {
         return;
     }
     conv.unread = 0;
+    conv.mentions = 0;
     if (conv.lastSeq > conv.readSent && send({ type: 'read', room: conv.name, seq: conv.lastSeq })) {
         conv.readSent = conv.lastSeq;
     }
@@ -928,6 +987,11 @@ function conversationLink(conv) {
     }
     if (conv.closed) {
         button.classList.add('closed');
+    }
+    if (conv.mentions > 0) {
+        const badge = element('span', 'mentions', `@${conv.mentions}`);
+        badge.setAttribute('aria-label', `${conv.mentions} ${conv.mentions === 1 ? 'mention' : 'mentions'}`);
+        button.append(badge);
     }
     if (conv.unread > 0) {
         const badge = element('span', 'unread', String(conv.unread));
@@ -1023,6 +1087,7 @@ function conversationItems(conv) {
         items.push(messageItem({
             from: message.from, text: message.text, at: date, seq: message.seq, ref: message.ref,
             deleted: message.deleted === true, guest: message.guest === true,
+            mention: message.from !== state.me && message.deleted !== true && mentionsMe(message.text),
             own: message.from === state.me, continued, state: extra.state ?? 'sent', note: extra.note,
         }));
         previous = message;
@@ -1192,6 +1257,8 @@ view.nameForm.addEventListener('submit', (event) => {
 view.changeName.addEventListener('click', () => askName());
 view.logOut.addEventListener('submit', () => store.saveLoggedIn(false));
 view.receiptsToggle.addEventListener('click', () => send({ type: 'receipts', on: !state.receiptsOn }));
+// asked on the person's click, never on load: browsers ignore (or hold against the page) a request nobody asked for
+view.notifyAsk.addEventListener('click', () => Notification.requestPermission().then(() => drawAll()));
 view.nameDialog.addEventListener('keydown', (event) => {
     if (event.key === 'Escape' && state.name !== null && state.welcomed) {
         hideNameDialog();
@@ -1326,6 +1393,7 @@ document.addEventListener('keydown', (event) => {
 document.addEventListener('visibilitychange', () => {
     if (!document.hidden && active()) {
         active().unread = 0;
+        active().mentions = 0;
         markRead(active());
         drawSidebar();
     }

@@ -160,9 +160,12 @@ export function timeElement(date) {
  * One message. {@code continued}: the same sender as the one above within a few minutes, shown without the name.
  * {@code state}: 'sent', 'pending' or 'failed' (with the reason in {@code note}).
  */
-export function messageItem({ from, text, at, seq, ref, own, continued, state, note, deleted = false, guest = false }) {
+export function messageItem({
+    from, text, at, seq, ref, own, continued, state, note, deleted = false, guest = false, mention = false,
+}) {
     const item = element('li', 'msg');
     item.classList.toggle('own', own);
+    item.classList.toggle('mention', mention);
     item.classList.toggle('continued', continued);
     item.classList.add(state);
     if (seq !== undefined) {

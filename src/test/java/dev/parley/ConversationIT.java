@@ -7,12 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.parley.testing.AdminApi;
 import dev.parley.testing.ChatClient;
 import dev.parley.testing.ChatPage;
-import dev.parley.testing.FormLogin;
+import dev.parley.testing.Devices;
 import dev.parley.testing.OwnServer;
 import dev.parley.testing.Screenshots;
 import jakarta.json.JsonObject;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.WebElement;
@@ -153,21 +152,21 @@ class ConversationIT {
     void thePageKeepsADirectMessageForAnOfflineUserAndShowsAPrivateRoomOnlyToItsMembers() throws Exception {
         device("lou").close(); // lou has logged in before
         String title = ChatClient.unique("plans");
-        try (ChatPage kim = ChatPage.loggedIn(server.process().httpUri(), "kim", PASSWORD)) {
+        try (ChatPage kim = Devices.loggedInPage(server, "kim", PASSWORD)) {
             kim.submit("dm-name", "lou").waitTitle("lou");
             assertTrue(kim.subtitle().startsWith("Direct conversation"), kim.subtitle());
             kim.say("see you at nine").waitMessage("see you at nine");
             kim.submit("create-title", title).waitTitle(title);
             kim.say("the private plan").waitMessage("the private plan");
 
-            try (ChatPage lou = ChatPage.loggedIn(server.process().httpUri(), "lou", PASSWORD)) {
+            try (ChatPage lou = Devices.loggedInPage(server, "lou", PASSWORD)) {
                 lou.waitUnread("title", "kim", "1");
                 lou.sidebarLink("title", "kim").click();
                 lou.waitTitle("kim").waitMessage("see you at nine");
                 Screenshots.save("direct-waiting.png", lou.screenshot());
             }
 
-            try (ChatPage max = ChatPage.loggedIn(server.process().httpUri(), "max", PASSWORD)) {
+            try (ChatPage max = Devices.loggedInPage(server, "max", PASSWORD)) {
                 max.joinWithForm(title);
                 assertTrue(max.messages().isEmpty(), "the title joined is a new, empty public room");
                 assertTrue(
@@ -214,11 +213,6 @@ class ConversationIT {
     }
 
     private static ChatClient connect(String user, String query) throws Exception {
-        FormLogin login = FormLogin.as(server.process().httpUri(), user, PASSWORD);
-        assertTrue(login.succeeded, user + " could not log in");
-        ChatClient client = ChatClient.welcomed(
-                ChatClient.connect(ChatClient.chatUri(server.base(), query), Map.of("Cookie", login.cookies())));
-        assertEquals(user, client.welcome().getString("user"));
-        return client;
+        return Devices.connect(server, user, PASSWORD, query);
     }
 }

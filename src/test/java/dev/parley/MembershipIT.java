@@ -6,14 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.testing.ChatClient;
 import dev.parley.testing.ChatPage;
-import dev.parley.testing.FormLogin;
+import dev.parley.testing.Devices;
 import dev.parley.testing.OwnServer;
 import dev.parley.testing.Poll;
 import dev.parley.testing.ServerMetrics;
 import jakarta.json.JsonObject;
 import java.net.URL;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.WebElement;
@@ -193,7 +192,7 @@ class MembershipIT {
     }
 
     private static ChatPage loggedInPage(String user) {
-        return ChatPage.loggedIn(server.process().httpUri(), user, PASSWORD);
+        return Devices.loggedInPage(server, user, PASSWORD);
     }
 
     /** A device of the user: a FORM login of its own, and a connection that asks for membership. */
@@ -207,15 +206,10 @@ class MembershipIT {
     }
 
     private static ChatClient connect(String user, String query) throws Exception {
-        FormLogin login = FormLogin.as(server.process().httpUri(), user, PASSWORD);
-        assertTrue(login.succeeded, user + " could not log in");
-        ChatClient client = ChatClient.welcomed(
-                ChatClient.connect(ChatClient.chatUri(server.base(), query), Map.of("Cookie", login.cookies())));
-        assertEquals(user, client.welcome().getString("user"));
-        return client;
+        return Devices.connect(server, user, PASSWORD, query);
     }
 
-    private static JsonObject keptRoom(JsonObject kept, String room) {
+    static JsonObject keptRoom(JsonObject kept, String room) {
         List<JsonObject> rooms = kept.getJsonArray("rooms").getValuesAs(JsonObject.class);
         return rooms.stream()
                 .filter(each -> room.equals(each.getString("room")))

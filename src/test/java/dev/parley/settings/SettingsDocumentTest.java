@@ -7,6 +7,7 @@ import dev.parley.chat.control.ChatLimits;
 import dev.parley.chat.control.ConnectionLimits;
 import dev.parley.chat.control.HistoryLimits;
 import dev.parley.chat.control.MembershipSettings;
+import dev.parley.chat.entity.MentionSettings;
 import dev.parley.cluster.control.ClusterSettings;
 import dev.parley.history.control.StoreSettings;
 import dev.parley.ops.control.HealthSettings;
@@ -54,6 +55,7 @@ class SettingsDocumentTest {
         ConnectionLimits.from(unset);
         HistoryLimits.from(unset);
         MembershipSettings.from(unset);
+        MentionSettings.from(unset);
         StoreSettings.from(unset);
         AdminSettings.from(unset);
         HealthSettings.from(unset);

@@ -22,6 +22,7 @@ import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -41,6 +42,8 @@ public final class ChatPage implements AutoCloseable {
 
     private final ChromeDriver driver;
     private final Path profile;
+    /** The page's tab while another is in front ({@link #toBackground}). */
+    private String pageTab;
 
     private ChatPage(ChromeDriver driver, Path profile) {
         this.driver = driver;
@@ -98,26 +101,6 @@ public final class ChatPage implements AutoCloseable {
         WebDriverWait wait = new WebDriverWait(driver, WAIT);
         wait.ignoring(StaleElementReferenceException.class);
         return wait;
-    }
-
-    /** A browser of its own (its own cookies), logged in through the server's form as the page's Log in link does. */
-    public static ChatPage loggedIn(URI server, String user, String password) {
-        ChatPage page = start();
-        try {
-            page.load(server.resolve("login?next=%2F%3Flogin"));
-            page.waitFor(
-                            "the server's login form",
-                            p -> p.find("#j_username").stream()
-                                    .filter(WebElement::isDisplayed)
-                                    .findFirst()
-                                    .orElse(null))
-                    .sendKeys(user);
-            page.find("#j_password").get(0).sendKeys(password, Keys.ENTER);
-            return page.waitConnectedAs(user);
-        } catch (RuntimeException | Error failed) {
-            page.close(); // the caller's try-with-resources never got it
-            throw failed;
-        }
     }
 
     public ChatPage load(URI page) {
@@ -247,6 +230,20 @@ public final class ChatPage implements AutoCloseable {
         return badges.isEmpty() ? "" : badges.get(0).getText();
     }
 
+    /** The mention badge of a sidebar entry (e.g. "@2"), or "" without one. */
+    public String mentions(String kind, String name) {
+        List<WebElement> badges =
+                driver.findElements(By.cssSelector(".conversation-link[data-" + kind + "='" + name + "'] .mentions"));
+        return badges.isEmpty() ? "" : badges.get(0).getText();
+    }
+
+    public ChatPage waitMentions(String kind, String name, String badge) {
+        waiting()
+                .withMessage(() -> "mentions " + badge + " on " + name + ", was '" + mentions(kind, name) + "'")
+                .until(d -> mentions(kind, name).equals(badge));
+        return this;
+    }
+
     public ChatPage waitUnread(String kind, String name, String count) {
         waiting()
                 .withMessage(() -> "unread " + count + " on " + name + ", was '" + unread(kind, name) + "'")
@@ -369,6 +366,72 @@ public final class ChatPage implements AutoCloseable {
         return waiting()
                 .withMessage(() -> what + "; the page shows " + messages())
                 .until(d -> probe.apply(this));
+    }
+
+    /**
+     * From the next page loaded on: every desktop notification a page raises is recorded in its origin's
+     * localStorage ({@link #notifications}) with its title, body and whether Chromium showed it. The page still
+     * calls the browser's own {@code Notification}; only its constructor is wrapped.
+     */
+    public ChatPage recordingNotifications() {
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", NOTIFICATION_RECORDER));
+        return this;
+    }
+
+    private static final String NOTIFICATION_RECORDER = """
+            if ('Notification' in window) {
+                const key = 'parley.test.notifications';
+                const update = (change) => {
+                    const all = JSON.parse(localStorage.getItem(key) ?? '[]');
+                    change(all);
+                    localStorage.setItem(key, JSON.stringify(all));
+                };
+                window.Notification = new Proxy(window.Notification, {
+                    construct(target, args) {
+                        const shown = new target(...args);
+                        const entry = { title: args[0], body: args[1]?.body ?? '', hidden: document.hidden };
+                        update((all) => all.push({ ...entry, shown: false }));
+                        shown.addEventListener('show', () => update((all) => {
+                            const found = all.find((e) => e.title === entry.title && e.body === entry.body);
+                            found.shown = true;
+                        }));
+                        return shown;
+                    },
+                });
+            }
+            """;
+
+    /** The notifications recorded so far ({@link #recordingNotifications}), read in the tab in front. */
+    @SuppressWarnings("unchecked")
+    public List<Map<String, Object>> notifications() {
+        return (List<Map<String, Object>>)
+                script("return JSON.parse(localStorage.getItem('parley.test.notifications') ?? '[]');");
+    }
+
+    /** The site grants the page's origin the notifications permission, as the person's "Allow" would. */
+    public ChatPage allowNotifications(URI origin) {
+        driver.executeCdpCommand(
+                "Browser.grantPermissions",
+                Map.of("origin", origin.toString().replaceAll("/$", ""), "permissions", List.of("notifications")));
+        return this;
+    }
+
+    /**
+     * Opens another tab in front, on {@code page} (one of the same origin shares its localStorage): the chat page's
+     * tab is hidden then ({@code document.hidden}), as when the person switched tabs.
+     */
+    public ChatPage toBackground(URI page) {
+        pageTab = driver.getWindowHandle();
+        driver.switchTo().newWindow(WindowType.TAB);
+        driver.get(page.toString());
+        return this;
+    }
+
+    /** Closes the tab {@link #toBackground} opened: the chat page is in front again. */
+    public ChatPage toFront() {
+        driver.close();
+        driver.switchTo().window(pageTab);
+        return this;
     }
 
     /** A phone-sized window in the dark colour scheme, the other way people see the page. */

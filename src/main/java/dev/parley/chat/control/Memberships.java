@@ -259,7 +259,8 @@ public class Memberships {
                         if (marker.read() > marker.stored()) {
                             unstored.merge(key, marker.read(), Math::max);
                         }
-                        Event.Read moved = new Event.Read(key.room(), marker.read(), marker.unread());
+                        Event.Read moved = new Event.Read(
+                                key.room(), marker.read(), marker.unread(), Event.countOrAbsent(marker.mentions()));
                         String frame = Frames.encode(moved);
                         told.forEach(each -> each.sendEncoded(frame));
                         Event.Receipt receipt = null;

@@ -3,6 +3,7 @@ package dev.parley.chat.control;
 import dev.parley.chat.entity.Command;
 import dev.parley.chat.entity.ErrorCode;
 import dev.parley.chat.entity.Event;
+import dev.parley.chat.entity.Mentions;
 import dev.parley.chat.entity.MessagePosted;
 import dev.parley.settings.Settings;
 import jakarta.annotation.PostConstruct;
@@ -121,6 +122,11 @@ public class Posting {
      * @param member whether the connection is in the room; if not, only a retry of a stored ref is answered
      */
     public void post(Connection connection, Command.Say say, boolean member) {
+        post(connection, say, member, Mentions.NONE);
+    }
+
+    /** {@link #post(Connection, Command.Say, boolean)} of a text that mentions {@code mentions}. */
+    public void post(Connection connection, Command.Say say, boolean member, Mentions mentions) {
         if (stopped) {
             connection.refuse(say, ErrorCode.INTERNAL, "the server is shutting down; retry");
             return;
@@ -151,8 +157,8 @@ public class Posting {
         }
         Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         try {
-            messagePosted.fire(
-                    new MessagePosted(id, say.room(), connection.identity(), say.text(), say.ref(), at, !member));
+            messagePosted.fire(new MessagePosted(
+                    id, say.room(), connection.identity(), say.text(), say.ref(), at, !member, mentions));
         } catch (RuntimeException failed) {
             LOG.log(Level.WARNING, "a post to " + say.room() + " could not be handed to the archive", failed);
             if (settle(id) != null) {

@@ -4,6 +4,8 @@ import dev.parley.chat.entity.Command;
 import dev.parley.chat.entity.Conversation;
 import dev.parley.chat.entity.ErrorCode;
 import dev.parley.chat.entity.Event;
+import dev.parley.chat.entity.MentionSettings;
+import dev.parley.chat.entity.Mentions;
 import dev.parley.chat.entity.MessageHistory;
 import dev.parley.chat.entity.PostsSettled;
 import dev.parley.chat.entity.PresenceHere;
@@ -107,6 +109,7 @@ public class Rooms {
     ManagedThreadFactory threads;
 
     ChatLimits limits;
+    MentionSettings mentionRules = MentionSettings.from(Settings.of(Map.of()));
     RecentCaches caches;
     RateLimiters creationsByUser;
     RateLimiters creationsByAddress;
@@ -123,6 +126,7 @@ public class Rooms {
     @PostConstruct
     void start() {
         limits = ChatLimits.from(Settings.fromEnvironment());
+        mentionRules = MentionSettings.from(Settings.fromEnvironment());
         loader = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = threads.newThread(runnable);
             thread.setName("parley-room-loader");
@@ -677,7 +681,15 @@ public class Rooms {
         }
         // the last seq before this message (read without the lock: at worst an earlier one, never this message's)
         conversations.posted(connection, room.name, room.lastSeq);
-        posting.post(connection, say, true);
+        posting.post(connection, say, true, mentionsIn(room, say.text()));
+    }
+
+    /** Who a text mentions by the bounds; {@code @room} only in a room of few enough members. */
+    private Mentions mentionsIn(Room room, String text) {
+        Mentions mentions = Mentions.in(text, mentionRules.maxPerMessage());
+        return mentions.everyone() && room.memberCount() > mentionRules.roomMaxMembers()
+                ? mentions.withoutEveryone()
+                : mentions;
     }
 
     /**
@@ -1248,9 +1260,32 @@ public class Rooms {
         if (personal) {
             sender.send(message);
         }
+        mention(room, message, recipients);
         // the sender's outbox is flushed too: a no-op, as its own copy has been offered
         writers.flush(Arrays.asList(recipients));
         metrics.fannedOut(enqueued + (personal ? 1 : 0), System.nanoTime() - start);
+    }
+
+    /**
+     * Each connection here of a member the message mentions (never its sender) gets {@code mention} after the
+     * message: every node releases every message once and tells its own connections.
+     */
+    private void mention(Room room, Event.Message message, Connection[] recipients) {
+        Mentions mentions = message.deleted() == null ? mentionsIn(room, message.text()) : Mentions.NONE;
+        if (mentions.none()) {
+            return;
+        }
+        String senderKey = message.senderKey();
+        String frame = null;
+        for (Connection connection : recipients) {
+            String userKey = connection.userKey();
+            if (!userKey.equals(senderKey) && (mentions.everyone() || mentions.names(userKey))) {
+                if (frame == null) {
+                    frame = Frames.encode(new Event.Mention(message.room(), message.seq(), message.from()));
+                }
+                connection.enqueueEncoded(frame);
+            }
+        }
     }
 
     private void departAfterGrace(Room room, String userKey) {

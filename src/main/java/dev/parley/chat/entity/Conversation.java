@@ -61,6 +61,13 @@ public record Conversation(String room, Kind kind, String title, Map<String, Str
     /** A copy of a kept room that says what conversation it is, as {@code userKey} sees it. */
     public Event.KeptRoom describe(Event.KeptRoom kept, String userKey) {
         return new Event.KeptRoom(
-                kept.room(), kept.read(), kept.unread(), kept.last(), kind.wire(), title, with(userKey));
+                kept.room(),
+                kept.read(),
+                kept.unread(),
+                kept.last(),
+                kept.mentions(),
+                kind.wire(),
+                title,
+                with(userKey));
     }
 }

@@ -30,6 +30,7 @@ import java.util.Map;
             @JsonbSubtype(alias = "receipt", type = Event.Receipt.class),
             @JsonbSubtype(alias = "receipts", type = Event.Receipts.class),
             @JsonbSubtype(alias = "invited", type = Event.Invited.class),
+            @JsonbSubtype(alias = "mention", type = Event.Mention.class),
             @JsonbSubtype(alias = "error", type = Event.Error.class)
         })
 public sealed interface Event {
@@ -41,7 +42,7 @@ public sealed interface Event {
      * The extensions this server speaks, announced in {@code welcome.features}: ignorable ones it sends, and opt-in
      * ones ({@code batch}) a client may ask for on its URL.
      */
-    List<String> FEATURES = List.of("deleted", "guest", "batch", "membership", "conversations");
+    List<String> FEATURES = List.of("deleted", "guest", "batch", "membership", "mention", "conversations");
 
     record Welcome(int protocol, String user, String resume, List<String> rooms, List<String> features)
             implements Event {
@@ -144,12 +145,18 @@ public sealed interface Event {
 
     /**
      * One kept room as the database had it when the connection opened: the user's read marker, the messages others
-     * posted above it up to {@code last}, and the room's last seq then.
+     * posted above it up to {@code last}, and the room's last seq then; {@code mentions}, the messages among those
+     * that mention the user (absent when none).
      */
-    record KeptRoom(String room, long read, long unread, long last, String kind, String title, String with) {
+    record KeptRoom(
+            String room, long read, long unread, long last, Long mentions, String kind, String title, String with) {
 
         public KeptRoom(String room, long read, long unread, long last) {
-            this(room, read, unread, last, null, null, null);
+            this(room, read, unread, last, null);
+        }
+
+        public KeptRoom(String room, long read, long unread, long last, Long mentions) {
+            this(room, read, unread, last, mentions, null, null, null);
         }
     }
 
@@ -162,9 +169,23 @@ public sealed interface Event {
 
     /**
      * The user's read marker in {@code room} moved to {@code seq} (on this connection or another of the user's), with
-     * the messages others posted above it then (an extension of protocol v1).
+     * the messages others posted above it then, and those of them that mention the user (absent when none): an
+     * extension of protocol v1.
      */
-    record Read(String room, long seq, long unread) implements Event {}
+    record Read(String room, long seq, long unread, Long mentions) implements Event {
+
+        public Read(String room, long seq, long unread) {
+            this(room, seq, unread, null);
+        }
+    }
+
+    /** Message {@code seq} of {@code room}, posted by {@code from}, mentions this connection's user (ignorable). */
+    record Mention(String room, long seq, String from) implements Event {}
+
+    /** A count for a frame: absent (null) when there is none. */
+    static Long countOrAbsent(long count) {
+        return count == 0 ? null : count;
+    }
 
     /** Another member of a small room has read it up to {@code seq} (membership, receipts on). */
     record Receipt(String room, String user, long seq) implements Event {}

@@ -12,9 +12,23 @@ import java.time.Instant;
  * @param sender    who posted it; a guest and an account of the same name are different senders
  * @param retryOnly the sender is not in the room: only a retry of a ref it stored there may be answered, nothing is
  *                  stored
+ * @param mentions  who the text mentions, as chat's rules judged it (bounded; {@code @room} only where the room is
+ *                  small enough): the archive stores a mention for each of them who keeps the room
  */
 public record MessagePosted(
-        long id, String room, Identity sender, String text, String ref, Instant at, boolean retryOnly) {
+        long id,
+        String room,
+        Identity sender,
+        String text,
+        String ref,
+        Instant at,
+        boolean retryOnly,
+        Mentions mentions) {
+
+    public MessagePosted(
+            long id, String room, Identity sender, String text, String ref, Instant at, boolean retryOnly) {
+        this(id, room, sender, text, ref, at, retryOnly, Mentions.NONE);
+    }
 
     /** Refs are unique per sender key and room, so a guest's retry never matches an account's post. */
     public String senderKey() {

@@ -9,7 +9,10 @@ import java.util.Map;
  */
 public interface RoomMemberships {
 
-    /** The user's kept rooms in name order, each with its marker and the messages others posted above it. */
+    /**
+     * The user's kept rooms in name order, each with its marker, the messages others posted above it and those of
+     * them that mention the user.
+     */
     List<Event.KeptRoom> kept(String userKey);
 
     /**
@@ -20,7 +23,7 @@ public interface RoomMemberships {
      */
     boolean keep(String userKey, String userName, String room, long read);
 
-    /** The user no longer keeps the room. */
+    /** The user no longer keeps the room (nor its mentions). */
     void forget(String userKey, String room);
 
     /**
@@ -45,8 +48,16 @@ public interface RoomMemberships {
     /** One keeper of a room and how far the user has read it. */
     record Reader(String userKey, String userName, long read) {}
 
-    /** A read marker where it stands: {@code stored} is what the database held before. */
-    record Marker(long read, long unread, long stored) {}
+    /**
+     * A read marker where it stands: {@code stored} is what the database held before; {@code mentions}, the messages
+     * above it that mention the user.
+     */
+    record Marker(long read, long unread, long stored, long mentions) {
+
+        public Marker(long read, long unread, long stored) {
+            this(read, unread, stored, 0);
+        }
+    }
 
     /** One user's membership of one room. */
     record Key(String userKey, String room) {}

@@ -85,6 +85,9 @@ final class Hints {
                     .add("room", moved.read().room())
                     .add("seq", moved.read().seq())
                     .add("unread", moved.read().unread());
+            if (moved.read().mentions() != null) {
+                json.add("mentions", moved.read().mentions());
+            }
             if (moved.receipt() != null) {
                 json.add("name", moved.receipt().user());
             }
@@ -167,7 +170,13 @@ final class Hints {
                 String name = hint.getString("name", null);
                 return Optional.of(new Hint.Relay(new Relayed.MarkerMoved(
                         hint.getString("user"),
-                        new Event.Read(room, seq, hint.getJsonNumber("unread").longValueExact()),
+                        new Event.Read(
+                                room,
+                                seq,
+                                hint.getJsonNumber("unread").longValueExact(),
+                                hint.containsKey("mentions")
+                                        ? hint.getJsonNumber("mentions").longValueExact()
+                                        : null),
                         name == null ? null : new Event.Receipt(room, name, seq))));
             }
             if (RESUMED.equals(kind)) {

@@ -28,7 +28,11 @@ public class MembershipStore extends BoundedStore {
                     long last = (Long) row[1];
                     long read = Math.min(membership.readSeq(), last);
                     return new Event.KeptRoom(
-                            membership.room(), read, unread(userKey, membership.room(), read, last), last);
+                            membership.room(),
+                            read,
+                            unread(userKey, membership.room(), read, last),
+                            last,
+                            Event.countOrAbsent(mentions(userKey, membership.room(), read, last)));
                 })
                 .toList();
     }
@@ -74,6 +78,10 @@ public class MembershipStore extends BoundedStore {
         if (membership != null) {
             em.remove(membership);
         }
+        bounded(em.createQuery("DELETE FROM Mention mn WHERE mn.userKey = :user AND mn.room = :room"))
+                .setParameter("user", userKey)
+                .setParameter("room", room)
+                .executeUpdate();
     }
 
     public RoomMemberships.Marker read(String userKey, String room, long atLeast) {
@@ -83,17 +91,47 @@ public class MembershipStore extends BoundedStore {
             return null;
         }
         long read = Math.min(Math.max(membership.readSeq(), atLeast), state.lastSeq());
-        return new RoomMemberships.Marker(read, unread(userKey, room, read, state.lastSeq()), membership.readSeq());
+        return new RoomMemberships.Marker(
+                read,
+                unread(userKey, room, read, state.lastSeq()),
+                membership.readSeq(),
+                mentions(userKey, room, read, state.lastSeq()));
     }
 
+    /** Writes the markers; the mentions at or below a marker are counted no more and go. */
     public void store(Map<RoomMemberships.Key, Long> markers) {
-        markers.forEach((key, read) -> bounded(em.createQuery(
-                        "UPDATE Membership mb SET mb.readSeq = :read WHERE mb.userKey = :user AND mb.room = :room "
-                                + "AND mb.readSeq < :read"))
+        markers.forEach((key, read) -> {
+            bounded(em.createQuery(
+                            "UPDATE Membership mb SET mb.readSeq = :read WHERE mb.userKey = :user AND mb.room = :room "
+                                    + "AND mb.readSeq < :read"))
+                    .setParameter("read", read)
+                    .setParameter("user", key.userKey())
+                    .setParameter("room", key.room())
+                    .executeUpdate();
+            bounded(em.createQuery(
+                            "DELETE FROM Mention mn WHERE mn.userKey = :user AND mn.room = :room AND mn.seq <= :read"))
+                    .setParameter("read", read)
+                    .setParameter("user", key.userKey())
+                    .setParameter("room", key.room())
+                    .executeUpdate();
+        });
+    }
+
+    /** The messages in (read, last] that mention the user and are not deleted. */
+    private long mentions(String userKey, String room, long read, long last) {
+        if (read >= last) {
+            return 0;
+        }
+        return bounded(em.createQuery(
+                        "SELECT COUNT(mn.seq) FROM Mention mn, StoredMessage m WHERE mn.userKey = :user "
+                                + "AND mn.room = :room AND mn.seq > :read AND mn.seq <= :last AND m.room = mn.room "
+                                + "AND m.seq = mn.seq AND m.deletedAt IS NULL",
+                        Long.class))
+                .setParameter("room", room)
                 .setParameter("read", read)
-                .setParameter("user", key.userKey())
-                .setParameter("room", key.room())
-                .executeUpdate());
+                .setParameter("last", last)
+                .setParameter("user", userKey)
+                .getSingleResult();
     }
 
     /** Messages others posted in (read, last] that are not deleted: what the user has not read. */

@@ -1,8 +1,12 @@
 package dev.parley.history.control;
 
 import dev.parley.chat.entity.Event;
+import dev.parley.chat.entity.Identity;
+import dev.parley.chat.entity.MentionSettings;
+import dev.parley.chat.entity.Mentions;
 import dev.parley.chat.entity.MessagePosted;
 import dev.parley.chat.entity.Receipt;
+import dev.parley.history.entity.Mention;
 import dev.parley.history.entity.RoomState;
 import dev.parley.history.entity.StoredMessage;
 import dev.parley.settings.Settings;
@@ -37,6 +41,7 @@ public class MessageStore {
     EntityManager em;
 
     Duration refWindow;
+    MentionSettings mentionRules = MentionSettings.from(Settings.of(Map.of()));
     /** Every query's bound: a database that does not answer fails the batch instead of holding it forever. */
     Map<String, Object> timeout = Map.of();
 
@@ -46,6 +51,7 @@ public class MessageStore {
     void readSettings() {
         StoreSettings settings = StoreSettings.from(Settings.fromEnvironment());
         refWindow = settings.refWindow();
+        mentionRules = MentionSettings.from(Settings.fromEnvironment());
         int millis = (int) settings.statementTimeout().toMillis();
         // the query timeout (JDBC's setQueryTimeout) bounds a row lock's wait too, and every provider and
         // database here supports it; a lock timeout hint would make EclipseLink write FOR UPDATE WAIT on some
@@ -179,7 +185,50 @@ public class MessageStore {
         if (posted.ref() != null) {
             batch.byRef.put(refKey, message);
         }
+        mentioned(posted, message.seq());
         return new Receipt.Stored(message.toEvent());
+    }
+
+    /**
+     * A mention for each keeper of the room the post mentions, but its sender: the named logged-in users who keep the
+     * room, or for {@code @room} all its keepers if there are at most {@code roomMaxMembers}. Bounded by the names
+     * chat let through and that many keepers. Neither look-up flushes (the batch's inserts go together at the end);
+     * this transaction writes no memberships.
+     */
+    private void mentioned(MessagePosted posted, long seq) {
+        Mentions mentions = posted.mentions();
+        if (mentions == null || mentions.none()) {
+            return;
+        }
+        String senderKey = posted.senderKey();
+        java.util.Set<String> keepers = new java.util.TreeSet<>();
+        if (mentions.everyone()) {
+            List<String> all = bounded(
+                            em.createQuery("SELECT mb.userKey FROM Membership mb WHERE mb.room = :room", String.class))
+                    .setParameter("room", posted.room())
+                    .setFlushMode(FlushModeType.COMMIT)
+                    .setMaxResults(mentionRules.roomMaxMembers() + 1)
+                    .getResultList();
+            if (all.size() <= mentionRules.roomMaxMembers()) {
+                keepers.addAll(all);
+            }
+        }
+        List<String> named = mentions.names().stream()
+                .map(Identity::accountKey)
+                .filter(key -> !keepers.contains(key))
+                .toList();
+        if (!named.isEmpty()) {
+            bounded(em.createQuery(
+                            "SELECT mb.userKey FROM Membership mb WHERE mb.room = :room AND mb.userKey IN :keys",
+                            String.class))
+                    .setParameter("room", posted.room())
+                    .setParameter("keys", padded(named))
+                    .setFlushMode(FlushModeType.COMMIT)
+                    .getResultStream()
+                    .forEach(keepers::add);
+        }
+        keepers.remove(senderKey);
+        keepers.forEach(key -> em.persist(new Mention(key, posted.room(), seq)));
     }
 
     /** What a retry of a stored ref gets, for a sender who is no longer in the room. */
@@ -201,7 +250,8 @@ public class MessageStore {
     }
 
     /**
-     * Deletes the room's messages, the users' memberships of it, its conversation (if private) and its counter row. The row is locked first, so a transaction storing into the
+     * Deletes the room's messages, the users' memberships of it and their mentions in it, its conversation (if
+     * private) and its counter row. The row is locked first, so a transaction storing into the
      * room commits before (and its messages go too) or finds no row after (and stores nothing).
      *
      * @return the messages deleted
@@ -223,6 +273,9 @@ public class MessageStore {
             timeout.forEach(gone::setHint);
             gone.setParameter("room", room).executeUpdate();
         }
+        jakarta.persistence.Query mentions = em.createQuery("DELETE FROM Mention mn WHERE mn.room = :room");
+        timeout.forEach(mentions::setHint);
+        mentions.setParameter("room", room).executeUpdate();
         em.remove(state);
         return deleted;
     }

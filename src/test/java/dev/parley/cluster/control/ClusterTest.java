@@ -406,6 +406,49 @@ class ClusterTest {
     }
 
     /**
+     * Every node releases every message and tells its own connections: a mention on node a reaches each connection of
+     * the mentioned user on either node exactly once, whether the bus carried the message or a gap fill read it back.
+     */
+    @Test
+    void aMentionOnOneNodeReachesEachConnectionOfTheMemberOnEveryNodeOnce() {
+        Node a = node(NEVER);
+        Node b = node(Map.of("parley.cluster.gap-fill-ms", "20", "parley.cluster.catch-up-interval-ms", "600000"));
+        Member alice = a.member("alice", "lobby");
+        Member laptop = a.account("bob", "lobby");
+        Member phone = b.account("bob", "lobby");
+        Member carol = b.member("carol", "lobby");
+        bus.dropWhen(text -> text.contains("lost @bob"));
+
+        alice.say("lobby", "hi @bob", "lost @bob", "after");
+
+        for (Member each : List.of(laptop, phone)) {
+            List<String> frames = framesUntil(each, "after");
+            assertEquals(
+                    List.of("message 1", "mention 1", "message 2", "mention 2", "message 3"),
+                    frames,
+                    "bob on node " + (each == laptop ? "a" : "b"));
+        }
+        assertEquals(List.of("message 1", "message 2", "message 3"), framesUntil(carol, "after"));
+        assertEquals(List.of("message 1", "message 2", "message 3"), framesUntil(alice, "after"));
+        assertEquals(1, b.chat.metrics.clusterGapFilled(), "node b read the second one back");
+    }
+
+    /** The messages and mentions the member is sent, as "type seq", up to the message of this text. */
+    private static List<String> framesUntil(Member member, String text) {
+        List<String> seen = new ArrayList<>();
+        while (true) {
+            JsonObject frame = member.sink.next();
+            String type = frame.getString("type");
+            if (type.equals("message") || type.equals("mention")) {
+                seen.add(type + " " + frame.getJsonNumber("seq"));
+            }
+            if (type.equals("message") && text.equals(frame.getString("text"))) {
+                return seen;
+            }
+        }
+    }
+
+    /**
      * A guest's name is its own on every node: another guest asking for it on the other node is refused, unless it
      * brings the guest's resume token, which takes the name over there and replaces the connection here (4011).
      */

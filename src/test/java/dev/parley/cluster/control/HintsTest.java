@@ -69,6 +69,7 @@ class HintsTest {
                 new Relayed.Typed("lobby", "g:ann", "ann"),
                 new Relayed.MarkerMoved("a:ann", new Event.Read("lobby", 7, 2), new Event.Receipt("lobby", "Ann", 7)),
                 new Relayed.MarkerMoved("a:ann", new Event.Read("lobby", 7, 2), null),
+                new Relayed.MarkerMoved("a:ann", new Event.Read("lobby", 7, 2, 1L), null),
                 new Relayed.LeftKept("lobby", "a:ann"),
                 new Relayed.Invited(
                         "a:bob", new Event.Invited("~k3v9x0q2m7c4b8wz", "private", "Plans", null, "bob", "Ann"), true),

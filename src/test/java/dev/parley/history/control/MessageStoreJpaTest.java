@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.parley.chat.entity.Conversation;
 import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.Identity;
+import dev.parley.chat.entity.MentionSettings;
+import dev.parley.chat.entity.Mentions;
 import dev.parley.chat.entity.MessagePosted;
 import dev.parley.chat.entity.PrivateRooms;
 import dev.parley.chat.entity.Receipt;
@@ -84,6 +86,7 @@ class MessageStoreJpaTest {
         em.createNativeQuery("DELETE FROM parley_conversation_member").executeUpdate();
         em.createNativeQuery("DELETE FROM parley_conversation").executeUpdate();
         em.createNativeQuery("DELETE FROM parley_account").executeUpdate();
+        em.createNativeQuery("DELETE FROM parley_mention").executeUpdate();
         em.createNativeQuery("DELETE FROM parley_receipts_off").executeUpdate();
         em.createNativeQuery("DELETE FROM parley_message").executeUpdate();
         em.createNativeQuery("DELETE FROM parley_room").executeUpdate();
@@ -255,6 +258,85 @@ class MessageStoreJpaTest {
         work.accept(store);
         em.getTransaction().commit();
         em.close();
+    }
+
+    /**
+     * A post's mentions are stored with it for the named keepers of the room (never its sender, nor a user who does
+     * not keep the room), {@code @room} for every keeper while there are few enough; the count is what lies above
+     * the marker and is not deleted, and a written marker deletes the rows at or below it.
+     */
+    @Test
+    void mentionsOfKeepersAreStoredWithTheMessageAndCountedAboveTheMarker() {
+        MembershipStore memberships = new MembershipStore();
+        memberships.clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        cut.mentionRules = new MentionSettings(20, 2);
+        String alice = Identity.accountKey("alice");
+        String bob = Identity.accountKey("bob");
+        inMembershipTransaction(memberships, store -> {
+            store.keep(alice, "Alice", "general", 0);
+            store.keep(bob, "Bob", "general", 0);
+            store.keep(alice, "Alice", "random", 0);
+            return null;
+        });
+        inTransaction(store -> store.appendAll(List.of(
+                mentioning("general", "bob", "hi @alice and @carol"), // 1: alice (carol keeps nothing)
+                mentioning("general", "alice", "@alice @bob"), // 2: bob, not its sender alice
+                mentioning("general", "bob", "@room"), // 3: alice (its sender bob not)
+                mentioning("random", "bob", "@ALICE"), // 1 of random: alice
+                mentioning("general", "carol", "no one"))));
+        inTransaction(store -> store.append(mentioning("general", "bob", "@alice again"))); // 5: alice
+        inTransaction(store -> store.redact("general", 5));
+
+        assertEquals(
+                List.of(new Event.KeptRoom("general", 0, 3, 5, 2L), new Event.KeptRoom("random", 0, 1, 1, 1L)),
+                inMembershipTransaction(memberships, store -> store.kept(alice)),
+                "deleted 5 counts neither unread nor mentioned");
+        assertEquals(
+                List.of(new Event.KeptRoom("general", 0, 2, 5, 1L)),
+                inMembershipTransaction(memberships, store -> store.kept(bob)));
+        assertEquals(
+                new RoomMemberships.Marker(2, 2, 0, 1),
+                inMembershipTransaction(memberships, store -> store.read(alice, "general", 2)));
+        inMembershipTransaction(memberships, store -> {
+            store.store(Map.of(new RoomMemberships.Key(alice, "general"), 2L));
+            return null;
+        });
+        assertEquals(List.of(3L, 5L), mentionSeqs(alice, "general"), "rows at or below the marker went");
+
+        inMembershipTransaction(memberships, store -> {
+            store.keep(Identity.accountKey("carol"), "Carol", "general", 0);
+            return null;
+        });
+        inTransaction(store -> store.append(mentioning("general", "dave", "@room")));
+        assertEquals(List.of(3L, 5L), mentionSeqs(alice, "general"), "@room notifies no one in 3 keepers > 2");
+
+        inMembershipTransaction(memberships, store -> {
+            store.forget(alice, "random");
+            return null;
+        });
+        assertEquals(List.of(), mentionSeqs(alice, "random"), "a forgotten room's mentions go");
+        inTransaction(store -> store.purge("general"));
+        assertEquals(List.of(), mentionSeqs(bob, "general"), "a deleted room's mentions go");
+    }
+
+    private static List<Long> mentionSeqs(String userKey, String room) {
+        EntityManager em = database.createEntityManager();
+        try {
+            return em.createQuery(
+                            "SELECT mn.seq FROM Mention mn WHERE mn.userKey = :user AND mn.room = :room "
+                                    + "ORDER BY mn.seq",
+                            Long.class)
+                    .setParameter("user", userKey)
+                    .setParameter("room", room)
+                    .getResultList();
+        } finally {
+            em.close();
+        }
+    }
+
+    private static MessagePosted mentioning(String room, String sender, String text) {
+        return new MessagePosted(
+                IDS.incrementAndGet(), room, new Identity(sender, true), text, null, NOW, false, Mentions.in(text, 20));
     }
 
     private static <R> R inMembershipTransaction(MembershipStore store, Function<MembershipStore, R> work) {

@@ -1,0 +1,61 @@
+package dev.parley.chat.boundary;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.testing.ChatClient;
+import jakarta.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The mention extension through the real endpoint and codecs in an embedded Tyrus server, with real clients. */
+class MentionsWebSocketTest {
+
+    EmbeddedChat chat;
+
+    @BeforeEach
+    void start() throws Exception {
+        chat = new EmbeddedChat(Map.of());
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        chat.close();
+    }
+
+    @Test
+    void aMentionedMemberGetsTheMessageThenOneMentionBatchedOrNotAndTheOthersNone() {
+        try (ChatClient alice = ChatClient.open(chat.base, "alice");
+                ChatClient bob =
+                        ChatClient.welcomed(ChatClient.connect(ChatClient.chatUri(chat.base, "name=Bob&batch=1")));
+                ChatClient carol = ChatClient.open(chat.base, "carol")) {
+            assertTrue(ChatClient.strings(alice.welcome(), "features").contains("mention"));
+            for (ChatClient each : List.of(alice, bob, carol)) {
+                each.join("general");
+            }
+
+            alice.say("general", "@bob, see bob@example.com", "m1");
+            JsonObject own = alice.awaitOwn("m1");
+
+            List<JsonObject> bobs = bob.until(frame -> "mention".equals(frame.getString("type")), "bob's mention");
+            JsonObject message = bobs.get(bobs.size() - 2);
+            assertEquals("message", message.getString("type"));
+            JsonObject mention = bobs.get(bobs.size() - 1);
+            assertEquals(
+                    ChatClient.parse("{\"type\":\"mention\",\"room\":\"general\",\"seq\":" + own.getInt("seq")
+                            + ",\"from\":\"alice\"}"),
+                    mention);
+            assertEquals(List.of(), types(bob.sync()), "once");
+            carol.await("message");
+            assertEquals(List.of(), types(carol.sync()), "carol is not mentioned");
+            assertEquals(List.of(), types(alice.sync()), "nor is the sender");
+        }
+    }
+
+    private static List<String> types(List<JsonObject> frames) {
+        return frames.stream().map(frame -> frame.getString("type")).toList();
+    }
+}
