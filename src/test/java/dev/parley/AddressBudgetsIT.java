@@ -15,6 +15,7 @@ import jakarta.json.JsonObject;
 import java.net.InetAddress;
 import java.net.URL;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
@@ -26,8 +27,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The chars one client address is sent in {@code joined} snapshots and {@code history} replies come out of budgets
  * per address ({@code parley.joins.chars-per-address-*}, {@code parley.history.chars-per-address-*}), tiny on this
  * server of its own: what goes over them is refused {@code rate_limited}, and the chat page waits and asks again by
- * itself. Each test uses an address of its own (127.0.0.1 directly, 127.0.0.3 through a {@link TcpProxy}), so what
- * one spent does not refuse the other.
+ * itself. Each test uses addresses of its own (127.0.0.1 directly, others through a {@link TcpProxy}), so what one
+ * spent does not refuse another.
  */
 class AddressBudgetsIT {
 
@@ -99,10 +100,8 @@ class AddressBudgetsIT {
     @Test
     void historyRepliesAreChargedToTheAddressAndOneOverItsBudgetIsRefusedUntilItRefilled() throws Exception {
         String room = unique("pages");
-        try (TcpProxy proxy = TcpProxy.start(
-                        server.base().getHost(), server.base().getPort(), InetAddress.getByName("127.0.0.3"));
-                ChatClient reader =
-                        ChatClient.open(new URL("http://127.0.0.1:" + proxy.port() + "/"), unique("reader"))) {
+        try (TcpProxy proxy = proxyFrom("127.0.0.3");
+                ChatClient reader = ChatClient.open(base(proxy), unique("reader"))) {
             reader.join(room); // empty: its snapshot costs nothing
             texts().forEach(text -> reader.post(room, text));
 
@@ -124,6 +123,57 @@ class AddressBudgetsIT {
                     frame -> "the budget refilled; the last answer was " + frame);
             assertEquals(MESSAGES, later.getJsonArray("messages").size());
         }
+    }
+
+    /**
+     * A page that reconnects after missing 300 messages catches up page by page ({@code history after}); its first
+     * page leaves its address owing the history budget, so the next is refused {@code rate_limited}, and the page
+     * asks for it again after a backoff until it is answered: every message is shown, once, without the user doing
+     * anything. The page and the poster come through proxies from addresses of their own.
+     */
+    @Test
+    void aCatchUpPageRefusedForItsAddressesHistoryBudgetIsAskedForAgainByThePage() throws Exception {
+        String room = unique("missed");
+        String bob = unique("bob");
+        ChatPage page = browsers.start();
+        try (TcpProxy pageProxy = proxyFrom("127.0.0.4");
+                TcpProxy posterProxy = proxyFrom("127.0.0.5");
+                ChatClient poster = ChatClient.open(base(posterProxy), unique("poster"))) {
+            poster.join(room); // empty: its snapshot costs nothing
+            page.load(Browsers.page(base(pageProxy), "#" + room))
+                    .enterName(bob)
+                    .waitConnectedAs(bob)
+                    .waitInRoom(room);
+            poster.post(room, "before the cut");
+            page.waitMessage("before the cut");
+            pageProxy.cut();
+            page.waitDisconnected();
+            List<String> refs = new ArrayList<>();
+            for (int i = 1; i <= 300; i++) {
+                refs.add(ChatClient.ref());
+                poster.say(room, i + " " + "y".repeat(1000), refs.get(refs.size() - 1));
+            }
+            refs.forEach(poster::awaitOwn);
+
+            pageProxy.restore();
+            page.waitConnectedAs(bob);
+
+            page.waitFor("the first catch-up page shown, the next one refused for now", shown -> {
+                List<String> seqs = shown.seqs();
+                return seqs.contains("201") && !seqs.contains("202");
+            });
+            page.waitSeqs(
+                    LongStream.rangeClosed(1, 301).mapToObj(Long::toString).toList());
+            assertEquals("open", page.connectionState(), page::connectionText);
+        }
+    }
+
+    private static TcpProxy proxyFrom(String address) throws Exception {
+        return TcpProxy.start(server.base().getHost(), server.base().getPort(), InetAddress.getByName(address));
+    }
+
+    private static URL base(TcpProxy proxy) throws Exception {
+        return new URL("http://127.0.0.1:" + proxy.port() + "/");
     }
 
     private static JsonObject history(ChatClient reader, String room) {
