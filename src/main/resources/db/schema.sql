@@ -90,6 +90,25 @@ CREATE TABLE IF NOT EXISTS parley_receipts_off (
     since BIGINT NOT NULL
 );
 
+-- Private rooms and direct conversations (conversations extension): each is a room of parley_room named "~" and 16
+-- of a-z 0-9, joined only by its members. A direct conversation's pair_key (its two user keys in order) is unique.
+CREATE TABLE IF NOT EXISTS parley_conversation (
+    room VARCHAR(32) NOT NULL PRIMARY KEY,
+    kind VARCHAR(8) NOT NULL,
+    title VARCHAR(256),
+    pair_key VARCHAR(520) UNIQUE,
+    created_by VARCHAR(255) NOT NULL,
+    created_at BIGINT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS parley_conversation_member (
+    room VARCHAR(32) NOT NULL,
+    user_key VARCHAR(255) NOT NULL,
+    user_name VARCHAR(255) NOT NULL,
+    added_at BIGINT NOT NULL,
+    PRIMARY KEY (room, user_key)
+);
+
 -- The migrations that have run (db/migrate-N-*.sql), each once, in the transaction that inserted its row here.
 CREATE TABLE IF NOT EXISTS parley_schema_version (
     version INT NOT NULL PRIMARY KEY,

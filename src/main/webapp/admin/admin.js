@@ -114,7 +114,8 @@ async function showMembers(room) {
 function renderRooms(rooms) {
     $('rooms').replaceChildren(...rooms.map((room) => {
         const row = element('tr');
-        row.append(element('td', room.name), element('td', room.members), element('td', room.lastSeq),
+        row.append(element('td', room.privateRoom ? room.name + ' (private)' : room.name), element('td', room.members),
+            element('td', room.lastSeq),
             element('td', room.closed ? 'closed' : 'open'));
         const actions = element('td', null, 'row-actions');
         actions.append(button('Members', () => showMembers(room.name).catch((f) => say(f.message, true))));

@@ -170,7 +170,7 @@ public class ChatAdmin implements ChatAdminMXBean {
     }
 
     private static RoomInfo info(Rooms.Overview room) {
-        return new RoomInfo(room.name(), room.members(), room.lastSeq(), room.closed());
+        return new RoomInfo(room.name(), room.members(), room.lastSeq(), room.closed(), room.privateRoom());
     }
 
     private static <T> T call(Supplier<T> operation) {

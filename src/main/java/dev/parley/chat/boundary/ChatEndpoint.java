@@ -220,6 +220,12 @@ public class ChatEndpoint {
         } else if (command instanceof Command.Receipts receipts) {
             services.memberships()
                     .receipts(connection, receipts, services.users().connectionsOf(connection.userKey()));
+        } else if (command instanceof Command.Direct direct) {
+            services.conversations().direct(connection, direct);
+        } else if (command instanceof Command.Create create) {
+            services.rooms().createConversation(connection, create);
+        } else if (command instanceof Command.Invite invite) {
+            services.rooms().invite(connection, invite);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.parley.chat.boundary;
 
 import dev.parley.chat.control.AllowedOrigins;
 import dev.parley.chat.control.ConnectionGate;
+import dev.parley.chat.control.Conversations;
 import dev.parley.chat.control.FrameWriters;
 import dev.parley.chat.control.Liveness;
 import dev.parley.chat.control.Memberships;
@@ -54,6 +55,9 @@ public class ChatServices {
     @Inject
     Memberships memberships;
 
+    @Inject
+    Conversations conversations;
+
     @Resource(lookup = "java:comp/DefaultManagedExecutorService")
     Executor executor;
 
@@ -95,6 +99,10 @@ public class ChatServices {
 
     public Memberships memberships() {
         return memberships;
+    }
+
+    public Conversations conversations() {
+        return conversations;
     }
 
     public Executor executor() {

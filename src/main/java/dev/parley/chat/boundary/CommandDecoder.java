@@ -56,27 +56,32 @@ public class CommandDecoder implements Decoder.Text<Command> {
 
     private record Member(JsonParser.Event kind, String text) {}
 
-    private static final Map<String, Shape> SHAPES = Map.of(
-            "receipts",
+    private static final Map<String, Shape> SHAPES = Map.ofEntries(
+            Map.entry(
+                    "receipts",
                     new Shape(
                             List.of(new Field("on", Kind.FLAG, true)),
-                            v -> new Command.Receipts((Boolean) v.get("on"))),
-            "read",
+                            v -> new Command.Receipts((Boolean) v.get("on")))),
+            Map.entry(
+                    "read",
                     new Shape(
                             List.of(requiredString("room"), new Field("seq", Kind.SEQ, true)),
-                            v -> new Command.Read(text(v, "room"), (Long) v.get("seq"))),
-            "join", new Shape(List.of(requiredString("room")), v -> new Command.Join(text(v, "room"))),
-            "leave", new Shape(List.of(requiredString("room")), v -> new Command.Leave(text(v, "room"))),
-            "say",
+                            v -> new Command.Read(text(v, "room"), (Long) v.get("seq")))),
+            Map.entry("join", new Shape(List.of(requiredString("room")), v -> new Command.Join(text(v, "room")))),
+            Map.entry("leave", new Shape(List.of(requiredString("room")), v -> new Command.Leave(text(v, "room")))),
+            Map.entry(
+                    "say",
                     new Shape(
                             List.of(requiredString("room"), requiredString("text"), optionalString("ref")),
-                            v -> new Command.Say(text(v, "room"), text(v, "text"), text(v, "ref"))),
-            "whisper",
+                            v -> new Command.Say(text(v, "room"), text(v, "text"), text(v, "ref")))),
+            Map.entry(
+                    "whisper",
                     new Shape(
                             List.of(requiredString("to"), requiredString("text"), optionalString("ref")),
-                            v -> new Command.Whisper(text(v, "to"), text(v, "text"), text(v, "ref"))),
-            "typing", new Shape(List.of(requiredString("room")), v -> new Command.Typing(text(v, "room"))),
-            "history",
+                            v -> new Command.Whisper(text(v, "to"), text(v, "text"), text(v, "ref")))),
+            Map.entry("typing", new Shape(List.of(requiredString("room")), v -> new Command.Typing(text(v, "room")))),
+            Map.entry(
+                    "history",
                     new Shape(
                             List.of(
                                     requiredString("room"),
@@ -85,10 +90,17 @@ public class CommandDecoder implements Decoder.Text<Command> {
                                     new Field("limit", Kind.COUNT, false)),
                             v -> new Command.History(
                                     text(v, "room"), (Long) v.get("before"), (Long) v.get("after"), (Integer)
-                                            v.get("limit"))));
+                                            v.get("limit")))),
+            Map.entry("direct", new Shape(List.of(requiredString("to")), v -> new Command.Direct(text(v, "to")))),
+            Map.entry("create", new Shape(List.of(requiredString("title")), v -> new Command.Create(text(v, "title")))),
+            Map.entry(
+                    "invite",
+                    new Shape(
+                            List.of(requiredString("room"), requiredString("user")),
+                            v -> new Command.Invite(text(v, "room"), text(v, "user")))));
 
     private static final Set<String> FIELD_NAMES =
-            Set.of("type", "room", "to", "text", "ref", "before", "after", "limit", "seq", "on");
+            Set.of("type", "room", "to", "text", "ref", "before", "after", "limit", "seq", "on", "title", "user");
 
     @Override
     public boolean willDecode(String frame) {

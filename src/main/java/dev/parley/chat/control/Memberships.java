@@ -1,8 +1,10 @@
 package dev.parley.chat.control;
 
 import dev.parley.chat.entity.Command;
+import dev.parley.chat.entity.Conversation;
 import dev.parley.chat.entity.ErrorCode;
 import dev.parley.chat.entity.Event;
+import dev.parley.chat.entity.PrivateRooms;
 import dev.parley.chat.entity.Relayed;
 import dev.parley.chat.entity.RoomMemberships;
 import dev.parley.settings.Settings;
@@ -44,6 +46,9 @@ public class Memberships {
 
     @Inject
     RoomMemberships archive;
+
+    @Inject
+    PrivateRooms privateRooms;
 
     @Inject
     jakarta.enterprise.event.Event<Relayed> relayed;
@@ -109,7 +114,7 @@ public class Memberships {
                 () -> {
                     try {
                         storeMarkers(); // so the counts below start from every marker moved so far
-                        List<Event.KeptRoom> kept = archive.kept(connection.userKey());
+                        List<Event.KeptRoom> kept = described(archive.kept(connection.userKey()), connection.userKey());
                         boolean receipts = archive.receiptsOn(connection.userKey());
                         connection.receiptsOn(receipts);
                         connection.send(new Event.Receipts(null, receipts, null));
@@ -130,6 +135,25 @@ public class Memberships {
                             ErrorCode.RATE_LIMITED, "your rooms could not be read now; reconnect in a moment"));
                     connection.finished();
                 });
+    }
+
+    /** The kept rooms, each conversation among them saying what it is, as the user sees it. */
+    private List<Event.KeptRoom> described(List<Event.KeptRoom> kept, String userKey) {
+        List<String> ids = kept.stream()
+                .map(Event.KeptRoom::room)
+                .filter(Conversations::isId)
+                .toList();
+        if (ids.isEmpty()) {
+            return kept;
+        }
+        Map<String, Conversation> conversations = new HashMap<>();
+        privateRooms.findAll(ids).forEach(conversation -> conversations.put(conversation.room(), conversation));
+        return kept.stream()
+                .map(room -> {
+                    Conversation conversation = conversations.get(room.room());
+                    return conversation == null ? room : conversation.describe(room, userKey);
+                })
+                .toList();
     }
 
     /** Read receipts are sent in rooms of at most this many members ({@code parley.receipts.max-members}). */
@@ -273,7 +297,8 @@ public class Memberships {
         }
     }
 
-    private void submit(Runnable task, Consumer<RejectedExecutionException> refused) {
+    /** Runs the task on the memberships' thread, after every task submitted before; {@code refused} if too much waits. */
+    void submit(Runnable task, Consumer<RejectedExecutionException> refused) {
         try {
             worker.execute(task);
         } catch (RejectedExecutionException e) {

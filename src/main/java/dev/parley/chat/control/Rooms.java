@@ -1,6 +1,7 @@
 package dev.parley.chat.control;
 
 import dev.parley.chat.entity.Command;
+import dev.parley.chat.entity.Conversation;
 import dev.parley.chat.entity.ErrorCode;
 import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.MessageHistory;
@@ -91,6 +92,9 @@ public class Rooms {
     Memberships memberships;
 
     @Inject
+    Conversations conversations;
+
+    @Inject
     jakarta.enterprise.event.Event<PresenceHere> presenceHere;
 
     @Inject
@@ -151,7 +155,7 @@ public class Rooms {
         record Listed(String name, int members) {}
         // member counts change while this sorts: sort a snapshot, or the sort's contract breaks
         return rooms.values().stream()
-                .filter(room -> !moderation.closed(room.name))
+                .filter(room -> !Conversations.isId(room.name) && !moderation.closed(room.name))
                 .map(room -> new Listed(room.name, room.memberCount()))
                 .sorted(Comparator.comparing((Listed room) -> !GENERAL.equals(room.name()))
                         .thenComparing(room -> -room.members())
@@ -173,7 +177,8 @@ public class Rooms {
      */
     public void join(Connection connection, Command.Join join) {
         String name = join.room();
-        if (!ProtocolRules.isRoomName(name)) {
+        boolean conversation = Conversations.isId(name);
+        if (!conversation && !ProtocolRules.isRoomName(name)) {
             connection.refuse(join, ErrorCode.ROOM_INVALID, "a room name is 1 to 32 of a-z, 0-9, '_' and '-'");
             return;
         }
@@ -185,13 +190,17 @@ public class Rooms {
                     "a connection may join at most " + limits.roomsPerConnection() + " rooms");
             return;
         }
+        if (conversation) {
+            joinConversation(connection, join);
+            return;
+        }
         Room room = rooms.get(name);
         if (room == null) {
             if (!limits.autoCreateRooms()) {
                 connection.refuse(join, ErrorCode.ROOM_INVALID, "there is no room " + name);
                 return;
             }
-            if (rooms.size() >= limits.maxRooms()) {
+            if (publicRoomCount() >= limits.maxRooms()) {
                 connection.refuse(join, ErrorCode.LIMIT_EXCEEDED, "no more rooms can be created");
                 return;
             }
@@ -206,6 +215,93 @@ public class Rooms {
         }
         connection.finishesLater();
         enterAfterRead(connection, join, 1);
+    }
+
+    /**
+     * A conversation is joined only by its members; anyone else is answered as if there were none of that id. One this
+     * node has not read yet is read first, on the memberships' thread, while the connection's later commands wait.
+     */
+    private void joinConversation(Connection connection, Command.Join join) {
+        Conversation known = conversations.cached(join.room());
+        if (known != null) {
+            if (!known.has(connection.userKey())) {
+                refuseAsUnknown(connection, join);
+                return;
+            }
+            Room room = rooms.get(join.room());
+            if (room != null && room.recentLoaded() && enter(connection, join, room)) {
+                return;
+            }
+            connection.finishesLater();
+            enterAfterRead(connection, join, 1);
+            return;
+        }
+        connection.finishesLater();
+        conversations.load(
+                join.room(),
+                found -> {
+                    if (found != null && found.has(connection.userKey())) {
+                        enterAfterRead(connection, join, 1);
+                    } else {
+                        refuseAsUnknown(connection, join);
+                        connection.finished();
+                    }
+                },
+                () -> {
+                    connection.refuseOverRate(join, "too much waits for the database; retry shortly");
+                    connection.finished();
+                });
+    }
+
+    /** The same answer as for a room that does not exist where auto-create is off: no hint that the id exists. */
+    private static void refuseAsUnknown(Connection connection, Command.Join join) {
+        connection.refuse(join, ErrorCode.ROOM_INVALID, "there is no room " + join.room());
+    }
+
+    /** Public rooms: conversations do not count against {@code parley.rooms.max}. */
+    private long publicRoomCount() {
+        return rooms.keySet().stream().filter(name -> !Conversations.isId(name)).count();
+    }
+
+    /**
+     * Makes a private room (conversations extension), charged to the user and address as a public room's creation.
+     */
+    public void createConversation(Connection connection, Command.Create create) {
+        conversations.create(connection, create, this::creationRefusal);
+    }
+
+    /** Invites a user into the private room the connection is in (conversations extension). */
+    public void invite(Connection connection, Command.Invite invite) {
+        Room room = rooms.get(invite.room());
+        if (room == null || !connection.rooms().contains(invite.room())) {
+            connection.refuse(invite, ErrorCode.NOT_MEMBER, "you are not in " + invite.room());
+            return;
+        }
+        conversations.invite(connection, invite, connectionsIn(room));
+    }
+
+    private static List<Connection> connectionsIn(Room room) {
+        room.lock.lock();
+        try {
+            return List.copyOf(room.connections());
+        } finally {
+            room.lock.unlock();
+        }
+    }
+
+    /**
+     * Cluster mode: a user was added to a conversation on another node: its devices here that keep rooms get
+     * {@code invited}, and with {@code roomToo} (an invitation) so do the room's connections here.
+     */
+    public void invitedElsewhere(String userKey, Event.Invited invited, boolean roomToo) {
+        conversations.invitedElsewhere(userKey, invited);
+        Room room = rooms.get(invited.room());
+        if (roomToo && room != null) {
+            String frame = Frames.encode(invited);
+            connectionsIn(room).stream()
+                    .filter(each -> !each.userKey().equals(userKey) || !each.keepsRooms()) // told just above
+                    .forEach(each -> each.sendEncoded(frame));
+        }
     }
 
     /** Why the connection may not create a room now, or null if it may: a room creation costs its user and address. */
@@ -361,8 +457,10 @@ public class Rooms {
             connection.rooms().add(name);
             joinedAt = room.lastSeq;
             receiptsApply = room.members.size() <= memberships.receiptsMaxMembers();
-            connection.send(new Event.Joined(
-                    name, membersListed(room), room.memberCount(), personal(room.recent(), connection), joinedAt));
+            Event.Joined joined = new Event.Joined(
+                    name, membersListed(room), room.memberCount(), personal(room.recent(), connection), joinedAt);
+            Conversation conversation = conversations.cached(name);
+            connection.send(conversation == null ? joined : conversation.describe(joined, connection.userKey()));
         } finally {
             room.lock.unlock();
         }
@@ -397,6 +495,7 @@ public class Rooms {
         }
         if (connection.keepsRooms()) {
             memberships.forget(connection.userKey(), room.name);
+            conversations.left(connection.userKey(), room.name);
             if (clustered()) {
                 relayed.fire(new Relayed.LeftKept(room.name, connection.userKey()));
             }
@@ -406,24 +505,29 @@ public class Rooms {
     /** Cluster mode: the user left a kept room on another node; its connections here that keep rooms leave it too. */
     public void leftElsewhere(String name, String userKey) {
         Room room = rooms.get(name);
-        if (room == null) {
-            return;
-        }
-        room.lock.lock();
-        try {
-            Room.Member member = room.members.get(userKey);
-            if (member != null) {
-                leaveKeepingDevices(room, member);
+        if (room != null) {
+            room.lock.lock();
+            try {
+                Room.Member member = room.members.get(userKey);
+                if (member != null) {
+                    leaveKeepingDevices(room, member);
+                }
+            } finally {
+                room.lock.unlock();
             }
-        } finally {
-            room.lock.unlock();
         }
+        // after the leave above, which asked this node's copy whether it is a private room
+        conversations.changed(name);
     }
 
-    /** The member's connections that keep rooms leave it, each told {@code left_elsewhere}; under the room's lock. */
+    /**
+     * The member's connections that keep rooms leave it, each told {@code left_elsewhere}, and in a private room all
+     * its connections (the user is no member any more); under the room's lock.
+     */
     private void leaveKeepingDevices(Room room, Room.Member member) {
+        boolean all = conversations.isPrivateRoom(room.name);
         for (Connection device : List.copyOf(member.connections)) {
-            if (device.keepsRooms()) {
+            if (all || device.keepsRooms()) {
                 remove(room, device, member);
                 device.send(new Event.Left(room.name, "left_elsewhere", null));
             }
@@ -571,6 +675,8 @@ public class Rooms {
             connection.refuse(say, ErrorCode.TEXT_INVALID, problem);
             return;
         }
+        // the last seq before this message (read without the lock: at worst an earlier one, never this message's)
+        conversations.posted(connection, room.name, room.lastSeq);
         posting.post(connection, say, true);
     }
 
@@ -673,12 +779,18 @@ public class Rooms {
     // ---- administration (dev.parley.admin): what operators see, and their actions' effects on the wire ----
 
     /** A room as an operator sees it. */
-    public record Overview(String name, int members, long lastSeq, boolean closed) {}
+    /** A room as an operator sees it: {@code privateRoom} for a private room or direct conversation. */
+    public record Overview(String name, int members, long lastSeq, boolean closed, boolean privateRoom) {}
 
     public List<Overview> overview() {
         return rooms.values().stream()
                 .sorted(Comparator.comparing((Room room) -> room.name))
-                .map(room -> new Overview(room.name, room.memberCount(), room.lastSeq, moderation.closed(room.name)))
+                .map(room -> new Overview(
+                        room.name,
+                        room.memberCount(),
+                        room.lastSeq,
+                        moderation.closed(room.name),
+                        Conversations.isId(room.name)))
                 .toList();
     }
 
@@ -804,6 +916,7 @@ public class Rooms {
     }
 
     private void forget(String name) {
+        conversations.changed(name);
         Room room = rooms.get(name);
         if (room != null) {
             room.lock.lock();

@@ -61,6 +61,27 @@ public sealed interface Command {
         }
     }
 
+    /** Opens the direct conversation with the logged-in user {@code to} (an extension: conversations). */
+    record Direct(String to) implements Command {
+        public String type() {
+            return "direct";
+        }
+    }
+
+    /** Makes a private room with this title (an extension: conversations). */
+    record Create(String title) implements Command {
+        public String type() {
+            return "create";
+        }
+    }
+
+    /** Makes the logged-in user {@code user} a member of the private room (an extension: conversations). */
+    record Invite(String room, String user) implements Command {
+        public String type() {
+            return "invite";
+        }
+    }
+
     /**
      * A frame that is not a valid command: not JSON, not one object, too deep, an unknown type, a missing or
      * ill-typed field. {@code type} is the frame's type when it could be read, else null.

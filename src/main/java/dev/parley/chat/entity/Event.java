@@ -29,6 +29,7 @@ import java.util.Map;
             @JsonbSubtype(alias = "read", type = Event.Read.class),
             @JsonbSubtype(alias = "receipt", type = Event.Receipt.class),
             @JsonbSubtype(alias = "receipts", type = Event.Receipts.class),
+            @JsonbSubtype(alias = "invited", type = Event.Invited.class),
             @JsonbSubtype(alias = "error", type = Event.Error.class)
         })
 public sealed interface Event {
@@ -40,7 +41,7 @@ public sealed interface Event {
      * The extensions this server speaks, announced in {@code welcome.features}: ignorable ones it sends, and opt-in
      * ones ({@code batch}) a client may ask for on its URL.
      */
-    List<String> FEATURES = List.of("deleted", "guest", "batch", "membership");
+    List<String> FEATURES = List.of("deleted", "guest", "batch", "membership", "conversations");
 
     record Welcome(int protocol, String user, String resume, List<String> rooms, List<String> features)
             implements Event {
@@ -50,7 +51,29 @@ public sealed interface Event {
         }
     }
 
-    record Joined(String room, List<String> members, int count, List<Message> history, long last) implements Event {}
+    /**
+     * {@code kind}, {@code title} and {@code with} say what conversation the room is (the conversations extension);
+     * all three are absent for a public room.
+     */
+    record Joined(
+            String room,
+            List<String> members,
+            int count,
+            List<Message> history,
+            long last,
+            String kind,
+            String title,
+            String with)
+            implements Event {
+
+        public Joined(String room, List<String> members, int count, List<Message> history, long last) {
+            this(room, members, count, history, last, null, null, null);
+        }
+
+        public Joined describedAs(String kind, String title, String with) {
+            return new Joined(room, members, count, history, last, kind, title, with);
+        }
+    }
 
     record Left(String room, String reason, String text) implements Event {}
 
@@ -123,7 +146,19 @@ public sealed interface Event {
      * One kept room as the database had it when the connection opened: the user's read marker, the messages others
      * posted above it up to {@code last}, and the room's last seq then.
      */
-    record KeptRoom(String room, long read, long unread, long last) {}
+    record KeptRoom(String room, long read, long unread, long last, String kind, String title, String with) {
+
+        public KeptRoom(String room, long read, long unread, long last) {
+            this(room, read, unread, last, null, null, null);
+        }
+    }
+
+    /**
+     * {@code user} became a member of the conversation {@code room}, added by {@code by} (the conversations
+     * extension): a private room's invitation, or a direct conversation opened or written to again. {@code with} is
+     * a direct conversation's other member as the receiving user sees it.
+     */
+    record Invited(String room, String kind, String title, String with, String user, String by) implements Event {}
 
     /**
      * The user's read marker in {@code room} moved to {@code seq} (on this connection or another of the user's), with
@@ -166,11 +201,14 @@ public sealed interface Event {
             if (command instanceof Command.Typing c) return c.room();
             if (command instanceof Command.History c) return c.room();
             if (command instanceof Command.Read c) return c.room();
+            if (command instanceof Command.Invite c) return c.room();
             return null;
         }
 
         private static String toOf(Command command) {
-            return command instanceof Command.Whisper c ? c.to() : null;
+            if (command instanceof Command.Whisper c) return c.to();
+            if (command instanceof Command.Direct c) return c.to();
+            return null;
         }
 
         private static String refOf(Command command) {

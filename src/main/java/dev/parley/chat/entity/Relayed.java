@@ -26,4 +26,10 @@ public sealed interface Relayed {
 
     /** A logged-in user left a kept room: its connections that keep rooms on other nodes leave it too. */
     record LeftKept(String room, String userKey) implements Relayed {}
+
+    /**
+     * A user was added to a conversation here: {@code invited} for the user's connections that keep rooms on other
+     * nodes, and with {@code roomToo} for the room's connections there as well (a private room's invitation).
+     */
+    record Invited(String userKey, Event.Invited invited, boolean roomToo) implements Relayed {}
 }

@@ -13,10 +13,12 @@ public interface RoomMemberships {
     List<Event.KeptRoom> kept(String userKey);
 
     /**
-     * Keeps the room for the user (shown as {@code userName}) with its marker at {@code read}, unless it is kept
-     * already (then as it was).
+     * Keeps the room for the user (shown as {@code userName}) with its marker at {@code read} (below zero: at the
+     * room's last seq now), unless it is kept already (then as it was).
+     *
+     * @return whether the user did not keep it before
      */
-    void keep(String userKey, String userName, String room, long read);
+    boolean keep(String userKey, String userName, String room, long read);
 
     /** The user no longer keeps the room. */
     void forget(String userKey, String room);

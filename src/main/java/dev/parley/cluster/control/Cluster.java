@@ -225,7 +225,10 @@ public class Cluster {
         }
     }
 
-    /** A whisper, typing, a moved read marker, a kept room left: the other nodes tell their connections. */
+    /**
+     * A whisper, typing, a moved read marker, a kept room left, a user added to a conversation: the other nodes tell
+     * their connections.
+     */
     public void onRelayed(@Observes Relayed relayed) {
         if (bus != null) {
             bus.publish(Hints.encode(new Hint.Relay(relayed)));
@@ -338,6 +341,8 @@ public class Cluster {
             rooms.leftElsewhere(left.room(), left.userKey());
         } else if (relayed instanceof Relayed.Resumed resumed) {
             users.resumedElsewhere(resumed.userKey());
+        } else if (relayed instanceof Relayed.Invited invited) {
+            rooms.invitedElsewhere(invited.userKey(), invited.invited(), invited.roomToo());
         } else {
             Relayed.Typed typed = (Relayed.Typed) relayed;
             rooms.typingElsewhere(typed.room(), typed.userKey(), typed.name());

@@ -41,6 +41,7 @@ final class Hints {
     static final String MARKER = "marker";
     static final String LEFT_KEPT = "left_kept";
     static final String RESUMED = "resumed";
+    static final String INVITED = "invited";
 
     private Hints() {}
 
@@ -95,6 +96,10 @@ final class Hints {
                     .add("user", resumed.userKey())
                     .build()
                     .toString();
+        }
+        if (relayed instanceof Relayed.Invited invited) {
+            return "{\"kind\":\"" + INVITED + "\",\"user\":" + Json.createValue(invited.userKey()) + ",\"invited\":"
+                    + Frames.encode(invited.invited()) + ",\"roomToo\":" + invited.roomToo() + "}";
         }
         if (relayed instanceof Relayed.LeftKept left) {
             return Json.createObjectBuilder()
@@ -167,6 +172,18 @@ final class Hints {
             }
             if (RESUMED.equals(kind)) {
                 return Optional.of(new Hint.Relay(new Relayed.Resumed(hint.getString("user"))));
+            }
+            if (INVITED.equals(kind) && hint.get("invited") instanceof JsonObject invited) {
+                return Optional.of(new Hint.Relay(new Relayed.Invited(
+                        hint.getString("user"),
+                        new Event.Invited(
+                                invited.getString("room"),
+                                invited.getString("kind"),
+                                invited.getString("title", null),
+                                invited.getString("with", null),
+                                invited.getString("user"),
+                                invited.getString("by")),
+                        hint.getBoolean("roomToo"))));
             }
             if (LEFT_KEPT.equals(kind)) {
                 return Optional.of(

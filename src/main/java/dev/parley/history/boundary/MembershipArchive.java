@@ -21,8 +21,8 @@ public class MembershipArchive implements RoomMemberships {
     }
 
     @Override
-    public void keep(String userKey, String userName, String room, long read) {
-        store.keep(userKey, userName, room, read);
+    public boolean keep(String userKey, String userName, String room, long read) {
+        return store.keep(userKey, userName, room, read);
     }
 
     @Override

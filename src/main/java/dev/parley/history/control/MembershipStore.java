@@ -5,35 +5,15 @@ import dev.parley.chat.entity.RoomMemberships;
 import dev.parley.history.entity.Membership;
 import dev.parley.history.entity.ReceiptsOff;
 import dev.parley.history.entity.RoomState;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
 /** The kept rooms and read markers in the database, each call in a transaction of its own. */
 @ApplicationScoped
 @Transactional(Transactional.TxType.REQUIRES_NEW)
-public class MembershipStore {
-
-    @PersistenceContext(unitName = "parley")
-    EntityManager em;
-
-    Clock clock = Clock.systemUTC();
-
-    /** Every query's bound, as the message store's. */
-    Map<String, Object> timeout = Map.of();
-
-    @PostConstruct
-    void readSettings() {
-        timeout = Map.of(
-                MessageStore.QUERY_TIMEOUT, (int) StoreSettings.from(dev.parley.settings.Settings.fromEnvironment())
-                        .statementTimeout()
-                        .toMillis());
-    }
+public class MembershipStore extends BoundedStore {
 
     public List<Event.KeptRoom> kept(String userKey) {
         List<Object[]> rows = bounded(em.createQuery(
@@ -53,11 +33,16 @@ public class MembershipStore {
                 .toList();
     }
 
-    public void keep(String userKey, String userName, String room, long read) {
-        if (em.find(Membership.class, new Membership.Key(userKey, room), timeout) == null
-                && em.find(RoomState.class, room, timeout) != null) {
-            em.persist(new Membership(userKey, userName, room, read, clock.millis()));
+    public boolean keep(String userKey, String userName, String room, long read) {
+        if (em.find(Membership.class, new Membership.Key(userKey, room), timeout) != null) {
+            return false;
         }
+        RoomState state = em.find(RoomState.class, room, timeout);
+        if (state == null) {
+            return false;
+        }
+        em.persist(new Membership(userKey, userName, room, read < 0 ? state.lastSeq() : read, clock.millis()));
+        return true;
     }
 
     public List<RoomMemberships.Reader> readers(String room) {
@@ -125,10 +110,5 @@ public class MembershipStore {
                 .setParameter("last", last)
                 .setParameter("user", userKey)
                 .getSingleResult();
-    }
-
-    private <Q extends jakarta.persistence.Query> Q bounded(Q query) {
-        timeout.forEach(query::setHint);
-        return query;
     }
 }

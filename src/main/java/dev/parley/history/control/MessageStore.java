@@ -201,7 +201,7 @@ public class MessageStore {
     }
 
     /**
-     * Deletes the room's messages, the users' memberships of it and its counter row. The row is locked first, so a transaction storing into the
+     * Deletes the room's messages, the users' memberships of it, its conversation (if private) and its counter row. The row is locked first, so a transaction storing into the
      * room commits before (and its messages go too) or finds no row after (and stores nothing).
      *
      * @return the messages deleted
@@ -218,6 +218,11 @@ public class MessageStore {
         jakarta.persistence.Query forget = em.createQuery("DELETE FROM Membership mb WHERE mb.room = :room");
         timeout.forEach(forget::setHint);
         forget.setParameter("room", room).executeUpdate();
+        for (String conversation : List.of("ConversationMember", "StoredConversation")) {
+            jakarta.persistence.Query gone = em.createQuery("DELETE FROM " + conversation + " c WHERE c.room = :room");
+            timeout.forEach(gone::setHint);
+            gone.setParameter("room", room).executeUpdate();
+        }
         em.remove(state);
         return deleted;
     }

@@ -75,7 +75,9 @@ class EventEncoderTest {
         assertEquals("alice", json.getString("user"));
         assertEquals("r3sum3", json.getString("resume"));
         assertEquals(List.of("general", "random"), strings(json.getJsonArray("rooms")));
-        assertEquals(List.of("deleted", "guest", "batch", "membership"), strings(json.getJsonArray("features")));
+        assertEquals(
+                List.of("deleted", "guest", "batch", "membership", "conversations"),
+                strings(json.getJsonArray("features")));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.parley.chat.control;
 
+import dev.parley.chat.entity.Command;
 import dev.parley.chat.entity.Identity;
 import dev.parley.chat.entity.OnlineHere;
 import dev.parley.chat.entity.PostsSettled;
@@ -34,6 +35,8 @@ public class ChatFixture implements AutoCloseable {
     public final HistoryReads historyReads = new HistoryReads();
     public final MembershipsDouble kept;
     public final Memberships memberships = new Memberships();
+    public final PrivateRoomsDouble privateRooms;
+    public final Conversations conversations = new Conversations();
     public final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     public final ExecutorService closer = Executors.newSingleThreadExecutor();
     public final ConnectionGate gate = new ConnectionGate();
@@ -72,6 +75,7 @@ public class ChatFixture implements AutoCloseable {
         this.accounts = accounts;
         this.archive = archive;
         kept = new MembershipsDouble(archive);
+        privateRooms = new PrivateRoomsDouble(archive, accounts);
         limits = ChatLimits.from(Settings.of(settings));
         budget = new OutboundBudget(limits.outboundTotalChars());
         origins.allowed = limits.allowedOrigins();
@@ -91,9 +95,17 @@ public class ChatFixture implements AutoCloseable {
                 HistoryLimits.from(Settings.of(settings)), limits.outboxMaxBytes(), Executors.defaultThreadFactory());
         rooms.historyReads = historyReads;
         memberships.archive = kept;
+        memberships.privateRooms = privateRooms;
         memberships.relayed = new EventDouble<>(event -> relayed.accept(event));
         memberships.start(MembershipSettings.from(Settings.of(settings)), Executors.defaultThreadFactory(), scheduler);
         rooms.memberships = memberships;
+        conversations.archive = privateRooms;
+        conversations.kept = kept;
+        conversations.memberships = memberships;
+        conversations.users = users;
+        conversations.relayed = new EventDouble<>(event -> relayed.accept(event));
+        conversations.start(MembershipSettings.from(Settings.of(settings)));
+        rooms.conversations = conversations;
         rooms.presenceHere = new EventDouble<>(event -> presenceHere.accept(event));
         rooms.relayed = new EventDouble<>(event -> relayed.accept(event));
         users.metrics = metrics;
@@ -145,6 +157,41 @@ public class ChatFixture implements AutoCloseable {
         if (refused != null) {
             throw new AssertionError(name + " was refused: " + refused);
         }
+        return connection;
+    }
+
+    /** A node of several: the accounts and conversations are those of the database the nodes share. */
+    public void share(AccountsDouble sharedAccounts, PrivateRoomsDouble sharedConversations) {
+        users.accounts = sharedAccounts;
+        conversations.archive = sharedConversations;
+        memberships.privateRooms = sharedConversations;
+    }
+
+    /** Runs the connection's commands as the endpoint does (its dispatch). */
+    public Connection runsCommands(Connection connection) {
+        connection.runsCommandsWith(command -> {
+            if (command instanceof Command.Join join) {
+                rooms.join(connection, join);
+            } else if (command instanceof Command.Leave leave) {
+                rooms.leave(connection, leave);
+            } else if (command instanceof Command.Say say) {
+                rooms.post(connection, say);
+            } else if (command instanceof Command.Read read) {
+                rooms.read(connection, read);
+            } else if (command instanceof Command.History history) {
+                rooms.history(connection, history);
+            } else if (command instanceof Command.Receipts receipts) {
+                memberships.receipts(connection, receipts, users.connectionsOf(connection.userKey()));
+            } else if (command instanceof Command.Direct direct) {
+                conversations.direct(connection, direct);
+            } else if (command instanceof Command.Create create) {
+                rooms.createConversation(connection, create);
+            } else if (command instanceof Command.Invite invite) {
+                rooms.invite(connection, invite);
+            } else {
+                throw new UnsupportedOperationException(command.type());
+            }
+        });
         return connection;
     }
 

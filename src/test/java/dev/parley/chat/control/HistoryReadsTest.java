@@ -54,15 +54,7 @@ class HistoryReadsTest {
     private Connection member(String name, String address, RecordingSink sink, String room) {
         Connection connection = chat.guest(name, sink);
         connection.address(address);
-        connection.runsCommandsWith(command -> {
-            if (command instanceof Command.Join join) {
-                cut.join(connection, join);
-            } else if (command instanceof Command.Say say) {
-                cut.post(connection, say);
-            } else if (command instanceof Command.History history) {
-                cut.history(connection, history);
-            }
-        });
+        chat.runsCommands(connection);
         connection.run(new Command.Join(room));
         sink.next("joined");
         return connection;

@@ -32,9 +32,10 @@ public class MembershipsDouble implements RoomMemberships {
     }
 
     @Override
-    public synchronized void keep(String userKey, String userName, String room, long read) {
+    public synchronized boolean keep(String userKey, String userName, String room, long read) {
         names.put(userKey, userName);
-        markers.computeIfAbsent(userKey, user -> new TreeMap<>()).putIfAbsent(room, read);
+        long marker = read < 0 ? archive.all(room).size() : read;
+        return markers.computeIfAbsent(userKey, user -> new TreeMap<>()).putIfAbsent(room, marker) == null;
     }
 
     @Override

@@ -52,7 +52,10 @@ class MembershipsTest {
         assertEquals(3, lobby.getJsonNumber("last").longValue());
         JsonObject joined = laptopSink.next("joined");
         assertEquals("lobby", joined.getString("room"));
-        JsonObject own = laptopSink.next("message");
+        JsonObject own = laptopSink.next();
+        if ("receipts".equals(own.getString("type"))) { // sent from the memberships' thread: before or after it
+            own = laptopSink.next("message");
+        }
         assertEquals("from the laptop", own.getString("text"), "the laptop's say ran after the kept join");
     }
 
@@ -202,29 +205,11 @@ class MembershipsTest {
         Connection connection = chat.connection(new Identity(user, true), sink);
         connection.keepsRooms(keepsRooms);
         assertNull(chat.users.register(connection, null));
-        return runsCommands(connection);
+        return chat.runsCommands(connection);
     }
 
     private Connection guest(String name, RecordingSink sink) {
-        return runsCommands(chat.guest(name, sink));
-    }
-
-    /** Runs the connection's commands as the endpoint does. */
-    private Connection runsCommands(Connection connection) {
-        connection.runsCommandsWith(command -> {
-            if (command instanceof Command.Join join) {
-                chat.rooms.join(connection, join);
-            } else if (command instanceof Command.Leave leave) {
-                chat.rooms.leave(connection, leave);
-            } else if (command instanceof Command.Say say) {
-                chat.rooms.post(connection, say);
-            } else if (command instanceof Command.Read read) {
-                chat.rooms.read(connection, read);
-            } else if (command instanceof Command.Receipts receipts) {
-                chat.memberships.receipts(connection, receipts, chat.users.connectionsOf(connection.userKey()));
-            }
-        });
-        return connection;
+        return chat.runsCommands(chat.guest(name, sink));
     }
 
     private static void run(Connection connection, Command command) {

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.parley.chat.control.AccountsDouble;
 import dev.parley.chat.control.ArchiveDouble;
 import dev.parley.chat.control.ChatFixture;
 import dev.parley.chat.control.Connection;
+import dev.parley.chat.control.PrivateRoomsDouble;
 import dev.parley.chat.control.RecordingSink;
 import dev.parley.chat.control.Users;
 import dev.parley.chat.entity.Command;
@@ -47,6 +49,10 @@ class ClusterTest {
 
     final ArchiveDouble database = new ArchiveDouble();
     final BusDouble bus = new BusDouble();
+    /** The accounts and conversations the nodes' database holds. */
+    final AccountsDouble accounts = new AccountsDouble();
+
+    final PrivateRoomsDouble conversations = new PrivateRoomsDouble(database, accounts);
     final List<Node> nodes = new ArrayList<>();
 
     @AfterEach
@@ -362,6 +368,41 @@ class ClusterTest {
 
         b.chat.rooms.leave(phone.connection, new Command.Leave("lobby"));
         assertEquals("left_elsewhere", laptop.next("left").getString("reason"));
+    }
+
+    /**
+     * A private room made on one node: an invitation reaches the invitee's device on the other, which may then join
+     * it there (read from the database), and their messages cross; a direct conversation opened to someone on the
+     * other node reaches their device there as well.
+     */
+    @Test
+    void conversationsAndTheirInvitationsCrossNodes() {
+        Node a = node(NEVER);
+        Node b = node(NEVER);
+        a.share(accounts, conversations);
+        b.share(accounts, conversations);
+        Member alice = a.account("alice", "lobby");
+        Member carol = b.account("carol", "lobby");
+        a.chat.conversations.direct(alice.connection, new Command.Direct("carol"));
+        String direct = alice.next("joined").getString("room");
+        JsonObject opened = carol.next("invited");
+        assertEquals(direct, opened.getString("room"));
+        assertEquals("alice", opened.getString("with"));
+
+        a.chat.rooms.createConversation(alice.connection, new Command.Create("plans"));
+        String plans = alice.next("joined").getString("room");
+        a.chat.rooms.invite(alice.connection, new Command.Invite(plans, "carol"));
+        JsonObject invited = carol.next("invited");
+        assertEquals(plans, invited.getString("room"));
+        assertEquals("plans", invited.getString("title"));
+        b.chat.rooms.join(carol.connection, new Command.Join(plans));
+        assertEquals("plans", carol.next("joined").getString("title"));
+        alice.say(plans, "welcome");
+        assertEquals("welcome", carol.next("message").getString("text"));
+
+        Member dave = b.account("dave", "lobby");
+        b.chat.rooms.join(dave.connection, new Command.Join(plans));
+        assertEquals("room_invalid", dave.next("error").getString("code"), "no member on either node");
     }
 
     /**
@@ -683,6 +724,11 @@ class ClusterTest {
             eventually(() -> chat.metrics.clusterCatchUps() >= 1, "the first comparison with the database");
         }
 
+        /** The accounts and conversations of the cluster's database, for this node too. */
+        void share(AccountsDouble accounts, PrivateRoomsDouble conversations) {
+            chat.share(accounts, conversations);
+        }
+
         void holdReceipts() {
             synchronized (held) {
                 holdingReceipts = true;
@@ -702,7 +748,7 @@ class ClusterTest {
         /** A logged-in user's connection that keeps rooms (membership), receipts on, in the room. */
         Member account(String name, String room) {
             RecordingSink sink = new RecordingSink();
-            return joined(name, chat.keeper(name, sink), sink, room);
+            return joined(name, chat.runsCommands(chat.keeper(name, sink)), sink, room);
         }
 
         /** A logged-in user's connection that keeps no rooms, in the room. */

@@ -70,6 +70,10 @@ class HintsTest {
                 new Relayed.MarkerMoved("a:ann", new Event.Read("lobby", 7, 2), new Event.Receipt("lobby", "Ann", 7)),
                 new Relayed.MarkerMoved("a:ann", new Event.Read("lobby", 7, 2), null),
                 new Relayed.LeftKept("lobby", "a:ann"),
+                new Relayed.Invited(
+                        "a:bob", new Event.Invited("~k3v9x0q2m7c4b8wz", "private", "Plans", null, "bob", "Ann"), true),
+                new Relayed.Invited(
+                        "a:bob", new Event.Invited("~k3v9x0q2m7c4b8wz", "direct", null, "Ann", "bob", "Ann"), false),
                 new Relayed.Resumed("g:ann"))) {
             Hint hint = new Hint.Relay(relayed);
 

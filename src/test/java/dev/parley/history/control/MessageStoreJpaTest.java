@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.chat.entity.Conversation;
 import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.Identity;
 import dev.parley.chat.entity.MessagePosted;
+import dev.parley.chat.entity.PrivateRooms;
 import dev.parley.chat.entity.Receipt;
 import dev.parley.chat.entity.RoomMemberships;
 import jakarta.persistence.EntityManager;
@@ -79,6 +81,9 @@ class MessageStoreJpaTest {
         EntityManager em = database.createEntityManager();
         em.getTransaction().begin();
         em.createNativeQuery("DELETE FROM parley_membership").executeUpdate();
+        em.createNativeQuery("DELETE FROM parley_conversation_member").executeUpdate();
+        em.createNativeQuery("DELETE FROM parley_conversation").executeUpdate();
+        em.createNativeQuery("DELETE FROM parley_account").executeUpdate();
         em.createNativeQuery("DELETE FROM parley_receipts_off").executeUpdate();
         em.createNativeQuery("DELETE FROM parley_message").executeUpdate();
         em.createNativeQuery("DELETE FROM parley_room").executeUpdate();
@@ -181,6 +186,75 @@ class MessageStoreJpaTest {
         assertNull(inMembershipTransaction(memberships, store -> store.read(alice, "general", 1)));
         inTransaction(store -> store.purge("random"));
         assertEquals(List.of(), inMembershipTransaction(memberships, store -> store.kept(alice)));
+    }
+
+    @Test
+    void conversationsKeepTheirMembersADirectPairIsOneConversationAndAPurgeDeletesThem() {
+        ConversationStore conversations = new ConversationStore();
+        conversations.clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        PrivateRooms.Member alice = new PrivateRooms.Member("a:alice", "alice");
+        PrivateRooms.Member bob = new PrivateRooms.Member("a:bob", "Bob");
+        String pair = "a:alice a:bob";
+        Conversation plans = inConversationTransaction(
+                conversations,
+                store -> store.create("~plans0000000000", Conversation.Kind.PRIVATE, "Plans", null, List.of(alice)));
+        assertEquals(
+                new Conversation("~plans0000000000", Conversation.Kind.PRIVATE, "Plans", Map.of("a:alice", "alice")),
+                plans);
+        assertEquals(0L, lastSeq("~plans0000000000"), "its room is made with it");
+        Conversation direct = inConversationTransaction(
+                conversations,
+                store -> store.create("~direct000000000", Conversation.Kind.DIRECT, null, pair, List.of(alice, bob)));
+        assertEquals(direct, inConversationTransaction(conversations, store -> store.findDirect(pair)));
+        assertThrows(
+                RuntimeException.class,
+                () -> inConversationTransaction(
+                        conversations,
+                        store -> store.create(
+                                "~twin00000000000", Conversation.Kind.DIRECT, null, pair, List.of(bob, alice))),
+                "a second conversation of the same pair fails inside its transaction");
+        assertNull(inConversationTransaction(conversations, store -> store.find("~twin00000000000")));
+
+        inConversationTransaction(conversations, store -> store.add("~plans0000000000", bob));
+        assertEquals(
+                Map.of("a:alice", "alice", "a:bob", "Bob"),
+                inConversationTransaction(conversations, store -> store.find("~plans0000000000"))
+                        .members());
+        inConversationTransaction(conversations, store -> store.remove("~plans0000000000", "a:alice"));
+        assertEquals(
+                List.of("~direct000000000", "~plans0000000000"),
+                inConversationTransaction(
+                                conversations,
+                                store -> store.findAll(List.of("general", "~plans0000000000", "~direct000000000")))
+                        .stream()
+                        .map(Conversation::room)
+                        .sorted()
+                        .toList());
+
+        assertNull(inConversationTransaction(conversations, store -> store.accountName("a:bob", "bob")));
+        inAccountTransaction(store -> store.remember("bob"));
+        MembershipStore memberships = new MembershipStore();
+        memberships.clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        assertEquals("bob", inConversationTransaction(conversations, store -> store.accountName("a:bob", "bob")));
+        inMembershipTransaction(memberships, store -> store.keep("a:bob", "Bob", "general", 0));
+        assertEquals("Bob", inConversationTransaction(conversations, store -> store.accountName("a:bob", "bob")));
+
+        inTransaction(store -> store.purge("~plans0000000000"));
+        assertNull(inConversationTransaction(conversations, store -> store.find("~plans0000000000")));
+    }
+
+    private static <R> R inConversationTransaction(ConversationStore store, Function<ConversationStore, R> work) {
+        return StoreTransaction.run(database, store, work);
+    }
+
+    private static void inAccountTransaction(java.util.function.Consumer<AccountStore> work) {
+        EntityManager em = database.createEntityManager();
+        em.getTransaction().begin();
+        AccountStore store = new AccountStore();
+        store.em = em;
+        work.accept(store);
+        em.getTransaction().commit();
+        em.close();
     }
 
     private static <R> R inMembershipTransaction(MembershipStore store, Function<MembershipStore, R> work) {

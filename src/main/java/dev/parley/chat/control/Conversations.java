@@ -1,0 +1,393 @@
+package dev.parley.chat.control;
+
+import dev.parley.chat.entity.Command;
+import dev.parley.chat.entity.Conversation;
+import dev.parley.chat.entity.ErrorCode;
+import dev.parley.chat.entity.Event;
+import dev.parley.chat.entity.Identity;
+import dev.parley.chat.entity.PrivateRooms;
+import dev.parley.chat.entity.Relayed;
+import dev.parley.chat.entity.RoomMemberships;
+import dev.parley.settings.Settings;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.security.SecureRandom;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Private rooms and direct conversations (the conversations extension): rooms named {@code ~} and 16 of
+ * {@code a-z 0-9}, an id space no public room name reaches, joined only by their members. {@link Rooms} runs them as
+ * rooms; this bean knows who may join them, makes them, adds and removes members, and tells users' devices when they
+ * were added ({@code invited}), on this node and, through {@link Relayed.Invited}, on the others.
+ *
+ * <p>Every database call runs on the memberships' thread ({@link Memberships#submit}), in order with the keeps and
+ * forgets of kept rooms, so a conversation is kept before its join reads it. No container thread waits.
+ */
+@ApplicationScoped
+public class Conversations {
+
+    private static final Logger LOG = Logger.getLogger(Conversations.class.getName());
+
+    static final char PREFIX = '~';
+    static final int ID_CHARS = 16;
+    static final int MAX_TITLE_CODE_POINTS = 64;
+    private static final String ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+    @Inject
+    PrivateRooms archive;
+
+    @Inject
+    RoomMemberships kept;
+
+    @Inject
+    Memberships memberships;
+
+    @Inject
+    Users users;
+
+    @Inject
+    jakarta.enterprise.event.Event<Relayed> relayed;
+
+    /** The conversations this node has read, by room; refreshed by every change here and dropped on news of one elsewhere. */
+    private final Map<String, Conversation> known = new ConcurrentHashMap<>();
+
+    private final SecureRandom random = new SecureRandom();
+    private MembershipSettings settings;
+    private RateLimiters invitesByUser;
+
+    @PostConstruct
+    void start() {
+        start(MembershipSettings.from(Settings.fromEnvironment()));
+    }
+
+    void start(MembershipSettings settings) {
+        this.settings = settings;
+        invitesByUser = RateLimiters.perHour(settings.invitesPerUserPerHour());
+    }
+
+    /** Whether the name is a conversation's id: {@code ~} and 16 of {@code a-z 0-9}. */
+    public static boolean isId(String name) {
+        if (name == null || name.length() != ID_CHARS + 1 || name.charAt(0) != PREFIX) {
+            return false;
+        }
+        for (int i = 1; i < name.length(); i++) {
+            if (ID_ALPHABET.indexOf(name.charAt(i)) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The conversation as this node last read it, or null if it has not (or it is no conversation). */
+    public Conversation cached(String room) {
+        return known.get(room);
+    }
+
+    /** Whether the room is a private room this node knows of (not a direct conversation). */
+    boolean isPrivateRoom(String room) {
+        Conversation conversation = known.get(room);
+        return conversation != null && conversation.kind() == Conversation.Kind.PRIVATE;
+    }
+
+    /**
+     * Reads the conversation for a join (one this node has not read yet), then hands it, or null if there is none, to
+     * {@code then} on the memberships' thread; {@code busy} runs instead when too much waits for the database.
+     */
+    void load(String room, Consumer<Conversation> then, Runnable busy) {
+        memberships.submit(
+                () -> {
+                    Conversation found;
+                    try {
+                        found = remember(archive.find(room));
+                    } catch (RuntimeException failed) {
+                        LOG.log(Level.WARNING, "conversation " + room + " could not be read", failed);
+                        found = null;
+                    }
+                    then.accept(found);
+                },
+                refused -> busy.run());
+    }
+
+    /**
+     * Opens the direct conversation of the connection's user and {@code to}: made the first time, kept for both. The
+     * connection is joined to it before its next command; the users' other devices that keep rooms, for whom it is
+     * new, get {@code invited}.
+     */
+    public void direct(Connection connection, Command.Direct direct) {
+        if (!mayHoldConversations(connection, direct)) {
+            return;
+        }
+        if (!ProtocolRules.isUserName(direct.to())) {
+            connection.refuse(direct, ErrorCode.USER_UNKNOWN, "there is no user " + direct.to());
+            return;
+        }
+        String toKey = Identity.accountKey(direct.to());
+        if (toKey.equals(connection.userKey())) {
+            connection.refuse(direct, ErrorCode.BAD_REQUEST, "a direct conversation is with someone else");
+            return;
+        }
+        onWorker(connection, direct, () -> {
+            String toName = nameOf(toKey);
+            if (toName == null) {
+                connection.refuse(direct, ErrorCode.USER_UNKNOWN, "there is no user " + direct.to());
+                return;
+            }
+            Conversation conversation = remember(archive.direct(
+                    newId(),
+                    new PrivateRooms.Member(connection.userKey(), connection.user()),
+                    new PrivateRooms.Member(toKey, toName)));
+            boolean newToMe = kept.keep(connection.userKey(), connection.user(), conversation.room(), -1);
+            boolean newToThem = kept.keep(toKey, toName, conversation.room(), -1);
+            connection.runFirst(List.of(new Command.Join(conversation.room())));
+            if (newToMe) {
+                added(conversation, connection.userKey(), connection.user(), connection.user(), connection);
+            }
+            if (newToThem) {
+                added(conversation, toKey, toName, connection.user(), null);
+            }
+        });
+    }
+
+    /**
+     * Makes a private room with the connection's user its only member, who keeps it; the connection is joined to it
+     * before its next command, the user's other devices get {@code invited}. {@code charge} charges a creation to the
+     * user and address as for a public room, and says why not if it may not.
+     */
+    void create(Connection connection, Command.Create create, Function<Connection, String> charge) {
+        if (!mayHoldConversations(connection, create)) {
+            return;
+        }
+        String problem = titleProblem(create.title());
+        if (problem != null) {
+            connection.refuse(create, ErrorCode.TEXT_INVALID, problem);
+            return;
+        }
+        String refusal = charge.apply(connection);
+        if (refusal != null) {
+            connection.refuse(create, ErrorCode.LIMIT_EXCEEDED, refusal);
+            return;
+        }
+        onWorker(connection, create, () -> {
+            Conversation conversation = remember(archive.create(
+                    newId(), create.title(), new PrivateRooms.Member(connection.userKey(), connection.user())));
+            kept.keep(connection.userKey(), connection.user(), conversation.room(), -1);
+            connection.runFirst(List.of(new Command.Join(conversation.room())));
+            added(conversation, connection.userKey(), connection.user(), connection.user(), connection);
+        });
+    }
+
+    /**
+     * Makes {@code invite.user()} a member of the private room the connection is in ({@code inRoom}: the room's
+     * connections here): the invitee keeps it; its devices that keep rooms and the room's connections get
+     * {@code invited}.
+     */
+    void invite(Connection connection, Command.Invite invite, List<Connection> inRoom) {
+        if (!connection.keepsRooms()) {
+            connection.refuse(invite, ErrorCode.BAD_REQUEST, "invitations need membership=1 on the URL");
+            return;
+        }
+        Conversation conversation = known.get(invite.room());
+        if (conversation == null || conversation.kind() != Conversation.Kind.PRIVATE) {
+            connection.refuse(invite, ErrorCode.BAD_REQUEST, "only a private room takes invitations");
+            return;
+        }
+        if (!ProtocolRules.isUserName(invite.user())) {
+            connection.refuse(invite, ErrorCode.USER_UNKNOWN, "there is no user " + invite.user());
+            return;
+        }
+        String userKey = Identity.accountKey(invite.user());
+        if (!conversation.has(userKey) && conversation.members().size() >= settings.conversationMaxMembers()) {
+            connection.refuse(
+                    invite,
+                    ErrorCode.LIMIT_EXCEEDED,
+                    "a private room has at most " + settings.conversationMaxMembers() + " members");
+            return;
+        }
+        if (!invitesByUser.tryAcquire(connection.userKey())) {
+            connection.refuse(
+                    invite,
+                    ErrorCode.LIMIT_EXCEEDED,
+                    "you may invite at most " + settings.invitesPerUserPerHour() + " people an hour");
+            return;
+        }
+        memberships.submit(
+                () -> {
+                    try {
+                        String name = nameOf(userKey);
+                        if (name == null) {
+                            connection.refuse(invite, ErrorCode.USER_UNKNOWN, "there is no user " + invite.user());
+                            return;
+                        }
+                        Conversation now = remember(archive.add(invite.room(), new PrivateRooms.Member(userKey, name)));
+                        if (now == null) {
+                            connection.refuse(invite, ErrorCode.NOT_MEMBER, "you are not in " + invite.room());
+                            return;
+                        }
+                        kept.keep(userKey, name, now.room(), -1);
+                        Event.Invited invited = now.invited(name, connection.user(), userKey);
+                        Set<Connection> told = new LinkedHashSet<>(inRoom);
+                        told.addAll(keepingDevices(userKey, null));
+                        String frame = Frames.encode(invited);
+                        told.forEach(each -> each.sendEncoded(frame));
+                        relayed.fire(new Relayed.Invited(userKey, invited, true));
+                    } catch (RuntimeException failed) {
+                        LOG.log(Level.WARNING, "the invitation of " + invite.user() + " failed", failed);
+                        connection.refuse(invite, ErrorCode.INTERNAL, "the invitation could not be stored; retry");
+                    }
+                },
+                refused -> connection.refuse(
+                        invite, ErrorCode.RATE_LIMITED, "too much waits for the database; retry shortly"));
+    }
+
+    /**
+     * The user left the conversation from a connection that keeps rooms (membership): a private room's member no
+     * longer; a direct conversation stays theirs, only no longer kept (the caller forgot it).
+     */
+    void left(String userKey, String room) {
+        Conversation conversation = known.get(room);
+        if (conversation == null || conversation.kind() != Conversation.Kind.PRIVATE) {
+            return;
+        }
+        known.put(room, conversation.without(userKey)); // at once: a join right after is refused
+        memberships.submit(
+                () -> {
+                    try {
+                        remember(archive.remove(room, userKey));
+                    } catch (RuntimeException failed) {
+                        LOG.log(Level.WARNING, userKey + " could not be removed from " + room, failed);
+                    }
+                },
+                refused -> LOG.warning(userKey + " was not removed from " + room + ": too much waits"));
+    }
+
+    /**
+     * A message was posted in the room by {@code sender}: in a direct conversation the other user keeps it again if
+     * they had left it (read up to {@code lastBefore}, the room's last seq before this message), and their devices
+     * get {@code invited}.
+     */
+    void posted(Connection sender, String room, long lastBefore) {
+        Conversation conversation = known.get(room);
+        if (conversation == null || conversation.kind() != Conversation.Kind.DIRECT) {
+            return;
+        }
+        conversation.members().forEach((userKey, name) -> {
+            if (!userKey.equals(sender.userKey())) {
+                memberships.submit(
+                        () -> {
+                            try {
+                                if (kept.keep(userKey, name, room, lastBefore)) {
+                                    added(conversation, userKey, name, sender.user(), null);
+                                }
+                            } catch (RuntimeException failed) {
+                                LOG.log(Level.WARNING, room + " could not be kept again for " + userKey, failed);
+                            }
+                        },
+                        refused -> LOG.warning(room + " was not kept again for " + userKey + ": too much waits"));
+            }
+        });
+    }
+
+    /** Cluster mode: a user was added to a conversation on another node; its devices here that keep rooms are told. */
+    public void invitedElsewhere(String userKey, Event.Invited invited) {
+        known.remove(invited.room());
+        String frame = Frames.encode(invited);
+        keepingDevices(userKey, null).forEach(each -> each.sendEncoded(frame));
+    }
+
+    /** Its members changed on another node, or it was deleted: read it again when it is next joined. */
+    public void changed(String room) {
+        known.remove(room);
+    }
+
+    /** {@code user} was added: tell its devices that keep rooms, but {@code except}, here and on the other nodes. */
+    private void added(Conversation conversation, String userKey, String userName, String by, Connection except) {
+        Event.Invited invited = conversation.invited(userName, by, userKey);
+        String frame = Frames.encode(invited);
+        keepingDevices(userKey, except).forEach(each -> each.sendEncoded(frame));
+        relayed.fire(new Relayed.Invited(userKey, invited, false));
+    }
+
+    private List<Connection> keepingDevices(String userKey, Connection except) {
+        return users.connectionsOf(userKey).stream()
+                .filter(each -> each.keepsRooms() && each != except)
+                .toList();
+    }
+
+    /** The name an account goes by: as online here, else as stored; null if it never logged in. */
+    private String nameOf(String userKey) {
+        List<Connection> online = users.connectionsOf(userKey);
+        return online.isEmpty() ? archive.accountName(userKey) : online.get(0).user();
+    }
+
+    private Conversation remember(Conversation conversation) {
+        if (conversation != null) {
+            known.put(conversation.room(), conversation);
+        }
+        return conversation;
+    }
+
+    private boolean mayHoldConversations(Connection connection, Command command) {
+        if (connection.identity().guest()) {
+            connection.refuse(command, ErrorCode.UNAUTHORIZED, "conversations are for logged-in users");
+            return false;
+        }
+        if (!connection.keepsRooms()) {
+            connection.refuse(command, ErrorCode.BAD_REQUEST, "conversations need membership=1 on the URL");
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Runs the database work on the memberships' thread while the connection's later commands wait for it (they must
+     * find the conversation joined); a failure is {@code internal}, a full queue {@code rate_limited}.
+     */
+    private void onWorker(Connection connection, Command command, Runnable work) {
+        connection.finishesLater();
+        memberships.submit(
+                () -> {
+                    try {
+                        work.run();
+                    } catch (RuntimeException failed) {
+                        LOG.log(Level.WARNING, command.type() + " of " + connection + " failed", failed);
+                        connection.refuse(command, ErrorCode.INTERNAL, "the conversation could not be stored; retry");
+                    } finally {
+                        connection.finished();
+                    }
+                },
+                refused -> {
+                    connection.refuse(
+                            command, ErrorCode.RATE_LIMITED, "too much waits for the database; retry shortly");
+                    connection.finished();
+                });
+    }
+
+    static String titleProblem(String title) {
+        String problem = ProtocolRules.textProblem(title, MAX_TITLE_CODE_POINTS);
+        if (problem != null) {
+            return "title: " + problem;
+        }
+        if (title.indexOf('\n') >= 0 || title.indexOf('\t') >= 0) {
+            return "a title is one line";
+        }
+        return null;
+    }
+
+    private String newId() {
+        char[] id = new char[ID_CHARS + 1];
+        id[0] = PREFIX;
+        for (int i = 1; i < id.length; i++) {
+            id[i] = ID_ALPHABET.charAt(random.nextInt(ID_ALPHABET.length()));
+        }
+        return new String(id);
+    }
+}

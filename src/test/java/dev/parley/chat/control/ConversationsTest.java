@@ -1,0 +1,231 @@
+package dev.parley.chat.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.chat.entity.Command;
+import dev.parley.chat.entity.Identity;
+import jakarta.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Private rooms and direct conversations (conversations extension) with the archive doubles: who may join them, what
+ * waits for a user who is offline, and that a public name never reaches one.
+ */
+class ConversationsTest {
+
+    /** Receipts are tested with membership: here none, so each test reads the frames it is about. */
+    ChatFixture chat = new ChatFixture(Map.of(
+            "parley.conversations.max-members", "3", "parley.rooms.max", "2", "parley.receipts.max-members", "0"));
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        chat.close();
+    }
+
+    @Test
+    void aDirectMessageToAnOfflineUserWaitsForTheirNextConnection() {
+        chat.accounts.stored.add("bob"); // bob has logged in before, and is offline now
+        RecordingSink aliceSink = new RecordingSink();
+        Connection alice = keeper("alice", aliceSink);
+
+        alice.run(new Command.Direct("bob"));
+        JsonObject joined = aliceSink.next("joined");
+        String id = joined.getString("room");
+        assertTrue(Conversations.isId(id), id);
+        assertEquals("direct", joined.getString("kind"));
+        assertEquals("bob", joined.getString("with"));
+        alice.run(new Command.Say(id, "are you in tomorrow?", "r1"));
+        aliceSink.next("message");
+        alice.run(new Command.Direct("BOB"));
+        assertEquals(id, aliceSink.next("joined").getString("room"), "the same conversation, from either spelling");
+
+        RecordingSink bobSink = new RecordingSink();
+        Connection bob = device("bob", bobSink);
+        chat.memberships.connected(bob);
+        bobSink.next("receipts");
+        JsonObject kept = bobSink.next("kept").getJsonArray("rooms").getJsonObject(0);
+        assertEquals(id, kept.getString("room"));
+        assertEquals(1, kept.getJsonNumber("unread").longValue(), kept::toString);
+        assertEquals("direct", kept.getString("kind"));
+        assertEquals("alice", kept.getString("with"));
+        JsonObject bobJoined = bobSink.next("joined");
+        assertEquals("alice", bobJoined.getString("with"));
+        assertEquals(
+                "are you in tomorrow?",
+                bobJoined.getJsonArray("history").getJsonObject(0).getString("text"));
+    }
+
+    @Test
+    void aDirectConversationReachesTheOthersDevicesAndOnceLeftComesBackWithTheNextMessage() {
+        RecordingSink bobSink = new RecordingSink();
+        Connection bob = keeper("bob", bobSink);
+        RecordingSink aliceSink = new RecordingSink();
+        Connection alice = keeper("alice", aliceSink);
+        alice.run(new Command.Direct("bob"));
+        String id = aliceSink.next("joined").getString("room");
+        JsonObject opened = bobSink.next("invited");
+        assertEquals(id, opened.getString("room"));
+        assertEquals("direct", opened.getString("kind"));
+        assertEquals("alice", opened.getString("with"));
+        assertEquals("bob", opened.getString("user"));
+        assertEquals("alice", opened.getString("by"));
+        bob.run(new Command.Join(id));
+        assertEquals("alice", bobSink.next("joined").getString("with"));
+        bob.run(new Command.Leave(id));
+        bobSink.next("left");
+        aliceSink.drain();
+
+        alice.run(new Command.Say(id, "still there?", null));
+        JsonObject invited = bobSink.next("invited");
+        assertEquals(id, invited.getString("room"));
+        bob.run(new Command.Join(id));
+        JsonObject joined = bobSink.next("joined");
+        assertEquals(
+                "still there?", joined.getJsonArray("history").getJsonObject(0).getString("text"));
+        alice.run(new Command.Say(id, "good", null));
+        assertEquals("good", bobSink.next("message").getString("text"));
+        alice.run(new Command.Say(id, "and again", null));
+        assertEquals("and again", bobSink.next("message").getString("text"), "no second invitation while kept");
+    }
+
+    @Test
+    void aPrivateRoomIsInvisibleToOthersAndItsTitleReachesNothing() {
+        RecordingSink aliceSink = new RecordingSink();
+        Connection alice = keeper("alice", aliceSink);
+        alice.run(new Command.Create("plans"));
+        JsonObject joined = aliceSink.next("joined");
+        String id = joined.getString("room");
+        assertEquals("private", joined.getString("kind"));
+        assertEquals("plans", joined.getString("title"));
+        alice.run(new Command.Say(id, "secret", null));
+        aliceSink.next("message");
+
+        RecordingSink carolSink = new RecordingSink();
+        Connection carol = keeper("carol", carolSink);
+        carol.run(new Command.Join(id));
+        JsonObject refused = carolSink.next("error");
+        carol.run(new Command.Join("~" + "0".repeat(16)));
+        JsonObject none = carolSink.next("error");
+        assertEquals("room_invalid", refused.getString("code"));
+        assertEquals(
+                none.getString("message").replace("~" + "0".repeat(16), "ID"),
+                refused.getString("message").replace(id, "ID"),
+                "a member-only room answers as one that does not exist");
+        carol.run(new Command.History(id, null, 0L, null));
+        assertEquals("not_member", carolSink.next("error").getString("code"));
+        carol.run(new Command.Join("plans"));
+        JsonObject publicPlans = carolSink.next("joined");
+        assertEquals(0, publicPlans.getJsonNumber("last").longValue(), "a new public room, nothing of the private one");
+        assertFalse(publicPlans.containsKey("kind"));
+        assertFalse(chat.rooms.listed().contains(id), "not in welcome's rooms");
+    }
+
+    @Test
+    void anInvitationLetsTheInviteeInAndLeavingEndsIt() {
+        RecordingSink aliceSink = new RecordingSink();
+        Connection alice = keeper("alice", aliceSink);
+        alice.run(new Command.Create("plans"));
+        String id = aliceSink.next("joined").getString("room");
+        RecordingSink carolSink = new RecordingSink();
+        Connection carol = keeper("carol", carolSink);
+
+        alice.run(new Command.Invite(id, "carol"));
+        JsonObject toCarol = carolSink.next("invited");
+        assertEquals("carol", toCarol.getString("user"));
+        assertEquals("alice", toCarol.getString("by"));
+        assertEquals("plans", toCarol.getString("title"));
+        assertEquals("carol", aliceSink.next("invited").getString("user"), "the room's members see it too");
+        carol.run(new Command.Join(id));
+        assertEquals("plans", carolSink.next("joined").getString("title"));
+        carol.run(new Command.Say(id, "hello", null));
+        aliceSink.next("presence");
+        assertEquals("hello", aliceSink.next("message").getString("text"));
+        carolSink.next("message");
+
+        carol.run(new Command.Leave(id));
+        carolSink.next("left");
+        carol.run(new Command.Join(id));
+        assertEquals("room_invalid", carolSink.next("error").getString("code"), "only an invitation brings her back");
+    }
+
+    @Test
+    void badConversationCommandsAreRefusedWithTheirCodes() {
+        chat.accounts.stored.add("bob");
+        RecordingSink aliceSink = new RecordingSink();
+        Connection alice = keeper("alice", aliceSink);
+        RecordingSink guestSink = new RecordingSink();
+        Connection guest = chat.runsCommands(chat.guest("visitor", guestSink));
+        RecordingSink v1Sink = new RecordingSink();
+        Connection v1 = chat.runsCommands(chat.connection(new Identity("dora", true), v1Sink));
+        assertNull(chat.users.register(v1, null));
+
+        guest.run(new Command.Direct("bob"));
+        assertError(guestSink.next("error"), "unauthorized", "direct");
+        v1.run(new Command.Create("x"));
+        assertError(v1Sink.next("error"), "bad_request", "create");
+        alice.run(new Command.Direct("nobody"));
+        assertError(aliceSink.next("error"), "user_unknown", "direct");
+        alice.run(new Command.Direct("alice"));
+        assertError(aliceSink.next("error"), "bad_request", "direct");
+        alice.run(new Command.Create("two\nlines"));
+        assertError(aliceSink.next("error"), "text_invalid", "create");
+        alice.run(new Command.Create("x".repeat(65)));
+        assertError(aliceSink.next("error"), "text_invalid", "create");
+
+        alice.run(new Command.Direct("bob"));
+        String direct = aliceSink.next("joined").getString("room");
+        alice.run(new Command.Invite(direct, "bob"));
+        assertError(aliceSink.next("error"), "bad_request", "invite");
+        alice.run(new Command.Create("plans"));
+        String plans = aliceSink.next("joined").getString("room");
+        alice.run(new Command.Invite(plans, "nobody"));
+        assertError(aliceSink.next("error"), "user_unknown", "invite");
+        alice.run(new Command.Invite("~" + "1".repeat(16), "bob"));
+        assertError(aliceSink.next("error"), "not_member", "invite");
+        for (String name : List.of("bob", "carol")) {
+            chat.accounts.stored.add(name);
+            alice.run(new Command.Invite(plans, name));
+            aliceSink.next("invited");
+        }
+        chat.accounts.stored.add("erin");
+        alice.run(new Command.Invite(plans, "erin"));
+        assertError(aliceSink.next("error"), "limit_exceeded", "invite"); // parley.conversations.max-members 3
+    }
+
+    @Test
+    void conversationsDoNotCountAgainstTheRoomLimit() {
+        RecordingSink aliceSink = new RecordingSink();
+        Connection alice = keeper("alice", aliceSink);
+        alice.run(new Command.Create("one"));
+        aliceSink.next("joined");
+        alice.run(new Command.Create("two"));
+        aliceSink.next("joined");
+        alice.run(new Command.Join("lobby")); // general and lobby: parley.rooms.max 2
+        aliceSink.next("joined");
+        alice.run(new Command.Join("third"));
+        assertError(aliceSink.next("error"), "limit_exceeded", "join");
+    }
+
+    private Connection keeper(String name, RecordingSink sink) {
+        return chat.runsCommands(chat.keeper(name, sink));
+    }
+
+    /** A logged-in user's device that keeps rooms, registered, whose kept rooms are read by the test. */
+    private Connection device(String name, RecordingSink sink) {
+        Connection connection = chat.connection(new Identity(name, true), sink);
+        connection.keepsRooms(true);
+        assertNull(chat.users.register(connection, null));
+        return chat.runsCommands(connection);
+    }
+
+    private static void assertError(JsonObject error, String code, String forType) {
+        assertEquals(code, error.getString("code"), error::toString);
+        assertEquals(forType, error.getString("for"), error::toString);
+    }
+}
