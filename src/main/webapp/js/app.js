@@ -41,6 +41,8 @@ const state = {
     name: null,
     connection: null,
     welcomed: false,
+    // welcomes so far: a retry scheduled under one connection is not sent on the next (it joins by itself)
+    welcomes: 0,
     // the server keeps this user's rooms and read markers (a logged-in user: membership)
     keepsRooms: false,
     // this user sends read receipts and sees others' (membership; the server says at connect)
@@ -300,6 +302,7 @@ function connectionChanged(change) {
         state.welcomed = false;
         for (const conv of state.conversations.values()) {
             conv.joined = false;
+            conv.joinRetrying = false;
             conv.historyQueue = [];
             conv.loadingOlder = false;
             conv.typing.clear();
@@ -355,6 +358,10 @@ const HANDLERS = {
     welcome(event) {
         state.me = event.user;
         state.welcomed = true;
+        state.welcomes += 1;
+        for (const conv of state.conversations.values()) {
+            conv.joinTries = 0;
+        }
         if (event.resume) {
             store.saveResume(event.user, event.resume);
         } else {
@@ -481,6 +488,8 @@ const HANDLERS = {
             ? `direct:${event.with.toLowerCase()}` : `private:${event.title}`);
         const missedFrom = conv.lastSeq;
         conv.joined = true;
+        conv.joinTries = 0;
+        conv.joinRetrying = false;
         conv.wanted = true;
         conv.members = new Set(event.members);
         conv.count = event.count;
@@ -712,6 +721,9 @@ const HANDLERS = {
             (event.for === 'create' ? view.createError : view.inviteError).textContent = event.message ?? words;
             return;
         }
+        if (event.for === 'join' && joinRefusedForNow(event)) {
+            return;
+        }
         if (event.for === 'join') {
             const conv = state.conversations.get(roomKey(event.room ?? ''));
             if (conv && !conv.joined && conv.lastSeq === 0 && conv.messages.size === 0) {
@@ -785,6 +797,36 @@ function historyRefused(event) {
             requestHistory(conv, 'after', asked.seq, asked.tries + 1);
         }
     }, backoff);
+    return true;
+}
+
+// a join refused for now (the address was sent its budget of room snapshots, many users behind one address
+// reconnecting into busy rooms; or the room could not be opened) is sent again after a growing backoff with jitter,
+// as long as the connection that asked is still the one open and the room is still wanted; after JOIN_RETRIES it is
+// shown as any refused join. Returns whether the refusal was handled quietly.
+const JOIN_RETRIES = 8;
+
+function joinRefusedForNow(event) {
+    const conv = state.conversations.get(roomKey(event.room ?? ''));
+    if (!conv || conv.joined || !conv.wanted || conv.closed !== null || !RESENT_CODES.includes(event.code)) {
+        return false;
+    }
+    conv.joinTries = (conv.joinTries ?? 0) + 1;
+    if (conv.joinTries > JOIN_RETRIES) {
+        conv.joinTries = 0;
+        conv.joinRetrying = false;
+        return false;
+    }
+    const welcomes = state.welcomes;
+    const backoff = Math.min(16000, 500 * 2 ** (conv.joinTries - 1)) * (0.75 + Math.random() / 2);
+    conv.joinRetrying = true;
+    setTimeout(() => {
+        const still = state.welcomes === welcomes && state.welcomed && state.conversations.get(conv.key) === conv;
+        if (still && conv.wanted && !conv.joined && conv.closed === null) {
+            send({ type: 'join', room: conv.name });
+        }
+    }, backoff);
+    drawAll();
     return true;
 }
 
@@ -1050,7 +1092,8 @@ function drawConversation({ stick = false, keepFromBottom = false } = {}) {
     } else if (conv.kind === 'room') {
         view.title.textContent = `# ${conv.name}`;
         view.subtitle.textContent = conv.closed ? 'You are no longer in this room'
-            : conv.joined ? `${conv.count} ${conv.count === 1 ? 'member' : 'members'}` : 'Joining…';
+            : conv.joined ? `${conv.count} ${conv.count === 1 ? 'member' : 'members'}`
+                : conv.joinRetrying ? 'Joining again shortly: the server is busy…' : 'Joining…';
         view.leave.textContent = 'Leave';
         view.text.placeholder = `Message #${conv.name}`;
         view.textLabel.textContent = `Message to room ${conv.name}`;

@@ -104,6 +104,8 @@ class ClusterIT {
             "-Dparley.handshakes.strike-cooldown-s=0",
             "-Dparley.joins.chars-per-address-per-second=2000000000",
             "-Dparley.joins.chars-per-address-burst=2000000000",
+            "-Dparley.history.chars-per-address-per-second=2000000000",
+            "-Dparley.history.chars-per-address-burst=2000000000",
             // a ban made while Redis is down reaches the other node by this periodic read
             "-Dparley.cluster.restrictions-interval-ms=1000",
             // the killed node's users leave the others' rooms this soon after its death

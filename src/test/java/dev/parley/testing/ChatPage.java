@@ -166,6 +166,11 @@ public final class ChatPage implements AutoCloseable {
         return driver.findElement(By.id("conversation-subtitle")).getText();
     }
 
+    /** What the sidebar's join form says went wrong with the last join, or "". */
+    public String joinError() {
+        return driver.findElement(By.id("join-error")).getText();
+    }
+
     /** Opens a conversation from the sidebar: a room by name, or a direct conversation by the other's name. */
     public ChatPage openRoom(String room) {
         sidebarLink("room", room).click();

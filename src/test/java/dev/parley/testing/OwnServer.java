@@ -37,7 +37,7 @@ public final class OwnServer implements AfterAllCallback {
 
     /**
      * Like {@link #with}, with every per-address limit lifted (connections, handshakes and their cool-down after a
-     * 4029, commands, join snapshots): for tests whose clients all come from 127.0.0.1, as many as the test needs.
+     * 4029, commands, join snapshots, history replies): for tests whose clients all come from 127.0.0.1, as many as the test needs.
      */
     public static OwnServer forOneAddress(String name, String... settings) {
         return new OwnServer(
@@ -53,7 +53,9 @@ public final class OwnServer implements AfterAllCallback {
                                         "-Dparley.rate.commands-per-address-burst=100000",
                                         "-Dparley.handshakes.strike-cooldown-s=0",
                                         "-Dparley.joins.chars-per-address-per-second=2000000000",
-                                        "-Dparley.joins.chars-per-address-burst=2000000000"),
+                                        "-Dparley.joins.chars-per-address-burst=2000000000",
+                                        "-Dparley.history.chars-per-address-per-second=2000000000",
+                                        "-Dparley.history.chars-per-address-burst=2000000000"),
                                 Stream.of(settings))
                         .toArray(String[]::new));
     }

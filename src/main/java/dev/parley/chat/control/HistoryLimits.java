@@ -10,15 +10,28 @@ import java.time.Duration;
  * @param maxQueued queries waiting for one of those threads; one more is refused at once
  * @param timeout from the command's arrival to its answer, waiting included; later it is refused
  * @param maxReplyBytes the largest reply frame in UTF-16 chars, as the outbox counts; see {@link #replyBound}
+ * @param charsPerAddressPerSecond the chars of replies one client address is sent a second, sustained
+ * @param charsPerAddressBurst the same, saved up
  */
-public record HistoryLimits(int threads, int maxQueued, Duration timeout, long maxReplyBytes) {
+public record HistoryLimits(
+        int threads,
+        int maxQueued,
+        Duration timeout,
+        long maxReplyBytes,
+        int charsPerAddressPerSecond,
+        int charsPerAddressBurst) {
 
     public static HistoryLimits from(Settings settings) {
         return new HistoryLimits(
                 settings.integer("parley.history.threads", 4),
                 settings.integer("parley.history.max-queued", 100),
                 settings.millis("parley.history.timeout-ms", Duration.ofSeconds(5)),
-                settings.number("parley.history.max-reply-bytes", 256L * 1024));
+                settings.number("parley.history.max-reply-bytes", 256L * 1024),
+                // a page that reconnects into its 50 rooms asks each for the messages it missed, one page of at most
+                // 256 KiB per room at once: 13.1 M chars if every room is full of maximum-size messages. The burst
+                // holds that first round; the rate is about 8 such pages a second after it
+                settings.integer("parley.history.chars-per-address-per-second", 2_000_000),
+                settings.integer("parley.history.chars-per-address-burst", 16_000_000));
     }
 
     /**

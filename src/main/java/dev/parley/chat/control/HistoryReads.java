@@ -34,6 +34,12 @@ import java.util.logging.Logger;
  * <p>The connection's later commands wait for the answer ({@link Connection#finishesLater}), so they keep their
  * order and each connection has at most one query here. A reply is at most {@link HistoryLimits#replyBound} chars:
  * a page that would be larger holds fewer messages, with {@code more}.
+ *
+ * <p>The replies one client address is sent, all its connections together, come out of a budget of chars
+ * ({@code parley.history.chars-per-address-*}): a query reserves the largest reply before it is read and gives back
+ * what the reply did not use, so the address is charged what it was sent, and its queries in flight at once can
+ * never take much more than the budget. A query while the budget is spent is refused with {@code rate_limited}, a
+ * refusal for rate like any other (it counts towards the 4029).
  */
 @ApplicationScoped
 public class HistoryReads {
@@ -45,6 +51,9 @@ public class HistoryReads {
 
     private HistoryLimits limits;
     private long replyBound;
+    /** The chars of replies each address was sent lately (and reserved for those being read). */
+    private RateLimiters charsByAddress;
+
     private ThreadPoolExecutor readers;
     /** Its own timer: a deadline cancelled by a timely answer leaves its queue at once, not when it would be due. */
     private ScheduledThreadPoolExecutor deadlines;
@@ -61,6 +70,8 @@ public class HistoryReads {
     void start(HistoryLimits limits, long outboxMaxBytes, ThreadFactory threadFactory) {
         this.limits = limits;
         replyBound = limits.replyBound(outboxMaxBytes);
+        charsByAddress =
+                new RateLimiters(limits.charsPerAddressPerSecond(), limits.charsPerAddressBurst(), System::nanoTime);
         if (replyBound < limits.maxReplyBytes()) {
             LOG.warning("parley.history.max-reply-bytes=" + limits.maxReplyBytes()
                     + " is more than half of parley.outbox.max-bytes=" + outboxMaxBytes + "; history replies are "
@@ -101,8 +112,16 @@ public class HistoryReads {
      * returns at once, and the connection's later commands wait for the answer.
      */
     public void answer(Connection connection, Command.History query, Supplier<Event.History> read) {
+        String address = connection.address();
+        if (address != null && !charsByAddress.tryTake(address, replyBound)) {
+            connection.refuseOverRate(
+                    query,
+                    "your address was sent more than " + limits.charsPerAddressPerSecond()
+                            + " chars of history a second; retry later");
+            return;
+        }
         connection.finishesLater();
-        Answer answer = new Answer(connection, query, read);
+        Answer answer = new Answer(connection, query, read, address, address == null ? 0 : replyBound);
         try {
             answer.deadline = deadlines.schedule(answer::late, limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
             readers.execute(answer);
@@ -122,13 +141,24 @@ public class HistoryReads {
         private final Connection connection;
         private final Command.History query;
         private final Supplier<Event.History> read;
+        private final String address;
+        /** The chars taken from the address's budget for this reply: what the reply does not use is given back. */
+        private final long reserved;
+
         private final AtomicBoolean answered = new AtomicBoolean();
         volatile ScheduledFuture<?> deadline;
 
-        Answer(Connection connection, Command.History query, Supplier<Event.History> read) {
+        Answer(
+                Connection connection,
+                Command.History query,
+                Supplier<Event.History> read,
+                String address,
+                long reserved) {
             this.connection = connection;
+            this.address = address;
             this.query = query;
             this.read = read;
+            this.reserved = reserved;
         }
 
         @Override
@@ -162,7 +192,7 @@ public class HistoryReads {
         void refuse(ErrorCode code, String message) {
             if (answered.compareAndSet(false, true)) {
                 connection.refuse(query, code, message);
-                done();
+                done(0);
             }
         }
 
@@ -171,11 +201,15 @@ public class HistoryReads {
                 if (frame != null) {
                     connection.sendEncoded(frame);
                 }
-                done();
+                done(frame == null ? 0 : frame.length());
             }
         }
 
-        private void done() {
+        /** Charges the address what was sent ({@code sent} chars) and lets the connection's next command run. */
+        private void done(long sent) {
+            if (reserved > 0) {
+                charsByAddress.giveBack(address, reserved - sent);
+            }
             ScheduledFuture<?> pending = deadline;
             if (pending != null) {
                 pending.cancel(false);

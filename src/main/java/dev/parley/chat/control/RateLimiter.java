@@ -48,6 +48,15 @@ public final class RateLimiter {
         return true;
     }
 
+    /**
+     * Gives back {@code tokens} taken before and not spent after all (a reservation larger than what was used);
+     * never more than the burst.
+     */
+    public synchronized void giveBack(long tokens) {
+        refill();
+        this.tokens = Math.min(burst, this.tokens + tokens);
+    }
+
     /** Nothing is taken for {@code nanos} from now: the bucket is emptied into that much debt (never less). */
     public synchronized void holdOff(long nanos) {
         refill();

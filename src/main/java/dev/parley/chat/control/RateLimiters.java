@@ -45,6 +45,13 @@ public final class RateLimiters {
         return bucket(key).tryTake(cost);
     }
 
+    /** {@link RateLimiter#giveBack}: tokens the key took and did not use. */
+    public void giveBack(String key, long tokens) {
+        if (tokens > 0) {
+            bucket(key).giveBack(tokens);
+        }
+    }
+
     /** {@link RateLimiter#holdOff}: nothing is taken from the key's bucket for {@code nanos} from now. */
     public void holdOff(String key, long nanos) {
         forgetFullBuckets();

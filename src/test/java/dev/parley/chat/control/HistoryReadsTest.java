@@ -47,7 +47,14 @@ class HistoryReadsTest {
 
     /** A guest in {@code room} whose commands run in turn, as the endpoint runs them, with its joined read. */
     private Connection member(String name, RecordingSink sink, String room) {
-        Connection connection = chat.runsCommands(chat.guest(name, sink));
+        return member(name, null, sink, room);
+    }
+
+    /** The same, connected from {@code address} (null: unknown). */
+    private Connection member(String name, String address, RecordingSink sink, String room) {
+        Connection connection = chat.guest(name, sink);
+        connection.address(address);
+        chat.runsCommands(connection);
         connection.run(new Command.Join(room));
         sink.next("joined");
         return connection;
@@ -170,6 +177,120 @@ class HistoryReadsTest {
                 () -> assertTrue(newest.getBoolean("more")),
                 () -> assertEquals(
                         200, newestItems.get(newestItems.size() - 1).getInt("seq"), "before keeps the newest"));
+    }
+
+    /**
+     * The replies one address is sent come out of one budget: once it is spent, the address's queries are refused
+     * {@code rate_limited} whichever of its connections asks (each a strike: two close this connection with 4029,
+     * as two refusals of its command rate would), while another address is answered.
+     */
+    @Test
+    void anAddressThatWasSentItsBudgetOfHistoryIsRefusedFurtherQueriesWhileAnotherIsAnswered() {
+        start(Map.of(
+                "parley.history.chars-per-address-per-second", "1",
+                "parley.history.chars-per-address-burst", "100",
+                "parley.rate.strikes-before-close", "2"));
+        RecordingSink aliceSink = new RecordingSink();
+        RecordingSink bobSink = new RecordingSink();
+        RecordingSink erinSink = new RecordingSink();
+        Connection alice = member("alice", "127.0.0.1", aliceSink, "lobby");
+        Connection bob = member("bob", "127.0.0.1", bobSink, "lobby");
+        Connection erin = member("erin", "127.0.0.2", erinSink, "lobby");
+        for (int i = 0; i < 5; i++) {
+            cut.post(alice, new Command.Say("lobby", "x".repeat(100), null));
+        }
+        aliceSink.drain();
+        bobSink.drain();
+        erinSink.drain();
+
+        alice.run(after("lobby", 0));
+        assertEquals(5, aliceSink.next("history").getJsonArray("messages").size(), "the budget had chars left");
+        bob.run(after("lobby", 0));
+        JsonObject refused = bobSink.next("error");
+        erin.run(after("lobby", 0));
+
+        assertAll(
+                () -> assertEquals("rate_limited", refused.getString("code"), refused::toString),
+                () -> assertEquals("history", refused.getString("for")),
+                () -> assertEquals("lobby", refused.getString("room")),
+                () -> assertTrue(refused.getString("message").contains("chars of history"), refused::toString),
+                () -> assertEquals(
+                        5, erinSink.next("history").getJsonArray("messages").size(), "another address is answered"));
+        bob.run(after("lobby", 0));
+        assertEquals("rate_limited", bobSink.next("error").getString("code"));
+        assertEquals(4029, bobSink.closeCode(), "two refusals for rate within the window");
+    }
+
+    /**
+     * A query reserves the largest reply (256 KiB) and gives back what its reply did not use, so the address pays
+     * what it was sent: a budget of 20,000 chars answers as many 5-message pages as fit in it (plus the one that
+     * finds a char left), then refuses. Charged the largest reply instead, the second query would be refused.
+     */
+    @Test
+    void aReplyIsChargedTheCharsItWasSentNotTheLargestReply() {
+        int budget = 20_000;
+        start(Map.of(
+                "parley.history.chars-per-address-per-second",
+                "1",
+                "parley.history.chars-per-address-burst",
+                String.valueOf(budget)));
+        RecordingSink aliceSink = new RecordingSink();
+        Connection alice = member("alice", "127.0.0.1", aliceSink, "lobby");
+        for (int i = 0; i < 5; i++) {
+            cut.post(alice, new Command.Say("lobby", "x".repeat(1000), null));
+        }
+        aliceSink.drain();
+
+        List<String> replies = new ArrayList<>();
+        while (replies.size() < 20
+                && (replies.isEmpty() || replies.get(replies.size() - 1).startsWith("{\"type\":\"history\""))) {
+            alice.run(after("lobby", 0));
+            replies.add(aliceSink.nextText());
+        }
+
+        int sent = replies.get(0).length();
+        int answered = (budget - 1) / sent + 1;
+        assertTrue(answered > 1, "a page of " + sent + " chars");
+        assertEquals(
+                answered + 1,
+                replies.size(),
+                replies.stream().map(r -> r.substring(0, 40)).toList()::toString);
+        assertTrue(replies.subList(0, answered).stream().allMatch(reply -> reply.length() == sent));
+        assertTrue(replies.get(answered).contains("\"rate_limited\""), replies.get(answered));
+    }
+
+    /**
+     * What the page asks for after it reconnects into its 50 rooms (at most {@code parley.rooms.per-connection}):
+     * one {@code history after} page of up to 200 messages per room, each at most the reply bound (256 KiB). With
+     * every room full of maximum-size {@code "} messages, each reply is cut to that bound: the default budget answers
+     * all 50 at once, without a refusal.
+     */
+    @Test
+    void theDefaultBudgetAnswersAPageCatchingUpInFiftyRoomsOfMaximumSizeMessagesAtOnce() {
+        start(Map.of());
+        RecordingSink aliceSink = new RecordingSink();
+        Connection alice = member("alice", "127.0.0.1", aliceSink, "room0");
+        int rooms = chat.limits.roomsPerConnection();
+        for (int room = 0; room < rooms; room++) {
+            alice.run(new Command.Join("room" + room));
+            for (int i = 0; i < 40; i++) {
+                cut.post(alice, new Command.Say("room" + room, QUOTES, null));
+            }
+        }
+        aliceSink.drain();
+        long bound = HistoryLimits.from(Settings.of(Map.of())).replyBound(chat.limits.outboxMaxBytes());
+
+        long sent = 0;
+        for (int room = 0; room < rooms; room++) {
+            alice.run(after("room" + room, 0));
+            String frame = aliceSink.nextText();
+            assertTrue(frame.startsWith("{\"type\":\"history\""), () -> frame.substring(0, 200));
+            sent += frame.length();
+        }
+
+        assertEquals(50, rooms);
+        assertTrue(sent > rooms * bound * 9 / 10, "every reply near the bound: " + sent + " chars");
+        assertFalse(aliceSink.closed.isDone(), "not closed");
     }
 
     @Test

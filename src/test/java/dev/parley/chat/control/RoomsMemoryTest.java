@@ -212,24 +212,19 @@ class RoomsMemoryTest {
     @Test
     void anAddressCreatesAtMostTheConfiguredRoomsAnHourWhoeverAsks() throws InterruptedException {
         try (ChatFixture limited = new ChatFixture(Map.of("parley.rooms.created-per-address-per-hour", "2"))) {
-            RecordingSink carolSink = new RecordingSink();
-            RecordingSink daveSink = new RecordingSink();
-            RecordingSink erinSink = new RecordingSink();
-            Connection carol = guestFrom(limited, "carol", "127.0.0.1", carolSink);
-            Connection dave = guestFrom(limited, "dave", "127.0.0.1", daveSink);
-            Connection erin = guestFrom(limited, "erin", "127.0.0.2", erinSink);
+            Neighbours guests = new Neighbours(limited);
 
-            limited.rooms.join(carol, new Command.Join("a"));
-            limited.rooms.join(dave, new Command.Join("b"));
-            limited.rooms.join(dave, new Command.Join("c"));
-            limited.rooms.join(erin, new Command.Join("d"));
+            limited.rooms.join(guests.carol, new Command.Join("a"));
+            limited.rooms.join(guests.dave, new Command.Join("b"));
+            limited.rooms.join(guests.dave, new Command.Join("c"));
+            limited.rooms.join(guests.erin, new Command.Join("d"));
 
-            carolSink.next("joined");
-            daveSink.next("joined");
-            JsonObject refused = daveSink.next("error");
+            guests.carolSink.next("joined");
+            guests.daveSink.next("joined");
+            JsonObject refused = guests.daveSink.next("error");
             assertEquals("limit_exceeded", refused.getString("code"));
             assertTrue(refused.getString("message").contains("your address"), refused.toString());
-            assertEquals("d", erinSink.next("joined").getString("room"));
+            assertEquals("d", guests.erinSink.next("joined").getString("room"));
         }
     }
 
@@ -248,26 +243,23 @@ class RoomsMemoryTest {
             for (int i = 0; i < 5; i++) {
                 limited.rooms.post(poster, new Command.Say("lobby", TEXT, null));
             }
-            RecordingSink carolSink = new RecordingSink();
-            RecordingSink daveSink = new RecordingSink();
-            RecordingSink erinSink = new RecordingSink();
-            Connection carol = guestFrom(limited, "carol", "127.0.0.1", carolSink);
-            Connection dave = guestFrom(limited, "dave", "127.0.0.1", daveSink);
-            Connection erin = guestFrom(limited, "erin", "127.0.0.2", erinSink);
+            Neighbours guests = new Neighbours(limited);
 
-            limited.rooms.join(carol, new Command.Join("lobby"));
-            limited.rooms.join(dave, new Command.Join("lobby"));
-            limited.rooms.join(erin, new Command.Join("lobby"));
+            limited.rooms.join(guests.carol, new Command.Join("lobby"));
+            limited.rooms.join(guests.dave, new Command.Join("lobby"));
+            limited.rooms.join(guests.erin, new Command.Join("lobby"));
 
-            assertEquals(5, carolSink.next("joined").getJsonArray("history").size());
-            JsonObject refused = daveSink.next("error");
+            assertEquals(
+                    5, guests.carolSink.next("joined").getJsonArray("history").size());
+            JsonObject refused = guests.daveSink.next("error");
             assertEquals("rate_limited", refused.getString("code"), refused::toString);
             assertEquals("join", refused.getString("for"));
-            assertFalse(dave.rooms().contains("lobby"));
+            assertFalse(guests.dave.rooms().contains("lobby"));
             assertEquals(
                     List.of("carol", "erin", "poster"),
                     limited.rooms.members("lobby").orElseThrow());
-            assertEquals(5, erinSink.next("joined").getJsonArray("history").size(), "another address joins");
+            assertEquals(
+                    5, guests.erinSink.next("joined").getJsonArray("history").size(), "another address joins");
         }
     }
 
@@ -365,6 +357,23 @@ class RoomsMemoryTest {
     @AfterEach
     void stop() throws InterruptedException {
         chat.close();
+    }
+
+    /** carol and dave connected from one address, 127.0.0.1, and erin from another, 127.0.0.2, with their sinks. */
+    private static final class Neighbours {
+
+        final RecordingSink carolSink = new RecordingSink();
+        final RecordingSink daveSink = new RecordingSink();
+        final RecordingSink erinSink = new RecordingSink();
+        final Connection carol;
+        final Connection dave;
+        final Connection erin;
+
+        Neighbours(ChatFixture chat) {
+            carol = guestFrom(chat, "carol", "127.0.0.1", carolSink);
+            dave = guestFrom(chat, "dave", "127.0.0.1", daveSink);
+            erin = guestFrom(chat, "erin", "127.0.0.2", erinSink);
+        }
     }
 
     /** A guest of {@code chat} connected from {@code address} (null: unknown), whose frames go to {@code sink}. */
