@@ -30,6 +30,7 @@ class ConversationIT {
             .withUser("kim", PASSWORD)
             .withUser("lou", PASSWORD)
             .withUser("max", PASSWORD)
+            .withUser("ned", PASSWORD)
             .withUser("ops", PASSWORD, "chat-admin");
 
     @Test
@@ -144,26 +145,26 @@ class ConversationIT {
     }
 
     /**
-     * The page, as people use it: kim writes to lou, who is offline, and makes a private room; lou logs in later and
+     * The page, as people use it: kim writes to ned, who is offline, and makes a private room; ned logs in later and
      * finds the message waiting; max, a third user, joins the room's title and finds an empty public room, sees
      * nothing of the private one, until kim invites him from the room's members panel.
      */
     @Test
     void thePageKeepsADirectMessageForAnOfflineUserAndShowsAPrivateRoomOnlyToItsMembers() throws Exception {
-        device("lou").close(); // lou has logged in before
+        device("ned").close(); // ned has logged in before (a conversation of his own: the other tests use lou)
         String title = ChatClient.unique("plans");
         try (ChatPage kim = Devices.loggedInPage(server, "kim", PASSWORD)) {
-            kim.submit("dm-name", "lou").waitTitle("lou");
+            kim.submit("dm-name", "ned").waitTitle("ned");
             assertTrue(kim.subtitle().startsWith("Direct conversation"), kim.subtitle());
             kim.say("see you at nine").waitMessage("see you at nine");
             kim.submit("create-title", title).waitTitle(title);
             kim.say("the private plan").waitMessage("the private plan");
 
-            try (ChatPage lou = Devices.loggedInPage(server, "lou", PASSWORD)) {
-                lou.waitUnread("title", "kim", "1");
-                lou.sidebarLink("title", "kim").click();
-                lou.waitTitle("kim").waitMessage("see you at nine");
-                Screenshots.save("direct-waiting.png", lou.screenshot());
+            try (ChatPage ned = Devices.loggedInPage(server, "ned", PASSWORD)) {
+                ned.waitUnread("title", "kim", "1");
+                ned.sidebarLink("title", "kim").click();
+                ned.waitTitle("kim").waitMessage("see you at nine");
+                Screenshots.save("direct-waiting.png", ned.screenshot());
             }
 
             try (ChatPage max = Devices.loggedInPage(server, "max", PASSWORD)) {
