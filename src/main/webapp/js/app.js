@@ -144,6 +144,11 @@ function describe(conv, event) {
     }
 }
 
+// how a room is named to the person: #name, a private room's title, the other user of a direct conversation
+function shownName(conv) {
+    return conv.private === undefined ? `#${conv.name}` : conv.title;
+}
+
 function isDirect(conv) {
     return conv.kind === 'dm' || conv.private === 'direct';
 }
@@ -240,7 +245,7 @@ function notifyMention(conv, event) {
         return;
     }
     const message = conv.messages.get(event.seq);
-    const notification = new Notification(`${event.from} mentioned you in #${event.room}`, {
+    const notification = new Notification(`${event.from} mentioned you in ${shownName(conv)}`, {
         body: message?.text ?? '',
         tag: `parley-mention-${event.room}-${event.seq}`,
     });
@@ -601,7 +606,7 @@ const HANDLERS = {
             if (conv.key !== state.active || document.hidden) {
                 conv.unread += 1;
             }
-            announce(`${event.from} in ${conv.title ?? event.room}: ${event.text}`);
+            announce(`${event.from} in ${shownName(conv)}: ${event.text}`);
         }
         drawAll();
     },
