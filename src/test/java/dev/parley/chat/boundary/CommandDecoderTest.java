@@ -250,6 +250,19 @@ class CommandDecoderTest {
     }
 
     @Test
+    void theConversationCommandsDecodeAndTheirMissingFieldsAreNamed() {
+        assertEquals(new Command.Direct("bob"), cut.decode("{\"type\":\"direct\",\"to\":\"bob\"}"));
+        assertEquals(
+                new Command.Create("Launch plans"), cut.decode("{\"type\":\"create\",\"title\":\"Launch plans\"}"));
+        assertEquals(
+                new Command.Invite("~k3v9x0q2m7c4b8wz", "carol"),
+                cut.decode("{\"type\":\"invite\",\"room\":\"~k3v9x0q2m7c4b8wz\",\"user\":\"carol\"}"));
+        assertEquals("to is missing", reason("{\"type\":\"direct\"}"));
+        assertEquals("title must be a string", reason("{\"type\":\"create\",\"title\":7}"));
+        assertEquals("user is missing", reason("{\"type\":\"invite\",\"room\":\"~k3v9x0q2m7c4b8wz\"}"));
+    }
+
+    @Test
     void theUnknownTypeIsNotEchoedBack() {
         Command.Malformed malformed = (Command.Malformed) cut.decode("{\"type\":\"<script>\",\"room\":\"general\"}");
         assertNull(malformed.type());
