@@ -30,6 +30,7 @@ public class ChatEndpointProvider extends ComponentProvider {
         services.origins = fixture.origins;
         services.writers = fixture.writers;
         services.memberships = fixture.memberships;
+        services.conversations = fixture.conversations;
         ChatEndpoint endpoint = new ChatEndpoint();
         endpoint.services = services;
         return endpoint;

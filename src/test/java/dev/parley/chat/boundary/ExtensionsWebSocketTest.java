@@ -11,8 +11,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The mention extension through the real endpoint and codecs in an embedded Tyrus server, with real clients. */
-class MentionsWebSocketTest {
+/**
+ * The mention and conversations extensions through the real endpoint and codecs in an embedded Tyrus server, with
+ * real clients.
+ */
+class ExtensionsWebSocketTest {
 
     EmbeddedChat chat;
 
@@ -52,6 +55,26 @@ class MentionsWebSocketTest {
             carol.await("message");
             assertEquals(List.of(), types(carol.sync()), "carol is not mentioned");
             assertEquals(List.of(), types(alice.sync()), "nor is the sender");
+        }
+    }
+
+    /**
+     * The conversation commands through the real endpoint and codecs: a guest, who cannot hold conversations, is told
+     * so with each one's code, and its connection goes on.
+     */
+    @Test
+    void aGuestsConversationCommandsAreRefusedWithTheirCodes() {
+        try (ChatClient guest = ChatClient.open(chat.base, "visitor")) {
+            assertTrue(ChatClient.strings(guest.welcome(), "features").contains("conversations"));
+            guest.command("direct", "to", "bob");
+            assertEquals("unauthorized", guest.await("error").getString("code"));
+            guest.command("create", "title", "plans");
+            assertEquals("unauthorized", guest.await("error").getString("code"));
+            guest.command("invite", "room", "~k3v9x0q2m7c4b8wz", "user", "bob");
+            assertEquals("not_member", guest.await("error").getString("code"));
+            guest.command("join", "room", "~k3v9x0q2m7c4b8wz");
+            assertEquals("room_invalid", guest.await("error").getString("code"));
+            guest.join("general");
         }
     }
 
