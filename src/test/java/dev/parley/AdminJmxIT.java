@@ -49,6 +49,9 @@ class AdminJmxIT extends DeployedParley {
             jmx.invoke(MBEAN, "createRoom", new Object[] {room}, text);
             CompositeData[] rooms = (CompositeData[]) jmx.invoke(MBEAN, "listRooms", new Object[0], new String[0]);
             assertTrue(Arrays.stream(rooms).anyMatch(r -> room.equals(r.get("name"))), "listRooms lacks " + room);
+            assertTrue(
+                    Arrays.stream(rooms).noneMatch(r -> room.equals(r.get("name")) && (Boolean) r.get("privateRoom")),
+                    "a public room is not marked private");
 
             alice.join(room);
             bob.join(room);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.parley.testing.AdminApi;
 import dev.parley.testing.ChatClient;
+import dev.parley.testing.FormLogin;
 import dev.parley.testing.Health;
 import dev.parley.testing.Poll;
 import dev.parley.testing.PostgresSession;
@@ -45,6 +46,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
 
+    /** The password of the logged-in users of every node's realm. */
+    static final String PASSWORD = "cluster-Users-1";
+
     static RedisProcess redis;
     static ServerProcess one;
     static ServerProcess two;
@@ -63,6 +67,9 @@ class ClusterIT {
             List<Future<?>> started = new ArrayList<>();
             for (ServerProcess node : nodes()) {
                 node.useDatabase(database);
+                for (String user : List.of("ada", "bea")) {
+                    node.addApplicationUser(user, PASSWORD);
+                }
                 started.add(starting.submit(node::start));
             }
             for (Future<?> node : started) {
@@ -199,6 +206,69 @@ class ClusterIT {
                 assertEquals("to Liberty", whisperFrom(carol, bob).getString("text"));
             }
         }
+    }
+
+    /**
+     * Private rooms and direct conversations cross nodes of both kinds: a direct conversation opened on node one
+     * reaches its other user on Liberty as {@code invited}, who joins it there (read from PostgreSQL); a mention and an
+     * invitation into a private room cross too; a message written while that user is away waits for them, found in
+     * {@code kept} on a third node.
+     */
+    @Test
+    void conversationsTheirInvitationsAndMentionsCrossNodes() throws Exception {
+        String direct;
+        try (ChatClient ada = device(one, "ada");
+                ChatClient bea = device(liberty, "bea")) {
+            ada.await("kept");
+            bea.await("kept");
+            ada.command("direct", "to", "bea");
+            direct = ada.await(
+                            frame -> "joined".equals(frame.getString("type", null))
+                                    && "bea".equals(frame.getString("with", null)),
+                            "joined the conversation with bea")
+                    .getString("room");
+            JsonObject opened = bea.await("invited");
+            assertEquals(direct, opened.getString("room"));
+            assertEquals("ada", opened.getString("with"));
+            bea.join(direct);
+            ada.post(direct, "hello @bea");
+            assertEquals("hello @bea", bea.await("message").getString("text"));
+            assertEquals(direct, bea.await("mention").getString("room"));
+
+            String title = unique("plans");
+            ada.command("create", "title", title);
+            String plans = ada.await(
+                            frame -> "joined".equals(frame.getString("type", null))
+                                    && title.equals(frame.getString("title", null)),
+                            "joined " + title)
+                    .getString("room");
+            ada.command("invite", "room", plans, "user", "bea");
+            assertEquals(plans, bea.await("invited").getString("room"));
+            bea.join(plans);
+            bea.post(plans, "from Liberty");
+            assertEquals("from Liberty", ada.await("message").getString("text"));
+        }
+        try (ChatClient ada = device(one, "ada")) {
+            ada.post(direct, "while you were away"); // runs after the joins of ada's kept rooms
+        }
+        try (ChatClient bea = device(two, "bea")) {
+            JsonObject waiting = bea.await("kept").getJsonArray("rooms").getValuesAs(JsonObject.class).stream()
+                    .filter(kept -> direct.equals(kept.getString("room")))
+                    .findFirst()
+                    .orElseThrow();
+            assertEquals(2, waiting.getJsonNumber("unread").longValue(), waiting::toString);
+            assertEquals("ada", waiting.getString("with"));
+        }
+    }
+
+    /** A logged-in device of the user on the node: a FORM login there, and a connection that keeps rooms. */
+    private static ChatClient device(ServerProcess node, String user) throws Exception {
+        FormLogin login = FormLogin.as(node.httpUri(), user, PASSWORD);
+        if (!login.succeeded) {
+            fail(user + " could not log in on " + node.httpUri());
+        }
+        return ChatClient.welcomed(
+                ChatClient.connect(chatUri(base(node), "membership=1"), Map.of("Cookie", login.cookies())));
     }
 
     /**
