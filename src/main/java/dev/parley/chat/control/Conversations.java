@@ -37,10 +37,7 @@ public class Conversations {
 
     private static final Logger LOG = Logger.getLogger(Conversations.class.getName());
 
-    static final char PREFIX = '~';
-    static final int ID_CHARS = 16;
     static final int MAX_TITLE_CODE_POINTS = 64;
-    private static final String ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 
     @Inject
     PrivateRooms archive;
@@ -75,19 +72,6 @@ public class Conversations {
     void start(MembershipSettings settings) {
         this.settings = settings;
         invitesByUser = RateLimiters.perHour(settings.invitesPerUserPerHour());
-    }
-
-    /** Whether the name is a conversation's id: {@code ~} and 16 of {@code a-z 0-9}. */
-    public static boolean isId(String name) {
-        if (name == null || name.length() != ID_CHARS + 1 || name.charAt(0) != PREFIX) {
-            return false;
-        }
-        for (int i = 1; i < name.length(); i++) {
-            if (ID_ALPHABET.indexOf(name.charAt(i)) < 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The conversation as this node last read it, or null if it has not (or it is no conversation). */
@@ -256,7 +240,7 @@ public class Conversations {
      * longer; a direct conversation stays theirs, only no longer kept (the caller forgot it).
      */
     void left(String userKey, String room) {
-        if (!isId(room)) {
+        if (!Conversation.isId(room)) {
             return;
         }
         Conversation cached = known.get(room);
@@ -399,10 +383,10 @@ public class Conversations {
     }
 
     private String newId() {
-        char[] id = new char[ID_CHARS + 1];
-        id[0] = PREFIX;
+        char[] id = new char[Conversation.ID_CHARS + 1];
+        id[0] = Conversation.PREFIX;
         for (int i = 1; i < id.length; i++) {
-            id[i] = ID_ALPHABET.charAt(random.nextInt(ID_ALPHABET.length()));
+            id[i] = Conversation.ID_ALPHABET.charAt(random.nextInt(Conversation.ID_ALPHABET.length()));
         }
         return new String(id);
     }

@@ -141,7 +141,7 @@ public class Memberships {
     private List<Event.KeptRoom> described(List<Event.KeptRoom> kept, String userKey) {
         List<String> ids = kept.stream()
                 .map(Event.KeptRoom::room)
-                .filter(Conversations::isId)
+                .filter(Conversation::isId)
                 .toList();
         if (ids.isEmpty()) {
             return kept;

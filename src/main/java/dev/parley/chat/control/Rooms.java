@@ -159,7 +159,7 @@ public class Rooms {
         record Listed(String name, int members) {}
         // member counts change while this sorts: sort a snapshot, or the sort's contract breaks
         return rooms.values().stream()
-                .filter(room -> !Conversations.isId(room.name) && !moderation.closed(room.name))
+                .filter(room -> !Conversation.isId(room.name) && !moderation.closed(room.name))
                 .map(room -> new Listed(room.name, room.memberCount()))
                 .sorted(Comparator.comparing((Listed room) -> !GENERAL.equals(room.name()))
                         .thenComparing(room -> -room.members())
@@ -181,7 +181,7 @@ public class Rooms {
      */
     public void join(Connection connection, Command.Join join) {
         String name = join.room();
-        boolean conversation = Conversations.isId(name);
+        boolean conversation = Conversation.isId(name);
         if (!conversation && !ProtocolRules.isRoomName(name)) {
             connection.refuse(join, ErrorCode.ROOM_INVALID, "a room name is 1 to 32 of a-z, 0-9, '_' and '-'");
             return;
@@ -264,7 +264,7 @@ public class Rooms {
 
     /** Public rooms: conversations do not count against {@code parley.rooms.max}. */
     private long publicRoomCount() {
-        return rooms.keySet().stream().filter(name -> !Conversations.isId(name)).count();
+        return rooms.keySet().stream().filter(name -> !Conversation.isId(name)).count();
     }
 
     /**
@@ -802,7 +802,7 @@ public class Rooms {
                         room.memberCount(),
                         room.lastSeq,
                         moderation.closed(room.name),
-                        Conversations.isId(room.name)))
+                        Conversation.isId(room.name)))
                 .toList();
     }
 

@@ -12,6 +12,23 @@ import java.util.Map;
  */
 public record Conversation(String room, Kind kind, String title, Map<String, String> members) {
 
+    public static final char PREFIX = '~';
+    public static final int ID_CHARS = 16;
+    public static final String ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+    /** Whether the name is a conversation's id: {@code ~} and 16 of {@code a-z 0-9}. */
+    public static boolean isId(String name) {
+        if (name == null || name.length() != ID_CHARS + 1 || name.charAt(0) != PREFIX) {
+            return false;
+        }
+        for (int i = 1; i < name.length(); i++) {
+            if (ID_ALPHABET.indexOf(name.charAt(i)) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public enum Kind {
         PRIVATE,
         DIRECT;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.chat.entity.Command;
+import dev.parley.chat.entity.Conversation;
 import dev.parley.chat.entity.Identity;
 import jakarta.json.JsonObject;
 import java.util.List;
@@ -37,7 +38,7 @@ class ConversationsTest {
         alice.run(new Command.Direct("bob"));
         JsonObject joined = aliceSink.next("joined");
         String id = joined.getString("room");
-        assertTrue(Conversations.isId(id), id);
+        assertTrue(Conversation.isId(id), id);
         assertEquals("direct", joined.getString("kind"));
         assertEquals("bob", joined.getString("with"));
         alice.run(new Command.Say(id, "are you in tomorrow?", "r1"));
