@@ -279,6 +279,11 @@ public class Users {
         }
     }
 
+    /** Whether the cluster has said the user is online on some node (this one too, once its own news came back). */
+    public boolean knownOnlineInCluster(String userKey) {
+        return onlineInCluster.containsKey(userKey);
+    }
+
     /** Who is online on any node (user key to what {@link #onlineHere()} gave), read after news may have been lost. */
     public void onlineElsewhere(Map<String, String> users) {
         onlineInCluster.keySet().retainAll(users.keySet());
