@@ -48,13 +48,15 @@ public class FileInspector {
      * @param content the whole upload
      * @param clientName the name the browser gave, may be null
      * @param clientType the type the browser gave, may be null
+     * @return the type to serve it as, or a refusal whose reason a user can read
      */
     public Inspection inspect(byte[] content, String clientName, String clientType) {
         if (content == null || content.length == 0) {
             return new Refused("the file is empty");
         }
         Inspection found = detect(content);
-        // an image signature whose header does not hold is refused whatever the client says: no reader may guess
+        // an image is what its bytes say whatever the claim; an image signature whose header does not hold is
+        // refused whatever the claim too, since browsers and thumbnailers would still decode it as that image
         if (found instanceof Refused || ((Accepted) found).image()) {
             return found;
         }
