@@ -120,6 +120,33 @@ CREATE TABLE IF NOT EXISTS parley_conversation_member (
     PRIMARY KEY (room, user_key)
 );
 
+-- Files (files extension). parley_file says what each upload is, whose, and which message carries it (room and seq,
+-- null until one does); parley_file_content holds its bytes, read only for a download. A message's files column is
+-- the list its events carry (JSON), so history reads never join. A deleted message or room takes its files along.
+ALTER TABLE parley_message ADD COLUMN IF NOT EXISTS files VARCHAR(8000);
+
+CREATE TABLE IF NOT EXISTS parley_file (
+    id VARCHAR(22) NOT NULL PRIMARY KEY,
+    owner_key VARCHAR(255) NOT NULL,
+    name VARCHAR(255) NOT NULL,
+    media_type VARCHAR(64) NOT NULL,
+    byte_size BIGINT NOT NULL,
+    width INT,
+    height INT,
+    uploaded_at BIGINT NOT NULL,
+    room VARCHAR(32),
+    seq BIGINT
+);
+
+CREATE INDEX IF NOT EXISTS parley_file_owner ON parley_file (owner_key);
+CREATE INDEX IF NOT EXISTS parley_file_message ON parley_file (room, seq);
+CREATE INDEX IF NOT EXISTS parley_file_uploaded_at ON parley_file (uploaded_at);
+
+CREATE TABLE IF NOT EXISTS parley_file_content (
+    id VARCHAR(22) NOT NULL PRIMARY KEY,
+    content BYTEA NOT NULL
+);
+
 -- The migrations that have run (db/migrate-N-*.sql), each once, in the transaction that inserted its row here.
 CREATE TABLE IF NOT EXISTS parley_schema_version (
     version INT NOT NULL PRIMARY KEY,

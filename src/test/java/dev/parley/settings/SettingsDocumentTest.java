@@ -7,6 +7,7 @@ import dev.parley.chat.control.ChatLimits;
 import dev.parley.chat.control.ConnectionLimits;
 import dev.parley.chat.control.HistoryLimits;
 import dev.parley.chat.control.MembershipSettings;
+import dev.parley.chat.entity.FileSettings;
 import dev.parley.chat.entity.MentionSettings;
 import dev.parley.cluster.control.ClusterSettings;
 import dev.parley.history.control.StoreSettings;
@@ -56,6 +57,7 @@ class SettingsDocumentTest {
         HistoryLimits.from(unset);
         MembershipSettings.from(unset);
         MentionSettings.from(unset);
+        FileSettings.from(unset);
         StoreSettings.from(unset);
         AdminSettings.from(unset);
         HealthSettings.from(unset);

@@ -17,6 +17,7 @@ import jakarta.json.stream.JsonParserFactory;
 import jakarta.websocket.Decoder;
 import java.io.StringReader;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -46,7 +47,8 @@ public class CommandDecoder implements Decoder.Text<Command> {
         TEXT,
         SEQ,
         COUNT,
-        FLAG
+        FLAG,
+        STRINGS
     }
 
     private record Field(String name, Kind kind, boolean required) {}
@@ -54,7 +56,13 @@ public class CommandDecoder implements Decoder.Text<Command> {
     /** A command's fields, and how the checked values (by field name) make the command. */
     private record Shape(List<Field> fields, Function<Map<String, Object>, Command> make) {}
 
-    private record Member(JsonParser.Event kind, String text) {}
+    /** {@code items}: an array's strings (for a {@link Kind#STRINGS} field), null if it holds anything else. */
+    private record Member(JsonParser.Event kind, String text, List<String> items) {
+
+        Member(JsonParser.Event kind, String text) {
+            this(kind, text, null);
+        }
+    }
 
     private static final Map<String, Shape> SHAPES = Map.ofEntries(
             Map.entry(
@@ -72,8 +80,12 @@ public class CommandDecoder implements Decoder.Text<Command> {
             Map.entry(
                     "say",
                     new Shape(
-                            List.of(requiredString("room"), requiredString("text"), optionalString("ref")),
-                            v -> new Command.Say(text(v, "room"), text(v, "text"), text(v, "ref")))),
+                            List.of(
+                                    requiredString("room"),
+                                    requiredString("text"),
+                                    optionalString("ref"),
+                                    new Field("files", Kind.STRINGS, false)),
+                            v -> new Command.Say(text(v, "room"), text(v, "text"), text(v, "ref"), strings(v)))),
             Map.entry(
                     "whisper",
                     new Shape(
@@ -99,8 +111,12 @@ public class CommandDecoder implements Decoder.Text<Command> {
                             List.of(requiredString("room"), requiredString("user")),
                             v -> new Command.Invite(text(v, "room"), text(v, "user")))));
 
-    private static final Set<String> FIELD_NAMES =
-            Set.of("type", "room", "to", "text", "ref", "before", "after", "limit", "seq", "on", "title", "user");
+    private static final Set<String> FIELD_NAMES = Set.of(
+            "type", "room", "to", "text", "ref", "before", "after", "limit", "seq", "on", "title", "user", "files");
+    /** The fields whose value is an array of strings, read rather than skipped. */
+    private static final Set<String> STRING_ARRAYS = Set.of("files");
+    /** More items than any command takes: the limits (parley.files.max-per-message) are chat's to enforce. */
+    static final int MAX_ITEMS = 64;
 
     @Override
     public boolean willDecode(String frame) {
@@ -140,8 +156,12 @@ public class CommandDecoder implements Decoder.Text<Command> {
                     throw new Refused(null, "a field appears twice");
                 }
                 JsonParser.Event value = parser.next();
+                if (value == START_ARRAY && STRING_ARRAYS.contains(name)) {
+                    members.put(name, new Member(value, null, items(parser)));
+                    continue;
+                }
                 if (value == START_OBJECT || value == START_ARRAY) {
-                    skipNested(parser);
+                    skipNested(parser, 2);
                 }
                 if (FIELD_NAMES.contains(name)) {
                     boolean hasText = value == VALUE_STRING || value == VALUE_NUMBER;
@@ -158,17 +178,40 @@ public class CommandDecoder implements Decoder.Text<Command> {
         }
     }
 
-    /** Skips the object or array just opened at depth 2 without building it, refusing it when it nests too deep. */
-    private static void skipNested(JsonParser parser) throws Refused {
-        int depth = 2;
-        while (depth > 1) {
+    /**
+     * The strings of the array just opened at depth 2, or null if it holds anything else or more than
+     * {@link #MAX_ITEMS}; read to its end either way.
+     */
+    private static List<String> items(JsonParser parser) throws Refused {
+        List<String> items = new ArrayList<>();
+        boolean onlyStrings = true;
+        for (JsonParser.Event event = parser.next(); event != END_ARRAY; event = parser.next()) {
+            if (event == VALUE_STRING && items.size() < MAX_ITEMS) {
+                items.add(parser.getString());
+            } else {
+                onlyStrings = false;
+                if (event == START_OBJECT || event == START_ARRAY) {
+                    skipNested(parser, 3);
+                }
+            }
+        }
+        return onlyStrings ? items : null;
+    }
+
+    /**
+     * Skips the object or array just opened at {@code depth} without building it, refusing it when it nests too
+     * deep.
+     */
+    private static void skipNested(JsonParser parser, int depth) throws Refused {
+        int open = depth;
+        while (open >= depth) {
             JsonParser.Event event = parser.next();
             if (event == START_OBJECT || event == START_ARRAY) {
-                if (++depth > MAX_DEPTH) {
+                if (++open > MAX_DEPTH) {
                     throw new Refused(null, "the frame nests deeper than " + MAX_DEPTH + " levels");
                 }
             } else if (event == END_OBJECT || event == END_ARRAY) {
-                depth--;
+                open--;
             }
         }
     }
@@ -203,6 +246,7 @@ public class CommandDecoder implements Decoder.Text<Command> {
                 case SEQ -> fields.put(field.name(), sequenceNumber(type, field.name(), member));
                 case COUNT -> fields.put(field.name(), count(type, field.name(), member));
                 case FLAG -> fields.put(field.name(), flag(type, field.name(), member));
+                case STRINGS -> fields.put(field.name(), strings(type, field.name(), member));
             }
         }
         if ("history".equals(type) && isPresent(members, "before") == isPresent(members, "after")) {
@@ -213,6 +257,18 @@ public class CommandDecoder implements Decoder.Text<Command> {
 
     private static String text(Map<String, Object> fields, String name) {
         return (String) fields.get(name);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> strings(Map<String, Object> fields) {
+        return (List<String>) fields.get("files");
+    }
+
+    private static List<String> strings(String type, String name, Member member) throws Refused {
+        if (member.kind() != START_ARRAY || member.items() == null) {
+            throw new Refused(type, name + " must be an array of at most " + MAX_ITEMS + " strings");
+        }
+        return member.items();
     }
 
     private static boolean isPresent(Map<String, Member> members, String name) {

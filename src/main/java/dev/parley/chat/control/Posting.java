@@ -158,7 +158,7 @@ public class Posting {
         Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         try {
             messagePosted.fire(new MessagePosted(
-                    id, say.room(), connection.identity(), say.text(), say.ref(), at, !member, mentions));
+                    id, say.room(), connection.identity(), say.text(), say.ref(), at, !member, mentions, say.files()));
         } catch (RuntimeException failed) {
             LOG.log(Level.WARNING, "a post to " + say.room() + " could not be handed to the archive", failed);
             if (settle(id) != null) {

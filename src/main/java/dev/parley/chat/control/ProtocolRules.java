@@ -60,6 +60,13 @@ public final class ProtocolRules {
      * @return null when the text may be posted, else why not, in words fit for a {@code text_invalid} error.
      */
     public static String textProblem(String text, int maxCodePoints) {
+        return textProblem(text, maxCodePoints, false);
+    }
+
+    /**
+     * {@link #textProblem(String, int)}, where {@code mayBeBlank} lets a message that carries files say nothing else.
+     */
+    public static String textProblem(String text, int maxCodePoints, boolean mayBeBlank) {
         if (text == null) {
             return "text is missing";
         }
@@ -81,7 +88,7 @@ public final class ProtocolRules {
             }
             codePoints++;
         }
-        if (blank) {
+        if (blank && !mayBeBlank) {
             return "text is empty";
         }
         if (codePoints > maxCodePoints) {

@@ -1,9 +1,11 @@
 package dev.parley.chat.control;
 
+import dev.parley.chat.entity.Attachment;
 import dev.parley.chat.entity.Command;
 import dev.parley.chat.entity.Conversation;
 import dev.parley.chat.entity.ErrorCode;
 import dev.parley.chat.entity.Event;
+import dev.parley.chat.entity.FileSettings;
 import dev.parley.chat.entity.MentionSettings;
 import dev.parley.chat.entity.Mentions;
 import dev.parley.chat.entity.MessageHistory;
@@ -110,6 +112,7 @@ public class Rooms {
 
     ChatLimits limits;
     MentionSettings mentionRules = MentionSettings.from(Settings.of(Map.of()));
+    FileSettings fileRules = FileSettings.from(Settings.of(Map.of()));
     RecentCaches caches;
     RateLimiters creationsByUser;
     RateLimiters creationsByAddress;
@@ -127,6 +130,7 @@ public class Rooms {
     void start() {
         limits = ChatLimits.from(Settings.fromEnvironment());
         mentionRules = MentionSettings.from(Settings.fromEnvironment());
+        fileRules = FileSettings.from(Settings.fromEnvironment());
         loader = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = threads.newThread(runnable);
             thread.setName("parley-room-loader");
@@ -674,7 +678,10 @@ public class Rooms {
             connection.refuse(say, ErrorCode.MUTED, "you are muted in " + room.name);
             return;
         }
-        String problem = ProtocolRules.textProblem(say.text(), limits.maxTextCodePoints());
+        if (say.hasFiles() && !filesMayGo(connection, say)) {
+            return;
+        }
+        String problem = ProtocolRules.textProblem(say.text(), limits.maxTextCodePoints(), say.hasFiles());
         if (problem != null) {
             connection.refuse(say, ErrorCode.TEXT_INVALID, problem);
             return;
@@ -682,6 +689,30 @@ public class Rooms {
         // the last seq before this message (read without the lock: at worst an earlier one, never this message's)
         conversations.posted(connection, room.name, room.lastSeq);
         posting.post(connection, say, true, mentionsIn(room, say.text()));
+    }
+
+    /**
+     * Files come only from logged-in users (their uploads are theirs by login), a bounded number per message. Whether
+     * each id is an upload of the sender's that no message carries yet, the archive checks in the message's own
+     * transaction: the upload may have gone to another node.
+     */
+    private boolean filesMayGo(Connection connection, Command.Say say) {
+        if (connection.identity().guest()) {
+            connection.refuse(say, ErrorCode.UNAUTHORIZED, "log in to share files");
+            return false;
+        }
+        if (say.files().size() > fileRules.maxPerMessage()) {
+            connection.refuse(
+                    say, ErrorCode.LIMIT_EXCEEDED, "a message carries at most " + fileRules.maxPerMessage() + " files");
+            return false;
+        }
+        boolean wellFormed = say.files().stream().allMatch(Attachment::isId)
+                && say.files().stream().distinct().count() == say.files().size();
+        if (!wellFormed) {
+            connection.refuse(say, ErrorCode.BAD_REQUEST, "files must be distinct ids of your uploads");
+            return false;
+        }
+        return true;
     }
 
     /** Who a text mentions by the bounds; {@code @room} only in a room of few enough members. */
@@ -714,6 +745,8 @@ public class Rooms {
                 repeat(repeated.message(), post.connection());
             } else if (receipt instanceof Receipt.RefConflict) {
                 post.connection().refuse(post.say(), ErrorCode.REF_CONFLICT, "this ref was used with another text");
+            } else if (receipt instanceof Receipt.Invalid invalid) {
+                post.connection().refuse(post.say(), ErrorCode.BAD_REQUEST, invalid.reason());
             } else if (receipt instanceof Receipt.NotStored) {
                 post.connection()
                         .refuse(

@@ -1,5 +1,7 @@
 package dev.parley.chat.entity;
 
+import java.util.List;
+
 /**
  * What a client asks for, one per text frame (protocol v1, "Client to server"). The decoder turns every frame into
  * one of these, including frames that are not valid commands ({@link Malformed}), so the endpoint answers bad
@@ -22,9 +24,23 @@ public sealed interface Command {
         }
     }
 
-    record Say(String room, String text, String ref) implements Command {
+    /** {@code files}: the ids of the sender's uploads the message carries (the files extension), or null. */
+    record Say(String room, String text, String ref, List<String> files) implements Command {
+
+        public Say {
+            files = files == null || files.isEmpty() ? null : List.copyOf(files);
+        }
+
+        public Say(String room, String text, String ref) {
+            this(room, text, ref, null);
+        }
+
         public String type() {
             return "say";
+        }
+
+        public boolean hasFiles() {
+            return files != null;
         }
     }
 

@@ -42,7 +42,7 @@ public sealed interface Event {
      * The extensions this server speaks, announced in {@code welcome.features}: ignorable ones it sends, and opt-in
      * ones ({@code batch}) a client may ask for on its URL.
      */
-    List<String> FEATURES = List.of("deleted", "guest", "batch", "membership", "mention", "conversations");
+    List<String> FEATURES = List.of("deleted", "guest", "batch", "membership", "mention", "conversations", "files");
 
     record Welcome(int protocol, String user, String resume, List<String> rooms, List<String> features)
             implements Event {
@@ -84,7 +84,8 @@ public sealed interface Event {
      * {@code ref} is set only on the copy for the connection that posted it. An operator's deletion leaves the
      * message in place with an empty text and {@code deleted} true (otherwise absent), so seq stays gap-free.
      * {@code guest} is true when a guest posted it (otherwise absent): a guest and an account may have had the same
-     * name.
+     * name. {@code files} are the files it carries (the files extension; absent when none), and its text may then be
+     * empty.
      */
     record Message(
             String room,
@@ -94,8 +95,25 @@ public sealed interface Event {
             @JsonbDateFormat(TIMESTAMP) Instant at,
             String ref,
             Boolean deleted,
-            Boolean guest)
+            Boolean guest,
+            List<Attachment> files)
             implements Event {
+
+        public Message {
+            files = Attachment.orNull(files);
+        }
+
+        public Message(
+                String room,
+                long seq,
+                String from,
+                String text,
+                Instant at,
+                String ref,
+                Boolean deleted,
+                Boolean guest) {
+            this(room, seq, from, text, at, ref, deleted, guest, null);
+        }
 
         public Message(String room, long seq, String from, String text, Instant at, String ref) {
             this(room, seq, from, text, at, ref, null, null);
@@ -106,12 +124,16 @@ public sealed interface Event {
         }
 
         public Message withRef(String ref) {
-            return new Message(room, seq, from, text, at, ref, deleted, guest);
+            return new Message(room, seq, from, text, at, ref, deleted, guest, files);
         }
 
-        /** What is left of a message an operator deleted. */
+        public Message withFiles(List<Attachment> files) {
+            return new Message(room, seq, from, text, at, ref, deleted, guest, files);
+        }
+
+        /** What is left of a message an operator deleted: no text, and no files (they are deleted with it). */
         public Message redacted() {
-            return new Message(room, seq, from, "", at, ref, Boolean.TRUE, guest);
+            return new Message(room, seq, from, "", at, ref, Boolean.TRUE, guest, null);
         }
 
         /** Who posted it, as a key (see {@link Identity}). */

@@ -1,6 +1,7 @@
 package dev.parley.chat.entity;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A {@code say} that passed chat's checks, fired synchronously on the container thread that accepted it. The
@@ -14,6 +15,8 @@ import java.time.Instant;
  *                  stored
  * @param mentions  who the text mentions, as chat's rules judged it (bounded; {@code @room} only where the room is
  *                  small enough): the archive stores a mention for each of them who keeps the room
+ * @param files     the ids of uploads the message carries (the files extension), or null: the archive checks in the
+ *                  message's transaction that each is the sender's and not yet in a message, and binds it to this one
  */
 public record MessagePosted(
         long id,
@@ -23,7 +26,24 @@ public record MessagePosted(
         String ref,
         Instant at,
         boolean retryOnly,
-        Mentions mentions) {
+        Mentions mentions,
+        List<String> files) {
+
+    public MessagePosted {
+        files = files == null || files.isEmpty() ? null : List.copyOf(files);
+    }
+
+    public MessagePosted(
+            long id,
+            String room,
+            Identity sender,
+            String text,
+            String ref,
+            Instant at,
+            boolean retryOnly,
+            Mentions mentions) {
+        this(id, room, sender, text, ref, at, retryOnly, mentions, null);
+    }
 
     public MessagePosted(
             long id, String room, Identity sender, String text, String ref, Instant at, boolean retryOnly) {

@@ -15,6 +15,12 @@ public sealed interface Receipt {
     /** A {@linkplain MessagePosted#retryOnly() retry} whose ref is not stored: nothing to answer it with. */
     record NotStored() implements Receipt {}
 
+    /**
+     * The post refers to something it may not (an upload that is not the sender's, is unknown, or is already in a
+     * message): nothing was stored; {@code reason} says which, for the sender.
+     */
+    record Invalid(String reason) implements Receipt {}
+
     /** Storing failed (the database, or the server stopping): nothing was stored, the sender may retry. */
     record Failed(String reason) implements Receipt {}
 }

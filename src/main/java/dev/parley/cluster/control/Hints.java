@@ -1,18 +1,23 @@
 package dev.parley.cluster.control;
 
 import dev.parley.chat.control.Frames;
+import dev.parley.chat.entity.Attachment;
 import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.OperatorAction;
 import dev.parley.chat.entity.Relayed;
 import dev.parley.cluster.entity.Hint;
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbException;
 import java.io.StringReader;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -42,6 +47,8 @@ final class Hints {
     static final String LEFT_KEPT = "left_kept";
     static final String RESUMED = "resumed";
     static final String INVITED = "invited";
+
+    private static final Jsonb JSONB = JsonbBuilder.create();
 
     private Hints() {}
 
@@ -243,6 +250,9 @@ final class Hints {
                 Instant.parse(json.getString("at")),
                 null,
                 json.getBoolean("deleted", false) ? Boolean.TRUE : null,
-                json.getBoolean("guest", false) ? Boolean.TRUE : null);
+                json.getBoolean("guest", false) ? Boolean.TRUE : null,
+                json.get("files") instanceof JsonArray files
+                        ? List.of(JSONB.fromJson(files.toString(), Attachment[].class))
+                        : null);
     }
 }

@@ -8,6 +8,7 @@ import dev.parley.chat.entity.MessagePosted;
 import dev.parley.chat.entity.Receipt;
 import dev.parley.history.entity.Mention;
 import dev.parley.history.entity.RoomState;
+import dev.parley.history.entity.StoredFile;
 import dev.parley.history.entity.StoredMessage;
 import dev.parley.settings.Settings;
 import jakarta.annotation.PostConstruct;
@@ -173,6 +174,11 @@ public class MessageStore {
                 em.flush();
             });
         }
+        List<StoredFile> files = new ArrayList<>();
+        String refused = posted.files() == null ? null : uploadsToCarry(posted, files);
+        if (refused != null) {
+            return new Receipt.Invalid(refused);
+        }
         StoredMessage message = new StoredMessage(
                 posted.room(),
                 room.nextSeq(),
@@ -181,12 +187,40 @@ public class MessageStore {
                 posted.text(),
                 posted.at().toEpochMilli(),
                 posted.ref());
+        files.forEach(file -> file.postedIn(posted.room(), message.seq()));
+        message.carry(files.stream().map(StoredFile::toAttachment).toList());
         em.persist(message);
         if (posted.ref() != null) {
             batch.byRef.put(refKey, message);
         }
         mentioned(posted, message.seq());
         return new Receipt.Stored(message.toEvent());
+    }
+
+    /**
+     * The sender's uploads the post names, locked, into {@code files} in the post's order; or why the post may not
+     * carry them. An upload of someone else's is answered as one that does not exist, so ids cannot be probed. Two
+     * posts of one upload (here, or a batch on another node) meet at its row lock, and the second finds it carried.
+     */
+    private String uploadsToCarry(MessagePosted posted, List<StoredFile> files) {
+        Map<String, StoredFile> found = new HashMap<>();
+        bounded(em.createQuery("SELECT f FROM StoredFile f WHERE f.id IN :ids ORDER BY f.id", StoredFile.class))
+                .setParameter("ids", padded(posted.files()))
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .setFlushMode(FlushModeType.COMMIT)
+                .getResultStream()
+                .forEach(file -> found.put(file.id(), file));
+        for (String id : posted.files()) {
+            StoredFile file = found.get(id);
+            if (file == null || !file.ownerKey().equals(posted.senderKey())) {
+                return "there is no upload " + id + " of yours: upload it again";
+            }
+            if (file.posted()) {
+                return "the upload " + id + " is in a message already: upload it again to send it again";
+            }
+            files.add(file);
+        }
+        return null;
     }
 
     /**
@@ -276,6 +310,7 @@ public class MessageStore {
         jakarta.persistence.Query mentions = em.createQuery("DELETE FROM Mention mn WHERE mn.room = :room");
         timeout.forEach(mentions::setHint);
         mentions.setParameter("room", room).executeUpdate();
+        deleteFiles("f.room = :room", Map.of("room", room));
         em.remove(state);
         return deleted;
     }
@@ -294,8 +329,21 @@ public class MessageStore {
         }
         if (!message.deleted()) {
             message.redact(clock.millis());
+            deleteFiles("f.room = :room AND f.seq = :seq", Map.of("room", room, "seq", seq));
         }
         return Optional.of(message.toEvent().withoutRef());
+    }
+
+    /** Deletes the files (their bytes first) that {@code where} selects, over {@code StoredFile f}. */
+    private void deleteFiles(String where, Map<String, Object> parameters) {
+        jakarta.persistence.Query bytes = em.createQuery(
+                "DELETE FROM FileContent c WHERE c.id IN (SELECT f.id FROM StoredFile f WHERE " + where + ")");
+        jakarta.persistence.Query files = em.createQuery("DELETE FROM StoredFile f WHERE " + where);
+        for (jakarta.persistence.Query query : List.of(bytes, files)) {
+            timeout.forEach(query::setHint);
+            parameters.forEach(query::setParameter);
+            query.executeUpdate();
+        }
     }
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)

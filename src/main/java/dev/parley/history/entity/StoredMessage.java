@@ -1,7 +1,10 @@
 package dev.parley.history.entity;
 
+import dev.parley.chat.entity.Attachment;
 import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.Identity;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -9,6 +12,7 @@ import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
 import java.io.Serializable;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -20,6 +24,8 @@ import java.util.Objects;
 @Table(name = "parley_message")
 @IdClass(StoredMessage.Key.class)
 public class StoredMessage {
+
+    private static final Jsonb JSONB = JsonbBuilder.create();
 
     @Id
     @Column(name = "room", length = 32)
@@ -43,6 +49,10 @@ public class StoredMessage {
 
     @Column(name = "ref", length = 128)
     private String ref;
+
+    /** The files it carries, as its events list them (JSON), or null for none. */
+    @Column(name = "files", length = 8000)
+    private String files;
 
     /** When an operator deleted it (epoch millis), else null; the body is then empty. */
     @Column(name = "deleted_at")
@@ -93,10 +103,22 @@ public class StoredMessage {
         return deletedAt != null;
     }
 
-    /** Removes the text for good; the row, its seq and its ref stay, so history has no gap and retries no echo. */
+    /**
+     * Removes the text and the files' list for good; the row, its seq and its ref stay, so history has no gap and
+     * retries no echo. The files themselves are the caller's to delete, in the same transaction.
+     */
     public void redact(long at) {
         body = "";
+        files = null;
         deletedAt = at;
+    }
+
+    public void carry(List<Attachment> attachments) {
+        files = attachments.isEmpty() ? null : JSONB.toJson(attachments.toArray(new Attachment[0]));
+    }
+
+    private List<Attachment> files() {
+        return files == null ? null : List.of(JSONB.fromJson(files, Attachment[].class));
     }
 
     public Event.Message toEvent() {
@@ -107,7 +129,7 @@ public class StoredMessage {
                 body,
                 Instant.ofEpochMilli(postedAt),
                 ref);
-        return deleted() ? message.redacted() : message;
+        return deleted() ? message.redacted() : message.withFiles(files());
     }
 
     public static class Key implements Serializable {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.parley.chat.entity.Command;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,19 @@ class CommandDecoderTest {
                 arguments(
                         "{\"type\":\"history\",\"room\":\"general\",\"after\":7,\"limit\":20}",
                         new Command.History("general", null, 7L, 20)),
+                // the files extension: an array of ids (what they name is the archive's to check)
+                arguments(
+                        "{\"type\":\"say\",\"room\":\"general\",\"text\":\"\",\"files\":[\"a\",\"b\"]}",
+                        new Command.Say("general", "", null, List.of("a", "b"))),
+                arguments(
+                        "{\"type\":\"say\",\"room\":\"general\",\"text\":\"x\",\"files\":[]}",
+                        new Command.Say("general", "x", null)),
+                arguments(
+                        "{\"type\":\"say\",\"room\":\"general\",\"text\":\"x\",\"files\":null}",
+                        new Command.Say("general", "x", null)),
+                arguments(
+                        "{\"type\":\"join\",\"room\":\"general\",\"files\":[1,{\"a\":[2]}]}",
+                        new Command.Join("general")),
                 // the membership extension
                 arguments("{\"type\":\"read\",\"room\":\"general\",\"seq\":41}", new Command.Read("general", 41)),
                 arguments("{\"type\":\"receipts\",\"on\":false}", new Command.Receipts(false)),
@@ -188,6 +202,14 @@ class CommandDecoderTest {
                 arguments("{\"type\":\"say\",\"room\":\"general\",\"text\":123}", "say"),
                 arguments("{\"type\":\"say\",\"room\":\"general\",\"text\":[\"a\",\"b\"]}", "say"),
                 arguments("{\"type\":\"say\",\"room\":\"general\",\"text\":\"hi\",\"ref\":7}", "say"),
+                arguments("{\"type\":\"say\",\"room\":\"general\",\"text\":\"hi\",\"files\":\"a\"}", "say"),
+                arguments("{\"type\":\"say\",\"room\":\"general\",\"text\":\"hi\",\"files\":[\"a\",1]}", "say"),
+                arguments("{\"type\":\"say\",\"room\":\"general\",\"text\":\"hi\",\"files\":[[\"a\"]]}", "say"),
+                arguments("{\"type\":\"say\",\"room\":\"general\",\"text\":\"hi\",\"files\":{}}", "say"),
+                arguments(
+                        "{\"type\":\"say\",\"room\":\"general\",\"text\":\"hi\",\"files\":["
+                                + "\"a\",".repeat(CommandDecoder.MAX_ITEMS) + "\"a\"]}",
+                        "say"),
                 arguments("{\"type\":\"say\",\"room\":\"general\",\"text\":\"hi\",\"ref\":false}", "say"),
                 arguments("{\"type\":\"whisper\",\"to\":[\"bob\"],\"text\":\"hi\"}", "whisper"),
                 arguments("{\"type\":\"whisper\",\"to\":\"bob\",\"text\":{}}", "whisper"),

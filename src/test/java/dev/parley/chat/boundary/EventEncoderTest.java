@@ -76,7 +76,7 @@ class EventEncoderTest {
         assertEquals("r3sum3", json.getString("resume"));
         assertEquals(List.of("general", "random"), strings(json.getJsonArray("rooms")));
         assertEquals(
-                List.of("deleted", "guest", "batch", "membership", "mention", "conversations"),
+                List.of("deleted", "guest", "batch", "membership", "mention", "conversations", "files"),
                 strings(json.getJsonArray("features")));
     }
 

@@ -46,7 +46,7 @@ class FramesTest {
         Event.Welcome empty = new Event.Welcome(Event.PROTOCOL, "bob", "t", List.of(), List.of());
         assertEquals(byJsonb(empty), Frames.encode(empty));
         assertEquals(
-                "{\"type\":\"welcome\",\"features\":[\"deleted\",\"guest\",\"batch\",\"membership\",\"mention\",\"conversations\"],\"protocol\":1,"
+                "{\"type\":\"welcome\",\"features\":[\"deleted\",\"guest\",\"batch\",\"membership\",\"mention\",\"conversations\",\"files\"],\"protocol\":1,"
                         + "\"resume\":\"r\",\"rooms\":[\"general\"],\"user\":\"alice\"}",
                 Frames.encode(new Event.Welcome(Event.PROTOCOL, "alice", "r", List.of("general"))));
     }

@@ -3,6 +3,7 @@ package dev.parley.cluster.control;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.chat.entity.Attachment;
 import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.Identity;
 import dev.parley.chat.entity.OperatorAction;
@@ -27,6 +28,18 @@ class HintsTest {
         Hint back = Hints.decode(Hints.encode(new Hint.Stored(message))).orElseThrow();
 
         assertEquals(new Hint.Stored(message), back);
+    }
+
+    @Test
+    void aMessagesFilesCrossTheBusWithIt() {
+        Event.Message message = new Event.Message("lobby", 8, "ann", "", Instant.EPOCH, null, null, null)
+                .withFiles(List.of(
+                        Attachment.of("Zk3q9Vx0Qm7c4b8wT2s1Yg", "shot.png", "image/png", 48213, 1280, 720),
+                        Attachment.of("q2V0aW5nLWZpbGUtaWQtMA", "build \"1\".log", "text/plain", 5120, 0, 0)));
+
+        assertEquals(
+                new Hint.Stored(message),
+                Hints.decode(Hints.encode(new Hint.Stored(message))).orElseThrow());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.parley.history.control;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.chat.entity.Attachment;
 import dev.parley.chat.entity.Conversation;
 import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.Identity;
@@ -89,6 +91,8 @@ class MessageStoreJpaTest {
         em.createNativeQuery("DELETE FROM parley_mention").executeUpdate();
         em.createNativeQuery("DELETE FROM parley_receipts_off").executeUpdate();
         em.createNativeQuery("DELETE FROM parley_message").executeUpdate();
+        em.createNativeQuery("DELETE FROM parley_file_content").executeUpdate();
+        em.createNativeQuery("DELETE FROM parley_file").executeUpdate();
         em.createNativeQuery("DELETE FROM parley_room").executeUpdate();
         em.getTransaction().commit();
         em.close();
@@ -244,6 +248,94 @@ class MessageStoreJpaTest {
 
         inTransaction(store -> store.purge("~plans0000000000"));
         assertNull(inConversationTransaction(conversations, store -> store.find("~plans0000000000")));
+    }
+
+    /**
+     * Files: an upload is stored within its owner's quota; a message carries only its sender's uploads that no message
+     * carries yet (in a batch too), and history gives them back; a deleted message, an unposted upload past its time
+     * and a deleted room take their files with them.
+     */
+    @Test
+    void messagesCarryTheirSendersUploadsOnceAndTakeThemAlongWhenDeleted() {
+        FileStore files = new FileStore();
+        files.clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        Attachment shot = Attachment.of("shot00000000000000000A", "shot.png", "image/png", 3, 2, 1);
+        Attachment log = Attachment.of("log000000000000000000B", "build.log", "text/plain", 4, 0, 0);
+        Attachment bobs = Attachment.of("bobs00000000000000000C", "b.txt", "text/plain", 2, 0, 0);
+        assertTrue((boolean) inFileTransaction(
+                files, store -> store.saveWithinQuota(shot, "a:alice", new byte[] {1, 2, 3}, 7)));
+        assertTrue((boolean) inFileTransaction(
+                files, store -> store.saveWithinQuota(log, "a:alice", new byte[] {4, 5, 6, 7}, 7)));
+        assertFalse(
+                (boolean) inFileTransaction(
+                        files, store -> store.saveWithinQuota(bobs, "a:alice", new byte[] {8, 9}, 7)),
+                "over alice's quota of 7 bytes");
+        assertTrue((boolean) inFileTransaction(
+                files, store -> store.saveWithinQuota(bobs, "a:bob", new byte[] {8, 9}, 7)));
+
+        List<Receipt> batch = inTransaction(store -> store.appendAll(List.of(
+                withFiles(post("general", "alice", "", "f-1"), shot.id()),
+                withFiles(post("general", "alice", "again", "f-2"), shot.id()),
+                withFiles(post("general", "alice", "not mine", "f-3"), bobs.id()),
+                withFiles(post("general", "alice", "none such", "f-4"), "none0000000000000000ZZ"))));
+        assertEquals(List.of(shot), storedMessage(batch.get(0)).files(), batch.toString());
+        assertEquals(
+                List.of(Receipt.Invalid.class, Receipt.Invalid.class, Receipt.Invalid.class),
+                batch.subList(1, 4).stream().map(Object::getClass).toList(),
+                "carried already, someone else's, unknown: " + batch);
+        assertEquals(List.of(shot), all("general").get(0).files(), "history gives the files back");
+        assertEquals(1, all("general").size(), "nothing else was stored");
+        assertEquals(
+                "general",
+                inFileTransaction(files, store -> store.find(shot.id())).room());
+        assertEquals(
+                List.of(shot),
+                assertInstanceOf(
+                                Receipt.Repeated.class,
+                                inTransaction(store ->
+                                        store.append(withFiles(post("general", "alice", "", "f-1"), shot.id()))))
+                        .message()
+                        .files(),
+                "a retry of the ref is answered with the message, files and all");
+
+        inTransaction(store -> store.redact("general", 1));
+        assertNull(all("general").get(0).files(), "a deleted message shows no files");
+        assertNull(inFileTransaction(files, store -> store.find(shot.id())), "its files are deleted with it");
+        assertNull(inFileTransaction(files, store -> store.content(shot.id())));
+
+        assertEquals(0, (int) inFileTransaction(files, store -> store.removeUnpostedBefore(NOW.toEpochMilli(), 10)));
+        assertEquals(2, (int)
+                inFileTransaction(files, store -> store.removeUnpostedBefore(NOW.toEpochMilli() + 1, 10)));
+        assertNull(inFileTransaction(files, store -> store.find(log.id())), "an upload no message took goes");
+        assertNull(inFileTransaction(files, store -> store.content(bobs.id())));
+
+        Attachment kept = Attachment.of("kept00000000000000000D", "k.txt", "text/plain", 1, 0, 0);
+        inFileTransaction(files, store -> store.saveWithinQuota(kept, "a:alice", new byte[] {1}, 7));
+        inTransaction(store -> store.append(withFiles(post("random", "alice", "", null), kept.id())));
+        assertEquals(0, (int)
+                inFileTransaction(files, store -> store.removeUnpostedBefore(NOW.toEpochMilli() + 1, 10)));
+        assertArrayEquals(new byte[] {1}, inFileTransaction(files, store -> store.content(kept.id())));
+        inTransaction(store -> store.purge("random"));
+        assertNull(inFileTransaction(files, store -> store.find(kept.id())), "a deleted room takes its files");
+        assertEquals(0L, (long) inFileTransaction(files, store -> store.usedBy("a:alice")));
+    }
+
+    /** The post as an account's with files: only logged-in users upload. */
+    private static MessagePosted withFiles(MessagePosted post, String... files) {
+        return new MessagePosted(
+                post.id(),
+                post.room(),
+                new Identity(post.sender().name(), true),
+                post.text(),
+                post.ref(),
+                post.at(),
+                false,
+                Mentions.NONE,
+                List.of(files));
+    }
+
+    private static <R> R inFileTransaction(FileStore store, Function<FileStore, R> work) {
+        return StoreTransaction.run(database, store, work);
     }
 
     private static <R> R inConversationTransaction(ConversationStore store, Function<ConversationStore, R> work) {

@@ -22,6 +22,10 @@ final class StoreTransaction {
         return run(database, store, (bound, em) -> bound.em = em, work);
     }
 
+    static <R> R run(EntityManagerFactory database, FileStore store, Function<FileStore, R> work) {
+        return run(database, store, (bound, em) -> bound.em = em, work);
+    }
+
     private static <S, R> R run(
             EntityManagerFactory database, S store, BiConsumer<S, EntityManager> bind, Function<S, R> work) {
         EntityManager em = database.createEntityManager();

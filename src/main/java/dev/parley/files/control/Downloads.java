@@ -1,0 +1,54 @@
+package dev.parley.files.control;
+
+import dev.parley.chat.entity.Attachment;
+import dev.parley.chat.entity.Conversation;
+import dev.parley.history.control.ConversationStore;
+import dev.parley.history.control.FileStore;
+import dev.parley.history.entity.StoredFile;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * Who may download a file. A file is as private as the messages that carry it: one in a public room goes to whoever
+ * has its link (anyone may join a public room and read its history, and a guest's name carries no lasting identity
+ * to check); one in a private room or direct conversation only to a logged-in member of it, by the stored
+ * membership; an upload no message carries yet only to its owner.
+ */
+@ApplicationScoped
+public class Downloads {
+
+    @Inject
+    FileStore files;
+
+    @Inject
+    ConversationStore conversations;
+
+    /**
+     * The file, if the caller may have it; null for a file that does not exist and for one the caller may not have
+     * alike, so that nobody learns which ids exist.
+     *
+     * @param userKey the logged-in caller's key, or null for a guest
+     */
+    public StoredFile readable(String id, String userKey) {
+        if (!Attachment.isId(id)) {
+            return null;
+        }
+        StoredFile file = files.find(id);
+        if (file == null) {
+            return null;
+        }
+        if (!file.posted()) {
+            return file.ownerKey().equals(userKey) ? file : null;
+        }
+        if (Conversation.isId(file.room())) {
+            Conversation conversation = userKey == null ? null : conversations.find(file.room());
+            return conversation != null && conversation.has(userKey) ? file : null;
+        }
+        return file;
+    }
+
+    /** The bytes of a file {@link #readable} gave, or null if it was deleted since. */
+    public byte[] content(StoredFile file) {
+        return files.content(file.id());
+    }
+}

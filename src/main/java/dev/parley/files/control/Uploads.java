@@ -1,0 +1,122 @@
+package dev.parley.files.control;
+
+import dev.parley.chat.control.RateLimiters;
+import dev.parley.chat.entity.Attachment;
+import dev.parley.chat.entity.ErrorCode;
+import dev.parley.chat.entity.FileSettings;
+import dev.parley.history.control.FileStore;
+import dev.parley.settings.Settings;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Takes uploads: who may upload how much how often, what the content is (never what the browser said), and an id
+ * nobody can guess. An upload is one HTTP request on a container thread, which waits for the database as any REST
+ * call does; {@code parley.files.uploads-at-once} bounds how many such threads and how much memory uploads hold, so
+ * that chat keeps its own.
+ */
+@ApplicationScoped
+public class Uploads {
+
+    /** 128 random bits: for a guest, the link is the right to download. */
+    static final int ID_BYTES = 16;
+
+    @Inject
+    FileStore store;
+
+    FileSettings settings = FileSettings.from(Settings.of(Map.of()));
+    FileInspector inspector;
+    RateLimiters byUser;
+    Semaphore atOnce;
+    private final SecureRandom random = new SecureRandom();
+
+    @PostConstruct
+    void start() {
+        configure(FileSettings.from(Settings.fromEnvironment()));
+    }
+
+    void configure(FileSettings settings) {
+        this.settings = settings;
+        inspector = new FileInspector(settings.maxImagePixels());
+        byUser = RateLimiters.perHour(settings.uploadsPerUserPerHour());
+        atOnce = new Semaphore(settings.uploadsAtOnce());
+    }
+
+    public FileSettings settings() {
+        return settings;
+    }
+
+    /** Why an upload was not taken: a protocol error code, the HTTP status that carries it, and words for the user. */
+    public record Refusal(ErrorCode code, int status, String message) {}
+
+    /**
+     * Whether the user may start an upload now; if so (null), the caller must {@link #end} it, whatever happens.
+     */
+    public Refusal begin(String ownerKey) {
+        if (!byUser.tryAcquire(ownerKey)) {
+            return new Refusal(
+                    ErrorCode.RATE_LIMITED,
+                    429,
+                    "at most " + settings.uploadsPerUserPerHour() + " uploads an hour; wait a little");
+        }
+        if (!atOnce.tryAcquire()) {
+            byUser.giveBack(ownerKey, 1);
+            return new Refusal(ErrorCode.RATE_LIMITED, 503, "the server is taking other uploads; retry in a moment");
+        }
+        return null;
+    }
+
+    public void end() {
+        atOnce.release();
+    }
+
+    /** What became of an upload: the file as messages will show it, or why not. */
+    public record Outcome(Attachment file, Refusal refusal) {}
+
+    /**
+     * Judges the content and stores it as the owner's.
+     *
+     * @param clientName the name the browser gave, made safe here
+     * @param clientType the type the browser claimed: only a lie in it is used (to refuse), never its value
+     */
+    public Outcome keep(String ownerKey, String clientName, String clientType, byte[] content) {
+        if (content.length > settings.maxBytes()) {
+            return refused(ErrorCode.LIMIT_EXCEEDED, 413, "a file may have at most " + settings.maxBytes() + " bytes");
+        }
+        Inspection inspection = inspector.inspect(content, clientName, clientType);
+        if (inspection instanceof Inspection.Refused refused) {
+            return refused(ErrorCode.BAD_REQUEST, 415, refused.reason());
+        }
+        Inspection.Accepted accepted = (Inspection.Accepted) inspection;
+        Attachment file = Attachment.of(
+                newId(),
+                FileNames.safe(clientName),
+                accepted.type(),
+                content.length,
+                accepted.width(),
+                accepted.height());
+        if (!store.saveWithinQuota(file, ownerKey, content, settings.quotaBytesPerUser())) {
+            return refused(
+                    ErrorCode.LIMIT_EXCEEDED,
+                    413,
+                    "your files would take more than your " + settings.quotaBytesPerUser()
+                            + " bytes; an upload no message carries is removed after a while");
+        }
+        return new Outcome(file, null);
+    }
+
+    private static Outcome refused(ErrorCode code, int status, String message) {
+        return new Outcome(null, new Refusal(code, status, message));
+    }
+
+    private String newId() {
+        byte[] bits = new byte[ID_BYTES];
+        random.nextBytes(bits);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
+    }
+}

@@ -1,0 +1,76 @@
+package dev.parley.history.control;
+
+import dev.parley.chat.entity.Attachment;
+import dev.parley.history.entity.FileContent;
+import dev.parley.history.entity.StoredFile;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.util.List;
+
+/**
+ * Uploads in the database (the files extension), each call in a transaction of its own. The message store binds an
+ * upload to the message that carries it, and deletes it with that message or its room.
+ */
+@ApplicationScoped
+@Transactional(Transactional.TxType.REQUIRES_NEW)
+public class FileStore extends BoundedStore {
+
+    /**
+     * Stores the upload as its owner's, unless the owner's files would then take more than {@code quotaBytes}.
+     *
+     * @return whether it was stored
+     */
+    public boolean saveWithinQuota(Attachment file, String ownerKey, byte[] content, long quotaBytes) {
+        if (usedBy(ownerKey) + content.length > quotaBytes) {
+            return false;
+        }
+        em.persist(new StoredFile(file, ownerKey, clock.millis()));
+        em.persist(new FileContent(file.id(), content));
+        return true;
+    }
+
+    /** What the upload is, whose, and where it was posted; null if there is no such upload. */
+    public StoredFile find(String id) {
+        return em.find(StoredFile.class, id, timeout);
+    }
+
+    /** The upload's bytes, or null if it is gone. */
+    public byte[] content(String id) {
+        FileContent content = em.find(FileContent.class, id, timeout);
+        return content == null ? null : content.content();
+    }
+
+    /** What the owner's files take in all, posted or not. */
+    public long usedBy(String ownerKey) {
+        return bounded(em.createQuery(
+                        "SELECT COALESCE(SUM(f.byteSize), 0) FROM StoredFile f WHERE f.ownerKey = :owner", Long.class))
+                .setParameter("owner", ownerKey)
+                .getSingleResult();
+    }
+
+    /**
+     * Deletes the uploads no message carries that came before {@code cutoffMillis}, at most {@code limit} of them.
+     *
+     * @return how many were deleted
+     */
+    public int removeUnpostedBefore(long cutoffMillis, int limit) {
+        // locked: a message taking one of them meanwhile waits, then finds it gone (and its sender is told so)
+        List<String> ids = bounded(em.createQuery(
+                        "SELECT f FROM StoredFile f WHERE f.room IS NULL AND f.uploadedAt < :cutoff", StoredFile.class))
+                .setParameter("cutoff", cutoffMillis)
+                .setMaxResults(limit)
+                .setLockMode(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
+                .getResultStream()
+                .map(StoredFile::id)
+                .toList();
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        bounded(em.createQuery("DELETE FROM FileContent c WHERE c.id IN :ids"))
+                .setParameter("ids", ids)
+                .executeUpdate();
+        return bounded(em.createQuery("DELETE FROM StoredFile f WHERE f.id IN :ids"))
+                .setParameter("ids", ids)
+                .executeUpdate();
+    }
+}
