@@ -5,14 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 
 /** The smallest real headers of each image format, built byte by byte so that a test says what it feeds. */
-final class Samples {
+public final class Samples {
 
     static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
     private Samples() {}
 
     /** A PNG signature and its IHDR chunk (8-bit RGB), with a right CRC: enough for a header-only reader. */
-    static byte[] png(int width, int height) {
+    public static byte[] png(int width, int height) {
         Bytes ihdr = new Bytes().ascii("IHDR").int32(width).int32(height).raw(8, 2, 0, 0, 0);
         CRC32 crc = new CRC32();
         crc.update(ihdr.toArray());

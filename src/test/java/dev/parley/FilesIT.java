@@ -1,0 +1,278 @@
+package dev.parley;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.files.control.Samples;
+import dev.parley.testing.AdminApi;
+import dev.parley.testing.ChatClient;
+import dev.parley.testing.Devices;
+import dev.parley.testing.FileUploads;
+import dev.parley.testing.FormLogin;
+import dev.parley.testing.Http;
+import dev.parley.testing.OwnServer;
+import dev.parley.testing.Poll;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Files (the files extension) on a real server and database: an image shared in a room reaches its members, is served
+ * inline and safely to a guest with its link, and survives a SIGKILL; hostile uploads are refused and what is not an
+ * image is never served as one; a private room's file goes only to its members, an unposted upload only to its owner
+ * until it is removed; a deleted message takes its file along.
+ */
+class FilesIT {
+
+    static final String PASSWORD = "files-Share-1";
+    static final int MAX_BYTES = 300_000;
+
+    @RegisterExtension
+    static final OwnServer server = OwnServer.forOneAddress(
+                    "files",
+                    "-Dparley.files.max-bytes=" + MAX_BYTES,
+                    "-Dparley.files.unposted-ttl-ms=4000",
+                    "-Dparley.files.sweep-interval-ms=500")
+            .withUser("kim", PASSWORD)
+            .withUser("lou", PASSWORD)
+            .withUser("max", PASSWORD)
+            .withUser("ops", PASSWORD, "chat-admin");
+
+    @Test
+    void anImageSharedInARoomReachesItsMembersIsServedSafelyAndSurvivesASigkill() throws Exception {
+        String room = ChatClient.unique("shots");
+        byte[] png = realPng(64, 48);
+        JsonObject uploaded;
+        try (ChatClient kim = Devices.connect(server, "kim", PASSWORD, "membership=1");
+                ChatClient guest = ChatClient.open(server.base(), ChatClient.unique("guest"))) {
+            assertTrue(ChatClient.strings(guest.welcome(), "features").contains("files"));
+            kim.join(room);
+            guest.join(room);
+            uploaded =
+                    created(FileUploads.upload(login("kim").http, root(), "screen shot.png", "image/png", png, true));
+            assertEquals("image/png", uploaded.getString("type"));
+            assertEquals("screen shot.png", uploaded.getString("name"));
+            assertEquals(png.length, uploaded.getInt("size"));
+            assertEquals(64, uploaded.getInt("width"));
+            assertEquals(48, uploaded.getInt("height"));
+
+            kim.command("say", "room", room, "text", "", "ref", "f-1", "files", ids(uploaded));
+            JsonObject seen = guest.await("message");
+            assertEquals(uploaded, seen.getJsonArray("files").getJsonObject(0), "the guest sees the file");
+            assertEquals("", seen.getString("text"));
+        }
+        HttpClient stranger = Http.client(); // no cookie: a guest, with the link alone
+        HttpResponse<byte[]> served = FileUploads.download(stranger, root(), uploaded.getString("url"));
+        assertEquals(200, served.statusCode());
+        assertArrayEquals(png, served.body());
+        assertEquals("image/png", header(served, "Content-Type"));
+        assertTrue(header(served, "Content-Disposition").startsWith("inline;"), header(served, "Content-Disposition"));
+        assertEquals("nosniff", header(served, "X-Content-Type-Options"));
+        assertEquals("default-src 'none'; sandbox", header(served, "Content-Security-Policy"));
+
+        server.process().kill();
+        server.process().start();
+
+        try (ChatClient later = ChatClient.open(server.base(), ChatClient.unique("later"))) {
+            JsonObject joined = later.join(room);
+            assertEquals(
+                    uploaded,
+                    joined.getJsonArray("history")
+                            .getJsonObject(0)
+                            .getJsonArray("files")
+                            .getJsonObject(0),
+                    "history carries the file after the restart");
+        }
+        assertArrayEquals(
+                png,
+                FileUploads.download(stranger, root(), uploaded.getString("url"))
+                        .body());
+    }
+
+    @Test
+    void hostileUploadsAreRefusedAndWhatIsNoImageIsNeverServedAsOne() throws Exception {
+        HttpClient kim = login("kim").http;
+        byte[] html = "<html><script>alert(document.cookie)</script></html>".getBytes(StandardCharsets.UTF_8);
+
+        assertRefused(
+                401, "unauthorized", FileUploads.upload(Http.client(), root(), "a.txt", "text/plain", html, true));
+        assertRefused(403, "bad_request", FileUploads.upload(kim, root(), "a.txt", "text/plain", html, false));
+        assertRefused(415, "bad_request", FileUploads.upload(kim, root(), "cat.png", "image/png", html, true));
+        assertRefused(415, "bad_request", FileUploads.upload(kim, root(), "x.txt", "image/jpeg", html, true));
+        assertRefused(
+                415,
+                "bad_request",
+                FileUploads.upload(kim, root(), "bomb.png", "image/png", Samples.png(100_000, 100_000), true));
+        assertRefused(
+                415, "bad_request", FileUploads.upload(kim, root(), "empty.txt", "text/plain", new byte[0], true));
+        byte[] large = new byte[MAX_BYTES + 1];
+        Arrays.fill(large, (byte) 'a');
+        assertRefused(413, "limit_exceeded", FileUploads.upload(kim, root(), "big.txt", "text/plain", large, true));
+
+        JsonObject page = created(FileUploads.upload(kim, root(), "../../etc/page.html", "text/html", html, true));
+        assertEquals("page.html", page.getString("name"), "only the last segment of a path");
+        assertEquals("text/plain", page.getString("type"), "HTML is never served as HTML");
+        HttpResponse<byte[]> served = FileUploads.download(kim, root(), page.getString("url"));
+        assertEquals("text/plain; charset=UTF-8", header(served, "Content-Type").replace(";charset", "; charset"));
+        assertTrue(
+                header(served, "Content-Disposition").startsWith("attachment;"), header(served, "Content-Disposition"));
+        assertEquals("nosniff", header(served, "X-Content-Type-Options"));
+
+        String guessed = "AAAAAAAAAAAAAAAAAAAAAA";
+        assertEquals(
+                404,
+                FileUploads.download(Http.client(), root(), "api/files/" + guessed)
+                        .statusCode());
+        assertEquals(
+                404,
+                FileUploads.download(Http.client(), root(), "api/files/..%2F..%2Fetc")
+                        .statusCode());
+    }
+
+    @Test
+    void aPrivateRoomsFileGoesToItsMembersOnlyAndAnUnpostedUploadToItsOwnerUntilItIsRemoved() throws Exception {
+        Devices.connect(server, "lou", PASSWORD, "membership=1").close();
+        FormLogin kimsLogin = login("kim");
+        try (ChatClient kim = Devices.connect(server, "kim", PASSWORD, "membership=1")) {
+            kim.await("kept");
+            String title = ChatClient.unique("plans");
+            kim.command("create", "title", title);
+            String plans = kim.await(
+                            frame -> "joined".equals(frame.getString("type", null))
+                                    && title.equals(frame.getString("title", null)),
+                            "joined " + title)
+                    .getString("room");
+            kim.command("invite", "room", plans, "user", "lou");
+            kim.await("invited");
+            JsonObject file = created(FileUploads.upload(
+                    kimsLogin.http,
+                    root(),
+                    "plan.txt",
+                    "text/plain",
+                    "step one".getBytes(StandardCharsets.UTF_8),
+                    true));
+            String url = file.getString("url");
+            assertEquals(404, FileUploads.download(Http.client(), root(), url).statusCode(), "unposted: its owner's");
+            assertEquals(200, FileUploads.download(kimsLogin.http, root(), url).statusCode());
+            kim.command("say", "room", plans, "text", "the plan", "ref", "p-1", "files", ids(file));
+            kim.awaitOwn("p-1");
+
+            assertEquals(
+                    200, FileUploads.download(login("lou").http, root(), url).statusCode(), "a member");
+            assertEquals(
+                    404, FileUploads.download(login("max").http, root(), url).statusCode(), "no member");
+            assertEquals(404, FileUploads.download(Http.client(), root(), url).statusCode(), "a guest");
+
+            kim.command("say", "room", plans, "text", "again", "ref", "p-2", "files", ids(file));
+            JsonObject again = kim.await("error");
+            assertEquals("bad_request", again.getString("code"), "a file goes in one message: " + again);
+
+            JsonObject forgotten = created(FileUploads.upload(
+                    kimsLogin.http, root(), "draft.txt", "text/plain", "draft".getBytes(StandardCharsets.UTF_8), true));
+            Poll.until(
+                    Duration.ofSeconds(30),
+                    () -> statusOf(kimsLogin.http, forgotten.getString("url")) == 404,
+                    "the unposted upload is removed after parley.files.unposted-ttl-ms");
+            kim.command("say", "room", plans, "text", "late", "ref", "p-3", "files", ids(forgotten));
+            assertEquals("bad_request", kim.await("error").getString("code"));
+        }
+    }
+
+    @Test
+    void aMessageAnOperatorDeletesTakesItsFileAlong() throws Exception {
+        String room = ChatClient.unique("deleted");
+        try (ChatClient kim = Devices.connect(server, "kim", PASSWORD, "membership=1")) {
+            kim.join(room);
+            JsonObject file = created(FileUploads.upload(
+                    login("kim").http,
+                    root(),
+                    "oops.txt",
+                    "text/plain",
+                    "secret".getBytes(StandardCharsets.UTF_8),
+                    true));
+            kim.command("say", "room", room, "text", "oops", "ref", "d-1", "files", ids(file));
+            long seq = kim.awaitOwn("d-1").getJsonNumber("seq").longValue();
+            assertEquals(
+                    200,
+                    FileUploads.download(Http.client(), root(), file.getString("url"))
+                            .statusCode());
+
+            AdminApi operator = AdminApi.basic(server.base(), "ops", PASSWORD);
+            operator.ok(operator.delete("rooms/" + room + "/messages/" + seq));
+
+            JsonObject deleted = kim.await("deleted");
+            assertEquals(seq, deleted.getJsonNumber("seq").longValue());
+            assertEquals(
+                    404,
+                    FileUploads.download(Http.client(), root(), file.getString("url"))
+                            .statusCode());
+            JsonObject kept = kim.wholeHistory(room).get(0);
+            assertFalse(kept.containsKey("files"), kept::toString);
+        }
+    }
+
+    private static FormLogin login(String user) throws Exception {
+        FormLogin login = FormLogin.as(root(), user, PASSWORD);
+        assertTrue(login.succeeded, user + " could not log in");
+        return login;
+    }
+
+    private static URI root() {
+        return server.process().httpUri();
+    }
+
+    private static JsonObject created(HttpResponse<String> response) {
+        assertEquals(201, response.statusCode(), response::body);
+        return Json.createReader(new StringReader(response.body())).readObject();
+    }
+
+    private static void assertRefused(int status, String code, HttpResponse<String> response) {
+        assertEquals(status, response.statusCode(), response::body);
+        assertEquals(
+                code,
+                Json.createReader(new StringReader(response.body()))
+                        .readObject()
+                        .getString("error"));
+    }
+
+    private static jakarta.json.JsonArray ids(JsonObject file) {
+        return Json.createArrayBuilder().add(file.getString("id")).build();
+    }
+
+    private static int statusOf(HttpClient http, String url) {
+        try {
+            return FileUploads.download(http, root(), url).statusCode();
+        } catch (java.io.IOException | InterruptedException failed) {
+            throw new AssertionError("GET " + url + " failed", failed);
+        }
+    }
+
+    private static String header(HttpResponse<?> response, String name) {
+        return response.headers().firstValue(name).orElse("(none)");
+    }
+
+    static byte[] realPng(int width, int height) throws Exception {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int x = 0; x < width; x++) {
+            for (int y = 0; y < height; y++) {
+                image.setRGB(x, y, (x * 4) << 16 | (y * 5) << 8 | 0x80);
+            }
+        }
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", png);
+        return png.toByteArray();
+    }
+}
