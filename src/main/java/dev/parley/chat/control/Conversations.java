@@ -176,14 +176,18 @@ public class Conversations {
      * Makes {@code invite.user()} a member of the private room the connection is in ({@code inRoom}: the room's
      * connections here): the invitee keeps it; its devices that keep rooms and the room's connections get
      * {@code invited}.
+     *
+     * <p>The invitation is charged to the inviter's hourly budget here, so that invitations queued for the worker
+     * together cannot overrun it, and given back unless it goes through (an unknown user, a full room, a failure).
+     * What the room is and how many members it has is checked on the worker, in order with this node's earlier
+     * invitations: checked here, two invitations in a row both saw room for one more.
      */
     void invite(Connection connection, Command.Invite invite, List<Connection> inRoom) {
         if (!connection.keepsRooms()) {
             connection.refuse(invite, ErrorCode.BAD_REQUEST, "invitations need membership=1 on the URL");
             return;
         }
-        Conversation conversation = known.get(invite.room());
-        if (conversation == null || conversation.kind() != Conversation.Kind.PRIVATE) {
+        if (!Conversation.isId(invite.room())) {
             connection.refuse(invite, ErrorCode.BAD_REQUEST, "only a private room takes invitations");
             return;
         }
@@ -192,14 +196,8 @@ public class Conversations {
             return;
         }
         String userKey = Identity.accountKey(invite.user());
-        if (!conversation.has(userKey) && conversation.members().size() >= settings.conversationMaxMembers()) {
-            connection.refuse(
-                    invite,
-                    ErrorCode.LIMIT_EXCEEDED,
-                    "a private room has at most " + settings.conversationMaxMembers() + " members");
-            return;
-        }
-        if (!invitesByUser.tryAcquire(connection.userKey())) {
+        String inviter = connection.userKey();
+        if (!invitesByUser.tryAcquire(inviter)) {
             connection.refuse(
                     invite,
                     ErrorCode.LIMIT_EXCEEDED,
@@ -208,31 +206,59 @@ public class Conversations {
         }
         memberships.submit(
                 () -> {
+                    Refusal refusal;
                     try {
-                        String name = nameOf(userKey);
-                        if (name == null) {
-                            connection.refuse(invite, ErrorCode.USER_UNKNOWN, "there is no user " + invite.user());
-                            return;
-                        }
-                        Conversation now = remember(archive.add(invite.room(), new PrivateRooms.Member(userKey, name)));
-                        if (now == null) {
-                            connection.refuse(invite, ErrorCode.NOT_MEMBER, "you are not in " + invite.room());
-                            return;
-                        }
-                        kept.keep(userKey, name, now.room(), -1);
-                        Event.Invited invited = now.invited(name, connection.user(), userKey);
-                        Set<Connection> told = new LinkedHashSet<>(inRoom);
-                        told.addAll(keepingDevices(userKey, null));
-                        String frame = Frames.encode(invited);
-                        told.forEach(each -> each.sendEncoded(frame));
-                        relayed.fire(new Relayed.Invited(userKey, invited, true));
+                        refusal = invite(connection, invite, inRoom, userKey);
                     } catch (RuntimeException failed) {
                         LOG.log(Level.WARNING, "the invitation of " + invite.user() + " failed", failed);
-                        connection.refuse(invite, ErrorCode.INTERNAL, "the invitation could not be stored; retry");
+                        refusal = new Refusal(ErrorCode.INTERNAL, "the invitation could not be stored; retry");
+                    }
+                    if (refusal != null) {
+                        // before the answer: an invitation sent on hearing it finds the budget as it was
+                        invitesByUser.giveBack(inviter, 1);
+                        connection.refuse(invite, refusal.code(), refusal.message());
                     }
                 },
-                refused -> connection.refuse(
-                        invite, ErrorCode.RATE_LIMITED, "too much waits for the database; retry shortly"));
+                refused -> {
+                    invitesByUser.giveBack(inviter, 1);
+                    connection.refuse(invite, ErrorCode.RATE_LIMITED, "too much waits for the database; retry shortly");
+                });
+    }
+
+    private record Refusal(ErrorCode code, String message) {}
+
+    /** The invitation on the worker: null if the user was added (and told), else why not. */
+    private Refusal invite(Connection connection, Command.Invite invite, List<Connection> inRoom, String userKey) {
+        // this node's copy is dropped on news of a change elsewhere while the room is in use: then the stored one
+        Conversation before = known.get(invite.room());
+        before = before != null ? before : archive.find(invite.room());
+        if (before == null) {
+            return new Refusal(ErrorCode.NOT_MEMBER, "you are not in " + invite.room());
+        }
+        if (before.kind() != Conversation.Kind.PRIVATE) {
+            return new Refusal(ErrorCode.BAD_REQUEST, "only a private room takes invitations");
+        }
+        if (!before.has(userKey) && before.members().size() >= settings.conversationMaxMembers()) {
+            return new Refusal(
+                    ErrorCode.LIMIT_EXCEEDED,
+                    "a private room has at most " + settings.conversationMaxMembers() + " members");
+        }
+        String name = nameOf(userKey);
+        if (name == null) {
+            return new Refusal(ErrorCode.USER_UNKNOWN, "there is no user " + invite.user());
+        }
+        Conversation now = remember(archive.add(invite.room(), new PrivateRooms.Member(userKey, name)));
+        if (now == null) {
+            return new Refusal(ErrorCode.NOT_MEMBER, "you are not in " + invite.room());
+        }
+        kept.keep(userKey, name, now.room(), -1);
+        Event.Invited invited = now.invited(name, connection.user(), userKey);
+        Set<Connection> told = new LinkedHashSet<>(inRoom);
+        told.addAll(keepingDevices(userKey, null));
+        String frame = Frames.encode(invited);
+        told.forEach(each -> each.sendEncoded(frame));
+        relayed.fire(new Relayed.Invited(userKey, invited, true));
+        return null;
     }
 
     /**

@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.parley.chat.entity.Command;
 import dev.parley.chat.entity.Conversation;
 import dev.parley.chat.entity.Identity;
+import dev.parley.chat.entity.PrivateRooms;
 import jakarta.json.JsonObject;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +22,8 @@ import org.junit.jupiter.api.Test;
  * waits for a user who is offline, and that a public name never reaches one.
  */
 class ConversationsTest {
+
+    private static final String BOB = Identity.accountKey("bob");
 
     /** Receipts are tested with membership: here none, so each test reads the frames it is about. */
     ChatFixture chat = new ChatFixture(Map.of(
@@ -169,8 +174,7 @@ class ConversationsTest {
         RecordingSink guestSink = new RecordingSink();
         Connection guest = chat.runsCommands(chat.guest("visitor", guestSink));
         RecordingSink v1Sink = new RecordingSink();
-        Connection v1 = chat.runsCommands(chat.connection(new Identity("dora", true), v1Sink));
-        assertNull(chat.users.register(v1, null));
+        Connection v1 = withoutMembership("dora", v1Sink);
 
         guest.run(new Command.Direct("bob"));
         assertError(guestSink.next("error"), "unauthorized", "direct");
@@ -189,8 +193,7 @@ class ConversationsTest {
         String direct = aliceSink.next("joined").getString("room");
         alice.run(new Command.Invite(direct, "bob"));
         assertError(aliceSink.next("error"), "bad_request", "invite");
-        alice.run(new Command.Create("plans"));
-        String plans = aliceSink.next("joined").getString("room");
+        String plans = plans(alice, aliceSink);
         alice.run(new Command.Invite(plans, "nobody"));
         assertError(aliceSink.next("error"), "user_unknown", "invite");
         alice.run(new Command.Invite("~" + "1".repeat(16), "bob"));
@@ -217,6 +220,92 @@ class ConversationsTest {
         aliceSink.next("joined");
         alice.run(new Command.Join("third"));
         assertError(aliceSink.next("error"), "limit_exceeded", "join");
+    }
+
+    @Test
+    void anInvitationCostsTheBudgetOnlyWhenItGoesThrough() throws InterruptedException {
+        chat.close();
+        chat = new ChatFixture(
+                Map.of("parley.conversations.invites-per-user-per-hour", "1", "parley.receipts.max-members", "0"));
+        chat.accounts.stored.add("carol");
+        chat.accounts.stored.add("dave");
+        RecordingSink aliceSink = new RecordingSink();
+        Connection alice = keeper("alice", aliceSink);
+        String plans = plans(alice, aliceSink);
+
+        CountDownLatch worker = holdWorker();
+        alice.run(new Command.Invite(plans, "nobody"));
+        alice.run(new Command.Invite(plans, "carol"));
+        assertError(aliceSink.next("error"), "limit_exceeded", "invite"); // the first holds the only one
+        worker.countDown();
+        assertError(aliceSink.next("error"), "user_unknown", "invite");
+
+        alice.run(new Command.Invite(plans, "carol"));
+        assertEquals("carol", aliceSink.next("invited").getString("user"), "the unknown user cost nothing");
+        alice.run(new Command.Invite(plans, "dave"));
+        assertError(aliceSink.next("error"), "limit_exceeded", "invite");
+    }
+
+    @Test
+    void invitationsInARowStopAtTheMemberLimit() throws InterruptedException {
+        List.of("bob", "carol", "erin").forEach(chat.accounts.stored::add);
+        RecordingSink aliceSink = new RecordingSink();
+        Connection alice = keeper("alice", aliceSink);
+        String plans = plans(alice, aliceSink);
+
+        CountDownLatch worker = holdWorker();
+        for (String name : List.of("bob", "carol", "erin")) {
+            alice.run(new Command.Invite(plans, name));
+        }
+        worker.countDown();
+        assertEquals("bob", aliceSink.next("invited").getString("user"));
+        assertEquals("carol", aliceSink.next("invited").getString("user"));
+        assertError(aliceSink.next("error"), "limit_exceeded", "invite"); // parley.conversations.max-members 3
+        assertEquals(3, chat.privateRooms.find(plans).members().size());
+    }
+
+    @Test
+    void aPrivateRoomTakesInvitationsAfterItsMembersChangedElsewhere() {
+        chat.accounts.stored.add("bob");
+        RecordingSink aliceSink = new RecordingSink();
+        Connection alice = keeper("alice", aliceSink);
+        String plans = plans(alice, aliceSink);
+
+        // bob was invited on another node: this node reads the room's members again at its next join
+        chat.privateRooms.add(plans, new PrivateRooms.Member(BOB, "bob"));
+        chat.rooms.invitedElsewhere(BOB, chat.privateRooms.find(plans).invited("bob", "alice", BOB), true);
+        assertEquals("bob", aliceSink.next("invited").getString("user"));
+        chat.accounts.stored.add("dave");
+        alice.run(new Command.Invite(plans, "dave"));
+        assertEquals("dave", aliceSink.next("invited").getString("user"), "still a private room to invite into");
+    }
+
+    /** Keeps the memberships' thread busy until the latch is counted down. */
+    private CountDownLatch holdWorker() {
+        CountDownLatch release = new CountDownLatch(1);
+        chat.memberships.submit(
+                () -> {
+                    try {
+                        release.await(5, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                refused -> {});
+        return release;
+    }
+
+    /** Alice makes the private room "plans"; returns its id. */
+    private static String plans(Connection alice, RecordingSink aliceSink) {
+        alice.run(new Command.Create("plans"));
+        return aliceSink.next("joined").getString("room");
+    }
+
+    /** A logged-in user's connection without membership=1, registered. */
+    private Connection withoutMembership(String name, RecordingSink sink) {
+        Connection connection = chat.runsCommands(chat.connection(new Identity(name, true), sink));
+        assertNull(chat.users.register(connection, null));
+        return connection;
     }
 
     private Connection keeper(String name, RecordingSink sink) {
