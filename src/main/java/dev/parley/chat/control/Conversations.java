@@ -79,12 +79,6 @@ public class Conversations {
         return known.get(room);
     }
 
-    /** Whether the room is a private room this node knows of (not a direct conversation). */
-    boolean isPrivateRoom(String room) {
-        Conversation conversation = known.get(room);
-        return conversation != null && conversation.kind() == Conversation.Kind.PRIVATE;
-    }
-
     /**
      * Reads the conversation for a join (one this node has not read yet), then hands it, or null if there is none, to
      * {@code then} on the memberships' thread; {@code busy} runs instead when too much waits for the database.
@@ -262,29 +256,17 @@ public class Conversations {
     }
 
     /**
-     * The user left the conversation from a connection that keeps rooms (membership): a private room's member no
-     * longer; a direct conversation stays theirs, only no longer kept (the caller forgot it).
+     * The user left a private room from a connection that keeps rooms (membership): a member no longer. (Leaving a
+     * direct conversation only forgets it: it stays theirs.)
      */
-    void left(String userKey, String room) {
-        if (!Conversation.isId(room)) {
-            return;
-        }
-        Conversation cached = known.get(room);
-        if (cached != null) {
-            if (cached.kind() != Conversation.Kind.PRIVATE) {
-                return;
-            }
-            known.put(room, cached.without(userKey)); // at once: a join right after is refused
-        }
-        // not in memory when the user was its last member here: the database says whether it is a private room
+    void leftPrivateRoom(String userKey, String room) {
+        known.computeIfPresent(
+                room, (same, cached) -> cached.without(userKey)); // at once: a join right after is refused
         memberships.submit(
                 () -> {
                     try {
-                        Conversation stored = archive.find(room);
-                        if (stored != null && stored.kind() == Conversation.Kind.PRIVATE) {
-                            Conversation now = archive.remove(room, userKey);
-                            known.computeIfPresent(room, (same, before) -> now);
-                        }
+                        Conversation now = archive.remove(room, userKey);
+                        known.computeIfPresent(room, (same, before) -> now);
                     } catch (RuntimeException failed) {
                         LOG.log(Level.WARNING, userKey + " could not be removed from " + room, failed);
                     }

@@ -214,11 +214,11 @@ public class Rooms {
                 connection.refuse(join, ErrorCode.LIMIT_EXCEEDED, refusal);
                 return;
             }
-        } else if (room.recentLoaded() && enter(connection, join, room)) {
+        } else if (room.recentLoaded() && enter(connection, join, room, null)) {
             return;
         }
         connection.finishesLater();
-        enterAfterRead(connection, join, 1);
+        enterAfterRead(connection, join, null, 1);
     }
 
     /**
@@ -233,11 +233,11 @@ public class Rooms {
                 return;
             }
             Room room = rooms.get(join.room());
-            if (room != null && room.recentLoaded() && enter(connection, join, room)) {
+            if (room != null && room.recentLoaded() && enter(connection, join, room, known)) {
                 return;
             }
             connection.finishesLater();
-            enterAfterRead(connection, join, 1);
+            enterAfterRead(connection, join, known, 1);
             return;
         }
         connection.finishesLater();
@@ -245,7 +245,7 @@ public class Rooms {
                 join.room(),
                 found -> {
                     if (found != null && found.has(connection.userKey())) {
-                        enterAfterRead(connection, join, 1);
+                        enterAfterRead(connection, join, found, 1);
                     } else {
                         refuseAsUnknown(connection, join);
                         connection.finished();
@@ -325,7 +325,7 @@ public class Rooms {
      * Reads the room, then enters it; if its cache was dropped again before the join got in (budget, last member
      * gone) or the room was deleted meanwhile, reads again, a few times at most.
      */
-    private void enterAfterRead(Connection connection, Command.Join join, int attempt) {
+    private void enterAfterRead(Connection connection, Command.Join join, Conversation conversation, int attempt) {
         String name = join.room();
         CompletableFuture<Room> read = readBeforeJoin(name);
         read.whenComplete((readRoom, failure) -> {
@@ -336,10 +336,10 @@ public class Rooms {
                 if (failure != null) {
                     LOG.log(Level.WARNING, "room " + name + " could not be read", failure);
                     connection.refuse(join, ErrorCode.INTERNAL, "the room could not be opened; retry");
-                } else if (!enter(connection, join, readRoom)) {
+                } else if (!enter(connection, join, readRoom, conversation)) {
                     if (attempt < READS_PER_JOIN) {
                         finished = false;
-                        enterAfterRead(connection, join, attempt + 1);
+                        enterAfterRead(connection, join, conversation, attempt + 1);
                     } else {
                         connection.refuse(join, ErrorCode.INTERNAL, "the room is busy; retry");
                     }
@@ -412,9 +412,10 @@ public class Rooms {
      * chars come out of its address's budget ({@code parley.joins.chars-per-address-*}); one it cannot pay is
      * refused with {@code rate_limited}, a refusal for rate like any other (it counts towards the 4029).
      *
+     * @param conversation what the room is if it is a conversation (as read for this join), else null
      * @return false if the join must read the room first: it has no cache (any more), or it was deleted
      */
-    private boolean enter(Connection connection, Command.Join join, Room room) {
+    private boolean enter(Connection connection, Command.Join join, Room room, Conversation conversation) {
         String name = room.name;
         long joinedAt;
         boolean receiptsApply;
@@ -463,7 +464,9 @@ public class Rooms {
             receiptsApply = room.members.size() <= memberships.receiptsMaxMembers();
             Event.Joined joined = new Event.Joined(
                     name, membersListed(room), room.memberCount(), personal(room.recent(), connection), joinedAt);
-            Conversation conversation = conversations.cached(name);
+            if (conversation != null) {
+                room.kind = conversation.kind();
+            }
             connection.send(conversation == null ? joined : conversation.describe(joined, connection.userKey()));
         } finally {
             room.lock.unlock();
@@ -499,7 +502,9 @@ public class Rooms {
         }
         if (connection.keepsRooms()) {
             memberships.forget(connection.userKey(), room.name);
-            conversations.left(connection.userKey(), room.name);
+            if (room.kind == Conversation.Kind.PRIVATE) {
+                conversations.leftPrivateRoom(connection.userKey(), room.name);
+            }
             if (clustered()) {
                 relayed.fire(new Relayed.LeftKept(room.name, connection.userKey()));
             }
@@ -520,16 +525,16 @@ public class Rooms {
                 room.lock.unlock();
             }
         }
-        // after the leave above, which asked this node's copy whether it is a private room
         conversations.changed(name);
     }
 
     /**
      * The member's connections that keep rooms leave it, each told {@code left_elsewhere}, and in a private room all
-     * its connections (the user is no member any more); under the room's lock.
+     * its connections (the user is no member any more); under the room's lock. The room knows its kind from its
+     * joins, whether or not this node still holds the conversation (dropped on news of a change elsewhere).
      */
     private void leaveKeepingDevices(Room room, Room.Member member) {
-        boolean all = conversations.isPrivateRoom(room.name);
+        boolean all = room.kind == Conversation.Kind.PRIVATE;
         for (Connection device : List.copyOf(member.connections)) {
             if (all || device.keepsRooms()) {
                 remove(room, device, member);

@@ -280,6 +280,34 @@ class ConversationsTest {
         assertEquals("dave", aliceSink.next("invited").getString("user"), "still a private room to invite into");
     }
 
+    @Test
+    void leavingAPrivateRoomTakesAllTheUsersConnectionsOutAfterItsMembersChangedElsewhere() {
+        chat.accounts.stored.add("bob");
+        RecordingSink aliceSink = new RecordingSink();
+        Connection alice = keeper("alice", aliceSink);
+        String plans = plans(alice, aliceSink);
+        alice.run(new Command.Invite(plans, "bob"));
+        aliceSink.next("invited");
+        RecordingSink bobSink = new RecordingSink();
+        Connection bob = keeper("bob", bobSink);
+        RecordingSink bobViewerSink = new RecordingSink();
+        Connection bobViewer = withoutMembership("bob", bobViewerSink);
+        bob.run(new Command.Join(plans));
+        bobSink.next("joined");
+        bobViewer.run(new Command.Join(plans));
+        bobViewerSink.next("joined");
+
+        // bob was invited again on another node: this node no longer holds the conversation
+        chat.rooms.invitedElsewhere(BOB, chat.privateRooms.find(plans).invited("bob", "alice", BOB), true);
+        bobSink.next("invited");
+        bobViewerSink.next("invited");
+        bob.run(new Command.Leave(plans));
+        bobSink.next("left");
+        JsonObject left = bobViewerSink.next();
+        assertEquals("left", left.getString("type"), "bob is no member: his other connection leaves too");
+        assertEquals("left_elsewhere", left.getString("reason"));
+    }
+
     /** Keeps the memberships' thread busy until the latch is counted down. */
     private CountDownLatch holdWorker() {
         CountDownLatch release = new CountDownLatch(1);
