@@ -20,8 +20,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 /**
  * Private rooms and direct conversations (the conversations extension): rooms named {@code ~} and 16 of
@@ -275,30 +277,43 @@ public class Conversations {
     }
 
     /**
-     * A message was posted in the room by {@code sender}: in a direct conversation the other user keeps it again if
-     * they had left it (read up to {@code lastBefore}, the room's last seq before this message), and their devices
-     * get {@code invited}.
+     * The message was stored in a direct conversation, from a connection on this node: the other user keeps it again
+     * if they had left it, read up to the message before, and their devices get {@code invited}. {@code receivedIt}
+     * says whether a user is in the room here with a connection that keeps rooms and the message was released to
+     * them: such a user keeps the room (their join kept it, their leave has not run yet), and is not looked up in the
+     * database. Anyone else is: they may have left on another node, or here, after the message went out.
      */
-    void posted(Connection sender, String room, long lastBefore) {
-        Conversation conversation = known.get(room);
-        if (conversation == null || conversation.kind() != Conversation.Kind.DIRECT) {
+    void postedDirect(Event.Message message, Predicate<String> receivedIt) {
+        String room = message.room();
+        Conversation cached = known.get(room);
+        if (cached != null && others(cached, message).allMatch(receivedIt)) {
             return;
         }
-        conversation.members().forEach((userKey, name) -> {
-            if (!userKey.equals(sender.userKey())) {
-                memberships.submit(
-                        () -> {
-                            try {
-                                if (kept.keep(userKey, name, room, lastBefore)) {
-                                    added(conversation, userKey, name, sender.user(), null);
-                                }
-                            } catch (RuntimeException failed) {
-                                LOG.log(Level.WARNING, room + " could not be kept again for " + userKey, failed);
-                            }
-                        },
-                        refused -> LOG.warning(room + " was not kept again for " + userKey + ": too much waits"));
-            }
-        });
+        memberships.submit(
+                () -> {
+                    try {
+                        // not held here when its sender, the last member here, left before it was stored
+                        Conversation conversation = cached != null ? cached : archive.find(room);
+                        if (conversation == null) {
+                            return;
+                        }
+                        others(conversation, message)
+                                .filter(receivedIt.negate())
+                                .forEach(userKey -> {
+                                    String name = conversation.members().get(userKey);
+                                    if (kept.keep(userKey, name, room, message.seq() - 1)) {
+                                        added(conversation, userKey, name, message.from(), null);
+                                    }
+                                });
+                    } catch (RuntimeException failed) {
+                        LOG.log(Level.WARNING, room + " could not be kept again after seq " + message.seq(), failed);
+                    }
+                },
+                refused -> LOG.warning(room + " was not kept again after seq " + message.seq() + ": too much waits"));
+    }
+
+    private static Stream<String> others(Conversation conversation, Event.Message message) {
+        return conversation.members().keySet().stream().filter(userKey -> !userKey.equals(message.senderKey()));
     }
 
     /** Cluster mode: a user was added to a conversation on another node; its devices here that keep rooms are told. */

@@ -684,8 +684,6 @@ public class Rooms {
             connection.refuse(say, ErrorCode.TEXT_INVALID, problem);
             return;
         }
-        // the last seq before this message (read without the lock: at worst an earlier one, never this message's)
-        conversations.posted(connection, room.name, room.lastSeq);
         posting.post(connection, say, true, mentionsIn(room, say.text()));
     }
 
@@ -706,12 +704,16 @@ public class Rooms {
             Posting.Pending post = posting.settle(one.postId());
             Receipt receipt = one.receipt();
             if (receipt instanceof Receipt.Stored stored) {
-                if (!release(stored.message(), post == null ? null : post.connection()) && post != null) {
-                    post.connection()
-                            .refuse(
-                                    post.say(),
-                                    ErrorCode.NOT_MEMBER,
-                                    "the room " + post.say().room() + " was deleted");
+                if (!release(stored.message(), post == null ? null : post.connection())) {
+                    if (post != null) {
+                        post.connection()
+                                .refuse(
+                                        post.say(),
+                                        ErrorCode.NOT_MEMBER,
+                                        "the room " + post.say().room() + " was deleted");
+                    }
+                } else if (post != null) {
+                    storedHere(stored.message());
                 }
             } else if (post == null || receipt instanceof Receipt.Failed && post.answeredLate()) {
                 continue; // not this server's post, or its sender heard internal already and retries its ref
@@ -1228,6 +1230,35 @@ public class Rooms {
         }
         readBack(room, missing);
         trimCaches(null);
+        storedHere(message); // first known stored now: its commit was reported failed
+    }
+
+    /**
+     * A message posted on this node is stored (and handed to its room's sequencer): a direct conversation comes back
+     * to a member who left it. Here, and not when the post was accepted: a post the archive refuses (its ref stored
+     * already, a ref conflict, a failed commit) or one refused before (the store full, a resend held back) must not
+     * bring it back, and only the stored message is certain to be one; its seq also says exactly up to where the
+     * member has read. A member in the room here with a connection that keeps rooms, to whom it was released, still
+     * keeps it, and costs no database look-up.
+     */
+    private void storedHere(Event.Message message) {
+        Room room = rooms.get(message.room());
+        if (room != null && room.kind == Conversation.Kind.DIRECT) { // set by the sender's join
+            conversations.postedDirect(message, userKey -> receivedKeeping(room, message, userKey));
+        }
+    }
+
+    /** Whether the message was released in its room and the user is in it with a connection that keeps rooms. */
+    private static boolean receivedKeeping(Room room, Event.Message message, String userKey) {
+        room.lock.lock();
+        try {
+            Room.Member member = room.members.get(userKey);
+            return message.seq() <= room.lastSeq
+                    && member != null
+                    && member.connections.stream().anyMatch(Connection::keepsRooms);
+        } finally {
+            room.lock.unlock();
+        }
     }
 
     /** Reads the seqs a room is missing below a higher one from the database and releases them. */

@@ -27,7 +27,14 @@ class ConversationsTest {
 
     /** Receipts are tested with membership: here none, so each test reads the frames it is about. */
     ChatFixture chat = new ChatFixture(Map.of(
-            "parley.conversations.max-members", "3", "parley.rooms.max", "2", "parley.receipts.max-members", "0"));
+            "parley.conversations.max-members",
+            "3",
+            "parley.rooms.max",
+            "2",
+            "parley.receipts.max-members",
+            "0",
+            "parley.store.max-pending-per-room",
+            "1"));
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -223,6 +230,88 @@ class ConversationsTest {
     }
 
     @Test
+    void aPostTheArchiveRefusesDoesNotBringADirectConversationBack() throws InterruptedException {
+        RecordingSink bobSink = new RecordingSink();
+        Connection bob = keeper("bob", bobSink);
+        RecordingSink aliceSink = new RecordingSink();
+        Connection alice = keeper("alice", aliceSink);
+        String id = directLeftByBob(alice, aliceSink, bob, bobSink);
+        alice.run(new Command.Say(id, "first", "r1"));
+        aliceSink.next("message");
+        bobSink.next("invited");
+        bob.run(new Command.Join(id));
+        bobSink.next("joined");
+        bob.run(new Command.Leave(id));
+        bobSink.next("left");
+        afterWorker();
+        aliceSink.drain();
+
+        alice.run(new Command.Say(id, "first", "r1")); // a retry of a stored ref: not a new message
+        assertEquals(1, aliceSink.next("message").getInt("seq"));
+        alice.run(new Command.Say(id, "other text", "r1"));
+        assertError(aliceSink.next("error"), "ref_conflict", "say");
+        chat.archive.holding.set(true);
+        alice.run(new Command.Say(id, "held", "r2"));
+        alice.run(new Command.Say(id, "over", "r3")); // parley.store.max-pending-per-room 1
+        assertError(aliceSink.next("error"), "rate_limited", "say");
+        afterWorker();
+        assertEquals(List.of(), bobSink.drain(), "nothing for bob while nothing new is stored");
+        assertNull(chat.kept.marker(BOB, id), "bob does not keep it");
+
+        chat.archive.settleHeld();
+        assertEquals(id, bobSink.next("invited").getString("room"), "once stored, it comes back");
+        afterWorker();
+        assertEquals(1L, chat.kept.marker(BOB, id), "read up to the message before the one that brought it back");
+    }
+
+    @Test
+    void aMessageStoredAfterItsSenderLeftStillBringsTheConversationBack() throws InterruptedException {
+        RecordingSink bobSink = new RecordingSink();
+        Connection bob = keeper("bob", bobSink);
+        RecordingSink aliceSink = new RecordingSink();
+        Connection alice = keeper("alice", aliceSink);
+        String id = directLeftByBob(alice, aliceSink, bob, bobSink);
+        chat.archive.holding.set(true);
+        alice.run(new Command.Say(id, "bye", null));
+        alice.run(new Command.Leave(id)); // its last member here: this node no longer holds the conversation
+        aliceSink.next("left");
+
+        chat.archive.settleHeld();
+        assertEquals(id, bobSink.next("invited").getString("room"));
+    }
+
+    @Test
+    void aMemberInTheConversationCostsNoLookUpPerMessageAndOneWhoLeftElsewhereIsInvitedAgain()
+            throws InterruptedException {
+        RecordingSink bobSink = new RecordingSink();
+        Connection bob = keeper("bob", bobSink);
+        RecordingSink aliceSink = new RecordingSink();
+        Connection alice = keeper("alice", aliceSink);
+        alice.run(new Command.Direct("bob"));
+        String id = aliceSink.next("joined").getString("room");
+        bobSink.next("invited");
+        bob.run(new Command.Join(id));
+        bobSink.next("joined");
+        afterWorker();
+        int keepsBefore = chat.kept.keeps.get();
+
+        for (String text : List.of("one", "two", "three")) {
+            alice.run(new Command.Say(id, text, null));
+            assertEquals(text, bobSink.next("message").getString("text"));
+        }
+        afterWorker();
+        assertEquals(keepsBefore, chat.kept.keeps.get(), "bob is in it: no look-up of whether he keeps it");
+
+        chat.kept.forget(BOB, id); // bob left on another node: its forget in the database, its news here
+        chat.rooms.leftElsewhere(id, BOB);
+        assertEquals("left_elsewhere", bobSink.next("left").getString("reason"));
+        alice.run(new Command.Say(id, "still there?", null));
+        assertEquals(id, bobSink.next("invited").getString("room"));
+        afterWorker();
+        assertEquals(3L, chat.kept.marker(BOB, id));
+    }
+
+    @Test
     void anInvitationCostsTheBudgetOnlyWhenItGoesThrough() throws InterruptedException {
         chat.close();
         chat = new ChatFixture(
@@ -306,6 +395,48 @@ class ConversationsTest {
         JsonObject left = bobViewerSink.next();
         assertEquals("left", left.getString("type"), "bob is no member: his other connection leaves too");
         assertEquals("left_elsewhere", left.getString("reason"));
+    }
+
+    @Test
+    void aMessageStoredThoughItsCommitWasReportedFailedBringsTheConversationBackWhenItsRefIsResent()
+            throws InterruptedException {
+        RecordingSink bobSink = new RecordingSink();
+        Connection bob = keeper("bob", bobSink);
+        RecordingSink aliceSink = new RecordingSink();
+        Connection alice = keeper("alice", aliceSink);
+        String id = directLeftByBob(alice, aliceSink, bob, bobSink);
+        chat.archive.failingAfterCommit.set(true);
+        alice.run(new Command.Say(id, "did it go?", "r1"));
+        assertError(aliceSink.next("error"), "internal", "say");
+        chat.archive.failingAfterCommit.set(false);
+        afterWorker();
+        assertEquals(List.of(), bobSink.drain());
+
+        alice.run(new Command.Say(id, "did it go?", "r1"));
+        assertEquals(1, aliceSink.next("message").getInt("seq"));
+        assertEquals(id, bobSink.next("invited").getString("room"));
+    }
+
+    /** Alice opens a direct conversation with bob, who has it and leaves it; returns its id. */
+    private String directLeftByBob(Connection alice, RecordingSink aliceSink, Connection bob, RecordingSink bobSink)
+            throws InterruptedException {
+        alice.run(new Command.Direct("bob"));
+        String id = aliceSink.next("joined").getString("room");
+        bobSink.next("invited");
+        bob.run(new Command.Join(id));
+        bobSink.next("joined");
+        bob.run(new Command.Leave(id));
+        bobSink.next("left");
+        afterWorker();
+        aliceSink.drain();
+        return id;
+    }
+
+    /** Returns once the memberships' thread has done everything submitted so far. */
+    private void afterWorker() throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        chat.memberships.submit(done::countDown, refused -> {});
+        assertTrue(done.await(5, TimeUnit.SECONDS), "the memberships' thread is stuck");
     }
 
     /** Keeps the memberships' thread busy until the latch is counted down. */
