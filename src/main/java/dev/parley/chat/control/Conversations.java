@@ -20,8 +20,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 /**
  * Private rooms and direct conversations (the conversations extension): rooms named {@code ~} and 16 of
@@ -77,12 +79,6 @@ public class Conversations {
     /** The conversation as this node last read it, or null if it has not (or it is no conversation). */
     public Conversation cached(String room) {
         return known.get(room);
-    }
-
-    /** Whether the room is a private room this node knows of (not a direct conversation). */
-    boolean isPrivateRoom(String room) {
-        Conversation conversation = known.get(room);
-        return conversation != null && conversation.kind() == Conversation.Kind.PRIVATE;
     }
 
     /**
@@ -176,14 +172,18 @@ public class Conversations {
      * Makes {@code invite.user()} a member of the private room the connection is in ({@code inRoom}: the room's
      * connections here): the invitee keeps it; its devices that keep rooms and the room's connections get
      * {@code invited}.
+     *
+     * <p>The invitation is charged to the inviter's hourly budget here, so that invitations queued for the worker
+     * together cannot overrun it, and given back unless it goes through (an unknown user, a full room, a failure).
+     * What the room is and how many members it has is checked on the worker, in order with this node's earlier
+     * invitations: checked here, two invitations in a row both saw room for one more.
      */
     void invite(Connection connection, Command.Invite invite, List<Connection> inRoom) {
         if (!connection.keepsRooms()) {
             connection.refuse(invite, ErrorCode.BAD_REQUEST, "invitations need membership=1 on the URL");
             return;
         }
-        Conversation conversation = known.get(invite.room());
-        if (conversation == null || conversation.kind() != Conversation.Kind.PRIVATE) {
+        if (!Conversation.isId(invite.room())) {
             connection.refuse(invite, ErrorCode.BAD_REQUEST, "only a private room takes invitations");
             return;
         }
@@ -192,14 +192,8 @@ public class Conversations {
             return;
         }
         String userKey = Identity.accountKey(invite.user());
-        if (!conversation.has(userKey) && conversation.members().size() >= settings.conversationMaxMembers()) {
-            connection.refuse(
-                    invite,
-                    ErrorCode.LIMIT_EXCEEDED,
-                    "a private room has at most " + settings.conversationMaxMembers() + " members");
-            return;
-        }
-        if (!invitesByUser.tryAcquire(connection.userKey())) {
+        String inviter = connection.userKey();
+        if (!invitesByUser.tryAcquire(inviter)) {
             connection.refuse(
                     invite,
                     ErrorCode.LIMIT_EXCEEDED,
@@ -208,57 +202,73 @@ public class Conversations {
         }
         memberships.submit(
                 () -> {
+                    Refusal refusal;
                     try {
-                        String name = nameOf(userKey);
-                        if (name == null) {
-                            connection.refuse(invite, ErrorCode.USER_UNKNOWN, "there is no user " + invite.user());
-                            return;
-                        }
-                        Conversation now = remember(archive.add(invite.room(), new PrivateRooms.Member(userKey, name)));
-                        if (now == null) {
-                            connection.refuse(invite, ErrorCode.NOT_MEMBER, "you are not in " + invite.room());
-                            return;
-                        }
-                        kept.keep(userKey, name, now.room(), -1);
-                        Event.Invited invited = now.invited(name, connection.user(), userKey);
-                        Set<Connection> told = new LinkedHashSet<>(inRoom);
-                        told.addAll(keepingDevices(userKey, null));
-                        String frame = Frames.encode(invited);
-                        told.forEach(each -> each.sendEncoded(frame));
-                        relayed.fire(new Relayed.Invited(userKey, invited, true));
+                        refusal = invite(connection, invite, inRoom, userKey);
                     } catch (RuntimeException failed) {
                         LOG.log(Level.WARNING, "the invitation of " + invite.user() + " failed", failed);
-                        connection.refuse(invite, ErrorCode.INTERNAL, "the invitation could not be stored; retry");
+                        refusal = new Refusal(ErrorCode.INTERNAL, "the invitation could not be stored; retry");
+                    }
+                    if (refusal != null) {
+                        // before the answer: an invitation sent on hearing it finds the budget as it was
+                        invitesByUser.giveBack(inviter, 1);
+                        connection.refuse(invite, refusal.code(), refusal.message());
                     }
                 },
-                refused -> connection.refuse(
-                        invite, ErrorCode.RATE_LIMITED, "too much waits for the database; retry shortly"));
+                refused -> {
+                    invitesByUser.giveBack(inviter, 1);
+                    connection.refuse(invite, ErrorCode.RATE_LIMITED, "too much waits for the database; retry shortly");
+                });
+    }
+
+    private record Refusal(ErrorCode code, String message) {}
+
+    /** The invitation on the worker: null if the user was added (and told), else why not. */
+    private Refusal invite(Connection connection, Command.Invite invite, List<Connection> inRoom, String userKey) {
+        // this node's copy is dropped on news of a change elsewhere while the room is in use: then the stored one
+        Conversation before = known.get(invite.room());
+        before = before != null ? before : archive.find(invite.room());
+        if (before == null) {
+            return new Refusal(ErrorCode.NOT_MEMBER, "you are not in " + invite.room());
+        }
+        if (before.kind() != Conversation.Kind.PRIVATE) {
+            return new Refusal(ErrorCode.BAD_REQUEST, "only a private room takes invitations");
+        }
+        if (!before.has(userKey) && before.members().size() >= settings.conversationMaxMembers()) {
+            return new Refusal(
+                    ErrorCode.LIMIT_EXCEEDED,
+                    "a private room has at most " + settings.conversationMaxMembers() + " members");
+        }
+        String name = nameOf(userKey);
+        if (name == null) {
+            return new Refusal(ErrorCode.USER_UNKNOWN, "there is no user " + invite.user());
+        }
+        Conversation now = remember(archive.add(invite.room(), new PrivateRooms.Member(userKey, name)));
+        if (now == null) {
+            return new Refusal(ErrorCode.NOT_MEMBER, "you are not in " + invite.room());
+        }
+        kept.keep(userKey, name, now.room(), -1);
+        Event.Invited invited = now.invited(name, connection.user(), userKey);
+        Set<Connection> told = new LinkedHashSet<>(inRoom);
+        told.addAll(keepingDevices(userKey, null));
+        String frame = Frames.encode(invited);
+        told.forEach(each -> each.sendEncoded(frame));
+        relayed.fire(new Relayed.Invited(userKey, invited, true));
+        return null;
     }
 
     /**
-     * The user left the conversation from a connection that keeps rooms (membership): a private room's member no
-     * longer; a direct conversation stays theirs, only no longer kept (the caller forgot it).
+     * The user left a private room from a connection that keeps rooms (membership): a member no longer. (Leaving a
+     * direct conversation only forgets it: it stays theirs.)
      */
-    void left(String userKey, String room) {
-        if (!Conversation.isId(room)) {
-            return;
-        }
-        Conversation cached = known.get(room);
-        if (cached != null) {
-            if (cached.kind() != Conversation.Kind.PRIVATE) {
-                return;
-            }
-            known.put(room, cached.without(userKey)); // at once: a join right after is refused
-        }
-        // not in memory when the user was its last member here: the database says whether it is a private room
+    void leftPrivateRoom(String userKey, String room) {
+        known.computeIfPresent(
+                room, (same, cached) -> cached.without(userKey)); // at once: a join right after is refused
         memberships.submit(
                 () -> {
                     try {
-                        Conversation stored = archive.find(room);
-                        if (stored != null && stored.kind() == Conversation.Kind.PRIVATE) {
-                            Conversation now = archive.remove(room, userKey);
-                            known.computeIfPresent(room, (same, before) -> now);
-                        }
+                        Conversation now = archive.remove(room, userKey);
+                        known.computeIfPresent(room, (same, before) -> now);
                     } catch (RuntimeException failed) {
                         LOG.log(Level.WARNING, userKey + " could not be removed from " + room, failed);
                     }
@@ -267,30 +277,43 @@ public class Conversations {
     }
 
     /**
-     * A message was posted in the room by {@code sender}: in a direct conversation the other user keeps it again if
-     * they had left it (read up to {@code lastBefore}, the room's last seq before this message), and their devices
-     * get {@code invited}.
+     * The message was stored in a direct conversation, from a connection on this node: the other user keeps it again
+     * if they had left it, read up to the message before, and their devices get {@code invited}. {@code receivedIt}
+     * says whether a user is in the room here with a connection that keeps rooms and the message was released to
+     * them: such a user keeps the room (their join kept it, their leave has not run yet), and is not looked up in the
+     * database. Anyone else is: they may have left on another node, or here, after the message went out.
      */
-    void posted(Connection sender, String room, long lastBefore) {
-        Conversation conversation = known.get(room);
-        if (conversation == null || conversation.kind() != Conversation.Kind.DIRECT) {
+    void postedDirect(Event.Message message, Predicate<String> receivedIt) {
+        String room = message.room();
+        Conversation cached = known.get(room);
+        if (cached != null && others(cached, message).allMatch(receivedIt)) {
             return;
         }
-        conversation.members().forEach((userKey, name) -> {
-            if (!userKey.equals(sender.userKey())) {
-                memberships.submit(
-                        () -> {
-                            try {
-                                if (kept.keep(userKey, name, room, lastBefore)) {
-                                    added(conversation, userKey, name, sender.user(), null);
-                                }
-                            } catch (RuntimeException failed) {
-                                LOG.log(Level.WARNING, room + " could not be kept again for " + userKey, failed);
-                            }
-                        },
-                        refused -> LOG.warning(room + " was not kept again for " + userKey + ": too much waits"));
-            }
-        });
+        memberships.submit(
+                () -> {
+                    try {
+                        // not held here when its sender, the last member here, left before it was stored
+                        Conversation conversation = cached != null ? cached : archive.find(room);
+                        if (conversation == null) {
+                            return;
+                        }
+                        others(conversation, message)
+                                .filter(receivedIt.negate())
+                                .forEach(userKey -> {
+                                    String name = conversation.members().get(userKey);
+                                    if (kept.keep(userKey, name, room, message.seq() - 1)) {
+                                        added(conversation, userKey, name, message.from(), null);
+                                    }
+                                });
+                    } catch (RuntimeException failed) {
+                        LOG.log(Level.WARNING, room + " could not be kept again after seq " + message.seq(), failed);
+                    }
+                },
+                refused -> LOG.warning(room + " was not kept again after seq " + message.seq() + ": too much waits"));
+    }
+
+    private static Stream<String> others(Conversation conversation, Event.Message message) {
+        return conversation.members().keySet().stream().filter(userKey -> !userKey.equals(message.senderKey()));
     }
 
     /** Cluster mode: a user was added to a conversation on another node; its devices here that keep rooms are told. */

@@ -1,5 +1,6 @@
 package dev.parley.chat.control;
 
+import dev.parley.chat.entity.Conversation;
 import dev.parley.chat.entity.Event;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -38,6 +39,11 @@ final class Room {
     private Connection[] recipients;
     final Map<String, Long> typingForwardedAt = new ConcurrentHashMap<>();
     long lastSeq;
+    /**
+     * A conversation's kind (private room or direct conversation), set by its joins; null for a public room. A room's
+     * kind never changes, so it outlives this node's copy of the conversation.
+     */
+    volatile Conversation.Kind kind;
     /** Set under the lock when an operator deleted the room: it is no longer in the registry, nobody may enter. */
     volatile boolean purged;
 

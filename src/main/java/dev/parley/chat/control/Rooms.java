@@ -218,11 +218,11 @@ public class Rooms {
                 connection.refuse(join, ErrorCode.LIMIT_EXCEEDED, refusal);
                 return;
             }
-        } else if (room.recentLoaded() && enter(connection, join, room)) {
+        } else if (room.recentLoaded() && enter(connection, join, room, null)) {
             return;
         }
         connection.finishesLater();
-        enterAfterRead(connection, join, 1);
+        enterAfterRead(connection, join, null, 1);
     }
 
     /**
@@ -237,11 +237,11 @@ public class Rooms {
                 return;
             }
             Room room = rooms.get(join.room());
-            if (room != null && room.recentLoaded() && enter(connection, join, room)) {
+            if (room != null && room.recentLoaded() && enter(connection, join, room, known)) {
                 return;
             }
             connection.finishesLater();
-            enterAfterRead(connection, join, 1);
+            enterAfterRead(connection, join, known, 1);
             return;
         }
         connection.finishesLater();
@@ -249,7 +249,7 @@ public class Rooms {
                 join.room(),
                 found -> {
                     if (found != null && found.has(connection.userKey())) {
-                        enterAfterRead(connection, join, 1);
+                        enterAfterRead(connection, join, found, 1);
                     } else {
                         refuseAsUnknown(connection, join);
                         connection.finished();
@@ -329,7 +329,7 @@ public class Rooms {
      * Reads the room, then enters it; if its cache was dropped again before the join got in (budget, last member
      * gone) or the room was deleted meanwhile, reads again, a few times at most.
      */
-    private void enterAfterRead(Connection connection, Command.Join join, int attempt) {
+    private void enterAfterRead(Connection connection, Command.Join join, Conversation conversation, int attempt) {
         String name = join.room();
         CompletableFuture<Room> read = readBeforeJoin(name);
         read.whenComplete((readRoom, failure) -> {
@@ -340,10 +340,10 @@ public class Rooms {
                 if (failure != null) {
                     LOG.log(Level.WARNING, "room " + name + " could not be read", failure);
                     connection.refuse(join, ErrorCode.INTERNAL, "the room could not be opened; retry");
-                } else if (!enter(connection, join, readRoom)) {
+                } else if (!enter(connection, join, readRoom, conversation)) {
                     if (attempt < READS_PER_JOIN) {
                         finished = false;
-                        enterAfterRead(connection, join, attempt + 1);
+                        enterAfterRead(connection, join, conversation, attempt + 1);
                     } else {
                         connection.refuse(join, ErrorCode.INTERNAL, "the room is busy; retry");
                     }
@@ -416,9 +416,10 @@ public class Rooms {
      * chars come out of its address's budget ({@code parley.joins.chars-per-address-*}); one it cannot pay is
      * refused with {@code rate_limited}, a refusal for rate like any other (it counts towards the 4029).
      *
+     * @param conversation what the room is if it is a conversation (as read for this join), else null
      * @return false if the join must read the room first: it has no cache (any more), or it was deleted
      */
-    private boolean enter(Connection connection, Command.Join join, Room room) {
+    private boolean enter(Connection connection, Command.Join join, Room room, Conversation conversation) {
         String name = room.name;
         long joinedAt;
         boolean receiptsApply;
@@ -467,7 +468,9 @@ public class Rooms {
             receiptsApply = room.members.size() <= memberships.receiptsMaxMembers();
             Event.Joined joined = new Event.Joined(
                     name, membersListed(room), room.memberCount(), personal(room.recent(), connection), joinedAt);
-            Conversation conversation = conversations.cached(name);
+            if (conversation != null) {
+                room.kind = conversation.kind();
+            }
             connection.send(conversation == null ? joined : conversation.describe(joined, connection.userKey()));
         } finally {
             room.lock.unlock();
@@ -503,7 +506,9 @@ public class Rooms {
         }
         if (connection.keepsRooms()) {
             memberships.forget(connection.userKey(), room.name);
-            conversations.left(connection.userKey(), room.name);
+            if (room.kind == Conversation.Kind.PRIVATE) {
+                conversations.leftPrivateRoom(connection.userKey(), room.name);
+            }
             if (clustered()) {
                 relayed.fire(new Relayed.LeftKept(room.name, connection.userKey()));
             }
@@ -524,16 +529,16 @@ public class Rooms {
                 room.lock.unlock();
             }
         }
-        // after the leave above, which asked this node's copy whether it is a private room
         conversations.changed(name);
     }
 
     /**
      * The member's connections that keep rooms leave it, each told {@code left_elsewhere}, and in a private room all
-     * its connections (the user is no member any more); under the room's lock.
+     * its connections (the user is no member any more); under the room's lock. The room knows its kind from its
+     * joins, whether or not this node still holds the conversation (dropped on news of a change elsewhere).
      */
     private void leaveKeepingDevices(Room room, Room.Member member) {
-        boolean all = conversations.isPrivateRoom(room.name);
+        boolean all = room.kind == Conversation.Kind.PRIVATE;
         for (Connection device : List.copyOf(member.connections)) {
             if (all || device.keepsRooms()) {
                 remove(room, device, member);
@@ -686,8 +691,6 @@ public class Rooms {
             connection.refuse(say, ErrorCode.TEXT_INVALID, problem);
             return;
         }
-        // the last seq before this message (read without the lock: at worst an earlier one, never this message's)
-        conversations.posted(connection, room.name, room.lastSeq);
         posting.post(connection, say, true, mentionsIn(room, say.text()));
     }
 
@@ -732,12 +735,16 @@ public class Rooms {
             Posting.Pending post = posting.settle(one.postId());
             Receipt receipt = one.receipt();
             if (receipt instanceof Receipt.Stored stored) {
-                if (!release(stored.message(), post == null ? null : post.connection()) && post != null) {
-                    post.connection()
-                            .refuse(
-                                    post.say(),
-                                    ErrorCode.NOT_MEMBER,
-                                    "the room " + post.say().room() + " was deleted");
+                if (!release(stored.message(), post == null ? null : post.connection())) {
+                    if (post != null) {
+                        post.connection()
+                                .refuse(
+                                        post.say(),
+                                        ErrorCode.NOT_MEMBER,
+                                        "the room " + post.say().room() + " was deleted");
+                    }
+                } else if (post != null) {
+                    storedHere(stored.message());
                 }
             } else if (post == null || receipt instanceof Receipt.Failed && post.answeredLate()) {
                 continue; // not this server's post, or its sender heard internal already and retries its ref
@@ -1256,6 +1263,35 @@ public class Rooms {
         }
         readBack(room, missing);
         trimCaches(null);
+        storedHere(message); // first known stored now: its commit was reported failed
+    }
+
+    /**
+     * A message posted on this node is stored (and handed to its room's sequencer): a direct conversation comes back
+     * to a member who left it. Here, and not when the post was accepted: a post the archive refuses (its ref stored
+     * already, a ref conflict, a failed commit) or one refused before (the store full, a resend held back) must not
+     * bring it back, and only the stored message is certain to be one; its seq also says exactly up to where the
+     * member has read. A member in the room here with a connection that keeps rooms, to whom it was released, still
+     * keeps it, and costs no database look-up.
+     */
+    private void storedHere(Event.Message message) {
+        Room room = rooms.get(message.room());
+        if (room != null && room.kind == Conversation.Kind.DIRECT) { // set by the sender's join
+            conversations.postedDirect(message, userKey -> receivedKeeping(room, message, userKey));
+        }
+    }
+
+    /** Whether the message was released in its room and the user is in it with a connection that keeps rooms. */
+    private static boolean receivedKeeping(Room room, Event.Message message, String userKey) {
+        room.lock.lock();
+        try {
+            Room.Member member = room.members.get(userKey);
+            return message.seq() <= room.lastSeq
+                    && member != null
+                    && member.connections.stream().anyMatch(Connection::keepsRooms);
+        } finally {
+            room.lock.unlock();
+        }
     }
 
     /** Reads the seqs a room is missing below a higher one from the database and releases them. */

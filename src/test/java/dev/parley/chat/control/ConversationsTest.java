@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.parley.chat.entity.Command;
 import dev.parley.chat.entity.Conversation;
 import dev.parley.chat.entity.Identity;
+import dev.parley.chat.entity.PrivateRooms;
 import jakarta.json.JsonObject;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,9 +23,18 @@ import org.junit.jupiter.api.Test;
  */
 class ConversationsTest {
 
+    private static final String BOB = Identity.accountKey("bob");
+
     /** Receipts are tested with membership: here none, so each test reads the frames it is about. */
     ChatFixture chat = new ChatFixture(Map.of(
-            "parley.conversations.max-members", "3", "parley.rooms.max", "2", "parley.receipts.max-members", "0"));
+            "parley.conversations.max-members",
+            "3",
+            "parley.rooms.max",
+            "2",
+            "parley.receipts.max-members",
+            "0",
+            "parley.store.max-pending-per-room",
+            "1"));
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -169,8 +181,7 @@ class ConversationsTest {
         RecordingSink guestSink = new RecordingSink();
         Connection guest = chat.runsCommands(chat.guest("visitor", guestSink));
         RecordingSink v1Sink = new RecordingSink();
-        Connection v1 = chat.runsCommands(chat.connection(new Identity("dora", true), v1Sink));
-        assertNull(chat.users.register(v1, null));
+        Connection v1 = withoutMembership("dora", v1Sink);
 
         guest.run(new Command.Direct("bob"));
         assertError(guestSink.next("error"), "unauthorized", "direct");
@@ -189,8 +200,7 @@ class ConversationsTest {
         String direct = aliceSink.next("joined").getString("room");
         alice.run(new Command.Invite(direct, "bob"));
         assertError(aliceSink.next("error"), "bad_request", "invite");
-        alice.run(new Command.Create("plans"));
-        String plans = aliceSink.next("joined").getString("room");
+        String plans = plans(alice, aliceSink);
         alice.run(new Command.Invite(plans, "nobody"));
         assertError(aliceSink.next("error"), "user_unknown", "invite");
         alice.run(new Command.Invite("~" + "1".repeat(16), "bob"));
@@ -217,6 +227,244 @@ class ConversationsTest {
         aliceSink.next("joined");
         alice.run(new Command.Join("third"));
         assertError(aliceSink.next("error"), "limit_exceeded", "join");
+    }
+
+    @Test
+    void aPostTheArchiveRefusesDoesNotBringADirectConversationBack() throws InterruptedException {
+        RecordingSink bobSink = new RecordingSink();
+        Connection bob = keeper("bob", bobSink);
+        RecordingSink aliceSink = new RecordingSink();
+        Connection alice = keeper("alice", aliceSink);
+        String id = directLeftByBob(alice, aliceSink, bob, bobSink);
+        alice.run(new Command.Say(id, "first", "r1"));
+        aliceSink.next("message");
+        bobSink.next("invited");
+        bob.run(new Command.Join(id));
+        bobSink.next("joined");
+        bob.run(new Command.Leave(id));
+        bobSink.next("left");
+        afterWorker();
+        aliceSink.drain();
+
+        alice.run(new Command.Say(id, "first", "r1")); // a retry of a stored ref: not a new message
+        assertEquals(1, aliceSink.next("message").getInt("seq"));
+        alice.run(new Command.Say(id, "other text", "r1"));
+        assertError(aliceSink.next("error"), "ref_conflict", "say");
+        chat.archive.holding.set(true);
+        alice.run(new Command.Say(id, "held", "r2"));
+        alice.run(new Command.Say(id, "over", "r3")); // parley.store.max-pending-per-room 1
+        assertError(aliceSink.next("error"), "rate_limited", "say");
+        afterWorker();
+        assertEquals(List.of(), bobSink.drain(), "nothing for bob while nothing new is stored");
+        assertNull(chat.kept.marker(BOB, id), "bob does not keep it");
+
+        chat.archive.settleHeld();
+        assertEquals(id, bobSink.next("invited").getString("room"), "once stored, it comes back");
+        afterWorker();
+        assertEquals(1L, chat.kept.marker(BOB, id), "read up to the message before the one that brought it back");
+    }
+
+    @Test
+    void aMessageStoredAfterItsSenderLeftStillBringsTheConversationBack() throws InterruptedException {
+        RecordingSink bobSink = new RecordingSink();
+        Connection bob = keeper("bob", bobSink);
+        RecordingSink aliceSink = new RecordingSink();
+        Connection alice = keeper("alice", aliceSink);
+        String id = directLeftByBob(alice, aliceSink, bob, bobSink);
+        chat.archive.holding.set(true);
+        alice.run(new Command.Say(id, "bye", null));
+        alice.run(new Command.Leave(id)); // its last member here: this node no longer holds the conversation
+        aliceSink.next("left");
+
+        chat.archive.settleHeld();
+        assertEquals(id, bobSink.next("invited").getString("room"));
+    }
+
+    @Test
+    void aMemberInTheConversationCostsNoLookUpPerMessageAndOneWhoLeftElsewhereIsInvitedAgain()
+            throws InterruptedException {
+        RecordingSink bobSink = new RecordingSink();
+        Connection bob = keeper("bob", bobSink);
+        RecordingSink aliceSink = new RecordingSink();
+        Connection alice = keeper("alice", aliceSink);
+        alice.run(new Command.Direct("bob"));
+        String id = aliceSink.next("joined").getString("room");
+        bobSink.next("invited");
+        bob.run(new Command.Join(id));
+        bobSink.next("joined");
+        afterWorker();
+        int keepsBefore = chat.kept.keeps.get();
+
+        for (String text : List.of("one", "two", "three")) {
+            alice.run(new Command.Say(id, text, null));
+            assertEquals(text, bobSink.next("message").getString("text"));
+        }
+        afterWorker();
+        assertEquals(keepsBefore, chat.kept.keeps.get(), "bob is in it: no look-up of whether he keeps it");
+
+        chat.kept.forget(BOB, id); // bob left on another node: its forget in the database, its news here
+        chat.rooms.leftElsewhere(id, BOB);
+        assertEquals("left_elsewhere", bobSink.next("left").getString("reason"));
+        alice.run(new Command.Say(id, "still there?", null));
+        assertEquals(id, bobSink.next("invited").getString("room"));
+        afterWorker();
+        assertEquals(3L, chat.kept.marker(BOB, id));
+    }
+
+    @Test
+    void anInvitationCostsTheBudgetOnlyWhenItGoesThrough() throws InterruptedException {
+        chat.close();
+        chat = new ChatFixture(
+                Map.of("parley.conversations.invites-per-user-per-hour", "1", "parley.receipts.max-members", "0"));
+        chat.accounts.stored.add("carol");
+        chat.accounts.stored.add("dave");
+        RecordingSink aliceSink = new RecordingSink();
+        Connection alice = keeper("alice", aliceSink);
+        String plans = plans(alice, aliceSink);
+
+        CountDownLatch worker = holdWorker();
+        alice.run(new Command.Invite(plans, "nobody"));
+        alice.run(new Command.Invite(plans, "carol"));
+        assertError(aliceSink.next("error"), "limit_exceeded", "invite"); // the first holds the only one
+        worker.countDown();
+        assertError(aliceSink.next("error"), "user_unknown", "invite");
+
+        alice.run(new Command.Invite(plans, "carol"));
+        assertEquals("carol", aliceSink.next("invited").getString("user"), "the unknown user cost nothing");
+        alice.run(new Command.Invite(plans, "dave"));
+        assertError(aliceSink.next("error"), "limit_exceeded", "invite");
+    }
+
+    @Test
+    void invitationsInARowStopAtTheMemberLimit() throws InterruptedException {
+        List.of("bob", "carol", "erin").forEach(chat.accounts.stored::add);
+        RecordingSink aliceSink = new RecordingSink();
+        Connection alice = keeper("alice", aliceSink);
+        String plans = plans(alice, aliceSink);
+
+        CountDownLatch worker = holdWorker();
+        for (String name : List.of("bob", "carol", "erin")) {
+            alice.run(new Command.Invite(plans, name));
+        }
+        worker.countDown();
+        assertEquals("bob", aliceSink.next("invited").getString("user"));
+        assertEquals("carol", aliceSink.next("invited").getString("user"));
+        assertError(aliceSink.next("error"), "limit_exceeded", "invite"); // parley.conversations.max-members 3
+        assertEquals(3, chat.privateRooms.find(plans).members().size());
+    }
+
+    @Test
+    void aPrivateRoomTakesInvitationsAfterItsMembersChangedElsewhere() {
+        chat.accounts.stored.add("bob");
+        RecordingSink aliceSink = new RecordingSink();
+        Connection alice = keeper("alice", aliceSink);
+        String plans = plans(alice, aliceSink);
+
+        // bob was invited on another node: this node reads the room's members again at its next join
+        chat.privateRooms.add(plans, new PrivateRooms.Member(BOB, "bob"));
+        chat.rooms.invitedElsewhere(BOB, chat.privateRooms.find(plans).invited("bob", "alice", BOB), true);
+        assertEquals("bob", aliceSink.next("invited").getString("user"));
+        chat.accounts.stored.add("dave");
+        alice.run(new Command.Invite(plans, "dave"));
+        assertEquals("dave", aliceSink.next("invited").getString("user"), "still a private room to invite into");
+    }
+
+    @Test
+    void leavingAPrivateRoomTakesAllTheUsersConnectionsOutAfterItsMembersChangedElsewhere() {
+        chat.accounts.stored.add("bob");
+        RecordingSink aliceSink = new RecordingSink();
+        Connection alice = keeper("alice", aliceSink);
+        String plans = plans(alice, aliceSink);
+        alice.run(new Command.Invite(plans, "bob"));
+        aliceSink.next("invited");
+        RecordingSink bobSink = new RecordingSink();
+        Connection bob = keeper("bob", bobSink);
+        RecordingSink bobViewerSink = new RecordingSink();
+        Connection bobViewer = withoutMembership("bob", bobViewerSink);
+        bob.run(new Command.Join(plans));
+        bobSink.next("joined");
+        bobViewer.run(new Command.Join(plans));
+        bobViewerSink.next("joined");
+
+        // bob was invited again on another node: this node no longer holds the conversation
+        chat.rooms.invitedElsewhere(BOB, chat.privateRooms.find(plans).invited("bob", "alice", BOB), true);
+        bobSink.next("invited");
+        bobViewerSink.next("invited");
+        bob.run(new Command.Leave(plans));
+        bobSink.next("left");
+        JsonObject left = bobViewerSink.next();
+        assertEquals("left", left.getString("type"), "bob is no member: his other connection leaves too");
+        assertEquals("left_elsewhere", left.getString("reason"));
+    }
+
+    @Test
+    void aMessageStoredThoughItsCommitWasReportedFailedBringsTheConversationBackWhenItsRefIsResent()
+            throws InterruptedException {
+        RecordingSink bobSink = new RecordingSink();
+        Connection bob = keeper("bob", bobSink);
+        RecordingSink aliceSink = new RecordingSink();
+        Connection alice = keeper("alice", aliceSink);
+        String id = directLeftByBob(alice, aliceSink, bob, bobSink);
+        chat.archive.failingAfterCommit.set(true);
+        alice.run(new Command.Say(id, "did it go?", "r1"));
+        assertError(aliceSink.next("error"), "internal", "say");
+        chat.archive.failingAfterCommit.set(false);
+        afterWorker();
+        assertEquals(List.of(), bobSink.drain());
+
+        alice.run(new Command.Say(id, "did it go?", "r1"));
+        assertEquals(1, aliceSink.next("message").getInt("seq"));
+        assertEquals(id, bobSink.next("invited").getString("room"));
+    }
+
+    /** Alice opens a direct conversation with bob, who has it and leaves it; returns its id. */
+    private String directLeftByBob(Connection alice, RecordingSink aliceSink, Connection bob, RecordingSink bobSink)
+            throws InterruptedException {
+        alice.run(new Command.Direct("bob"));
+        String id = aliceSink.next("joined").getString("room");
+        bobSink.next("invited");
+        bob.run(new Command.Join(id));
+        bobSink.next("joined");
+        bob.run(new Command.Leave(id));
+        bobSink.next("left");
+        afterWorker();
+        aliceSink.drain();
+        return id;
+    }
+
+    /** Returns once the memberships' thread has done everything submitted so far. */
+    private void afterWorker() throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        chat.memberships.submit(done::countDown, refused -> {});
+        assertTrue(done.await(5, TimeUnit.SECONDS), "the memberships' thread is stuck");
+    }
+
+    /** Keeps the memberships' thread busy until the latch is counted down. */
+    private CountDownLatch holdWorker() {
+        CountDownLatch release = new CountDownLatch(1);
+        chat.memberships.submit(
+                () -> {
+                    try {
+                        release.await(5, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                refused -> {});
+        return release;
+    }
+
+    /** Alice makes the private room "plans"; returns its id. */
+    private static String plans(Connection alice, RecordingSink aliceSink) {
+        alice.run(new Command.Create("plans"));
+        return aliceSink.next("joined").getString("room");
+    }
+
+    /** A logged-in user's connection without membership=1, registered. */
+    private Connection withoutMembership(String name, RecordingSink sink) {
+        Connection connection = chat.runsCommands(chat.connection(new Identity(name, true), sink));
+        assertNull(chat.users.register(connection, null));
+        return connection;
     }
 
     private Connection keeper(String name, RecordingSink sink) {

@@ -14,6 +14,9 @@ public class MembershipsDouble implements RoomMemberships {
     private final Map<String, Map<String, Long>> markers = new TreeMap<>();
 
     private final Map<String, String> names = new TreeMap<>();
+    /** How many times a room was kept (each one a database call on a real server). */
+    public final java.util.concurrent.atomic.AtomicInteger keeps = new java.util.concurrent.atomic.AtomicInteger();
+
     private final java.util.Set<String> receiptsOff = new java.util.TreeSet<>();
 
     public MembershipsDouble(ArchiveDouble archive) {
@@ -33,6 +36,7 @@ public class MembershipsDouble implements RoomMemberships {
 
     @Override
     public synchronized boolean keep(String userKey, String userName, String room, long read) {
+        keeps.incrementAndGet();
         names.put(userKey, userName);
         long marker = read < 0 ? archive.all(room).size() : read;
         return markers.computeIfAbsent(userKey, user -> new TreeMap<>()).putIfAbsent(room, marker) == null;
