@@ -1,5 +1,6 @@
 package dev.parley.chat.control;
 
+import dev.parley.chat.entity.Attachment;
 import dev.parley.chat.entity.Event;
 import dev.parley.chat.entity.MessageHistory;
 import dev.parley.chat.entity.MessagePosted;
@@ -81,8 +82,15 @@ public class ArchiveDouble implements MessageHistory {
         if (posted.retryOnly() || room == null) {
             return new Receipt.NotStored();
         }
+        // the real store describes each upload from its row (MessageStoreJpaTest); here every id is a small text file
         Event.Message message = new Event.Message(
-                posted.room(), room.size() + 1, posted.sender(), posted.text(), posted.at(), posted.ref());
+                        posted.room(), room.size() + 1, posted.sender(), posted.text(), posted.at(), posted.ref())
+                .withFiles(
+                        posted.files() == null
+                                ? null
+                                : posted.files().stream()
+                                        .map(id -> Attachment.of(id, id + ".txt", "text/plain", 1, 0, 0))
+                                        .toList());
         room.add(message);
         return failingAfterCommit.get()
                 ? new Receipt.Failed("connection lost while committing")

@@ -63,6 +63,25 @@ class ClusterTest {
         bus.close();
     }
 
+    /** A message's files cross the bus with it: a member on the other node sees them as the sender's node does. */
+    @Test
+    void aMessagesFilesReachAMemberOnTheOtherNode() {
+        Node a = node(NEVER);
+        Node b = node(NEVER);
+        Member alice = a.account("alice", "lobby");
+        Member bob = b.member("bob", "lobby");
+
+        alice.chat.rooms.post(alice.connection, new Command.Say("lobby", "", "f-1", List.of("Zk3q9Vx0Qm7c4b8wT2s1Yg")));
+
+        JsonObject own = alice.next("message");
+        JsonObject seen = bob.next("message");
+        assertEquals(own.getJsonArray("files"), seen.getJsonArray("files"));
+        assertEquals(
+                "Zk3q9Vx0Qm7c4b8wT2s1Yg",
+                seen.getJsonArray("files").getJsonObject(0).getString("id"),
+                seen::toString);
+    }
+
     @Test
     void messagesThatCrossTheBusInReverseAreReleasedInSeqOrder() {
         Node a = node(NEVER);
