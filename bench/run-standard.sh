@@ -14,7 +14,8 @@
 # Redis, rounds alternating, WildFly only; the rest: parts, for checks), BENCH_PORT_OFFSET (default 0: HTTP on 8080+offset),
 # BENCH_BUILD_DIR (root build directory, default target-bench), BENCH_SERVER_HEAP (default 1g),
 # BENCH_POSTGRES=1 adds the persistence run on PostgreSQL (WildFly only), BENCH_SKIP_BUILD=1 reuses parley.war
-# and the generator where they exist. Exits 1 if any run failed.
+# and the generator where they exist, BENCH_SERVER_CPUS and BENCH_CLIENT_CPUS (taskset -c lists, default empty: not
+# pinned) pin the server JVMs and the generator to CPUs of their own. Exits 1 if any run failed.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
@@ -41,6 +42,15 @@ CLUSTER_ROUNDS=${BENCH_CLUSTER_ROUNDS:-3}
 # (and BENCH_CLUSTER_DURATION, the measured seconds, default 30; BENCH_CLUSTER_CLIENT, default lean;
 # BENCH_PG_PORT and BENCH_REDIS_PORT, default 0: free ports)
 JAR=$ROOT/bench/generator/target/parley-bench.jar
+# CPU pinning (taskset -c lists, e.g. BENCH_SERVER_CPUS=0 BENCH_CLIENT_CPUS=1): every server JVM the script starts runs
+# on SERVER_CPUS, every generator run (its healthy clients and, in the hostile set, its attackers) on CLIENT_CPUS, so
+# that the load the generator makes is not taken from the server's cores; empty: the scheduler's choice
+SERVER_CPUS=${BENCH_SERVER_CPUS:-}
+CLIENT_CPUS=${BENCH_CLIENT_CPUS:-}
+SERVER_PIN=()
+CLIENT_PIN=()
+[[ -n $SERVER_CPUS ]] && SERVER_PIN=(taskset -c "$SERVER_CPUS")
+[[ -n $CLIENT_CPUS ]] && CLIENT_PIN=(taskset -c "$CLIENT_CPUS")
 # the settings every server gets: the per-address and total connection limits and the handshake rate must not
 # refuse the generator's clients, which all come from 127.0.0.1 (see bench/README.md)
 SETTINGS=${BENCH_SETTINGS:--Dparley.connections.max=40000 -Dparley.connections.per-address=40000 -Dparley.handshakes.per-address-per-second=100000 -Dparley.handshakes.per-address-burst=100000 -Dparley.rate.say-per-address-per-second=100000 -Dparley.rate.say-per-address-burst=100000 -Dparley.rate.commands-per-address-per-second=100000 -Dparley.rate.commands-per-address-burst=100000 -Dparley.rooms.created-per-address-per-hour=100000 -Dparley.rooms.created-per-user-per-hour=100000 -Dparley.handshakes.strike-cooldown-s=0 -Dparley.joins.chars-per-address-per-second=2000000000 -Dparley.joins.chars-per-address-burst=2000000000 -Dparley.history.chars-per-address-per-second=2000000000 -Dparley.history.chars-per-address-burst=2000000000}
@@ -49,8 +59,8 @@ SETTINGS=${BENCH_SETTINGS:--Dparley.connections.max=40000 -Dparley.connections.p
 [[ $SET == hostile ]] && SETTINGS=${BENCH_SETTINGS:-}
 # the length of each of the hostile run's two phases, in seconds
 HOSTILE_SECONDS=${BENCH_HOSTILE_SECONDS:-60}
-# the JVM options of every generator run (the hostile set adds source addresses to its warm-up)
-GENERATOR_OPTS=
+# the JVM options of every generator run, BENCH_GENERATOR_OPTS (the hostile set adds source addresses to its warm-up)
+GENERATOR_OPTS=${BENCH_GENERATOR_OPTS:-}
 # hot room A's 20 posters post 50 a second each, over the default posting limit (10/s, burst 20): its server is
 # started again with these on top of SETTINGS, so every other run keeps the defaults
 HOT_ROOM_A_SETTINGS="-Dparley.rate.say-per-second=100 -Dparley.rate.say-burst=200"
@@ -124,7 +134,7 @@ start_wildfly() { # [home] [extra JVM options] [node: its directory and log name
     rm -rf "$base" && cp -r "$home/standalone" "$base"
     cp "$ROOT/$BUILD/parley.war" "$ROOT/bench/raw/target/raw.war" "$base/deployments/"
     JAVA_OPTS="-Xms$HEAP -Xmx$HEAP -Djava.net.preferIPv4Stack=true $SETTINGS $extra" \
-        "$home/bin/standalone.sh" -Djboss.server.base.dir="$base" -Djboss.socket.binding.port-offset="$offset" \
+        ${SERVER_PIN[@]+"${SERVER_PIN[@]}"} "$home/bin/standalone.sh" -Djboss.server.base.dir="$base" -Djboss.socket.binding.port-offset="$offset" \
         > "$WORK/$node.log" 2>&1 &
     LAUNCHERS+=("$!")
     wait_http "http://localhost:$port/api/health" 400 && wait_http "http://localhost:$port/raw/" 120 || return 1
@@ -150,7 +160,7 @@ start_liberty() {
     grep -v '^-Xm[sx]' "$ROOT/server-config/liberty/jvm.options" > "$server/jvm.options"
     printf -- '-Xms%s\n-Xmx%s\n' "$HEAP" "$HEAP" >> "$server/jvm.options"
     for setting in $SETTINGS; do echo "$setting" >> "$server/jvm.options"; done
-    WLP_USER_DIR=$usr "$home/bin/server" run bench > "$WORK/liberty.log" 2>&1 &
+    WLP_USER_DIR=$usr ${SERVER_PIN[@]+"${SERVER_PIN[@]}"} "$home/bin/server" run bench > "$WORK/liberty.log" 2>&1 &
     wait_http "http://localhost:$PORT/api/health" 400 && wait_http "http://localhost:$PORT/raw/" 120 || return 1
     SERVER_PID=$(ss -ltnpH "sport = :$PORT" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
     SERVER_LABEL="Open Liberty $LIBERTY_VERSION"
@@ -161,7 +171,7 @@ start_payara() {
     jar=$(artifact fish.payara.extras payara-micro $PAYARA_VERSION jar)
     rm -rf "$root" && mkdir -p "$root"
     cp "$ROOT/$BUILD/parley.war" "$root/ROOT.war"
-    java -Xms"$HEAP" -Xmx"$HEAP" $SETTINGS -jar "$jar" --nocluster --rootdir "$root/instance" --port "$PORT" \
+    ${SERVER_PIN[@]+"${SERVER_PIN[@]}"} java -Xms"$HEAP" -Xmx"$HEAP" $SETTINGS -jar "$jar" --nocluster --rootdir "$root/instance" --port "$PORT" \
         --sslport $((8181 + OFFSET)) --deploy "$root/ROOT.war" --deploy "$ROOT/bench/raw/target/raw.war" \
         > "$WORK/payara.log" 2>&1 &
     wait_http "http://localhost:$PORT/api/health" 400 && wait_http "http://localhost:$PORT/raw/" 120 || return 1
@@ -233,7 +243,7 @@ bench() { # server scenario target out-name [options...]
         out=$WORK/$name-$target.json summary=/dev/null
     fi
     : "${JAVA:=$(generator_java)}"
-    "$JAVA" -Xms512m -Xmx3g $GENERATOR_OPTS -jar "$JAR" "$scenario" --target "$target" --url "$url" --server-pid "$pids" \
+    ${CLIENT_PIN[@]+"${CLIENT_PIN[@]}"} "$JAVA" -Xms512m -Xmx3g $GENERATOR_OPTS -jar "$JAR" "$scenario" --target "$target" --url "$url" --server-pid "$pids" \
         --server-label "$SERVER_LABEL" --out "$out" ${SIDE_PIDS:+--side-pids "$SIDE_PIDS"} "$@" \
         2> >(sed "s/^/    /" >&2) | tee -a "$summary" || status=$?
     if [[ ${WARMING:-0} == 1 ]]; then
@@ -332,7 +342,7 @@ warm_up() { # server [targets]
     log "$s warming up"
     if [[ $SET == hostile ]]; then
         # the server's default limits: 25 connections from each of 20 addresses, none of them the run's own
-        GENERATOR_OPTS=-Dbench.source-addresses=127.0.0.100-127.0.0.119 WARMING=1 bench "$s" fanout parley warm-up \
+        GENERATOR_OPTS="$GENERATOR_OPTS -Dbench.source-addresses=127.0.0.100-127.0.0.119" WARMING=1 bench "$s" fanout parley warm-up \
             --rooms 100 --members 5 --rate 500 --warmup 5 --duration 20 --drain 10
         return
     fi
@@ -577,7 +587,8 @@ main() {
     build
     mkdir -p "$OUT" "$WORK"
     START=$SECONDS
-    { echo "# $(date -u +%FT%TZ) set=$SET servers=${SERVERS[*]} cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"; } >> "$OUT/summary.txt"
+    { echo "# $(date -u +%FT%TZ) set=$SET servers=${SERVERS[*]} cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)" \
+        "server-cpus=${SERVER_CPUS:-any} client-cpus=${CLIENT_CPUS:-any}"; } >> "$OUT/summary.txt"
     for server in "${SERVERS[@]}"; do
         if [[ $SET == cluster ]]; then
             if [[ $server == wildfly ]]; then
