@@ -2,6 +2,7 @@
 // connection that survives drops without losing or repeating a message (say refs, history after the last seq).
 
 import { Connection, chatUrl } from './connection.js';
+import { Uploads } from './uploads.js';
 import {
     avatar, dayKey, daySeparator, element, lockIcon, messageItem, newMessagesSeparator, noticeItem, plainWords,
 } from './render.js';
@@ -31,6 +32,7 @@ const view = {
     showMembers: $('show-members'), scroller: $('scroller'), loadOlder: $('load-older'), empty: $('empty'),
     messages: $('messages'), typing: $('typing'), banner: $('banner'),
     composer: $('composer'), text: $('text'), textLabel: $('text-label'), send: $('send'),
+    attachments: $('attachments'), attach: $('attach'), filePicker: $('file-picker'), conversation: $('conversation'),
     members: $('members'), memberCount: $('member-count'), memberList: $('member-list'),
     nameDialog: $('name-dialog'), nameForm: $('name-form'), name: $('name'), nameError: $('name-error'),
     announcer: $('announcer'),
@@ -49,6 +51,8 @@ const state = {
     receiptsOn: false,
     // the server holds private rooms and stored direct conversations for this user (conversations, logged in)
     conversationsOn: false,
+    // this user may share files (files, logged in: guests see files but upload none)
+    filesOn: false,
     // direct conversations (by the other's lower-cased name) and private rooms (by title) this tab asked for: their
     // `joined` brings them to the front
     opening: new Set(),
@@ -379,6 +383,8 @@ const HANDLERS = {
         state.conversationsOn = state.keepsRooms && (event.features ?? []).includes('conversations');
         view.receiptsToggle.hidden = !state.keepsRooms;
         view.createForm.hidden = !state.conversationsOn;
+        state.filesOn = !event.resume && (event.features ?? []).includes('files');
+        view.attach.hidden = !state.filesOn;
         store.saveLoggedIn(!event.resume);
         state.openRooms = event.rooms ?? [];
         view.meName.textContent = event.user;
@@ -516,7 +522,7 @@ const HANDLERS = {
         }
         for (const [ref, pending] of conv.pending) {
             if (pending.state === 'pending') {
-                send({ type: 'say', room: conv.name, text: pending.text, ref });
+                send(sayCommand(conv, pending, ref));
             }
         }
         if (!state.openRooms.includes(event.room)) {
@@ -860,7 +866,7 @@ function resendLater(ref) {
             const backoff = Math.min(8000, 250 * 2 ** pending.resends) * (0.75 + Math.random() / 2);
             setTimeout(() => {
                 if (conv.pending.get(ref) === pending && pending.state === 'pending' && conv.joined) {
-                    send({ type: 'say', room: conv.name, text: pending.text, ref });
+                    send(sayCommand(conv, pending, ref));
                 }
             }, backoff);
             return true;
@@ -909,7 +915,20 @@ function submit() {
         return;
     }
     const text = normalised(view.text.value);
-    if (text.trim() === '') {
+    if (uploads.busy()) {
+        showBanner('Your files are still uploading: send when they are done.');
+        return;
+    }
+    if (uploads.failed()) {
+        showBanner('Some files could not be uploaded: remove them (×) before sending.');
+        return;
+    }
+    const files = uploads.ready();
+    if (text.trim() === '' && files.length === 0) {
+        return;
+    }
+    if (files.length > 0 && conv.kind !== 'room') {
+        showBanner('Files go in rooms and stored conversations; live direct messages carry text only.');
         return;
     }
     const length = [...text].length;
@@ -920,9 +939,11 @@ function submit() {
     hideBanner();
     const ref = uuid();
     if (conv.kind === 'room') {
-        conv.pending.set(ref, { text, at: new Date(), state: 'pending' });
+        const pending = { text, files, at: new Date(), state: 'pending' };
+        conv.pending.set(ref, pending);
+        uploads.clear();
         if (conv.joined) {
-            send({ type: 'say', room: conv.name, text, ref }); // else sent once the room is joined again
+            send(sayCommand(conv, pending, ref)); // else sent once the room is joined again
         }
     } else {
         const entry = { from: state.me ?? state.name, text, at: new Date(), ref, state: 'pending' };
@@ -937,6 +958,15 @@ function submit() {
     drawAll({ stick: true });
 }
 
+/** A post's {@code say}, first sent or sent again: the same ref, text and files, so it is stored once. */
+function sayCommand(conv, pending, ref) {
+    const command = { type: 'say', room: conv.name, text: pending.text, ref };
+    if (pending.files?.length > 0) {
+        command.files = pending.files.map((file) => file.id);
+    }
+    return command;
+}
+
 function retry(ref) {
     const conv = active();
     const pending = conv?.pending.get(ref);
@@ -944,7 +974,7 @@ function retry(ref) {
         pending.state = 'pending';
         pending.resends = 0;
         if (conv.joined) {
-            send({ type: 'say', room: conv.name, text: pending.text, ref });
+            send(sayCommand(conv, pending, ref));
         }
     }
     const entry = conv?.entries.find((e) => e.ref === ref);
@@ -1134,7 +1164,7 @@ function conversationItems(conv) {
             && previous.guest === message.guest && date - previous.at < CONTINUED_WITHIN_MS;
         items.push(messageItem({
             from: message.from, text: message.text, at: date, seq: message.seq, ref: message.ref,
-            deleted: message.deleted === true, guest: message.guest === true,
+            deleted: message.deleted === true, guest: message.guest === true, files: message.files ?? [],
             mention: message.from !== state.me && message.deleted !== true && mentionsMe(message.text),
             own: message.from === state.me, continued, state: extra.state ?? 'sent', note: extra.note,
         }));
@@ -1171,7 +1201,7 @@ function conversationItems(conv) {
             previous = null;
         }
         for (const [ref, pending] of conv.pending) {
-            push({ from: state.me ?? state.name, text: pending.text, at: pending.at, ref }, pending);
+            push({ from: state.me ?? state.name, text: pending.text, files: pending.files, at: pending.at, ref }, pending);
             if (pending.state === 'failed') {
                 items[items.length - 1].append(retryButton(ref));
             }
@@ -1402,6 +1432,55 @@ view.leave.addEventListener('click', () => {
     state.active = roomConversations().find((c) => c.wanted)?.key ?? null;
     store.saveRooms();
     drawAll({ stick: true });
+});
+
+// ---- files -------------------------------------------------------------------------------------------------------
+
+const uploads = new Uploads(() => {
+    view.attachments.replaceChildren(...uploads.drawn());
+    view.attachments.hidden = uploads.items.length === 0;
+});
+
+function addFiles(files) {
+    if (files.length === 0) {
+        return;
+    }
+    if (!state.filesOn) {
+        showBanner('Log in to share files.');
+        return;
+    }
+    const refused = uploads.add([...files]);
+    if (refused !== null) {
+        showBanner(refused);
+    }
+}
+
+view.attach.addEventListener('click', () => view.filePicker.click());
+view.filePicker.addEventListener('change', () => {
+    addFiles(view.filePicker.files);
+    view.filePicker.value = ''; // the same file may be picked again
+});
+view.text.addEventListener('paste', (event) => {
+    const files = event.clipboardData?.files ?? [];
+    if (files.length > 0) {
+        event.preventDefault();
+        addFiles(files);
+    }
+});
+const carriesFiles = (event) => [...(event.dataTransfer?.types ?? [])].includes('Files');
+view.conversation.addEventListener('dragover', (event) => {
+    if (carriesFiles(event) && !view.composer.hidden) {
+        event.preventDefault();
+        view.composer.classList.add('dropping');
+    }
+});
+view.conversation.addEventListener('dragleave', () => view.composer.classList.remove('dropping'));
+view.conversation.addEventListener('drop', (event) => {
+    if (carriesFiles(event) && !view.composer.hidden) {
+        event.preventDefault();
+        view.composer.classList.remove('dropping');
+        addFiles(event.dataTransfer.files);
+    }
 });
 
 view.composer.addEventListener('submit', (event) => {

@@ -160,8 +160,66 @@ export function timeElement(date) {
  * One message. {@code continued}: the same sender as the one above within a few minutes, shown without the name.
  * {@code state}: 'sent', 'pending' or 'failed' (with the reason in {@code note}).
  */
+const INLINE_IMAGES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
+const FILE_URL = /^api\/files\/[A-Za-z0-9_-]{22}$/;
+const THUMB_WIDTH = 240;
+const THUMB_HEIGHT = 180;
+
+export function sizeText(bytes) {
+    if (bytes < 1024) {
+        return `${bytes} B`;
+    }
+    const units = ['KB', 'MB', 'GB'];
+    let value = bytes / 1024;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit += 1;
+    }
+    return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+/**
+ * The files a message carries: the images the server serves inline as thumbnails that open large in a tab of their
+ * own, every other file as a download link. Only a link of the server's own shape is used.
+ */
+export function filesList(files) {
+    const list = element('ul', 'files');
+    for (const file of files.filter((f) => FILE_URL.test(f.url ?? ''))) {
+        const item = element('li', 'file');
+        const link = document.createElement('a');
+        link.href = file.url;
+        link.rel = 'noopener';
+        if (INLINE_IMAGES.includes(file.type)) {
+            link.className = 'thumb';
+            link.target = '_blank';
+            link.title = `${file.name} (${sizeText(file.size)}): open large`;
+            const image = document.createElement('img');
+            image.src = file.url;
+            image.alt = file.name;
+            image.loading = 'lazy';
+            if (file.width > 0 && file.height > 0) {
+                // the box is known before the image loads, so the list does not jump
+                const scale = Math.min(1, THUMB_WIDTH / file.width, THUMB_HEIGHT / file.height);
+                image.width = Math.max(1, Math.round(file.width * scale));
+                image.height = Math.max(1, Math.round(file.height * scale));
+            }
+            link.append(image);
+        } else {
+            link.className = 'download';
+            link.download = file.name;
+            link.title = `Download ${file.name}`;
+            link.append(element('span', 'file-name', file.name), element('span', 'file-size', sizeText(file.size)));
+        }
+        item.append(link);
+        list.append(item);
+    }
+    return list;
+}
+
 export function messageItem({
     from, text, at, seq, ref, own, continued, state, note, deleted = false, guest = false, mention = false,
+    files = [],
 }) {
     const item = element('li', 'msg');
     item.classList.toggle('own', own);
@@ -198,6 +256,9 @@ export function messageItem({
         textNode.append(linkified(text));
     }
     body.append(textNode);
+    if (!deleted && files.length > 0) {
+        body.append(filesList(files));
+    }
     if (state === 'pending') {
         body.append(element('div', 'status', 'Sending…'));
     } else if (state === 'failed') {

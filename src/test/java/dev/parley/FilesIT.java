@@ -8,12 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.parley.files.control.Samples;
 import dev.parley.testing.AdminApi;
 import dev.parley.testing.ChatClient;
+import dev.parley.testing.ChatPage;
 import dev.parley.testing.Devices;
 import dev.parley.testing.FileUploads;
 import dev.parley.testing.FormLogin;
 import dev.parley.testing.Http;
 import dev.parley.testing.OwnServer;
 import dev.parley.testing.Poll;
+import dev.parley.testing.Screenshots;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.awt.image.BufferedImage;
@@ -23,11 +25,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.WebElement;
 
 /**
  * Files (the files extension) on a real server and database: an image shared in a room reaches its members, is served
@@ -222,6 +228,55 @@ class FilesIT {
             JsonObject kept = kim.wholeHistory(room).get(0);
             assertFalse(kept.containsKey("files"), kept::toString);
         }
+    }
+
+    /**
+     * As people do it: kim picks an image with the page's file picker, sees it upload and sends it; lou, in another
+     * browser, sees its thumbnail load, and sees it again after a reload (from history). A text file goes as a
+     * download link.
+     */
+    @Test
+    void anImagePickedInOneBrowserShowsAsAThumbnailInAnother(@TempDir Path files) throws Exception {
+        String room = ChatClient.unique("pics");
+        Path picture = files.resolve("sunset.png");
+        Files.write(picture, realPng(320, 200));
+        Path notes = files.resolve("notes.txt");
+        Files.writeString(notes, "bring the tripod");
+        try (ChatPage kim = Devices.loggedInPage(server, "kim", PASSWORD);
+                ChatPage lou = Devices.loggedInPage(server, "lou", PASSWORD)) {
+            kim.joinWithForm(room).waitInRoom(room);
+            lou.joinWithForm(room).waitInRoom(room);
+            assertTrue(kim.find("#attach").get(0).isDisplayed(), "a logged-in user may attach files");
+
+            kim.find("#file-picker").get(0).sendKeys(picture + "\n" + notes);
+            kim.waitFor(
+                    "both files uploaded", p -> p.find("#attachments li.ready").size() == 2 ? true : null);
+            kim.say("from the hill");
+            kim.waitFor("the tray emptied", p -> p.find("#attachments li").isEmpty() ? true : null);
+
+            thumbnailLoads(lou, "sunset.png");
+            WebElement download = lou.waitFor(
+                    "the text file as a download",
+                    p -> p.find(".files a.download").stream().findFirst().orElse(null));
+            assertEquals("notes.txt", download.getAttribute("download"));
+            Screenshots.save("files-thumbnail.png", lou.screenshot());
+
+            lou.load(server.process().httpUri().resolve("/#" + room));
+            lou.waitInRoom(room);
+            thumbnailLoads(lou, "sunset.png");
+        }
+    }
+
+    /** Waits until the message list shows the image, loaded (its pixels came, not a broken-image icon). */
+    private static void thumbnailLoads(ChatPage page, String name) {
+        page.waitFor(
+                "the thumbnail of " + name + " loaded",
+                p -> Boolean.TRUE.equals(p.script(
+                                "const img = document.querySelector(`.files a.thumb img[alt='${arguments[0]}']`);"
+                                        + " return img !== null && img.complete && img.naturalWidth > 0;",
+                                name))
+                        ? true
+                        : null);
     }
 
     private static FormLogin login(String user) throws Exception {
