@@ -16,6 +16,7 @@ import dev.parley.testing.Http;
 import dev.parley.testing.OwnServer;
 import dev.parley.testing.Poll;
 import dev.parley.testing.Screenshots;
+import dev.parley.testing.ServerMetrics;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.awt.image.BufferedImage;
@@ -111,6 +112,7 @@ class FilesIT {
     @Test
     void hostileUploadsAreRefusedAndWhatIsNoImageIsNeverServedAsOne() throws Exception {
         HttpClient kim = login("kim").http;
+        long refusedBefore = ServerMetrics.value(server.base(), "parley_files_refused_total");
         byte[] html = "<html><script>alert(document.cookie)</script></html>".getBytes(StandardCharsets.UTF_8);
 
         assertRefused(
@@ -127,6 +129,11 @@ class FilesIT {
         byte[] large = new byte[MAX_BYTES + 1];
         Arrays.fill(large, (byte) 'a');
         assertRefused(413, "limit_exceeded", FileUploads.upload(kim, root(), "big.txt", "text/plain", large, true));
+
+        assertEquals(
+                refusedBefore + 7,
+                ServerMetrics.value(server.base(), "parley_files_refused_total"),
+                "each refusal counted (the answer is sent after the count)");
 
         JsonObject page = created(FileUploads.upload(kim, root(), "../../etc/page.html", "text/html", html, true));
         assertEquals("page.html", page.getString("name"), "only the last segment of a path");

@@ -30,6 +30,11 @@ public class Metrics {
     private final LongAdder clusterCaughtUp = new LongAdder();
     private final LongAdder clusterCatchUps = new LongAdder();
     private volatile ClusterState clusterState = ClusterState.OFF;
+    private final LongAdder filesUploaded = new LongAdder();
+    private final LongAdder fileBytesUploaded = new LongAdder();
+    private final LongAdder uploadsRefused = new LongAdder();
+    private final LongAdder filesDownloaded = new LongAdder();
+    private final LongAdder fileBytesDownloaded = new LongAdder();
 
     public void connectionOpened() {
         connectionsOpened.increment();
@@ -128,6 +133,42 @@ public class Metrics {
 
     public ClusterState clusterState() {
         return clusterState;
+    }
+
+    /** An upload was stored (files extension). */
+    public void fileUploaded(long bytes) {
+        filesUploaded.increment();
+        fileBytesUploaded.add(bytes);
+    }
+
+    /** An upload was refused, for whatever reason (its answer's status says which). */
+    public void uploadRefused() {
+        uploadsRefused.increment();
+    }
+
+    public void fileDownloaded(long bytes) {
+        filesDownloaded.increment();
+        fileBytesDownloaded.add(bytes);
+    }
+
+    public long filesUploaded() {
+        return filesUploaded.sum();
+    }
+
+    public long fileBytesUploaded() {
+        return fileBytesUploaded.sum();
+    }
+
+    public long uploadsRefused() {
+        return uploadsRefused.sum();
+    }
+
+    public long filesDownloaded() {
+        return filesDownloaded.sum();
+    }
+
+    public long fileBytesDownloaded() {
+        return fileBytesDownloaded.sum();
     }
 
     public long httpSessions() {

@@ -7,6 +7,7 @@ import dev.parley.files.control.ContentDisposition;
 import dev.parley.files.control.Downloads;
 import dev.parley.files.control.Uploads;
 import dev.parley.history.entity.StoredFile;
+import dev.parley.metrics.Metrics;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
@@ -52,37 +53,40 @@ public class FileServlet extends HttpServlet {
     @Inject
     Downloads downloads;
 
+    @Inject
+    Metrics metrics;
+
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         if (request.getPathInfo() != null && !"/".equals(request.getPathInfo())) {
-            refuse(response, 405, ErrorCode.BAD_REQUEST, "upload to /api/files");
+            refuseUpload(response, 405, ErrorCode.BAD_REQUEST, "upload to /api/files");
             return;
         }
         Principal principal = request.getUserPrincipal();
         if (principal == null) {
-            refuse(response, 401, ErrorCode.UNAUTHORIZED, "log in to share files");
+            refuseUpload(response, 401, ErrorCode.UNAUTHORIZED, "log in to share files");
             return;
         }
         if (request.getHeader(PROOF_HEADER) == null && !"same-origin".equals(request.getHeader("Sec-Fetch-Site"))) {
-            refuse(response, 403, ErrorCode.BAD_REQUEST, "an upload carries the header " + PROOF_HEADER);
+            refuseUpload(response, 403, ErrorCode.BAD_REQUEST, "an upload carries the header " + PROOF_HEADER);
             return;
         }
         long maxBytes = uploads.settings().maxBytes();
         if (request.getContentLengthLong() > maxBytes + FORM_OVERHEAD) {
-            refuse(response, 413, ErrorCode.LIMIT_EXCEEDED, "a file may have at most " + maxBytes + " bytes");
+            refuseUpload(response, 413, ErrorCode.LIMIT_EXCEEDED, "a file may have at most " + maxBytes + " bytes");
             return;
         }
         String owner = new Identity(principal.getName(), true).key();
         Uploads.Refusal busy = uploads.begin(owner);
         if (busy != null) {
-            refuse(response, busy.status(), busy.code(), busy.message());
+            refuseUpload(response, busy.status(), busy.code(), busy.message());
             return;
         }
         Part part = null;
         try {
             part = request.getPart(PART);
             if (part == null) {
-                refuse(response, 400, ErrorCode.BAD_REQUEST, "the form has no part named " + PART);
+                refuseUpload(response, 400, ErrorCode.BAD_REQUEST, "the form has no part named " + PART);
                 return;
             }
             byte[] content;
@@ -91,7 +95,7 @@ public class FileServlet extends HttpServlet {
             }
             Uploads.Outcome outcome = uploads.keep(owner, part.getSubmittedFileName(), part.getContentType(), content);
             if (outcome.refusal() != null) {
-                refuse(
+                refuseUpload(
                         response,
                         outcome.refusal().status(),
                         outcome.refusal().code(),
@@ -99,13 +103,14 @@ public class FileServlet extends HttpServlet {
                 return;
             }
             Attachment file = outcome.file();
+            metrics.fileUploaded(file.size());
             response.setStatus(201);
             response.setHeader("Location", request.getContextPath() + "/" + file.url());
             json(response, described(file));
         } catch (IllegalStateException tooLarge) {
-            refuse(response, 413, ErrorCode.LIMIT_EXCEEDED, "a file may have at most " + maxBytes + " bytes");
+            refuseUpload(response, 413, ErrorCode.LIMIT_EXCEEDED, "a file may have at most " + maxBytes + " bytes");
         } catch (ServletException | IOException unreadable) {
-            refuse(
+            refuseUpload(
                     response,
                     400,
                     ErrorCode.BAD_REQUEST,
@@ -142,6 +147,7 @@ public class FileServlet extends HttpServlet {
         response.setHeader("Cross-Origin-Resource-Policy", "same-origin");
         // an id's content never changes, but a file may be deleted: the browser keeps it, no shared cache does
         response.setHeader("Cache-Control", "private, max-age=86400, immutable");
+        metrics.fileDownloaded(content.length);
         response.getOutputStream().write(content);
     }
 
@@ -156,6 +162,13 @@ public class FileServlet extends HttpServlet {
             json.add("width", file.width()).add("height", file.height());
         }
         return json;
+    }
+
+    /** An upload's refusal: answered, and counted. */
+    private void refuseUpload(HttpServletResponse response, int status, ErrorCode code, String message)
+            throws IOException {
+        metrics.uploadRefused();
+        refuse(response, status, code, message);
     }
 
     private static void refuse(HttpServletResponse response, int status, ErrorCode code, String message)

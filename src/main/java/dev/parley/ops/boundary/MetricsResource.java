@@ -80,6 +80,15 @@ public class MetricsResource {
                 "chat connections welcomed since start",
                 metrics.connectionsOpened());
         counter(out, "parley_messages_stored_total", "messages committed to the database", metrics.messagesStored());
+        counter(out, "parley_files_uploaded_total", "uploads stored (files)", metrics.filesUploaded());
+        counter(out, "parley_files_uploaded_bytes_total", "bytes of the uploads stored", metrics.fileBytesUploaded());
+        counter(
+                out,
+                "parley_files_refused_total",
+                "uploads refused: not logged in, too large, not what they claim, over a quota or rate, the node busy",
+                metrics.uploadsRefused());
+        counter(out, "parley_files_downloaded_total", "files served", metrics.filesDownloaded());
+        counter(out, "parley_files_downloaded_bytes_total", "bytes of the files served", metrics.fileBytesDownloaded());
         counter(
                 out,
                 "parley_store_transactions_total",
