@@ -46,6 +46,13 @@ class FilesIT {
 
     static final String PASSWORD = "files-Share-1";
     static final int MAX_BYTES = 300_000;
+    /**
+     * The profile's {@code parley.it.files.encoded-slash-status}: 404 from Parley on WildFly and Payara, whose
+     * containers hand {@code %2F} to the application undecoded; 400 on Open Liberty, which refuses a path with an
+     * encoded "/" before any application sees it, as Servlet 6.0 (3.5.2, suspicious sequences) asks.
+     */
+    static final int ENCODED_SLASH_STATUS =
+            Integer.parseInt(System.getProperty("parley.it.files.encoded-slash-status", "404"));
 
     @RegisterExtension
     static final OwnServer server = OwnServer.forOneAddress(
@@ -150,9 +157,10 @@ class FilesIT {
                 FileUploads.download(Http.client(), root(), "api/files/" + guessed)
                         .statusCode());
         assertEquals(
-                404,
+                ENCODED_SLASH_STATUS,
                 FileUploads.download(Http.client(), root(), "api/files/..%2F..%2Fetc")
-                        .statusCode());
+                        .statusCode(),
+                "a path in the id");
     }
 
     @Test
