@@ -290,10 +290,17 @@ class ConversationsTest {
         alice.run(new Command.Direct("bob"));
         String id = aliceSink.next("joined").getString("room");
         bobSink.next("invited");
+        afterWorker();
+        int keepsBefore = chat.kept.keeps.get() + 1; // bob's join keeps the room once
         bob.run(new Command.Join(id));
         bobSink.next("joined");
+        // the join hands its keep to the memberships' thread after its joined, at a time of its own
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (chat.kept.keeps.get() < keepsBefore) {
+            assertTrue(System.nanoTime() < deadline, "bob's join never kept the conversation");
+            Thread.onSpinWait();
+        }
         afterWorker();
-        int keepsBefore = chat.kept.keeps.get();
 
         for (String text : List.of("one", "two", "three")) {
             alice.run(new Command.Say(id, text, null));

@@ -210,8 +210,12 @@ class ClusterTest {
     /** A logged-in user in the room on both nodes is one member: it leaves when it has left on both. */
     @Test
     void aUserOnBothNodesIsOneMemberUntilItLeftBoth() {
-        Node a = node(NEVER);
-        Node b = node(NEVER);
+        // no lease renewal (and so no re-read of the members after the subscription) within the test: a re-read that
+        // crosses the leaves may show carol again for a moment (README, Known issues)
+        Map<String, String> settings = new HashMap<>(NEVER);
+        settings.put("parley.cluster.lease-ms", "600000");
+        Node a = node(settings);
+        Node b = node(settings);
         Member alice = a.member("alice", "lobby");
         Member carolHere = a.signedIn("carol", "lobby");
         alice.presence(presence -> strings(presence, "joined").contains("carol"), "carol came");
