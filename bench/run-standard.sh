@@ -7,11 +7,13 @@
 #   bench/run-standard.sh wildfly               # one server
 #   BENCH_SET=smoke bench/run-standard.sh wildfly   # a ~30 s check that the generator works (CI)
 #   BENCH_SET=cluster bench/run-standard.sh         # issue #16: one WildFly node vs two in cluster mode
+#   BENCH_SET=uploads bench/run-standard.sh         # issue #19: the fan-out quiet, then with uploads and downloads
 #
-# Environment: BENCH_SET=standard|quick|pipeline|delivery|fanout|persistence|hot|smoke|hostile|cluster (pipeline: the message
+# Environment: BENCH_SET=standard|quick|pipeline|delivery|fanout|persistence|hot|smoke|hostile|cluster|uploads (pipeline: the message
 # pipeline's targets, three rounds each; delivery: issue #15's, with the lean client; hostile: issue #14's memory attacks, WildFly at -Xmx512m with the server's
 # default limits; cluster: issue #16's fan-out on one WildFly node on PostgreSQL and on two in cluster mode with a
-# Redis, rounds alternating, WildFly only; the rest: parts, for checks), BENCH_PORT_OFFSET (default 0: HTTP on 8080+offset),
+# Redis, rounds alternating, WildFly only; uploads: issue #19's fan-out quiet and then beside uploaders and downloaders,
+# WildFly only; the rest: parts, for checks), BENCH_PORT_OFFSET (default 0: HTTP on 8080+offset),
 # BENCH_BUILD_DIR (root build directory, default target-bench), BENCH_SERVER_HEAP (default 1g),
 # BENCH_POSTGRES=1 adds the persistence run on PostgreSQL (WildFly only), BENCH_SKIP_BUILD=1 reuses parley.war
 # and the generator where they exist, BENCH_SERVER_CPUS and BENCH_CLIENT_CPUS (taskset -c lists, default empty: not
@@ -67,7 +69,7 @@ HOT_ROOM_A_SETTINGS="-Dparley.rate.say-per-second=100 -Dparley.rate.say-burst=20
 SERVERS=("$@")
 if [[ ${#SERVERS[@]} -eq 0 ]]; then
     SERVERS=(wildfly liberty payara)
-    [[ $SET == hostile || $SET == cluster ]] && SERVERS=(wildfly)
+    [[ $SET == hostile || $SET == cluster || $SET == uploads ]] && SERVERS=(wildfly)
 fi
 ulimit -n "$(ulimit -Hn)" || true
 
@@ -126,11 +128,17 @@ SERVER_PID=
 SERVER_LABEL=
 FAILURES=0
 
-start_wildfly() { # [home] [extra JVM options] [node: its directory and log name, default wildfly] [port offset]
-    local home=${1:-$ROOT/$BUILD/wildfly-$WILDFLY_VERSION} node=${3:-wildfly} offset=${4:-$OFFSET} extra=${2:-}
-    local base=$WORK/${3:-wildfly} port=$((8080 + ${4:-$OFFSET}))
+# the unpacked WildFly: the root build's, else the distribution unpacked under the run's directory
+wildfly_home() {
+    local home=$ROOT/$BUILD/wildfly-$WILDFLY_VERSION
     [[ -d $home ]] || { mkdir -p "$WORK/servers"; home=$WORK/servers/wildfly-$WILDFLY_VERSION;
         [[ -d $home ]] || unzip -q "$(artifact org.wildfly wildfly-dist $WILDFLY_VERSION zip)" -d "$WORK/servers"; }
+    echo "$home"
+}
+
+start_wildfly() { # [home] [extra JVM options] [node: its directory and log name, default wildfly] [port offset]
+    local home=${1:-$(wildfly_home)} node=${3:-wildfly} offset=${4:-$OFFSET} extra=${2:-}
+    local base=$WORK/${3:-wildfly} port=$((8080 + ${4:-$OFFSET}))
     rm -rf "$base" && cp -r "$home/standalone" "$base"
     cp "$ROOT/$BUILD/parley.war" "$ROOT/bench/raw/target/raw.war" "$base/deployments/"
     JAVA_OPTS="-Xms$HEAP -Xmx$HEAP -Djava.net.preferIPv4Stack=true $SETTINGS $extra" \
@@ -580,6 +588,37 @@ cluster_set() {
     stop_postgres
 }
 
+# issue #19's benchmark: the fan-out (1 room x 1,000 members, 20 posts/s, lean client) through a quiet phase, then the
+# same with BENCH_UPLOADERS (4) logged-in users uploading BENCH_FILE_BYTES (3 MiB) of random bytes each and posting
+# it, and BENCH_DOWNLOADERS (4) threads fetching the posted files, BENCH_UPLOADS_SECONDS (60) each phase, in
+# BENCH_UPLOADS_ROUNDS (1) runs. The uploaders are application users made with WildFly's add-user.sh -a, as an
+# operator would (and as the tests do); their per-user upload rate and quota are raised so that the run measures the
+# server, not a user's limits; parley.files.uploads-at-once stays at its default (4), parley.files.max-bytes too.
+UPLOAD_PASSWORD=bench-Up-1
+uploads_set() {
+    local home uploaders=${BENCH_UPLOADERS:-4} i round
+    home=$(wildfly_home)
+    local seconds=${BENCH_UPLOADS_SECONDS:-60}
+    for ((i = 0; i < uploaders; i++)); do
+        grep -q "^benchup$i=" "$home/standalone/configuration/application-users.properties" 2>/dev/null ||
+            JBOSS_HOME=$home "$home/bin/add-user.sh" -a -u "benchup$i" -p "$UPLOAD_PASSWORD" -s > "$WORK/add-user.log" 2>&1 ||
+            { log "add-user.sh failed; see $WORK/add-user.log"; FAILURES=$((FAILURES + 1)); return; }
+    done
+    if ! SETTINGS="$SETTINGS -Dparley.files.uploads-per-user-per-hour=1000000 -Dparley.files.quota-bytes-per-user=1000000000000" \
+        start_wildfly "$home"; then
+        log "wildfly did not start; see $WORK/wildfly.log"
+        FAILURES=$((FAILURES + 1))
+        return
+    fi
+    warm_up wildfly parley
+    for ((round = 1; round <= ${BENCH_UPLOADS_ROUNDS:-1}; round++)); do
+        bench wildfly uploads parley "uploads-r$round" --client lean --rooms 1 --members 1000 --rate 20 --warmup 10 \
+            --quiet "$seconds" --loaded "$seconds" --uploaders "$uploaders" --downloaders "${BENCH_DOWNLOADERS:-4}" \
+            --file-bytes "${BENCH_FILE_BYTES:-3145728}" --user-prefix benchup --password "$UPLOAD_PASSWORD"
+    done
+    stop_server
+}
+
 main() {
     # a signal ends the script through its EXIT trap, which stops what it started
     trap 'exit 130' INT TERM
@@ -590,6 +629,14 @@ main() {
     { echo "# $(date -u +%FT%TZ) set=$SET servers=${SERVERS[*]} cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)" \
         "server-cpus=${SERVER_CPUS:-any} client-cpus=${CLIENT_CPUS:-any}"; } >> "$OUT/summary.txt"
     for server in "${SERVERS[@]}"; do
+        if [[ $SET == uploads ]]; then
+            if [[ $server == wildfly ]]; then
+                uploads_set
+            else
+                log "the uploads set runs on WildFly only: $server skipped"
+            fi
+            continue
+        fi
         if [[ $SET == cluster ]]; then
             if [[ $server == wildfly ]]; then
                 cluster_set

@@ -132,6 +132,30 @@ for server_dir in sorted(p for p in root.iterdir() if p.is_dir()):
                      f" {num(fig(xp, 'server_log_out_of_memory_errors'))}; health during attack:"
                      f" {counts(fig(xp, 'hostile', 'health_answers'))}; attackers: {outcome}",
                      "—", "—", loads(xp)])
+    # issue #19: the fan-out quiet, then beside uploads and downloads, per round
+    for up_path in sorted(server_dir.glob("uploads-r*-parley.json")):
+        up = json.loads(up_path.read_text())
+        files = fig(up, "loaded", "files") or {}
+
+        def phase(name):
+            heap = fig(up, name, "heap") or {}
+            return (" / ".join(num(fig(up, name, "delivery_latency", k), 1) for k in ("p50_ms", "p99_ms", "max_ms"))
+                    + f" ms, CPU s server/generator {num(fig(up, name, 'server_cpu_seconds'), 1)}/"
+                    f"{num(fig(up, name, 'generator_cpu_seconds'), 1)}, heap max {num(heap.get('used_max_mib'))} MiB"
+                    f" (after full GC {num(heap.get('after_full_gc_mib'))})")
+
+        rows.append([label,
+                     f"uploads (issue #19), {up_path.name[len('uploads-'):-len('-parley.json')]}: fan-out"
+                     f" {num(fig(up, 'healthy', 'connections'))} members quiet, then beside {num(files.get('uploaders'))}"
+                     f" uploaders of {num(files.get('file_bytes'))} B and {num(files.get('downloaders'))} downloaders;"
+                     f" in the Parley column quiet, in the raw endpoint's column loaded (delivery p50 / p99 / max)",
+                     phase("quiet"),
+                     phase("loaded") + f"; {num(files.get('uploads_per_second'), 2)} uploads/s,"
+                     f" {num(files.get('mb_per_second_up'), 1)} MB/s up, {num(files.get('mb_per_second_down'), 1)} MB/s"
+                     f" down, refused: {counts(files.get('refusals'))}",
+                     f"loaded / quiet: p50 {num(fig(up, 'p50_ratio'), 2)}×, p99 {num(fig(up, 'p99_ratio'), 2)}×,"
+                     f" max {num(fig(up, 'max_ratio'), 2)}×",
+                     loads(up)])
     # issue #16: the same fan-out on one node (PostgreSQL) and on two cluster nodes (PostgreSQL + Redis), per round
     for one_path in sorted(server_dir.glob("cluster-1-node-r*-parley.json")):
         round_name = one_path.name[len("cluster-1-node-"):-len("-parley.json")]

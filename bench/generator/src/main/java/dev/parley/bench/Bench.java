@@ -3,7 +3,7 @@ package dev.parley.bench;
 /**
  * The command line: {@code java -jar parley-bench.jar SCENARIO --url ws://HOST:PORT/chat [--option value …]}.
  * Scenarios: {@code fanout} (also the persistence run, with many small rooms), {@code capacity}, {@code idle},
- * {@code handshake}, {@code hostile}; {@code hold} is the child process {@code idle} starts; {@code postgres} runs a PostgreSQL
+ * {@code handshake}, {@code hostile}, {@code uploads}; {@code hold} is the child process {@code idle} starts; {@code postgres} runs a PostgreSQL
  * for the persistence run. See bench/README.md.
  */
 public final class Bench {
@@ -16,7 +16,7 @@ public final class Bench {
             options = new Options(args);
         } catch (IllegalArgumentException usage) {
             System.err.println(
-                    usage.getMessage() + "\nusage: java -jar parley-bench.jar fanout|capacity|idle|handshake|hostile"
+                    usage.getMessage() + "\nusage: java -jar parley-bench.jar fanout|capacity|idle|handshake|hostile|uploads"
                             + " --url ws://HOST:PORT/chat [--target parley|raw] [--server-label NAME] [--out FILE.json] …"
                             + " (bench/README.md lists every option)");
             System.exit(2);
@@ -29,6 +29,7 @@ public final class Bench {
             case "idle" -> new Idle().run(options, target);
             case "handshake" -> new Handshakes().run(options, target);
             case "hostile" -> new Hostile(options).run(target);
+            case "uploads" -> new Uploads(options).run(target);
             case "hold" -> Idle.holdChild(options, target);
             case "postgres" -> Postgres.run(options);
             default -> {

@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -121,11 +122,18 @@ final class Client {
     /** Connects through the given client, e.g. one bound to a source address of {@link #httpClients}. */
     static CompletableFuture<Client> connect(
             HttpClient http, URI uri, int index, String name, String room, Handler handler) {
+        return connect(http, uri, index, name, room, handler, null);
+    }
+
+    /** The same as a logged-in user: {@code cookie} is the login's session cookie ({@link Login}), or null. */
+    static CompletableFuture<Client> connect(
+            HttpClient http, URI uri, int index, String name, String room, Handler handler, String cookie) {
         Client client = new Client(index, name, room, handler);
-        return http.newWebSocketBuilder()
-                .connectTimeout(Duration.ofSeconds(30))
-                .buildAsync(uri, new JdkWire(client))
-                .thenApply(ws -> client);
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30));
+        if (cookie != null) {
+            builder.header("Cookie", cookie);
+        }
+        return builder.buildAsync(uri, new JdkWire(client)).thenApply(ws -> client);
     }
 
     static ThreadFactory daemon(String prefix) {

@@ -238,7 +238,7 @@ final class Hostile {
     }
 
     /** The attackers' clients, bound to the option's addresses, with callback threads apart from the healthy ones'. */
-    private static String mib(Object value) {
+    static String mib(Object value) {
         return value instanceof Double d ? String.format(Locale.ROOT, "%.0f", d) : "?";
     }
 
@@ -253,7 +253,7 @@ final class Hostile {
         return probe;
     }
 
-    private static Map<String, Object> phase(
+    static Map<String, Object> phase(
             Histogram delivery, Histogram echo, HealthProbe health, Map<String, Object> heap) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("delivery_latency", Results.latency(delivery));
@@ -268,7 +268,7 @@ final class Hostile {
      * The CPU seconds the server and this generator have used so far: the healthy p99 under attack depends on how
      * the two cores were shared, and the attackers run in this process.
      */
-    private static double[] cpuSeconds(ServerProbe server) {
+    static double[] cpuSeconds(ServerProbe server) {
         double own = ProcessHandle.current()
                         .info()
                         .totalCpuDuration()
@@ -278,14 +278,14 @@ final class Hostile {
         return new double[] {server.cpuSeconds(), own};
     }
 
-    private static Map<String, Object> withCpu(Map<String, Object> phase, double[] from, double[] to) {
+    static Map<String, Object> withCpu(Map<String, Object> phase, double[] from, double[] to) {
         phase.put("server_cpu_seconds", to[0] - from[0]);
         phase.put("generator_cpu_seconds", to[1] - from[1]);
         return phase;
     }
 
     /** The heap in use right after a full GC ({@code jcmd GC.run}), in MiB; null when jcmd or jstat failed. */
-    private static Double afterFullGc(ServerProbe server, HeapSampler heap) throws InterruptedException {
+    static Double afterFullGc(ServerProbe server, HeapSampler heap) throws InterruptedException {
         if (!server.fullGc()) {
             return null;
         }
