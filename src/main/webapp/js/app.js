@@ -915,6 +915,7 @@ function submit() {
         return;
     }
     const text = normalised(view.text.value);
+    const uploads = trayOf(conv);
     if (uploads.busy()) {
         showBanner('Your files are still uploading: send when they are done.');
         return;
@@ -925,10 +926,6 @@ function submit() {
     }
     const files = uploads.ready();
     if (text.trim() === '' && files.length === 0) {
-        return;
-    }
-    if (files.length > 0 && conv.kind !== 'room') {
-        showBanner('Files go in rooms and stored conversations; live direct messages carry text only.');
         return;
     }
     const length = [...text].length;
@@ -1021,6 +1018,7 @@ function drawAll(scroll = {}) {
     drawConversation(scroll);
     drawMembers();
     drawTyping();
+    drawTray();
     const unread = [...state.conversations.values()].reduce((sum, c) => sum + c.unread, 0);
     document.title = unread > 0 ? `(${unread}) Parley` : 'Parley';
 }
@@ -1436,10 +1434,22 @@ view.leave.addEventListener('click', () => {
 
 // ---- files -------------------------------------------------------------------------------------------------------
 
-const uploads = new Uploads(() => {
-    view.attachments.replaceChildren(...uploads.drawn());
-    view.attachments.hidden = uploads.items.length === 0;
-});
+// each room's own tray: a file attached in a private room never leaves with a message in another
+const trays = new Map();
+
+function trayOf(conv) {
+    if (!trays.has(conv.key)) {
+        trays.set(conv.key, new Uploads(drawTray));
+    }
+    return trays.get(conv.key);
+}
+
+function drawTray() {
+    const tray = active() ? trays.get(active().key) : undefined;
+    const items = tray?.drawn() ?? [];
+    view.attachments.replaceChildren(...items);
+    view.attachments.hidden = items.length === 0;
+}
 
 function addFiles(files) {
     if (files.length === 0) {
@@ -1449,7 +1459,12 @@ function addFiles(files) {
         showBanner('Log in to share files.');
         return;
     }
-    const refused = uploads.add([...files]);
+    const conv = active();
+    if (!conv || conv.kind !== 'room') {
+        showBanner('Files go in rooms and stored conversations; live direct messages carry text only.');
+        return;
+    }
+    const refused = trayOf(conv).add([...files]);
     if (refused !== null) {
         showBanner(refused);
     }
@@ -1462,7 +1477,9 @@ view.filePicker.addEventListener('change', () => {
 });
 view.text.addEventListener('paste', (event) => {
     const files = event.clipboardData?.files ?? [];
-    if (files.length > 0) {
+    // text copied from an office program comes with a picture of itself: the text is what was meant
+    const hasText = (event.clipboardData?.types ?? []).includes('text/plain');
+    if (state.filesOn && files.length > 0 && !hasText) {
         event.preventDefault();
         addFiles(files);
     }

@@ -40,7 +40,10 @@ export class Uploads {
         request.upload.addEventListener('progress', (event) => {
             if (event.lengthComputable) {
                 item.sent = event.loaded / event.total;
-                this.changed();
+                // in place: redrawing the tray on every step would take the × away from under the pointer
+                if (item.progress) {
+                    item.progress.value = item.sent;
+                }
             }
         });
         request.addEventListener('load', () => {
@@ -103,6 +106,7 @@ export class Uploads {
                 progress.max = 1;
                 progress.value = item.sent;
                 progress.setAttribute('aria-label', `Uploading ${item.name}`);
+                item.progress = progress;
                 chip.append(progress);
             } else if (item.state === 'failed') {
                 chip.append(element('span', 'note', item.note));

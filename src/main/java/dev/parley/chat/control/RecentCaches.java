@@ -1,5 +1,6 @@
 package dev.parley.chat.control;
 
+import dev.parley.chat.entity.Attachment;
 import dev.parley.chat.entity.Event;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -34,7 +35,19 @@ final class RecentCaches {
                 + message.room().length()
                 + message.from().length()
                 + message.text().length()
-                + (message.ref() == null ? 0 : message.ref().length());
+                + (message.ref() == null ? 0 : message.ref().length())
+                + (message.files() == null
+                        ? 0
+                        : message.files().stream().mapToLong(RecentCaches::size).sum());
+    }
+
+    /** A file's description as a message carries it: its strings and the same fixed overhead. */
+    static long size(Attachment file) {
+        return MESSAGE_OVERHEAD_CHARS
+                + file.id().length()
+                + file.name().length()
+                + file.type().length()
+                + file.url().length();
     }
 
     long cachedChars() {

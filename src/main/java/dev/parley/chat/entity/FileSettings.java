@@ -11,8 +11,12 @@ import java.time.Duration;
  * @param maxPerMessage      the most files one message carries
  * @param quotaBytesPerUser  what one user's files may take in all, posted or not
  * @param uploadsPerUserPerHour uploads one user may start in an hour (all at once if saved up)
- * @param uploadsAtOnce      uploads this node takes at the same time; more are answered 503 at once, so that uploads
- *                           cannot hold the server's threads and memory that chat needs
+ * @param uploadsAtOnce      uploads this node judges and stores at the same time (each holds a file's bytes in
+ *                           memory); more are answered 503 at once, so that uploads cannot hold the memory chat needs
+ * @param uploadsAtOncePerUser uploads one user may have on their way in to this node at once (the container reads a
+ *                           slow one for as long as it lasts): a user trickling bytes holds no one else up
+ * @param downloadsAtOnce    downloads this node serves at the same time (each holds a file's bytes in memory until
+ *                           its client has read them); more are answered 503 at once
  * @param maxImagePixels     an image of more pixels (width times height) is refused: its bytes are few, but a browser
  *                           decoding it would need gigabytes
  * @param unpostedAfter      an upload that no message carries after this long is removed
@@ -24,6 +28,8 @@ public record FileSettings(
         long quotaBytesPerUser,
         int uploadsPerUserPerHour,
         int uploadsAtOnce,
+        int uploadsAtOncePerUser,
+        int downloadsAtOnce,
         long maxImagePixels,
         Duration unpostedAfter,
         Duration sweepInterval) {
@@ -35,6 +41,8 @@ public record FileSettings(
                 settings.number("parley.files.quota-bytes-per-user", 500L * 1024 * 1024),
                 settings.integer("parley.files.uploads-per-user-per-hour", 200),
                 settings.integer("parley.files.uploads-at-once", 4),
+                settings.integer("parley.files.uploads-at-once-per-user", 2),
+                settings.integer("parley.files.downloads-at-once", 16),
                 settings.number("parley.files.max-image-pixels", 40_000_000L),
                 settings.millis("parley.files.unposted-ttl-ms", Duration.ofHours(1)),
                 settings.millis("parley.files.sweep-interval-ms", Duration.ofMinutes(5)));

@@ -17,7 +17,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.Part;
 import java.io.IOException;
-import java.io.InputStream;
 import java.security.Principal;
 import java.util.Set;
 
@@ -89,11 +88,8 @@ public class FileServlet extends HttpServlet {
                 refuseUpload(response, 400, ErrorCode.BAD_REQUEST, "the form has no part named " + PART);
                 return;
             }
-            byte[] content;
-            try (InputStream in = part.getInputStream()) {
-                content = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-            }
-            Uploads.Outcome outcome = uploads.keep(owner, part.getSubmittedFileName(), part.getContentType(), content);
+            Uploads.Outcome outcome =
+                    uploads.keep(owner, part.getSubmittedFileName(), part.getContentType(), part::getInputStream);
             if (outcome.refusal() != null) {
                 refuseUpload(
                         response,
@@ -117,7 +113,7 @@ public class FileServlet extends HttpServlet {
                     "send multipart/form-data with the file in a part named " + PART + ", at most " + maxBytes
                             + " bytes");
         } finally {
-            uploads.end();
+            uploads.end(owner);
             if (part != null) {
                 part.delete();
             }
@@ -131,7 +127,25 @@ public class FileServlet extends HttpServlet {
         Principal principal = request.getUserPrincipal();
         String userKey = principal == null ? null : new Identity(principal.getName(), true).key();
         StoredFile file = downloads.readable(id, userKey);
-        byte[] content = file == null ? null : downloads.content(file);
+        if (file == null) {
+            refuse(response, 404, ErrorCode.BAD_REQUEST, "there is no such file, or it is not yours to see");
+            return;
+        }
+        if (!downloads.begin()) {
+            response.setHeader("Retry-After", "1");
+            refuse(response, 503, ErrorCode.RATE_LIMITED, "the server is sending other files; retry in a moment");
+            return;
+        }
+        try {
+            serve(file, response);
+        } finally {
+            downloads.end();
+        }
+    }
+
+    /** Its bytes, in memory until the client has read them: the caller holds one of the downloads at once. */
+    private void serve(StoredFile file, HttpServletResponse response) throws IOException {
+        byte[] content = downloads.content(file);
         if (content == null) {
             refuse(response, 404, ErrorCode.BAD_REQUEST, "there is no such file, or it is not yours to see");
             return;

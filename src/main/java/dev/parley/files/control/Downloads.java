@@ -2,11 +2,15 @@ package dev.parley.files.control;
 
 import dev.parley.chat.entity.Attachment;
 import dev.parley.chat.entity.Conversation;
+import dev.parley.chat.entity.FileSettings;
 import dev.parley.history.control.ConversationStore;
 import dev.parley.history.control.FileStore;
 import dev.parley.history.entity.StoredFile;
+import dev.parley.settings.Settings;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.concurrent.Semaphore;
 
 /**
  * Who may download a file. A file is as private as the messages that carry it: one in a public room goes to whoever
@@ -22,6 +26,22 @@ public class Downloads {
 
     @Inject
     ConversationStore conversations;
+
+    Semaphore atOnce;
+
+    @PostConstruct
+    void start() {
+        atOnce = new Semaphore(FileSettings.from(Settings.fromEnvironment()).downloadsAtOnce());
+    }
+
+    /** Whether one more download may be served now; if so, the caller must {@link #end} it. */
+    public boolean begin() {
+        return atOnce.tryAcquire();
+    }
+
+    public void end() {
+        atOnce.release();
+    }
 
     /**
      * The file, if the caller may have it; null for a file that does not exist and for one the caller may not have

@@ -9,10 +9,14 @@ import dev.parley.settings.Settings;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Takes uploads: who may upload how much how often, what the content is (never what the browser said), and an id
@@ -33,6 +37,7 @@ public class Uploads {
     FileInspector inspector;
     RateLimiters byUser;
     Semaphore atOnce;
+    private final Map<String, AtomicInteger> inProgress = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
 
     @PostConstruct
@@ -55,24 +60,30 @@ public class Uploads {
     public record Refusal(ErrorCode code, int status, String message) {}
 
     /**
-     * Whether the user may start an upload now; if so (null), the caller must {@link #end} it, whatever happens.
+     * Whether the user may start an upload now (its body still to be read); if so (null), the caller must
+     * {@link #end} it, whatever happens.
      */
     public Refusal begin(String ownerKey) {
+        AtomicInteger users = inProgress.computeIfAbsent(ownerKey, key -> new AtomicInteger());
+        if (users.incrementAndGet() > settings.uploadsAtOncePerUser()) {
+            end(ownerKey);
+            return new Refusal(
+                    ErrorCode.RATE_LIMITED,
+                    429,
+                    "at most " + settings.uploadsAtOncePerUser() + " of your uploads at a time; wait for them");
+        }
         if (!byUser.tryAcquire(ownerKey)) {
+            end(ownerKey);
             return new Refusal(
                     ErrorCode.RATE_LIMITED,
                     429,
                     "at most " + settings.uploadsPerUserPerHour() + " uploads an hour; wait a little");
         }
-        if (!atOnce.tryAcquire()) {
-            byUser.giveBack(ownerKey, 1);
-            return new Refusal(ErrorCode.RATE_LIMITED, 503, "the server is taking other uploads; retry in a moment");
-        }
         return null;
     }
 
-    public void end() {
-        atOnce.release();
+    public void end(String ownerKey) {
+        inProgress.computeIfPresent(ownerKey, (key, count) -> count.decrementAndGet() <= 0 ? null : count);
     }
 
     /** What became of an upload: the file as messages will show it, or why not. */
@@ -84,7 +95,26 @@ public class Uploads {
      * @param clientName the name the browser gave, made safe here
      * @param clientType the type the browser claimed: only a lie in it is used (to refuse), never its value
      */
-    public Outcome keep(String ownerKey, String clientName, String clientType, byte[] content) {
+    public Outcome keep(String ownerKey, String clientName, String clientType, ContentSource source)
+            throws IOException {
+        // the body is in (the container read it, into a temporary file past 1 MiB): only now are its bytes in memory
+        if (!atOnce.tryAcquire()) {
+            return refused(ErrorCode.RATE_LIMITED, 503, "the server is taking other uploads; retry in a moment");
+        }
+        try (InputStream in = source.open()) {
+            byte[] content = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, settings.maxBytes() + 1));
+            return keep(ownerKey, clientName, clientType, content);
+        } finally {
+            atOnce.release();
+        }
+    }
+
+    /** Where an upload's bytes are read from (a multipart part). */
+    public interface ContentSource {
+        InputStream open() throws IOException;
+    }
+
+    private Outcome keep(String ownerKey, String clientName, String clientType, byte[] content) {
         if (content.length > settings.maxBytes()) {
             return refused(ErrorCode.LIMIT_EXCEEDED, 413, "a file may have at most " + settings.maxBytes() + " bytes");
         }

@@ -36,8 +36,12 @@ public class FileStore extends BoundedStore {
 
     /** The upload's bytes, or null if it is gone. */
     public byte[] content(String id) {
-        FileContent content = em.find(FileContent.class, id, timeout);
-        return content == null ? null : content.content();
+        // a scalar, not the entity: a managed entity's bytes would be held twice (Hibernate keeps a copy to compare)
+        return bounded(em.createQuery("SELECT c.content FROM FileContent c WHERE c.id = :id", byte[].class))
+                .setParameter("id", id)
+                .getResultStream()
+                .findFirst()
+                .orElse(null);
     }
 
     /** What the owner's files take in all, posted or not. */

@@ -140,6 +140,11 @@ public class MessageStore {
         final boolean lookUpRefs;
         final Map<String, RoomState> lockedRooms = new HashMap<>();
         final Map<List<String>, StoredMessage> byRef = new HashMap<>();
+        /**
+         * The uploads this transaction's messages carry so far: a second post of one is refused by this, not by the
+         * entity's state, which EclipseLink reloads from its (unflushed, still unposted) row when a query locks it.
+         */
+        final java.util.Set<String> carried = new java.util.HashSet<>();
 
         Batch(boolean lookUpRefs) {
             this.lookUpRefs = lookUpRefs;
@@ -175,7 +180,7 @@ public class MessageStore {
             });
         }
         List<StoredFile> files = new ArrayList<>();
-        String refused = posted.files() == null ? null : uploadsToCarry(posted, files);
+        String refused = posted.files() == null ? null : uploadsToCarry(posted, batch.carried, files);
         if (refused != null) {
             return new Receipt.Invalid(refused);
         }
@@ -187,7 +192,10 @@ public class MessageStore {
                 posted.text(),
                 posted.at().toEpochMilli(),
                 posted.ref());
-        files.forEach(file -> file.postedIn(posted.room(), message.seq()));
+        files.forEach(file -> {
+            file.postedIn(posted.room(), message.seq());
+            batch.carried.add(file.id());
+        });
         message.carry(files.stream().map(StoredFile::toAttachment).toList());
         em.persist(message);
         if (posted.ref() != null) {
@@ -202,7 +210,7 @@ public class MessageStore {
      * carry them. An upload of someone else's is answered as one that does not exist, so ids cannot be probed. Two
      * posts of one upload (here, or a batch on another node) meet at its row lock, and the second finds it carried.
      */
-    private String uploadsToCarry(MessagePosted posted, List<StoredFile> files) {
+    private String uploadsToCarry(MessagePosted posted, java.util.Set<String> carried, List<StoredFile> files) {
         Map<String, StoredFile> found = new HashMap<>();
         bounded(em.createQuery("SELECT f FROM StoredFile f WHERE f.id IN :ids ORDER BY f.id", StoredFile.class))
                 .setParameter("ids", padded(posted.files()))
@@ -215,7 +223,7 @@ public class MessageStore {
             if (file == null || !file.ownerKey().equals(posted.senderKey())) {
                 return "there is no upload " + id + " of yours: upload it again";
             }
-            if (file.posted()) {
+            if (file.posted() || carried.contains(id)) {
                 return "the upload " + id + " is in a message already: upload it again to send it again";
             }
             files.add(file);

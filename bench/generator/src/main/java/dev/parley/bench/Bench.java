@@ -15,10 +15,10 @@ public final class Bench {
         try {
             options = new Options(args);
         } catch (IllegalArgumentException usage) {
-            System.err.println(
-                    usage.getMessage() + "\nusage: java -jar parley-bench.jar fanout|capacity|idle|handshake|hostile|uploads"
-                            + " --url ws://HOST:PORT/chat [--target parley|raw] [--server-label NAME] [--out FILE.json] …"
-                            + " (bench/README.md lists every option)");
+            System.err.println(usage.getMessage()
+                    + "\nusage: java -jar parley-bench.jar fanout|capacity|idle|handshake|hostile|uploads"
+                    + " --url ws://HOST:PORT/chat [--target parley|raw] [--server-label NAME] [--out FILE.json] …"
+                    + " (bench/README.md lists every option)");
             System.exit(2);
             return;
         }

@@ -253,8 +253,7 @@ final class Hostile {
         return probe;
     }
 
-    static Map<String, Object> phase(
-            Histogram delivery, Histogram echo, HealthProbe health, Map<String, Object> heap) {
+    static Map<String, Object> phase(Histogram delivery, Histogram echo, HealthProbe health, Map<String, Object> heap) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("delivery_latency", Results.latency(delivery));
         out.put("echo_latency", Results.latency(echo));

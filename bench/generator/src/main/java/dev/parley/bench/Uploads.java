@@ -178,7 +178,8 @@ final class Uploads {
         loadedPhase.put("files", moved);
         f.put("loaded", loadedPhase);
         double[] ratios = {
-            ratio(quietDelivery, loadedDelivery, 50), ratio(quietDelivery, loadedDelivery, 99),
+            ratio(quietDelivery, loadedDelivery, 50),
+            ratio(quietDelivery, loadedDelivery, 99),
             (double) loadedDelivery.getMaxValue() / Math.max(1, quietDelivery.getMaxValue())
         };
         f.put("p50_ratio", ratios[0]);
@@ -370,7 +371,9 @@ final class Uploads {
                 }
                 long t0 = System.nanoTime();
                 HttpResponse<InputStream> answer = http.send(
-                        HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(60)).build(),
+                        HttpRequest.newBuilder(url)
+                                .timeout(Duration.ofSeconds(60))
+                                .build(),
                         HttpResponse.BodyHandlers.ofInputStream());
                 long bytes = 0;
                 try (InputStream in = answer.body()) {
