@@ -4,7 +4,7 @@
 import { Connection, chatUrl } from './connection.js';
 import { Uploads } from './uploads.js';
 import {
-    avatar, dayKey, daySeparator, element, lockIcon, messageItem, newMessagesSeparator, noticeItem, plainWords,
+    avatar, dayKey, dayLabel, daySeparator, element, lockIcon, messageItem, newMessagesSeparator, noticeItem, plainWords,
 } from './render.js';
 
 const MAX_CODE_POINTS = 4000;
@@ -1141,12 +1141,54 @@ function drawConversation({ stick = false, keepFromBottom = false } = {}) {
     view.loadOlder.disabled = conv.loadingOlder;
     view.loadOlder.textContent = conv.loadingOlder ? 'Loading…' : 'Load older messages';
 
-    view.messages.replaceChildren(...conversationItems(conv));
+    keepChildren(view.messages, conversationItems(conv));
     if (stick || atBottom) {
         scroller.scrollTop = scroller.scrollHeight;
     } else if (keepFromBottom) {
         scroller.scrollTop = scroller.scrollHeight - fromBottom;
     }
+}
+
+const NO_FILES = Object.freeze([]);
+
+// The list is drawn again after every frame of events. A node taken out and put back is laid out again, and a page
+// catching up on a backlog of long messages, one frame each, spent its time re-laying out every message it already
+// showed: it stopped reading its socket, missed the server's pings and was closed (4010). So an item whose inputs did
+// not change keeps its node, and only what changed is put in or taken out.
+const drawnNodes = new WeakMap();
+
+/** The node {@code draw} made for {@code owner}'s {@code slot} from the same {@code inputs} (compared one by one). */
+function kept(owner, slot, inputs, draw) {
+    let slots = drawnNodes.get(owner);
+    if (slots === undefined) {
+        slots = new Map();
+        drawnNodes.set(owner, slots);
+    }
+    const before = slots.get(slot);
+    const keys = Object.keys(inputs);
+    if (before !== undefined && keys.length === Object.keys(before.inputs).length
+        && keys.every((key) => before.inputs[key] === inputs[key])) {
+        return before.node;
+    }
+    const node = draw();
+    slots.set(slot, { inputs, node });
+    return node;
+}
+
+/** Makes {@code items} the children of {@code parent}, leaving in place every node that stays. */
+function keepChildren(parent, items) {
+    const wanted = new Set(items);
+    for (const child of [...parent.children]) {
+        if (!wanted.has(child)) {
+            child.remove();
+        }
+    }
+    items.forEach((item, index) => {
+        const there = parent.children[index];
+        if (there !== item) {
+            parent.insertBefore(item, there ?? null);
+        }
+    });
 }
 
 function conversationItems(conv) {
@@ -1155,21 +1197,23 @@ function conversationItems(conv) {
     const push = (message, extra) => {
         const date = message.at;
         if (previous === null || dayKey(previous.at) !== dayKey(date)) {
-            items.push(daySeparator(date));
+            items.push(kept(message, 'day', { label: dayLabel(date) }, () => daySeparator(date)));
             previous = null;
         }
         const continued = previous !== null && previous.from === message.from
             && previous.guest === message.guest && date - previous.at < CONTINUED_WITHIN_MS;
-        items.push(messageItem({
+        const shown = {
             from: message.from, text: message.text, at: date, seq: message.seq, ref: message.ref,
-            deleted: message.deleted === true, guest: message.guest === true, files: message.files ?? [],
+            deleted: message.deleted === true, guest: message.guest === true, files: message.files ?? NO_FILES,
             mention: message.from !== state.me && message.deleted !== true && mentionsMe(message.text),
             own: message.from === state.me, continued, state: extra.state ?? 'sent', note: extra.note,
-        }));
+        };
+        // a pending or failed item gets a Retry button appended below: drawn afresh each time
+        items.push(shown.state === 'sent' ? kept(message, 'item', shown, () => messageItem(shown)) : messageItem(shown));
         previous = message;
     };
     const noticesAfter = (test) => conv.notices.filter(test).forEach((n) => {
-        items.push(noticeItem(n.text, n.kind));
+        items.push(kept(n, 'item', {}, () => noticeItem(n.text, n.kind)));
         previous = null;
     });
     if (conv.kind === 'room') {
@@ -1177,7 +1221,7 @@ function conversationItems(conv) {
         const noticesBefore = (seq) => {
             while (notices.length > 0 && notices[0].afterSeq < seq) {
                 const notice = notices.shift();
-                items.push(noticeItem(notice.text, notice.kind));
+                items.push(kept(notice, 'item', {}, () => noticeItem(notice.text, notice.kind)));
                 previous = null;
             }
         };
@@ -1186,7 +1230,7 @@ function conversationItems(conv) {
             noticesBefore(seq);
             const message = conv.messages.get(seq);
             if (!newLineDrawn && seq > conv.newAfter && message.from !== state.me) {
-                items.push(newMessagesSeparator());
+                items.push(kept(message, 'new', {}, newMessagesSeparator));
                 previous = null;
                 newLineDrawn = true;
             }
@@ -1223,8 +1267,8 @@ function seenBy(conv) {
         return null;
     }
     const names = [...conv.receipts].filter(([user, seq]) => seq >= conv.lastSeq && user !== state.me)
-        .map(([user]) => user).sort();
-    return names.length === 0 ? null : element('li', 'seen', `Seen by ${names.join(', ')}`);
+        .map(([user]) => user).sort().join(', ');
+    return names === '' ? null : kept(conv, 'seen', { names }, () => element('li', 'seen', `Seen by ${names}`));
 }
 
 function retryButton(ref) {

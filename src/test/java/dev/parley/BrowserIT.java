@@ -176,6 +176,24 @@ class BrowserIT extends DeployedParley {
     }
 
     @Test
+    void messagesAlreadyShownKeepTheirNodesWhenMoreArrive() {
+        String room = unique("nodes");
+        ChatPage page = inRoom(room, unique("erin"));
+        ChatClient.postAll(base, room, List.of("first", "second"));
+        page.waitSeqs(List.of("1", "2"));
+        // a property of the node itself, which a list rebuilt from scratch would not carry over
+        page.script("document.querySelector('#messages [data-seq=\"1\"]').drawnBefore = true;");
+
+        ChatClient.postAll(base, room, List.of("third"));
+        page.waitSeqs(List.of("1", "2", "3"));
+
+        assertEquals(
+                true,
+                page.script("return document.querySelector('#messages [data-seq=\"1\"]').drawnBefore === true;"),
+                "the first message was drawn again: every frame would re-lay out the whole list");
+    }
+
+    @Test
     void typingShowsAndExpires() {
         String room = unique("typing");
         String alice = unique("alice");
