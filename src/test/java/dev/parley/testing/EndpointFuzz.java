@@ -20,7 +20,7 @@ import java.util.function.Predicate;
  * Fuzzes a running endpoint with {@link FrameMutator} frames from one connection while a watcher sits in the room
  * the frames are about and a bystander in another room. After every frame:
  * <ul>
- * <li>a frame over the limit closed the connection with 1009 (and the fuzzer reconnects);</li>
+ * <li>a frame over the limit closed the connection with 1009 (and the fuzzer connects again);</li>
  * <li>a malformed frame got exactly one {@code error bad_request}, and the watcher saw nothing (but presence,
  * which the fuzzer's reconnects cause on a timer);</li>
  * <li>any other frame got no {@code internal} error, and the connection is still open;</li>
@@ -54,14 +54,13 @@ public final class EndpointFuzz {
         int malformedFrames = 0;
         int oversized = 0;
         int commands = 0;
-        String fuzzerName = ChatClient.unique("fuzzer");
         try (ChatClient watcher = ChatClient.open(base, ChatClient.unique("watcher"));
                 ChatClient bystander = ChatClient.open(base, ChatClient.unique("bystander"))) {
             watcher.join(room);
             watcher.join(quiet);
             bystander.join(quiet);
             FrameMutator frames = new FrameMutator(new Random(seed), room, watcher.user());
-            ChatClient fuzzer = ChatClient.open(base, fuzzerName);
+            ChatClient fuzzer = ChatClient.open(base, ChatClient.unique("fuzzer"));
             try {
                 for (int i = 0; i < count; i++) {
                     String frame = escapeLoneSurrogates(frames.next());
@@ -87,8 +86,10 @@ public final class EndpointFuzz {
                                             + sent + ")");
                             oversized++;
                             fuzzer.close();
-                            fuzzer = ChatClient.resume(
-                                    base, fuzzerName, fuzzer.welcome().getString("resume"));
+                            // under a new name, not resumed: after such a failed connection the JDK's client was seen
+                            // to send its opening handshake once more, with the old token, and that phantom took the
+                            // name (free once the server closed the connection) before the resume could
+                            fuzzer = ChatClient.open(base, ChatClient.unique("fuzzer"));
                             continue;
                         }
                         fuzzer.send(frame);

@@ -290,16 +290,12 @@ class ConversationsTest {
         alice.run(new Command.Direct("bob"));
         String id = aliceSink.next("joined").getString("room");
         bobSink.next("invited");
-        afterWorker();
-        int keepsBefore = chat.kept.keeps.get() + 1; // bob's join keeps the room once
+        // a join hands its keep to the memberships' thread after its joined, at a time of its own
+        awaitKeeps(3, "the direct keeps it for both, and alice's join once more");
+        int keepsBefore = 4;
         bob.run(new Command.Join(id));
         bobSink.next("joined");
-        // the join hands its keep to the memberships' thread after its joined, at a time of its own
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (chat.kept.keeps.get() < keepsBefore) {
-            assertTrue(System.nanoTime() < deadline, "bob's join never kept the conversation");
-            Thread.onSpinWait();
-        }
+        awaitKeeps(keepsBefore, "bob's join keeps the conversation");
         afterWorker();
 
         for (String text : List.of("one", "two", "three")) {
@@ -440,6 +436,14 @@ class ConversationsTest {
     }
 
     /** Returns once the memberships' thread has done everything submitted so far. */
+    private void awaitKeeps(int atLeast, String what) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (chat.kept.keeps.get() < atLeast) {
+            assertTrue(System.nanoTime() < deadline, "not within 5 s: " + what);
+            Thread.onSpinWait();
+        }
+    }
+
     private void afterWorker() throws InterruptedException {
         CountDownLatch done = new CountDownLatch(1);
         chat.memberships.submit(done::countDown, refused -> {});

@@ -454,7 +454,8 @@ class ClusterTest {
         }
         assertEquals(List.of("message 1", "message 2", "message 3"), framesUntil(carol, "after"));
         assertEquals(List.of("message 1", "message 2", "message 3"), framesUntil(alice, "after"));
-        assertEquals(1, b.chat.metrics.clusterGapFilled(), "node b read the second one back");
+        // counted once the gap fill has released what it read: awaited, it may land after the frames
+        eventually(() -> b.chat.metrics.clusterGapFilled() == 1, "node b read the second one back");
     }
 
     /** The messages and mentions the member is sent, as "type seq", up to the message of this text. */
@@ -788,9 +789,14 @@ class ClusterTest {
                 cluster.onPostsSettled(settled);
             };
             cluster.startWith(ClusterSettings.from(Settings.of(settings)), Executors.defaultThreadFactory(), busMaker);
-            // the comparison after the first subscription, before the test posts: what a test later sees found by a
-            // comparison or a gap fill is then what it made the bus lose
-            eventually(() -> chat.metrics.clusterCatchUps() >= 1, "the first comparison with the database");
+            // subscribed, and the comparison after it done, before the test posts: what a test later sees found by a
+            // comparison or a gap fill is then what it made the bus lose. (A comparison alone is no sign of the
+            // subscription: while the bus is still connecting, the comparisons of a bus that is down run too, and a
+            // guest new to a node whose bus is down is refused.)
+            eventually(
+                    Duration.ofSeconds(15),
+                    () -> chat.metrics.clusterState() == ClusterState.BUS_UP && chat.metrics.clusterCatchUps() >= 1,
+                    "subscribed, and the first comparison with the database");
         }
 
         /** The accounts and conversations of the cluster's database, for this node too. */
