@@ -30,6 +30,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -54,9 +56,16 @@ class FilesIT {
     static final int ENCODED_SLASH_STATUS =
             Integer.parseInt(System.getProperty("parley.it.files.encoded-slash-status", "404"));
 
+    /**
+     * The profile's {@code parley.it.files.store}: the default directory on H2, and the database on PostgreSQL, so
+     * that each store is tested on every server that runs this.
+     */
+    static final String STORE = System.getProperty("parley.it.files.store", "directory");
+
     @RegisterExtension
     static final OwnServer server = OwnServer.forOneAddress(
                     "files",
+                    "-Dparley.files.store=" + STORE,
                     "-Dparley.files.max-bytes=" + MAX_BYTES,
                     "-Dparley.files.unposted-ttl-ms=4000",
                     "-Dparley.files.sweep-interval-ms=500")
@@ -88,6 +97,12 @@ class FilesIT {
             assertEquals(uploaded, seen.getJsonArray("files").getJsonObject(0), "the guest sees the file");
             assertEquals("", seen.getString("text"));
         }
+        assertEquals(
+                STORE.equals("directory"),
+                Files.exists(keptUnder()
+                        .resolve(uploaded.getString("id").substring(0, 2))
+                        .resolve(uploaded.getString("id"))),
+                "the bytes are in the files' directory exactly when parley.files.store is directory: " + STORE);
         HttpClient stranger = Http.client(); // no cookie: a guest, with the link alone
         HttpResponse<byte[]> served = FileUploads.download(stranger, root(), uploaded.getString("url"));
         assertEquals(200, served.statusCode());
@@ -344,5 +359,12 @@ class FilesIT {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(image, "png", png);
         return png.toByteArray();
+    }
+
+    /** The files' directory the server logged at its start (the server's data directory, as none is set here). */
+    private static Path keptUnder() {
+        Matcher logged = Pattern.compile("new uploads are kept under (\\S+)")
+                .matcher(server.process().consoleOutput());
+        return logged.find() ? Path.of(logged.group(1)) : Path.of("(not logged)");
     }
 }

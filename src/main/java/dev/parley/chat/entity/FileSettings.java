@@ -21,6 +21,9 @@ import java.time.Duration;
  *                           decoding it would need gigabytes
  * @param unpostedAfter      an upload that no message carries after this long is removed
  * @param sweepInterval      how often such uploads are looked for
+ * @param inDirectory        whether new uploads' bytes go to {@code directory} (else to the database): by default
+ *                           they do, but in cluster mode, where a node's own directory is no other node's
+ * @param directory          where, when set; else the server's data directory, beside the embedded database
  */
 public record FileSettings(
         long maxBytes,
@@ -32,7 +35,12 @@ public record FileSettings(
         int downloadsAtOnce,
         long maxImagePixels,
         Duration unpostedAfter,
-        Duration sweepInterval) {
+        Duration sweepInterval,
+        boolean inDirectory,
+        String directory) {
+
+    static final String DIRECTORY = "directory";
+    static final String DATABASE = "database";
 
     public static FileSettings from(Settings settings) {
         return new FileSettings(
@@ -45,6 +53,18 @@ public record FileSettings(
                 settings.integer("parley.files.downloads-at-once", 16),
                 settings.number("parley.files.max-image-pixels", 40_000_000L),
                 settings.millis("parley.files.unposted-ttl-ms", Duration.ofHours(1)),
-                settings.millis("parley.files.sweep-interval-ms", Duration.ofMinutes(5)));
+                settings.millis("parley.files.sweep-interval-ms", Duration.ofMinutes(5)),
+                storedInDirectory(settings),
+                settings.text("parley.files.directory", ""));
+    }
+
+    private static boolean storedInDirectory(Settings settings) {
+        boolean clustered = !settings.text("parley.cluster.redis-url", "").isEmpty();
+        String store = settings.text("parley.files.store", clustered ? DATABASE : DIRECTORY);
+        if (!store.equals(DIRECTORY) && !store.equals(DATABASE)) {
+            throw new IllegalArgumentException(
+                    "parley.files.store is " + DIRECTORY + " or " + DATABASE + ", not " + store);
+        }
+        return store.equals(DIRECTORY);
     }
 }

@@ -5,6 +5,7 @@ import dev.parley.chat.entity.ErrorCode;
 import dev.parley.chat.entity.Identity;
 import dev.parley.files.control.ContentDisposition;
 import dev.parley.files.control.Downloads;
+import dev.parley.files.control.FileDirectory;
 import dev.parley.files.control.Uploads;
 import dev.parley.history.entity.StoredFile;
 import dev.parley.metrics.Metrics;
@@ -143,26 +144,35 @@ public class FileServlet extends HttpServlet {
         }
     }
 
-    /** Its bytes, in memory until the client has read them: the caller holds one of the downloads at once. */
+    /**
+     * Its bytes, streamed from the files' directory or in memory from the database until the client has read them:
+     * the caller holds one of the downloads at once.
+     */
     private void serve(StoredFile file, HttpServletResponse response) throws IOException {
-        byte[] content = downloads.content(file);
-        if (content == null) {
-            refuse(response, 404, ErrorCode.BAD_REQUEST, "there is no such file, or it is not yours to see");
-            return;
+        try (FileDirectory.Bytes content = downloads.content(file)) {
+            if (content == null) {
+                refuse(response, 404, ErrorCode.BAD_REQUEST, "there is no such file, or it is not yours to see");
+                return;
+            }
+            serve(file, content, response);
         }
+    }
+
+    private void serve(StoredFile file, FileDirectory.Bytes content, HttpServletResponse response) throws IOException {
+        long size = content.size();
         Attachment described = file.toAttachment();
         boolean inline = INLINE_TYPES.contains(described.type());
         // the inspector calls text only what is valid UTF-8
         response.setContentType(described.type().equals("text/plain") ? "text/plain; charset=UTF-8" : described.type());
-        response.setContentLengthLong(content.length);
+        response.setContentLengthLong(size);
         response.setHeader("Content-Disposition", ContentDisposition.of(described.name(), inline));
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("Content-Security-Policy", FILE_POLICY);
         response.setHeader("Cross-Origin-Resource-Policy", "same-origin");
         // an id's content never changes, but a file may be deleted: the browser keeps it, no shared cache does
         response.setHeader("Cache-Control", "private, max-age=86400, immutable");
-        metrics.fileDownloaded(content.length);
-        response.getOutputStream().write(content);
+        metrics.fileDownloaded(size);
+        content.sendTo(response.getOutputStream());
     }
 
     private static JsonObjectBuilder described(Attachment file) {

@@ -10,6 +10,7 @@ import dev.parley.settings.Settings;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -23,6 +24,9 @@ public class Downloads {
 
     @Inject
     FileStore files;
+
+    @Inject
+    FileDirectory directory;
 
     @Inject
     ConversationStore conversations;
@@ -67,8 +71,16 @@ public class Downloads {
         return file;
     }
 
-    /** The bytes of a file {@link #readable} gave, or null if it was deleted since. */
-    public byte[] content(StoredFile file) {
-        return files.content(file.id());
+    /**
+     * The bytes of a file {@link #readable} gave, from its directory (streamed) or the database (in memory), or null
+     * if it was deleted since.
+     */
+    public FileDirectory.Bytes content(StoredFile file) throws IOException {
+        FileDirectory.Bytes kept = directory.open(file.id());
+        if (kept != null) {
+            return kept;
+        }
+        byte[] content = files.content(file.id());
+        return content == null ? null : FileDirectory.Bytes.of(content);
     }
 }

@@ -10,7 +10,10 @@ import jakarta.ejb.DependsOn;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +36,9 @@ public class UnpostedUploads {
 
     @Inject
     FileStore store;
+
+    @Inject
+    FileDirectory directory;
 
     @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
     ScheduledExecutorService scheduler;
@@ -57,16 +63,21 @@ public class UnpostedUploads {
         try {
             long cutoff = clock.millis() - settings.unpostedAfter().toMillis();
             int removed = 0;
-            int now;
+            List<String> now;
             do {
                 now = store.removeUnpostedBefore(cutoff, PER_TRANSACTION);
-                removed += now;
-            } while (now == PER_TRANSACTION);
+                directory.delete(now);
+                removed += now.size();
+            } while (now.size() == PER_TRANSACTION);
             if (removed > 0) {
                 int total = removed;
                 LOG.info(() -> "Parley files: removed " + total + " uploads that no message took");
             }
-        } catch (RuntimeException failed) {
+            int unnamed = directory.removeUnnamed(Instant.ofEpochMilli(cutoff), store::existing);
+            if (unnamed > 0) {
+                LOG.info(() -> "Parley files: removed " + unnamed + " files of the directory that no upload names");
+            }
+        } catch (IOException | RuntimeException failed) {
             // the database may be away for a while: the next sweep tries again
             LOG.log(Level.WARNING, "Parley files: cannot remove unposted uploads now", failed);
         }

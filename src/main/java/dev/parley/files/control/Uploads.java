@@ -33,6 +33,9 @@ public class Uploads {
     @Inject
     FileStore store;
 
+    @Inject
+    FileDirectory directory;
+
     FileSettings settings = FileSettings.from(Settings.of(Map.of()));
     FileInspector inspector;
     RateLimiters byUser;
@@ -114,7 +117,7 @@ public class Uploads {
         InputStream open() throws IOException;
     }
 
-    private Outcome keep(String ownerKey, String clientName, String clientType, byte[] content) {
+    private Outcome keep(String ownerKey, String clientName, String clientType, byte[] content) throws IOException {
         if (content.length > settings.maxBytes()) {
             return refused(ErrorCode.LIMIT_EXCEEDED, 413, "a file may have at most " + settings.maxBytes() + " bytes");
         }
@@ -130,7 +133,11 @@ public class Uploads {
                 content.length,
                 accepted.width(),
                 accepted.height());
-        if (!store.saveWithinQuota(file, ownerKey, content, settings.quotaBytesPerUser())) {
+        long quota = settings.quotaBytesPerUser();
+        boolean saved = directory.takesNewFiles()
+                ? directory.keep(file.id(), content, () -> store.saveWithinQuota(file, ownerKey, null, quota))
+                : store.saveWithinQuota(file, ownerKey, content, quota);
+        if (!saved) {
             return refused(
                     ErrorCode.LIMIT_EXCEEDED,
                     413,

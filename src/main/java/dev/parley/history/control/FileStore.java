@@ -6,6 +6,7 @@ import dev.parley.history.entity.StoredFile;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Uploads in the database (the files extension), each call in a transaction of its own. The message store binds an
@@ -18,15 +19,28 @@ public class FileStore extends BoundedStore {
     /**
      * Stores the upload as its owner's, unless the owner's files would then take more than {@code quotaBytes}.
      *
+     * @param content its bytes, or null when they are kept outside the database (the files' directory)
      * @return whether it was stored
      */
     public boolean saveWithinQuota(Attachment file, String ownerKey, byte[] content, long quotaBytes) {
-        if (usedBy(ownerKey) + content.length > quotaBytes) {
+        if (usedBy(ownerKey) + file.size() > quotaBytes) {
             return false;
         }
         em.persist(new StoredFile(file, ownerKey, clock.millis()));
-        em.persist(new FileContent(file.id(), content));
+        if (content != null) {
+            em.persist(new FileContent(file.id(), content));
+        }
         return true;
+    }
+
+    /** Which of the ids name an upload. */
+    public Set<String> existing(List<String> ids) {
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        return Set.copyOf(bounded(em.createQuery("SELECT f.id FROM StoredFile f WHERE f.id IN :ids", String.class))
+                .setParameter("ids", ids)
+                .getResultList());
     }
 
     /** What the upload is, whose, and where it was posted; null if there is no such upload. */
@@ -34,7 +48,7 @@ public class FileStore extends BoundedStore {
         return em.find(StoredFile.class, id, timeout);
     }
 
-    /** The upload's bytes, or null if it is gone. */
+    /** The upload's bytes kept in the database, or null if they are not (gone, or kept in the files' directory). */
     public byte[] content(String id) {
         // a scalar, not the entity: a managed entity's bytes would be held twice (Hibernate keeps a copy to compare)
         return bounded(em.createQuery("SELECT c.content FROM FileContent c WHERE c.id = :id", byte[].class))
@@ -57,16 +71,16 @@ public class FileStore extends BoundedStore {
     /**
      * Deletes the uploads no message carries that came before {@code cutoffMillis}, at most {@code limit} of them.
      *
-     * @return how many were deleted
+     * @return the ids of those deleted
      */
-    public int removeUnpostedBefore(long cutoffMillis, int limit) {
+    public List<String> removeUnpostedBefore(long cutoffMillis, int limit) {
         List<String> candidates = bounded(em.createQuery(
                         "SELECT f.id FROM StoredFile f WHERE f.room IS NULL AND f.uploadedAt < :cutoff", String.class))
                 .setParameter("cutoff", cutoffMillis)
                 .setMaxResults(limit)
                 .getResultList();
         if (candidates.isEmpty()) {
-            return 0;
+            return List.of();
         }
         // locked: a message taking one of them meanwhile waits, then finds it gone (and its sender is told so). Not in
         // the limited query: EclipseLink (Open Liberty 26, Payara 6) writes "FOR UPDATE LIMIT ?", which H2 2.x rejects
@@ -78,13 +92,14 @@ public class FileStore extends BoundedStore {
                 .map(StoredFile::id)
                 .toList();
         if (ids.isEmpty()) {
-            return 0;
+            return List.of();
         }
         bounded(em.createQuery("DELETE FROM FileContent c WHERE c.id IN :ids"))
                 .setParameter("ids", ids)
                 .executeUpdate();
-        return bounded(em.createQuery("DELETE FROM StoredFile f WHERE f.id IN :ids"))
+        bounded(em.createQuery("DELETE FROM StoredFile f WHERE f.id IN :ids"))
                 .setParameter("ids", ids)
                 .executeUpdate();
+        return ids;
     }
 }

@@ -6,6 +6,7 @@ import dev.parley.chat.entity.MentionSettings;
 import dev.parley.chat.entity.Mentions;
 import dev.parley.chat.entity.MessagePosted;
 import dev.parley.chat.entity.Receipt;
+import dev.parley.history.entity.FilesDeleted;
 import dev.parley.history.entity.Mention;
 import dev.parley.history.entity.RoomState;
 import dev.parley.history.entity.StoredFile;
@@ -13,6 +14,7 @@ import dev.parley.history.entity.StoredMessage;
 import dev.parley.settings.Settings;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.FlushModeType;
 import jakarta.persistence.LockModeType;
@@ -40,6 +42,9 @@ public class MessageStore {
 
     @PersistenceContext(unitName = "parley")
     EntityManager em;
+
+    @Inject
+    jakarta.enterprise.event.Event<FilesDeleted> filesDeleted;
 
     Duration refWindow;
     MentionSettings mentionRules = MentionSettings.from(Settings.of(Map.of()));
@@ -342,8 +347,18 @@ public class MessageStore {
         return Optional.of(message.toEvent().withoutRef());
     }
 
-    /** Deletes the files (their bytes first) that {@code where} selects, over {@code StoredFile f}. */
+    /**
+     * Deletes the files (their bytes first) that {@code where} selects, over {@code StoredFile f}; bytes kept outside
+     * the database go once this transaction has committed ({@link FilesDeleted}).
+     */
     private void deleteFiles(String where, Map<String, Object> parameters) {
+        TypedQuery<String> selected = em.createQuery("SELECT f.id FROM StoredFile f WHERE " + where, String.class);
+        timeout.forEach(selected::setHint);
+        parameters.forEach(selected::setParameter);
+        List<String> ids = selected.getResultList();
+        if (ids.isEmpty()) {
+            return;
+        }
         jakarta.persistence.Query bytes = em.createQuery(
                 "DELETE FROM FileContent c WHERE c.id IN (SELECT f.id FROM StoredFile f WHERE " + where + ")");
         jakarta.persistence.Query files = em.createQuery("DELETE FROM StoredFile f WHERE " + where);
@@ -352,6 +367,7 @@ public class MessageStore {
             parameters.forEach(query::setParameter);
             query.executeUpdate();
         }
+        filesDeleted.fire(new FilesDeleted(ids));
     }
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)

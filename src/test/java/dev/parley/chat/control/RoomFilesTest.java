@@ -72,7 +72,7 @@ class RoomFilesTest {
 
     @Test
     void aMessageCarriesAtMostTheBoundOfDistinctWellFormedIds() {
-        cut.fileRules = new FileSettings(1, 1, 1, 1, 1, 1, 1, 1, Duration.ZERO, Duration.ZERO);
+        cut.fileRules = new FileSettings(1, 1, 1, 1, 1, 1, 1, 1, Duration.ZERO, Duration.ZERO, false, "");
 
         cut.post(alice, new Command.Say("lobby", "two", "r1", List.of(SHOT, LOG)));
         assertError(besidesReceipts(aliceSink), "limit_exceeded");

@@ -18,6 +18,7 @@ import dev.parley.chat.entity.MessagePosted;
 import dev.parley.chat.entity.PrivateRooms;
 import dev.parley.chat.entity.Receipt;
 import dev.parley.chat.entity.RoomMemberships;
+import dev.parley.history.entity.FilesDeleted;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.Persistence;
@@ -61,6 +62,7 @@ class MessageStoreJpaTest {
     static EntityManagerFactory database;
 
     MessageStore cut;
+    final List<FilesDeleted> filesDeleted = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void createDatabase() {
@@ -82,6 +84,7 @@ class MessageStoreJpaTest {
     @BeforeEach
     void emptyDatabase() {
         cut = instance();
+        cut.filesDeleted = new dev.parley.testing.EventDouble<>(filesDeleted::add);
         EntityManager em = database.createEntityManager();
         em.getTransaction().begin();
         em.createNativeQuery("DELETE FROM parley_membership").executeUpdate();
@@ -272,6 +275,10 @@ class MessageStoreJpaTest {
                 "over alice's quota of 7 bytes");
         assertTrue((boolean) inFileTransaction(
                 files, store -> store.saveWithinQuota(bobs, "a:bob", new byte[] {8, 9}, 7)));
+        assertEquals(
+                java.util.Set.of(shot.id(), bobs.id()),
+                inFileTransaction(
+                        files, store -> store.existing(List.of(shot.id(), bobs.id(), "none0000000000000000ZZ"))));
 
         List<Receipt> batch = inTransaction(store -> store.appendAll(List.of(
                 withFiles(post("general", "alice", "", "f-1"), shot.id()),
@@ -299,24 +306,31 @@ class MessageStoreJpaTest {
                 "a retry of the ref is answered with the message, files and all");
 
         inTransaction(store -> store.redact("general", 1));
+        assertEquals(
+                List.of(new FilesDeleted(List.of(shot.id()))),
+                filesDeleted,
+                "bytes kept outside the database are told to go");
         assertNull(all("general").get(0).files(), "a deleted message shows no files");
         assertNull(inFileTransaction(files, store -> store.find(shot.id())), "its files are deleted with it");
         assertNull(inFileTransaction(files, store -> store.content(shot.id())));
 
-        assertEquals(0, (int) inFileTransaction(files, store -> store.removeUnpostedBefore(NOW.toEpochMilli(), 10)));
-        assertEquals(2, (int)
-                inFileTransaction(files, store -> store.removeUnpostedBefore(NOW.toEpochMilli() + 1, 10)));
+        assertEquals(List.of(), inFileTransaction(files, store -> store.removeUnpostedBefore(NOW.toEpochMilli(), 10)));
+        assertEquals(
+                java.util.Set.of(log.id(), bobs.id()),
+                java.util.Set.copyOf(
+                        inFileTransaction(files, store -> store.removeUnpostedBefore(NOW.toEpochMilli() + 1, 10))));
         assertNull(inFileTransaction(files, store -> store.find(log.id())), "an upload no message took goes");
         assertNull(inFileTransaction(files, store -> store.content(bobs.id())));
 
         Attachment kept = Attachment.of("kept00000000000000000D", "k.txt", "text/plain", 1, 0, 0);
         inFileTransaction(files, store -> store.saveWithinQuota(kept, "a:alice", new byte[] {1}, 7));
         inTransaction(store -> store.append(withFiles(post("random", "alice", "", null), kept.id())));
-        assertEquals(0, (int)
-                inFileTransaction(files, store -> store.removeUnpostedBefore(NOW.toEpochMilli() + 1, 10)));
+        assertEquals(
+                List.of(), inFileTransaction(files, store -> store.removeUnpostedBefore(NOW.toEpochMilli() + 1, 10)));
         assertArrayEquals(new byte[] {1}, inFileTransaction(files, store -> store.content(kept.id())));
         inTransaction(store -> store.purge("random"));
         assertNull(inFileTransaction(files, store -> store.find(kept.id())), "a deleted room takes its files");
+        assertEquals(new FilesDeleted(List.of(kept.id())), filesDeleted.get(filesDeleted.size() - 1));
         assertEquals(0L, (long) inFileTransaction(files, store -> store.usedBy("a:alice")));
     }
 
@@ -686,6 +700,7 @@ class MessageStoreJpaTest {
 
     private static MessageStore instance() {
         MessageStore store = new MessageStore();
+        store.filesDeleted = new dev.parley.testing.EventDouble<>(deleted -> {});
         store.refWindow = Duration.ofHours(24);
         store.clock = Clock.fixed(NOW, ZoneOffset.UTC);
         return store;

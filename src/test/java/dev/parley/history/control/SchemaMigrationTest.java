@@ -167,6 +167,7 @@ class SchemaMigrationTest {
 
     private static <R> R inTransaction(EntityManagerFactory jpa, Function<MessageStore, R> work) {
         MessageStore store = new MessageStore();
+        store.filesDeleted = new dev.parley.testing.EventDouble<>(deleted -> {});
         store.refWindow = Duration.ofHours(24);
         store.clock = Clock.fixed(NOW, ZoneOffset.UTC);
         return StoreTransaction.run(jpa, store, work);
