@@ -143,12 +143,16 @@ class FilesIT {
                 "each refusal counted (the answer is sent after the count)");
 
         JsonObject page = created(FileUploads.upload(kim, root(), "../../etc/page.html", "text/html", html, true));
-        assertEquals("page.html", page.getString("name"), "only the last segment of a path");
+        assertEquals(
+                "page.html.txt",
+                page.getString("name"),
+                "only the last segment of a path, and a saved copy opens as the text it is served as");
         assertEquals("text/plain", page.getString("type"), "HTML is never served as HTML");
         HttpResponse<byte[]> served = FileUploads.download(kim, root(), page.getString("url"));
         assertEquals("text/plain; charset=UTF-8", header(served, "Content-Type").replace(";charset", "; charset"));
         assertTrue(
-                header(served, "Content-Disposition").startsWith("attachment;"), header(served, "Content-Disposition"));
+                header(served, "Content-Disposition").startsWith("attachment; filename=\"page.html.txt\""),
+                header(served, "Content-Disposition"));
         assertEquals("nosniff", header(served, "X-Content-Type-Options"));
 
         String guessed = "AAAAAAAAAAAAAAAAAAAAAA";

@@ -5,6 +5,7 @@ import dev.parley.chat.entity.ErrorCode;
 import dev.parley.chat.entity.Identity;
 import dev.parley.files.control.ContentDisposition;
 import dev.parley.files.control.Downloads;
+import dev.parley.files.control.FileNames;
 import dev.parley.files.control.Uploads;
 import dev.parley.history.entity.StoredFile;
 import dev.parley.metrics.Metrics;
@@ -155,7 +156,9 @@ public class FileServlet extends HttpServlet {
         // the inspector calls text only what is valid UTF-8
         response.setContentType(described.type().equals("text/plain") ? "text/plain; charset=UTF-8" : described.type());
         response.setContentLengthLong(content.length);
-        response.setHeader("Content-Disposition", ContentDisposition.of(described.name(), inline));
+        response.setHeader(
+                "Content-Disposition",
+                ContentDisposition.of(FileNames.forType(described.name(), described.type()), inline));
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("Content-Security-Policy", FILE_POLICY);
         response.setHeader("Cross-Origin-Resource-Policy", "same-origin");
