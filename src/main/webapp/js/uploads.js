@@ -4,7 +4,18 @@
 
 import { element, sizeText } from './render.js';
 
-export const MAX_FILES_PER_MESSAGE = 10;
+// the server's bounds, from its welcome ("files"); these until one says otherwise (a server before it announced them)
+const limits = { maxPerMessage: 10, maxBytes: Infinity };
+
+/** Takes the bounds a welcome announced; a field it lacks keeps its value. */
+export function useLimits(announced) {
+    if (Number.isInteger(announced?.maxPerMessage) && announced.maxPerMessage > 0) {
+        limits.maxPerMessage = announced.maxPerMessage;
+    }
+    if (Number.isFinite(announced?.maxBytes) && announced.maxBytes > 0) {
+        limits.maxBytes = announced.maxBytes;
+    }
+}
 
 export class Uploads {
     /** {@code changed} is called whenever the tray should be drawn again. */
@@ -17,13 +28,18 @@ export class Uploads {
     add(files) {
         let refused = null;
         for (const file of files) {
-            if (this.items.length >= MAX_FILES_PER_MESSAGE) {
-                refused = `A message carries at most ${MAX_FILES_PER_MESSAGE} files.`;
+            if (this.items.length >= limits.maxPerMessage) {
+                refused = `A message carries at most ${limits.maxPerMessage} files.`;
                 break;
             }
             const item = { file, name: file.name || 'pasted image', sent: 0, state: 'uploading', note: '' };
             this.items.push(item);
-            this.upload(item);
+            if (file.size > limits.maxBytes) {
+                item.state = 'failed';
+                item.note = `Larger than the ${sizeText(limits.maxBytes)} a file may have.`;
+            } else {
+                this.upload(item);
+            }
         }
         this.changed();
         return refused;
@@ -86,9 +102,26 @@ export class Uploads {
         return this.items.some((item) => item.state === 'failed');
     }
 
-    /** The uploaded files, as the server described them, for a message to carry. */
+    /** The uploaded files' items, for a message to carry (each as the server {@code described} it). */
     ready() {
-        return this.items.filter((item) => item.state === 'ready').map((item) => item.described);
+        return this.items.filter((item) => item.state === 'ready');
+    }
+
+    /**
+     * Puts the files of a message that was refused back, first, so the user can send them again. {@code again}: the
+     * server would not take those uploads (carried already, or gone), so each is uploaded anew from the file picked.
+     */
+    restore(items, again) {
+        this.items = [...items, ...this.items.filter((item) => !items.includes(item))];
+        if (again) {
+            items.forEach((item) => {
+                item.state = 'uploading';
+                item.sent = 0;
+                item.described = undefined;
+                this.upload(item);
+            });
+        }
+        this.changed();
     }
 
     clear() {
