@@ -1,11 +1,23 @@
-// Files on their way up (the files extension): each picked, dropped or pasted file is uploaded at once, with its
-// progress, and waits in the composer's tray until a message carries it. The server judges every file again; the
+// Files on their way up (the files extension): each picked, dropped or pasted file is uploaded as soon as the server
+// takes another of this user's, with its progress, and waits in the composer's tray until a message carries it. The server judges every file again; the
 // bounds here only spare the user a wait for a refusal.
 
 import { element, sizeText } from './render.js';
 
 // the server's bounds, from its welcome ("files"); these until one says otherwise (a server before it announced them)
-const limits = { maxPerMessage: 10, maxBytes: Infinity };
+const limits = { maxPerMessage: 10, maxBytes: Infinity, uploadsAtOncePerUser: 2 };
+
+// uploads wait here for their turn: the server refuses (429) a user's upload past its bound on those on their way in,
+// so ten files picked at once go a few at a time rather than most of them failing
+const queue = [];
+let running = 0;
+
+function nextUpload() {
+    while (running < limits.uploadsAtOncePerUser && queue.length > 0) {
+        running += 1;
+        queue.shift().start();
+    }
+}
 
 /** Takes the bounds a welcome announced; a field it lacks keeps its value. */
 export function useLimits(announced) {
@@ -14,6 +26,9 @@ export function useLimits(announced) {
     }
     if (Number.isFinite(announced?.maxBytes) && announced.maxBytes > 0) {
         limits.maxBytes = announced.maxBytes;
+    }
+    if (Number.isInteger(announced?.uploadsAtOncePerUser) && announced.uploadsAtOncePerUser > 0) {
+        limits.uploadsAtOncePerUser = announced.uploadsAtOncePerUser;
     }
 }
 
@@ -45,7 +60,15 @@ export class Uploads {
         return refused;
     }
 
+    /** In the queue until its turn; the tray shows it uploading (no progress yet) meanwhile. */
     upload(item) {
+        item.state = 'uploading';
+        item.start = () => this.send(item);
+        queue.push(item);
+        nextUpload();
+    }
+
+    send(item) {
         const form = new FormData();
         form.append('file', item.file, item.name);
         const request = new XMLHttpRequest();
@@ -83,11 +106,18 @@ export class Uploads {
             item.note = 'The upload failed: the server did not answer.';
             this.changed();
         });
+        // after load, error and abort alike: the next one's turn
+        request.addEventListener('loadend', () => {
+            running -= 1;
+            nextUpload();
+        });
         request.send(form);
     }
 
     remove(item) {
-        if (item.state === 'uploading') {
+        if (item.state === 'uploading' && queue.includes(item)) {
+            queue.splice(queue.indexOf(item), 1);
+        } else if (item.state === 'uploading') {
             item.request.abort();
         }
         this.items = this.items.filter((each) => each !== item);

@@ -290,7 +290,8 @@ class FilesIT {
     }
 
     /**
-     * The page keeps to the bound the welcome announced (3 here, not the default 10), and a message with files that
+     * The page keeps to the bound the welcome announced (3 here, not the default 10) and uploads them two at a time
+     * (the server refuses a user's third on its way in, 429), and a message with files that
      * the server refuses (kim is muted) gives its files back to the room's tray and its text to the composer: once
      * unmuted, Enter sends them all.
      */

@@ -44,6 +44,8 @@ public final class Frames {
                     .append(welcome.files().maxBytes())
                     .append(",\"maxPerMessage\":")
                     .append(welcome.files().maxPerMessage())
+                    .append(",\"uploadsAtOncePerUser\":")
+                    .append(welcome.files().uploadsAtOncePerUser())
                     .append('}');
         }
         json.append(",\"protocol\":").append(welcome.protocol());

@@ -160,7 +160,8 @@ public class Rooms {
 
     /** The files' bounds a {@code welcome} announces, as {@link #post} and the upload endpoint apply them. */
     public Event.Welcome.Files fileLimits() {
-        return new Event.Welcome.Files(fileRules.maxBytes(), fileRules.maxPerMessage());
+        return new Event.Welcome.Files(
+                fileRules.maxBytes(), fileRules.maxPerMessage(), fileRules.uploadsAtOncePerUser());
     }
 
     /** The rooms a {@code welcome} lists: busiest first, at most 200, {@code general} always. */

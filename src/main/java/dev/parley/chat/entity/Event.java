@@ -72,8 +72,10 @@ public sealed interface Event {
         /**
          * @param maxBytes      the largest upload the server takes ({@code parley.files.max-bytes})
          * @param maxPerMessage the most files one {@code say} carries ({@code parley.files.max-per-message})
+         * @param uploadsAtOncePerUser a user's uploads a node takes in at once; one more is refused with 429
+         *     ({@code parley.files.uploads-at-once-per-user}), so a client sends no more at a time
          */
-        public record Files(long maxBytes, int maxPerMessage) {}
+        public record Files(long maxBytes, int maxPerMessage, int uploadsAtOncePerUser) {}
     }
 
     /**

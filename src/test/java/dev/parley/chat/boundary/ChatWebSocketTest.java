@@ -51,7 +51,10 @@ class ChatWebSocketTest {
     @Test
     void theWelcomeAnnouncesTheFilesBounds() throws Exception {
         chat.close();
-        chat = new EmbeddedChat(Map.of("parley.files.max-per-message", "3", "parley.files.max-bytes", "2048"));
+        chat = new EmbeddedChat(Map.of(
+                "parley.files.max-per-message", "3",
+                "parley.files.max-bytes", "2048",
+                "parley.files.uploads-at-once-per-user", "1"));
         try (ChatClient alice = ChatClient.open(chat.base, "alice")) {
             JsonObject welcome = alice.welcome();
             assertTrue(ChatClient.strings(welcome, "features").contains("files"));
@@ -59,6 +62,7 @@ class ChatWebSocketTest {
             assertEquals(
                     2048,
                     welcome.getJsonObject("files").getJsonNumber("maxBytes").longValueExact());
+            assertEquals(1, welcome.getJsonObject("files").getInt("uploadsAtOncePerUser"));
         }
     }
 
