@@ -310,7 +310,13 @@ class FilesIT {
             lou.joinWithForm(room).waitInRoom(room);
 
             kim.find("#file-picker").get(0).sendKeys(picked.toString());
-            kim.waitFor("the files within the bound uploaded", p -> readyInTray(p) == MAX_PER_MESSAGE ? true : null);
+            kim.waitFor(
+                    "the files taken uploaded",
+                    p -> readyInTray(p) > 0
+                                    && p.find("#attachments li.uploading").isEmpty()
+                            ? true
+                            : null);
+            assertEquals(MAX_PER_MESSAGE, readyInTray(kim), "each uploaded, none refused for too many at once");
             assertEquals(MAX_PER_MESSAGE, kim.find("#attachments li").size(), "the one past the bound is not taken");
             assertEquals(
                     "A message carries at most " + MAX_PER_MESSAGE + " files.",
