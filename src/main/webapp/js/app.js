@@ -2,7 +2,7 @@
 // connection that survives drops without losing or repeating a message (say refs, history after the last seq).
 
 import { Connection, chatUrl } from './connection.js';
-import { Uploads } from './uploads.js';
+import { Uploads, useLimits } from './uploads.js';
 import {
     avatar, dayKey, dayLabel, daySeparator, element, lockIcon, messageItem, newMessagesSeparator, noticeItem, plainWords,
 } from './render.js';
@@ -384,6 +384,7 @@ const HANDLERS = {
         view.receiptsToggle.hidden = !state.keepsRooms;
         view.createForm.hidden = !state.conversationsOn;
         state.filesOn = !event.resume && (event.features ?? []).includes('files');
+        useLimits(event.files);
         view.attach.hidden = !state.filesOn;
         store.saveLoggedIn(!event.resume);
         state.openRooms = event.rooms ?? [];
@@ -711,6 +712,10 @@ const HANDLERS = {
         if (event.for === 'say' && event.ref && RESENT_CODES.includes(event.code) && resendLater(event.ref)) {
             return;
         }
+        if (event.for === 'say' && event.ref && !RESENT_CODES.includes(event.code) && filesBack(event, words)) {
+            drawAll();
+            return;
+        }
         if (event.ref && failPending(event.ref, words)) {
             drawAll();
             return;
@@ -875,6 +880,39 @@ function resendLater(ref) {
     return false;
 }
 
+/**
+ * A refused say with files: its files go back to its room's tray, and its text to the composer when that room is
+ * shown and nothing is being typed (else it stays, failed, with its Retry for the text), so that nothing picked is
+ * lost. Not after the resends of rate_limited or internal: such a say may have been stored, and its ref's Retry is
+ * the one way to send it that cannot store it twice.
+ */
+function filesBack(event, words) {
+    for (const conv of state.conversations.values()) {
+        const pending = conv.pending.get(event.ref);
+        if (!pending || !(pending.items?.length > 0)) {
+            continue;
+        }
+        // bad_request: the server will not take these uploads again (carried, or gone); anything else, it will
+        const again = event.code === 'bad_request';
+        trayOf(conv).restore(pending.items, again);
+        const why = again ? 'Its files could not go with it, so they are uploaded again.' : words;
+        pending.files = [];
+        pending.items = [];
+        const composerFree = state.active === conv.key && view.text.value.trim() === '';
+        if (pending.text.trim() === '' || composerFree) {
+            conv.pending.delete(event.ref);
+            view.text.value = composerFree ? pending.text : view.text.value;
+            fitComposer();
+            addNotice(conv, `Not sent: ${why} It is back in the composer to send again.`, 'error');
+        } else {
+            pending.state = 'failed';
+            pending.note = `${why} Its files are back in the tray; Retry sends the text alone.`;
+        }
+        return true;
+    }
+    return false;
+}
+
 function failPending(ref, words) {
     for (const conv of state.conversations.values()) {
         const pending = conv.pending.get(ref);
@@ -924,7 +962,8 @@ function submit() {
         showBanner('Some files could not be uploaded: remove them (×) before sending.');
         return;
     }
-    const files = uploads.ready();
+    const items = uploads.ready();
+    const files = items.map((item) => item.described);
     if (text.trim() === '' && files.length === 0) {
         return;
     }
@@ -936,7 +975,8 @@ function submit() {
     hideBanner();
     const ref = uuid();
     if (conv.kind === 'room') {
-        const pending = { text, files, at: new Date(), state: 'pending' };
+        // the items too: a refusal puts them back in the tray (filesBack)
+        const pending = { text, files, items, at: new Date(), state: 'pending' };
         conv.pending.set(ref, pending);
         uploads.clear();
         if (conv.joined) {

@@ -1,10 +1,36 @@
-// Files on their way up (the files extension): each picked, dropped or pasted file is uploaded at once, with its
-// progress, and waits in the composer's tray until a message carries it. The server judges every file again; the
+// Files on their way up (the files extension): each picked, dropped or pasted file is uploaded as soon as the server
+// takes another of this user's, with its progress, and waits in the composer's tray until a message carries it. The server judges every file again; the
 // bounds here only spare the user a wait for a refusal.
 
 import { element, sizeText } from './render.js';
 
-export const MAX_FILES_PER_MESSAGE = 10;
+// the server's bounds, from its welcome ("files"); these until one says otherwise (a server before it announced them)
+const limits = { maxPerMessage: 10, maxBytes: Infinity, uploadsAtOncePerUser: 2 };
+
+// uploads wait here for their turn: the server refuses (429) a user's upload past its bound on those on their way in,
+// so ten files picked at once go a few at a time rather than most of them failing
+const queue = [];
+let running = 0;
+
+function nextUpload() {
+    while (running < limits.uploadsAtOncePerUser && queue.length > 0) {
+        running += 1;
+        queue.shift().start();
+    }
+}
+
+/** Takes the bounds a welcome announced; a field it lacks keeps its value. */
+export function useLimits(announced) {
+    if (Number.isInteger(announced?.maxPerMessage) && announced.maxPerMessage > 0) {
+        limits.maxPerMessage = announced.maxPerMessage;
+    }
+    if (Number.isFinite(announced?.maxBytes) && announced.maxBytes > 0) {
+        limits.maxBytes = announced.maxBytes;
+    }
+    if (Number.isInteger(announced?.uploadsAtOncePerUser) && announced.uploadsAtOncePerUser > 0) {
+        limits.uploadsAtOncePerUser = announced.uploadsAtOncePerUser;
+    }
+}
 
 export class Uploads {
     /** {@code changed} is called whenever the tray should be drawn again. */
@@ -17,19 +43,32 @@ export class Uploads {
     add(files) {
         let refused = null;
         for (const file of files) {
-            if (this.items.length >= MAX_FILES_PER_MESSAGE) {
-                refused = `A message carries at most ${MAX_FILES_PER_MESSAGE} files.`;
+            if (this.items.length >= limits.maxPerMessage) {
+                refused = `A message carries at most ${limits.maxPerMessage} files.`;
                 break;
             }
             const item = { file, name: file.name || 'pasted image', sent: 0, state: 'uploading', note: '' };
             this.items.push(item);
-            this.upload(item);
+            if (file.size > limits.maxBytes) {
+                item.state = 'failed';
+                item.note = `Larger than the ${sizeText(limits.maxBytes)} a file may have.`;
+            } else {
+                this.upload(item);
+            }
         }
         this.changed();
         return refused;
     }
 
+    /** In the queue until its turn; the tray shows it uploading (no progress yet) meanwhile. */
     upload(item) {
+        item.state = 'uploading';
+        item.start = () => this.send(item);
+        queue.push(item);
+        nextUpload();
+    }
+
+    send(item) {
         const form = new FormData();
         form.append('file', item.file, item.name);
         const request = new XMLHttpRequest();
@@ -67,11 +106,18 @@ export class Uploads {
             item.note = 'The upload failed: the server did not answer.';
             this.changed();
         });
+        // after load, error and abort alike: the next one's turn
+        request.addEventListener('loadend', () => {
+            running -= 1;
+            nextUpload();
+        });
         request.send(form);
     }
 
     remove(item) {
-        if (item.state === 'uploading') {
+        if (item.state === 'uploading' && queue.includes(item)) {
+            queue.splice(queue.indexOf(item), 1);
+        } else if (item.state === 'uploading') {
             item.request.abort();
         }
         this.items = this.items.filter((each) => each !== item);
@@ -86,9 +132,26 @@ export class Uploads {
         return this.items.some((item) => item.state === 'failed');
     }
 
-    /** The uploaded files, as the server described them, for a message to carry. */
+    /** The uploaded files' items, for a message to carry (each as the server {@code described} it). */
     ready() {
-        return this.items.filter((item) => item.state === 'ready').map((item) => item.described);
+        return this.items.filter((item) => item.state === 'ready');
+    }
+
+    /**
+     * Puts the files of a message that was refused back, first, so the user can send them again. {@code again}: the
+     * server would not take those uploads (carried already, or gone), so each is uploaded anew from the file picked.
+     */
+    restore(items, again) {
+        this.items = [...items, ...this.items.filter((item) => !items.includes(item))];
+        if (again) {
+            items.forEach((item) => {
+                item.state = 'uploading';
+                item.sent = 0;
+                item.described = undefined;
+                this.upload(item);
+            });
+        }
+        this.changed();
     }
 
     clear() {

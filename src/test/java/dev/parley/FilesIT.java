@@ -48,6 +48,8 @@ class FilesIT {
 
     static final String PASSWORD = "files-Share-1";
     static final int MAX_BYTES = 300_000;
+    /** Not the default 10: the page must take it from the welcome. */
+    static final int MAX_PER_MESSAGE = 3;
     /**
      * The profile's {@code parley.it.files.encoded-slash-status}: 404 from Parley on WildFly and Payara, whose
      * containers hand {@code %2F} to the application undecoded; 400 on Open Liberty, which refuses a path with an
@@ -67,6 +69,7 @@ class FilesIT {
                     "files",
                     "-Dparley.files.store=" + STORE,
                     "-Dparley.files.max-bytes=" + MAX_BYTES,
+                    "-Dparley.files.max-per-message=" + MAX_PER_MESSAGE,
                     "-Dparley.files.unposted-ttl-ms=4000",
                     "-Dparley.files.sweep-interval-ms=500")
             .withUser("kim", PASSWORD)
@@ -158,12 +161,16 @@ class FilesIT {
                 "each refusal counted (the answer is sent after the count)");
 
         JsonObject page = created(FileUploads.upload(kim, root(), "../../etc/page.html", "text/html", html, true));
-        assertEquals("page.html", page.getString("name"), "only the last segment of a path");
+        assertEquals(
+                "page.html.txt",
+                page.getString("name"),
+                "only the last segment of a path, and a saved copy opens as the text it is served as");
         assertEquals("text/plain", page.getString("type"), "HTML is never served as HTML");
         HttpResponse<byte[]> served = FileUploads.download(kim, root(), page.getString("url"));
         assertEquals("text/plain; charset=UTF-8", header(served, "Content-Type").replace(";charset", "; charset"));
         assertTrue(
-                header(served, "Content-Disposition").startsWith("attachment;"), header(served, "Content-Disposition"));
+                header(served, "Content-Disposition").startsWith("attachment; filename=\"page.html.txt\""),
+                header(served, "Content-Disposition"));
         assertEquals("nosniff", header(served, "X-Content-Type-Options"));
 
         String guessed = "AAAAAAAAAAAAAAAAAAAAAA";
@@ -295,6 +302,64 @@ class FilesIT {
             lou.waitInRoom(room);
             thumbnailLoads(lou, "sunset.png");
         }
+    }
+
+    /**
+     * The page keeps to the bound the welcome announced (3 here, not the default 10) and uploads them two at a time
+     * (the server refuses a user's third on its way in, 429), and a message with files that
+     * the server refuses (kim is muted) gives its files back to the room's tray and its text to the composer: once
+     * unmuted, Enter sends them all.
+     */
+    @Test
+    void thePageKeepsToTheAnnouncedBoundAndGetsARefusedMessagesFilesBack(@TempDir Path files) throws Exception {
+        String room = ChatClient.unique("back");
+        StringBuilder picked = new StringBuilder();
+        for (int i = 0; i <= MAX_PER_MESSAGE; i++) {
+            Path note = files.resolve("note-" + i + ".txt");
+            Files.writeString(note, "note " + i);
+            picked.append(i == 0 ? "" : "\n").append(note);
+        }
+        try (ChatPage kim = Devices.loggedInPage(server, "kim", PASSWORD);
+                ChatPage lou = Devices.loggedInPage(server, "lou", PASSWORD)) {
+            kim.joinWithForm(room).waitInRoom(room);
+            lou.joinWithForm(room).waitInRoom(room);
+
+            kim.find("#file-picker").get(0).sendKeys(picked.toString());
+            kim.waitFor(
+                    "the files taken uploaded",
+                    p -> readyInTray(p) > 0
+                                    && p.find("#attachments li.uploading").isEmpty()
+                            ? true
+                            : null);
+            assertEquals(MAX_PER_MESSAGE, readyInTray(kim), "each uploaded, none refused for too many at once");
+            assertEquals(MAX_PER_MESSAGE, kim.find("#attachments li").size(), "the one past the bound is not taken");
+            assertEquals(
+                    "A message carries at most " + MAX_PER_MESSAGE + " files.",
+                    kim.find("#banner").get(0).getText());
+
+            AdminApi operator = AdminApi.basic(server.base(), "ops", PASSWORD);
+            operator.ok(operator.post("rooms/" + room + "/mutes", ChatClient.json("user", "kim", "seconds", 0)));
+            kim.say("three notes");
+            kim.waitFor(
+                    "the refusal shown",
+                    p -> p.find("#messages li.system.error").stream()
+                            .filter(notice -> notice.getText().startsWith("Not sent:"))
+                            .findFirst()
+                            .orElse(null));
+            assertEquals(MAX_PER_MESSAGE, readyInTray(kim), "the files are back in the tray, still uploaded");
+            assertEquals("three notes", kim.script("return document.getElementById('text').value;"));
+
+            operator.ok(operator.delete("rooms/" + room + "/mutes/kim"));
+            kim.type("", true);
+            kim.waitFor("the tray emptied", p -> p.find("#attachments li").isEmpty() ? true : null);
+            lou.waitFor(
+                    "the three notes with their files",
+                    p -> p.find(".files a.download").size() == MAX_PER_MESSAGE ? true : null);
+        }
+    }
+
+    private static int readyInTray(ChatPage page) {
+        return page.find("#attachments li.ready").size();
     }
 
     /** Waits until the message list shows the image, loaded (its pixels came, not a broken-image icon). */

@@ -141,7 +141,8 @@ public class ChatEndpoint {
                 Event.PROTOCOL,
                 connection.user(),
                 connection.resumeToken(),
-                services.rooms().listed()));
+                services.rooms().listed(),
+                services.rooms().fileLimits()));
         services.memberships().connected(connection);
     }
 

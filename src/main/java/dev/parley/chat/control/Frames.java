@@ -39,6 +39,15 @@ public final class Frames {
         if (welcome.features() != null) {
             strings(json.append(",\"features\":"), welcome.features());
         }
+        if (welcome.files() != null) {
+            json.append(",\"files\":{\"maxBytes\":")
+                    .append(welcome.files().maxBytes())
+                    .append(",\"maxPerMessage\":")
+                    .append(welcome.files().maxPerMessage())
+                    .append(",\"uploadsAtOncePerUser\":")
+                    .append(welcome.files().uploadsAtOncePerUser())
+                    .append('}');
+        }
         json.append(",\"protocol\":").append(welcome.protocol());
         if (welcome.resume() != null) {
             string(json.append(",\"resume\":"), welcome.resume());

@@ -158,6 +158,12 @@ public class Rooms {
         open(GENERAL);
     }
 
+    /** The files' bounds a {@code welcome} announces, as {@link #post} and the upload endpoint apply them. */
+    public Event.Welcome.Files fileLimits() {
+        return new Event.Welcome.Files(
+                fileRules.maxBytes(), fileRules.maxPerMessage(), fileRules.uploadsAtOncePerUser());
+    }
+
     /** The rooms a {@code welcome} lists: busiest first, at most 200, {@code general} always. */
     public List<String> listed() {
         record Listed(String name, int members) {}

@@ -44,12 +44,38 @@ public sealed interface Event {
      */
     List<String> FEATURES = List.of("deleted", "guest", "batch", "membership", "mention", "conversations", "files");
 
-    record Welcome(int protocol, String user, String resume, List<String> rooms, List<String> features)
+    /**
+     * {@code files} is only there when {@code features} has {@code files}: the bounds a client needs before it
+     * uploads or sends (the files extension), so that no client hard-codes them.
+     */
+    record Welcome(int protocol, String user, String resume, List<String> rooms, List<String> features, Files files)
             implements Event {
 
-        public Welcome(int protocol, String user, String resume, List<String> rooms) {
-            this(protocol, user, resume, rooms, FEATURES);
+        public Welcome {
+            if (features == null || !features.contains("files")) {
+                files = null;
+            }
         }
+
+        public Welcome(int protocol, String user, String resume, List<String> rooms) {
+            this(protocol, user, resume, rooms, FEATURES, null);
+        }
+
+        public Welcome(int protocol, String user, String resume, List<String> rooms, List<String> features) {
+            this(protocol, user, resume, rooms, features, null);
+        }
+
+        public Welcome(int protocol, String user, String resume, List<String> rooms, Files files) {
+            this(protocol, user, resume, rooms, FEATURES, files);
+        }
+
+        /**
+         * @param maxBytes      the largest upload the server takes ({@code parley.files.max-bytes})
+         * @param maxPerMessage the most files one {@code say} carries ({@code parley.files.max-per-message})
+         * @param uploadsAtOncePerUser a user's uploads a node takes in at once; one more is refused with 429
+         *     ({@code parley.files.uploads-at-once-per-user}), so a client sends no more at a time
+         */
+        public record Files(long maxBytes, int maxPerMessage, int uploadsAtOncePerUser) {}
     }
 
     /**

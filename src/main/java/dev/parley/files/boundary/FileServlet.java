@@ -6,6 +6,7 @@ import dev.parley.chat.entity.Identity;
 import dev.parley.files.control.ContentDisposition;
 import dev.parley.files.control.Downloads;
 import dev.parley.files.control.FileDirectory;
+import dev.parley.files.control.FileNames;
 import dev.parley.files.control.Uploads;
 import dev.parley.history.entity.StoredFile;
 import dev.parley.metrics.Metrics;
@@ -165,7 +166,9 @@ public class FileServlet extends HttpServlet {
         // the inspector calls text only what is valid UTF-8
         response.setContentType(described.type().equals("text/plain") ? "text/plain; charset=UTF-8" : described.type());
         response.setContentLengthLong(size);
-        response.setHeader("Content-Disposition", ContentDisposition.of(described.name(), inline));
+        response.setHeader(
+                "Content-Disposition",
+                ContentDisposition.of(FileNames.forType(described.name(), described.type()), inline));
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("Content-Security-Policy", FILE_POLICY);
         response.setHeader("Cross-Origin-Resource-Policy", "same-origin");

@@ -154,9 +154,64 @@ public class FileInspector {
         return new Refused("not a JPEG image: it has no frame header");
     }
 
-    /** The logical screen descriptor after the signature holds the size. */
+    /**
+     * The logical screen descriptor after the signature holds the size, but each frame (image descriptor) has its own,
+     * and browsers grow the canvas to a frame larger than the screen: a 1 x 1 screen may carry a 65535 x 65535 frame.
+     * So every frame must lie within the screen, and an animation's frames together within the pixels allowed (each
+     * one is decoded). The blocks are walked only as long as they hold: what follows a broken block no decoder reads.
+     */
     private Inspection gif(byte[] b) {
-        return b.length < 10 ? broken("GIF") : image("GIF", "image/gif", u16le(b, 6), u16le(b, 8));
+        if (b.length < 13) {
+            return broken("GIF");
+        }
+        int width = u16le(b, 6);
+        int height = u16le(b, 8);
+        Inspection screen = image("GIF", "image/gif", width, height);
+        if (screen instanceof Refused) {
+            return screen;
+        }
+        long framePixels = 0;
+        int at = 13 + colorTable(u8(b, 10));
+        while (at < b.length && u8(b, at) != 0x3b) {
+            if (u8(b, at) == 0x21 && at + 2 <= b.length) {
+                at = subBlocksEnd(b, at + 2);
+            } else if (u8(b, at) == 0x2c && at + 10 <= b.length) {
+                int left = u16le(b, at + 1);
+                int top = u16le(b, at + 3);
+                int frameWidth = u16le(b, at + 5);
+                int frameHeight = u16le(b, at + 7);
+                if (left + frameWidth > width || top + frameHeight > height) {
+                    return new Refused("the GIF has a frame of " + frameWidth + " x " + frameHeight + " pixels at "
+                            + left + ", " + top + ", outside its " + width + " x " + height + " screen");
+                }
+                framePixels += (long) frameWidth * frameHeight;
+                if (framePixels > maxImagePixels) {
+                    return new Refused("the GIF's frames are more than " + maxImagePixels + " pixels together");
+                }
+                // the LZW code size byte, then the image data
+                at = subBlocksEnd(b, at + 10 + colorTable(u8(b, at + 9)) + 1);
+            } else {
+                break;
+            }
+        }
+        return screen;
+    }
+
+    /** The bytes of the colour table a packed field announces, global or local. */
+    private static int colorTable(int packed) {
+        return (packed & 0x80) == 0 ? 0 : 3 << ((packed & 0x07) + 1);
+    }
+
+    /** Past the terminator of the data sub-blocks starting at {@code at}; the end of the content if it has none. */
+    private static int subBlocksEnd(byte[] b, int at) {
+        while (at < b.length) {
+            int size = u8(b, at);
+            at += 1 + size;
+            if (size == 0) {
+                return at;
+            }
+        }
+        return b.length;
     }
 
     /** The first chunk is the lossy (VP8), lossless (VP8L) or extended (VP8X) header, each with its own size fields. */

@@ -3,6 +3,7 @@ package dev.parley.files.control;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /** The name a file is shown with and downloaded as, made from what the browser sent. */
@@ -18,7 +19,45 @@ public final class FileNames {
             "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9", "lpt1",
             "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9");
 
+    /**
+     * Extensions that make a saved file active when opened: a page or a scriptable image in the browser (from
+     * file:, with the user's local files in reach) or a script Windows runs on a double click. Parley serves none of
+     * these types, so a name with one always lies about what the file is served as.
+     */
+    static final Set<String> ACTIVE_EXTENSIONS = Set.of(
+            "htm", "html", "shtml", "xht", "xhtml", "mht", "mhtml", "xml", "xsl", "xslt", "svg", "svgz", "js", "mjs",
+            "cjs", "jse", "hta", "vbs", "vbe", "wsf", "wsh");
+
+    /** The extension a download gets when its name's would make it active: that of the type it is served as. */
+    private static final Map<String, String> TYPE_EXTENSIONS = Map.of(
+            "text/plain", "txt",
+            "image/png", "png",
+            "image/jpeg", "jpg",
+            "image/gif", "gif",
+            "image/webp", "webp",
+            "application/pdf", "pdf",
+            "application/zip", "zip",
+            "application/gzip", "gz");
+
     private FileNames() {}
+
+    /**
+     * {@link #safe} with, if its extension is an active one, the served type's appended: "page.html" served as
+     * text/plain is "page.html.txt", so saving it and opening it shows its text rather than running it.
+     *
+     * @return a name that is the same again: {@code forType(forType(x, t), t).equals(forType(x, t))}
+     */
+    public static String forType(String clientName, String servedType) {
+        String name = safe(clientName);
+        int dot = name.lastIndexOf('.');
+        String extension = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+        if (!ACTIVE_EXTENSIONS.contains(extension)) {
+            return name;
+        }
+        String suffix = "." + TYPE_EXTENSIONS.getOrDefault(servedType, "bin");
+        // the suffix is kept whole: the cut takes it from the part before
+        return cut(name + suffix);
+    }
 
     /**
      * The last path segment only (a name is never a path), composed (NFC: macOS sends decomposed accents), without

@@ -128,7 +128,7 @@ public class Uploads {
         Inspection.Accepted accepted = (Inspection.Accepted) inspection;
         Attachment file = Attachment.of(
                 newId(),
-                FileNames.safe(clientName),
+                FileNames.forType(clientName, accepted.type()),
                 accepted.type(),
                 content.length,
                 accepted.width(),

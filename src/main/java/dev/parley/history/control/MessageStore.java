@@ -174,6 +174,8 @@ public class MessageStore {
         String senderKey = posted.senderKey();
         List<String> refKey = refKey(posted.room(), senderKey, posted.ref());
         if (posted.ref() != null) {
+            // after the room's lock: a first post of this ref still being committed (another node, another
+            // connection) holds that lock, so its row is found here and its uploads never look carried to a retry
             Optional<StoredMessage> earlier = Optional.ofNullable(batch.byRef.get(refKey))
                     .or(() -> batch.lookUpRefs ? byRef(posted.room(), senderKey, posted.ref()) : Optional.empty());
             if (earlier.isPresent() && withinWindow(earlier.get())) {

@@ -47,6 +47,25 @@ class ChatWebSocketTest {
         }
     }
 
+    /** The files extension's bounds come with the welcome, so that no client hard-codes them. */
+    @Test
+    void theWelcomeAnnouncesTheFilesBounds() throws Exception {
+        chat.close();
+        chat = new EmbeddedChat(Map.of(
+                "parley.files.max-per-message", "3",
+                "parley.files.max-bytes", "2048",
+                "parley.files.uploads-at-once-per-user", "1"));
+        try (ChatClient alice = ChatClient.open(chat.base, "alice")) {
+            JsonObject welcome = alice.welcome();
+            assertTrue(ChatClient.strings(welcome, "features").contains("files"));
+            assertEquals(3, welcome.getJsonObject("files").getInt("maxPerMessage"), welcome.toString());
+            assertEquals(
+                    2048,
+                    welcome.getJsonObject("files").getJsonNumber("maxBytes").longValueExact());
+            assertEquals(1, welcome.getJsonObject("files").getInt("uploadsAtOncePerUser"));
+        }
+    }
+
     @Test
     void theProtocolExampleRunsEndToEnd() {
         try (ChatClient alice = ChatClient.open(base, "alice");

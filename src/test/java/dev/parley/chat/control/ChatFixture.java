@@ -1,6 +1,7 @@
 package dev.parley.chat.control;
 
 import dev.parley.chat.entity.Command;
+import dev.parley.chat.entity.FileSettings;
 import dev.parley.chat.entity.Identity;
 import dev.parley.chat.entity.OnlineHere;
 import dev.parley.chat.entity.PostsSettled;
@@ -83,6 +84,7 @@ public class ChatFixture implements AutoCloseable {
         users.accounts = accounts;
         users.loadAccounts();
         rooms.limits = limits;
+        rooms.fileRules = FileSettings.from(Settings.of(settings));
         rooms.archive = archive;
         rooms.metrics = metrics;
         writers = new FrameWriters(Runnable::run, 1, Batching.from(limits, scheduler));

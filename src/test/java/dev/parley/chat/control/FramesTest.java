@@ -49,5 +49,18 @@ class FramesTest {
                 "{\"type\":\"welcome\",\"features\":[\"deleted\",\"guest\",\"batch\",\"membership\",\"mention\",\"conversations\",\"files\"],\"protocol\":1,"
                         + "\"resume\":\"r\",\"rooms\":[\"general\"],\"user\":\"alice\"}",
                 Frames.encode(new Event.Welcome(Event.PROTOCOL, "alice", "r", List.of("general"))));
+        Event.Welcome withFiles =
+                new Event.Welcome(Event.PROTOCOL, "alice", null, List.of(), new Event.Welcome.Files(10_485_760, 10, 2));
+        assertEquals(byJsonb(withFiles), Frames.encode(withFiles));
+        assertEquals(
+                "{\"type\":\"welcome\",\"features\":[\"files\"],\"files\":{\"maxBytes\":10485760,\"maxPerMessage\":10,\"uploadsAtOncePerUser\":2},"
+                        + "\"protocol\":1,\"rooms\":[],\"user\":\"alice\"}",
+                Frames.encode(new Event.Welcome(
+                        Event.PROTOCOL, "alice", null, List.of(), List.of("files"), withFiles.files())));
+        assertEquals(
+                "{\"type\":\"welcome\",\"features\":[],\"protocol\":1,\"rooms\":[],\"user\":\"alice\"}",
+                Frames.encode(
+                        new Event.Welcome(Event.PROTOCOL, "alice", null, List.of(), List.of(), withFiles.files())),
+                "no files without the files feature");
     }
 }

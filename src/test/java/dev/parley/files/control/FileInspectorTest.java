@@ -1,5 +1,6 @@
 package dev.parley.files.control;
 
+import static dev.parley.files.control.Samples.animatedGif;
 import static dev.parley.files.control.Samples.concat;
 import static dev.parley.files.control.Samples.gif;
 import static dev.parley.files.control.Samples.jpeg;
@@ -243,6 +244,39 @@ class FileInspectorTest {
         byte[] gif87 = gif(2, 3);
         gif87[4] = '7';
         assertEquals(new Accepted("image/gif", true, 2, 3), accepted(gif87, "a.gif", null));
+    }
+
+    /**
+     * A GIF's frames have sizes of their own, which browsers honour past the logical screen: each frame must lie
+     * within the screen, and the frames together within the pixels allowed.
+     */
+    @Test
+    void aGifWhoseFramesLeaveItsScreenOrTogetherExceedThePixelsAllowedIsRefused() {
+        assertEquals(
+                new Accepted("image/gif", true, 100, 50),
+                accepted(animatedGif(100, 50, new int[] {0, 0, 100, 50}, new int[] {10, 20, 90, 30}), "a.gif", null));
+        assertEquals(
+                "the GIF has a frame of 65535 x 65535 pixels at 0, 0, outside its 1 x 1 screen",
+                refused(animatedGif(1, 1, new int[] {0, 0, 65_535, 65_535}), "bomb.gif", null));
+        assertEquals(
+                "the GIF has a frame of 100 x 50 pixels at 1, 0, outside its 100 x 50 screen",
+                refused(animatedGif(100, 50, new int[] {0, 0, 10, 10}, new int[] {1, 0, 100, 50}), "a.gif", null));
+        int[] whole = {0, 0, 5_000, 5_000};
+        assertEquals(
+                new Accepted("image/gif", true, 5_000, 5_000),
+                accepted(animatedGif(5_000, 5_000, whole), "a.gif", null));
+        assertEquals(
+                "the GIF's frames are more than 40000000 pixels together",
+                refused(animatedGif(5_000, 5_000, whole, whole), "a.gif", null));
+    }
+
+    /** A GIF as an encoder writes it (colour tables, extensions, data sub-blocks) is walked to its trailer. */
+    @Test
+    void aGifFromImageIoIsAccepted() throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(
+                new java.awt.image.BufferedImage(300, 200, java.awt.image.BufferedImage.TYPE_BYTE_INDEXED), "gif", out);
+        assertEquals(new Accepted("image/gif", true, 300, 200), accepted(out.toByteArray(), "a.gif", null));
     }
 
     @Test

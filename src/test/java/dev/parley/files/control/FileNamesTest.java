@@ -113,4 +113,28 @@ class FileNamesTest {
             assertEquals(safe, FileNames.safe(safe), name);
         }
     }
+
+    /**
+     * Parley serves no page, script or SVG: a name whose extension would make a saved copy one gets the extension of
+     * the type it is served as, whatever the case of its own, and keeps it when cut to length.
+     */
+    @Test
+    void anActiveExtensionGetsTheServedTypesAfterIt() {
+        assertEquals("page.html.txt", FileNames.forType("page.html", "text/plain"));
+        assertEquals("PAGE.HTM.txt", FileNames.forType("PAGE.HTM", "text/plain"));
+        for (String active : new String[] {"xhtml", "svg", "js", "mjs", "xml", "hta", "vbs", "mhtml", "xsl"}) {
+            assertEquals("a." + active + ".txt", FileNames.forType("a." + active, "text/plain"), active);
+        }
+        assertEquals("logo.svg.png", FileNames.forType("logo.svg", "image/png"));
+        assertEquals("x.js.bin", FileNames.forType("x.js", "application/octet-stream"));
+        assertEquals("notes.txt", FileNames.forType("notes.txt", "text/plain"));
+        assertEquals("data.json", FileNames.forType("data.json", "text/plain"));
+        assertEquals("photo.jpg", FileNames.forType("photo.jpg", "image/jpeg"));
+        assertEquals("page.html.txt", FileNames.forType("page.html.txt", "text/plain"), "the same again");
+        assertEquals("page.html.txt", FileNames.forType("../page.html", "text/plain"), "made safe first");
+        String longName = "a".repeat(300) + ".html";
+        String cut = FileNames.forType(longName, "text/plain");
+        assertTrue(cut.endsWith(".txt") && utf8Bytes(cut) <= FileNames.MAX_BYTES, cut);
+        assertEquals(cut, FileNames.forType(cut, "text/plain"));
+    }
 }

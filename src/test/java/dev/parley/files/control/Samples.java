@@ -57,6 +57,31 @@ public final class Samples {
                 .toArray();
     }
 
+    /**
+     * A GIF89a with a 4-colour global table, then for each frame {left, top, width, height} a graphic control
+     * extension and an image descriptor with a 2-colour local table and one data sub-block, then a trailer.
+     */
+    static byte[] animatedGif(int width, int height, int[]... frames) {
+        Bytes gif = new Bytes()
+                .ascii("GIF89a")
+                .int16le(width)
+                .int16le(height)
+                .raw(0x81, 0, 0)
+                .raw(new byte[12]);
+        for (int[] frame : frames) {
+            gif.raw(0x21, 0xf9, 4, 0, 10, 0, 0, 0)
+                    .raw(0x2c)
+                    .int16le(frame[0])
+                    .int16le(frame[1])
+                    .int16le(frame[2])
+                    .int16le(frame[3])
+                    .raw(0x80)
+                    .raw(new byte[6])
+                    .raw(2, 2, 0x4c, 0x01, 0);
+        }
+        return gif.raw(0x3b).toArray();
+    }
+
     /** A lossy WebP: RIFF, WEBP, a "VP8 " chunk whose key frame header holds the 14-bit width and height. */
     static byte[] webpLossy(int width, int height) {
         byte[] frame = new Bytes()

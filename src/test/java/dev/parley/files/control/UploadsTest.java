@@ -3,8 +3,14 @@ package dev.parley.files.control;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.parley.chat.entity.Attachment;
 import dev.parley.chat.entity.FileSettings;
+import dev.parley.history.control.FileStore;
 import dev.parley.settings.Settings;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -38,5 +44,42 @@ class UploadsTest {
         assertEquals(429, cut.begin("a:kim").status(), "the hour's one upload is used");
         cut.configure(FileSettings.from(Settings.of(Map.of("parley.files.uploads-at-once-per-user", "1"))));
         assertNull(cut.begin("a:kim"), "the refused one did not keep its place on the way in");
+    }
+
+    /**
+     * A page uploaded as "invite.html" is text to Parley; stored as "invite.html" a browser would save it so, and
+     * opening the saved file would run it as a page. The name it is stored and shown with ends in the served type's.
+     */
+    @Test
+    void anUploadWhoseNameWouldMakeItActiveIsStoredWithTheServedTypesExtension() throws Exception {
+        List<Attachment> saved = new ArrayList<>();
+        cut.store = new FileStore() {
+            @Override
+            public boolean saveWithinQuota(Attachment file, String ownerKey, byte[] content, long quotaBytes) {
+                saved.add(file);
+                return true;
+            }
+        };
+        cut.configure(FileSettings.from(Settings.of(Map.of())));
+        byte[] page = "<html><script>alert(1)</script></html>".getBytes(StandardCharsets.UTF_8);
+
+        assertEquals(
+                "invite.html.txt",
+                cut.keep("a:kim", "invite.html", "text/html", () -> new ByteArrayInputStream(page))
+                        .file()
+                        .name());
+        assertEquals(
+                "cat.svg.png",
+                cut.keep("a:kim", "cat.svg", null, () -> new ByteArrayInputStream(Samples.png(2, 2)))
+                        .file()
+                        .name());
+        assertEquals(
+                "notes.txt",
+                cut.keep("a:kim", "notes.txt", "text/plain", () -> new ByteArrayInputStream(page))
+                        .file()
+                        .name());
+        assertEquals(
+                List.of("invite.html.txt", "cat.svg.png", "notes.txt"),
+                saved.stream().map(Attachment::name).toList());
     }
 }

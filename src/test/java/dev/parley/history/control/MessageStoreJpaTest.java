@@ -334,6 +334,39 @@ class MessageStoreJpaTest {
         assertEquals(0L, (long) inFileTransaction(files, store -> store.usedBy("a:alice")));
     }
 
+    /**
+     * A retry of a post with files that comes while the first is still being committed by another instance (or
+     * connection): it waits for the first's locks, then is the first's echo, not a refusal of its uploads as carried.
+     */
+    @Test
+    void aRetryWithFilesWhileTheFirstIsInFlightIsAnsweredWithTheStoredMessage() throws Exception {
+        FileStore files = new FileStore();
+        files.clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        Attachment shot = Attachment.of("shot00000000000000000A", "shot.png", "image/png", 3, 2, 1);
+        Attachment log = Attachment.of("log000000000000000000B", "build.log", "text/plain", 4, 0, 0);
+        inFileTransaction(files, store -> store.saveWithinQuota(shot, "a:alice", new byte[] {1, 2, 3}, 100));
+        inFileTransaction(files, store -> store.saveWithinQuota(log, "a:alice", new byte[] {4, 5, 6, 7}, 100));
+
+        List<Receipt> alone = whileAnotherInstanceHoldsGeneral(
+                store -> List.of(store.append(withFiles(post("general", "alice", "look", "f-1"), shot.id()))),
+                store -> List.of(store.append(withFiles(post("general", "alice", "look", "f-1"), shot.id()))));
+        assertEquals(1, storedMessage(alone.get(0)).seq());
+        assertEquals(
+                List.of(shot),
+                assertInstanceOf(Receipt.Repeated.class, alone.get(1)).message().files(),
+                alone.toString());
+
+        List<Receipt> batched = whileAnotherInstanceHoldsGeneral(
+                store -> store.appendAll(List.of(withFiles(post("general", "alice", "and", "f-2"), log.id()))),
+                store -> store.appendAll(List.of(
+                        withFiles(post("general", "alice", "and", "f-2"), log.id()),
+                        post("general", "alice", "after", "f-3"))));
+        assertEquals(2, storedMessage(batched.get(0)).seq());
+        assertInstanceOf(Receipt.Repeated.class, batched.get(1), batched.toString());
+        assertEquals(3, storedMessage(batched.get(2)).seq());
+        assertEquals(List.of("look", "and", "after"), texts(all("general")));
+    }
+
     /** The post as an account's with files: only logged-in users upload. */
     private static MessagePosted withFiles(MessagePosted post, String... files) {
         return new MessagePosted(
