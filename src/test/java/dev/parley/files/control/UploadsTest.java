@@ -9,15 +9,21 @@ import dev.parley.history.control.FileStore;
 import dev.parley.settings.Settings;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Who may start an upload: a user's uploads on their way in are bounded, so one slow user holds no one else up. */
 class UploadsTest {
 
     Uploads cut = new Uploads();
+
+    @TempDir
+    Path files;
 
     @Test
     void aUserHasAtMostTheBoundOfUploadsOnTheirWayInOthersAreNotHeldUp() {
@@ -61,6 +67,7 @@ class UploadsTest {
             }
         };
         cut.configure(FileSettings.from(Settings.of(Map.of())));
+        cut.directory = directoryAt(files);
         byte[] page = "<html><script>alert(1)</script></html>".getBytes(StandardCharsets.UTF_8);
 
         assertEquals(
@@ -81,5 +88,32 @@ class UploadsTest {
         assertEquals(
                 List.of("invite.html.txt", "cat.svg.png", "notes.txt"),
                 saved.stream().map(Attachment::name).toList());
+    }
+
+    @Test
+    void anUploadOverTheQuotaLeavesNoBytesBehind() throws Exception {
+        cut.store = new FileStore() {
+            @Override
+            public boolean saveWithinQuota(Attachment file, String ownerKey, byte[] content, long quotaBytes) {
+                assertNull(content, "the bytes are in the directory, not in the row");
+                return false;
+            }
+        };
+        cut.configure(FileSettings.from(Settings.of(Map.of())));
+        cut.directory = directoryAt(files);
+
+        Uploads.Outcome outcome =
+                cut.keep("a:kim", "cat.png", "image/png", () -> new ByteArrayInputStream(Samples.png(2, 2)));
+
+        assertEquals(413, outcome.refusal().status());
+        try (java.util.stream.Stream<Path> left = Files.walk(files)) {
+            assertEquals(List.of(), left.filter(Files::isRegularFile).toList());
+        }
+    }
+
+    private static FileDirectory directoryAt(Path root) {
+        FileDirectory directory = new FileDirectory();
+        directory.configure(FileSettings.from(Settings.of(Map.of("parley.files.directory", root.toString()))));
+        return directory;
     }
 }
