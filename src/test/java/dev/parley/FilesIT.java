@@ -102,9 +102,7 @@ class FilesIT {
         }
         assertEquals(
                 STORE.equals("directory"),
-                Files.exists(keptUnder()
-                        .resolve(uploaded.getString("id").substring(0, 2))
-                        .resolve(uploaded.getString("id"))),
+                Files.exists(bytesOf(uploaded)),
                 "the bytes are in the files' directory exactly when parley.files.store is directory: " + STORE);
         HttpClient stranger = Http.client(); // no cookie: a guest, with the link alone
         HttpResponse<byte[]> served = FileUploads.download(stranger, root(), uploaded.getString("url"));
@@ -229,6 +227,10 @@ class FilesIT {
                     Duration.ofSeconds(30),
                     () -> statusOf(kimsLogin.http, forgotten.getString("url")) == 404,
                     "the unposted upload is removed after parley.files.unposted-ttl-ms");
+            Poll.until(
+                    Duration.ofSeconds(30),
+                    () -> !Files.exists(bytesOf(forgotten)),
+                    "its bytes are removed from the files' directory with its row");
             kim.command("say", "room", plans, "text", "late", "ref", "p-3", "files", ids(forgotten));
             assertEquals("bad_request", kim.await("error").getString("code"));
         }
@@ -256,12 +258,15 @@ class FilesIT {
             AdminApi operator = AdminApi.basic(server.base(), "ops", PASSWORD);
             operator.ok(operator.delete("rooms/" + room + "/messages/" + seq));
 
+            assertEquals(STORE.equals("directory"), Files.exists(bytesOf(file)), "its bytes were kept under " + STORE);
             JsonObject deleted = kim.await("deleted");
             assertEquals(seq, deleted.getJsonNumber("seq").longValue());
             assertEquals(
                     404,
                     FileUploads.download(Http.client(), root(), file.getString("url"))
                             .statusCode());
+            // removed once the deletion committed, which was before the operator's answer
+            assertFalse(Files.exists(bytesOf(file)), "the bytes are gone from the files' directory too");
             JsonObject kept = kim.wholeHistory(room).get(0);
             assertFalse(kept.containsKey("files"), kept::toString);
         }
@@ -424,6 +429,12 @@ class FilesIT {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(image, "png", png);
         return png.toByteArray();
+    }
+
+    /** Where the server keeps the bytes of an upload in its files' directory. */
+    private static Path bytesOf(JsonObject upload) {
+        String id = upload.getString("id");
+        return keptUnder().resolve(id.substring(0, 2)).resolve(id);
     }
 
     /** The files' directory the server logged at its start (the server's data directory, as none is set here). */
