@@ -255,10 +255,10 @@ class FilesIT {
                     FileUploads.download(Http.client(), root(), file.getString("url"))
                             .statusCode());
 
+            assertEquals(STORE.equals("directory"), Files.exists(bytesOf(file)), "its bytes were kept under " + STORE);
             AdminApi operator = AdminApi.basic(server.base(), "ops", PASSWORD);
             operator.ok(operator.delete("rooms/" + room + "/messages/" + seq));
 
-            assertEquals(STORE.equals("directory"), Files.exists(bytesOf(file)), "its bytes were kept under " + STORE);
             JsonObject deleted = kim.await("deleted");
             assertEquals(seq, deleted.getJsonNumber("seq").longValue());
             assertEquals(
@@ -439,8 +439,16 @@ class FilesIT {
 
     /** The files' directory the server logged at its start (the server's data directory, as none is set here). */
     private static Path keptUnder() {
-        Matcher logged = Pattern.compile("new uploads are kept under (\\S+)")
-                .matcher(server.process().consoleOutput());
-        return logged.find() ? Path.of(logged.group(1)) : Path.of("(not logged)");
+        if (!STORE.equals("directory")) {
+            return Path.of("(no files' directory)");
+        }
+        Pattern line = Pattern.compile("new uploads are kept under (\\S+)");
+        Poll.until(
+                Duration.ofSeconds(30),
+                () -> line.matcher(server.process().consoleOutput()).find(),
+                "the server logs where it keeps files");
+        Matcher logged = line.matcher(server.process().consoleOutput());
+        logged.find();
+        return Path.of(logged.group(1));
     }
 }

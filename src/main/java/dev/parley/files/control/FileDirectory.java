@@ -6,6 +6,7 @@ import dev.parley.history.entity.FilesDeleted;
 import dev.parley.settings.Settings;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import java.io.Closeable;
@@ -58,6 +59,10 @@ public class FileDirectory {
     @PostConstruct
     void start() {
         configure(FileSettings.from(Settings.fromEnvironment()));
+    }
+
+    /** Said at deployment, not at the first upload: an operator reads where to back up before anyone uploads. */
+    void started(@Observes @Initialized(ApplicationScoped.class) Object application) {
         if (takesNewFiles) {
             LOG.info(() -> "Parley files: new uploads are kept under " + root);
         }
