@@ -310,6 +310,45 @@ class FilesIT {
     }
 
     /**
+     * Dropped on the conversation and pasted into the message box: the page's own drop and paste handlers, given
+     * what Chromium gives them (a {@code DataTransfer} with a file; the events come from a script, since a WebDriver
+     * cannot drag from the desktop or fill the system clipboard).
+     */
+    @Test
+    void anImageDroppedAndAFilePastedGoWithTheMessage() throws Exception {
+        String room = ChatClient.unique("dropped");
+        String png = java.util.Base64.getEncoder().encodeToString(realPng(120, 80));
+        try (ChatPage kim = Devices.loggedInPage(server, "kim", PASSWORD);
+                ChatPage lou = Devices.loggedInPage(server, "lou", PASSWORD)) {
+            kim.joinWithForm(room).waitInRoom(room);
+            lou.joinWithForm(room).waitInRoom(room);
+
+            kim.script("""
+                    const bytes = Uint8Array.from(atob(arguments[0]), (c) => c.charCodeAt(0));
+                    const dropped = new DataTransfer();
+                    dropped.items.add(new File([bytes], 'dropped.png', { type: 'image/png' }));
+                    const target = document.getElementById('conversation');
+                    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dropped, bubbles: true, cancelable: true }));
+                    target.dispatchEvent(new DragEvent('drop', { dataTransfer: dropped, bubbles: true, cancelable: true }));
+                    const pasted = new DataTransfer();
+                    pasted.items.add(new File(['pasted words'], 'pasted.txt', { type: 'text/plain' }));
+                    document.getElementById('text').dispatchEvent(
+                            new ClipboardEvent('paste', { clipboardData: pasted, bubbles: true, cancelable: true }));
+                    """, png);
+            kim.waitFor(
+                    "the dropped and the pasted file uploaded",
+                    p -> p.find("#attachments li.ready").size() == 2 ? true : null);
+            kim.say("by hand");
+
+            thumbnailLoads(lou, "dropped.png");
+            WebElement download = lou.waitFor(
+                    "the pasted file as a download",
+                    p -> p.find(".files a.download").stream().findFirst().orElse(null));
+            assertEquals("pasted.txt", download.getAttribute("download"));
+        }
+    }
+
+    /**
      * The page keeps to the bound the welcome announced (3 here, not the default 10) and uploads them two at a time
      * (the server refuses a user's third on its way in, 429), and a message with files that
      * the server refuses (kim is muted) gives its files back to the room's tray and its text to the composer: once
