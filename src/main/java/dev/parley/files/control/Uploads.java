@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Takes uploads: who may upload how much how often, what the content is (never what the browser said), and an id
@@ -26,6 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 @ApplicationScoped
 public class Uploads {
+
+    private static final Logger LOG = Logger.getLogger(Uploads.class.getName());
 
     /** 128 random bits: for a guest, the link is the right to download. */
     static final int ID_BYTES = 16;
@@ -117,7 +121,7 @@ public class Uploads {
         InputStream open() throws IOException;
     }
 
-    private Outcome keep(String ownerKey, String clientName, String clientType, byte[] content) throws IOException {
+    private Outcome keep(String ownerKey, String clientName, String clientType, byte[] content) {
         if (content.length > settings.maxBytes()) {
             return refused(ErrorCode.LIMIT_EXCEEDED, 413, "a file may have at most " + settings.maxBytes() + " bytes");
         }
@@ -134,9 +138,16 @@ public class Uploads {
                 accepted.width(),
                 accepted.height());
         long quota = settings.quotaBytesPerUser();
-        boolean saved = directory.takesNewFiles()
-                ? directory.keep(file.id(), content, () -> store.saveWithinQuota(file, ownerKey, null, quota))
-                : store.saveWithinQuota(file, ownerKey, content, quota);
+        boolean saved;
+        try {
+            saved = directory.takesNewFiles()
+                    ? directory.keep(file.id(), content, () -> store.saveWithinQuota(file, ownerKey, null, quota))
+                    : store.saveWithinQuota(file, ownerKey, content, quota);
+        } catch (IOException | RuntimeException failed) {
+            // the disk or the database, not the request: the user is told to retry, the operator why
+            LOG.log(Level.WARNING, "Parley files: an upload of " + ownerKey + " could not be stored", failed);
+            return refused(ErrorCode.INTERNAL, 503, "the server cannot store files now; retry in a moment");
+        }
         if (!saved) {
             return refused(
                     ErrorCode.LIMIT_EXCEEDED,

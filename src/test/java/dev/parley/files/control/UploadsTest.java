@@ -116,4 +116,26 @@ class UploadsTest {
         directory.configure(FileSettings.from(Settings.of(Map.of("parley.files.directory", root.toString()))));
         return directory;
     }
+
+    @Test
+    void anUploadTheServerCannotStoreIsRefusedAsTheServersFailureAndLeavesNoRow() throws Exception {
+        List<Attachment> saved = new ArrayList<>();
+        cut.store = new FileStore() {
+            @Override
+            public boolean saveWithinQuota(Attachment file, String ownerKey, byte[] content, long quotaBytes) {
+                saved.add(file);
+                return true;
+            }
+        };
+        cut.configure(FileSettings.from(Settings.of(Map.of())));
+        // a file where the directory should be: every write fails, as on a full or read-only disk
+        cut.directory = directoryAt(Files.writeString(files.resolve("not-a-directory"), "x"));
+
+        Uploads.Outcome outcome =
+                cut.keep("a:kim", "cat.png", "image/png", () -> new ByteArrayInputStream(Samples.png(2, 2)));
+
+        assertEquals(503, outcome.refusal().status());
+        assertEquals("internal", outcome.refusal().code().wire());
+        assertEquals(List.of(), saved, "no row for bytes that were not written");
+    }
 }
