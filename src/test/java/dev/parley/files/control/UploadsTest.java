@@ -59,13 +59,7 @@ class UploadsTest {
     @Test
     void anUploadWhoseNameWouldMakeItActiveIsStoredWithTheServedTypesExtension() throws Exception {
         List<Attachment> saved = new ArrayList<>();
-        cut.store = new FileStore() {
-            @Override
-            public boolean saveWithinQuota(Attachment file, String ownerKey, byte[] content, long quotaBytes) {
-                saved.add(file);
-                return true;
-            }
-        };
+        cut.store = recordingInto(saved);
         cut.configure(FileSettings.from(Settings.of(Map.of())));
         cut.directory = directoryAt(files);
         byte[] page = "<html><script>alert(1)</script></html>".getBytes(StandardCharsets.UTF_8);
@@ -120,13 +114,7 @@ class UploadsTest {
     @Test
     void anUploadTheServerCannotStoreIsRefusedAsTheServersFailureAndLeavesNoRow() throws Exception {
         List<Attachment> saved = new ArrayList<>();
-        cut.store = new FileStore() {
-            @Override
-            public boolean saveWithinQuota(Attachment file, String ownerKey, byte[] content, long quotaBytes) {
-                saved.add(file);
-                return true;
-            }
-        };
+        cut.store = recordingInto(saved);
         cut.configure(FileSettings.from(Settings.of(Map.of())));
         // a file where the directory should be: every write fails, as on a full or read-only disk
         cut.directory = directoryAt(Files.writeString(files.resolve("not-a-directory"), "x"));
@@ -137,5 +125,16 @@ class UploadsTest {
         assertEquals(503, outcome.refusal().status());
         assertEquals("internal", outcome.refusal().code().wire());
         assertEquals(List.of(), saved, "no row for bytes that were not written");
+    }
+
+    /** A store that takes every upload and records it. */
+    private static FileStore recordingInto(List<Attachment> saved) {
+        return new FileStore() {
+            @Override
+            public boolean saveWithinQuota(Attachment file, String ownerKey, byte[] content, long quotaBytes) {
+                saved.add(file);
+                return true;
+            }
+        };
     }
 }
